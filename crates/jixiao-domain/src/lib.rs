@@ -1,0 +1,29 @@
+//! # jixiao-domain
+//!
+//! The department performance-target form (部门整体绩效目标申报表) as types: the canonical form
+//! model and its JSON format, exact money, typed target values, templates as data, the arithmetic
+//! of totals and shares, and the validation rules. This crate does no I/O: no files, no database,
+//! no network. Everything else in jixiao builds on it.
+
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod form;
+pub mod money;
+pub mod target;
+pub mod template;
+pub mod text;
+pub mod validate;
+
+pub use form::{Form, IndicatorTable, Indicator, TableKind};
+pub use money::{Money, Percent};
+pub use target::{Comparator, TargetValue};
+pub use template::{Registry, Template};
+pub use validate::{Finding, Severity};
+
+/// The JSON Schema of the canonical form, as pretty JSON text (committed as
+/// `docs/form.schema.json`).
+pub fn form_schema_json() -> String {
+    let schema = schemars::schema_for!(Form);
+    serde_json::to_string_pretty(&schema).expect("a schema always serializes") + "\n"
+}
