@@ -1,0 +1,14 @@
+//! # jixiao-formats
+//!
+//! Getting forms in and out of jixiao. Importers (published text, PDF, XLSX, canonical JSON)
+//! build a canonical [`jixiao_domain::Form`] and an [`ImportReport`] that lists everything they
+//! could not place and every guess they made: nothing is dropped silently. Exporters write the
+//! official layout (XLSX, HTML) and data exchange formats (JSON, CSV). The PDF exporter lives in
+//! its own crate (`jixiao-pdf`) because its engine is heavy.
+
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod report;
+
+pub use report::{ImportError, ImportReport, ReportItem, ReportKind, SourceLocation};

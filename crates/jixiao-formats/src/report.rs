@@ -1,0 +1,138 @@
+//! The import report: what an importer could not place and what it guessed, with the source line
+//! or page, in Chinese. Shared by every importer.
+
+use serde::{Deserialize, Serialize};
+
+/// Where in the source something was found.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SourceLocation {
+    /// 1-based line of a text source.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+    /// 1-based page of a PDF source.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page: Option<usize>,
+    /// Sheet and cell of a spreadsheet source (`部门整体绩效目标申报表!D12`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cell: Option<String>,
+}
+
+impl std::fmt::Display for SourceLocation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut parts = Vec::new();
+        if let Some(p) = self.page {
+            parts.push(format!("第 {p} 页"));
+        }
+        if let Some(l) = self.line {
+            parts.push(format!("第 {l} 行"));
+        }
+        if let Some(c) = &self.cell {
+            parts.push(format!("单元格 {c}"));
+        }
+        if parts.is_empty() {
+            f.write_str("（位置不明）")
+        } else {
+            f.write_str(&parts.join("，"))
+        }
+    }
+}
+
+/// What kind of report item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReportKind {
+    /// Something in the source could not be placed in the form.
+    Unplaced,
+    /// The importer repaired or guessed something (a lost comparator, a joined page-break
+    /// fragment, a repaired number). `--strict` turns guesses into errors.
+    Guess,
+    /// A plain note (what was recognised).
+    Note,
+}
+
+impl ReportKind {
+    /// Chinese label.
+    pub fn label(self) -> &'static str {
+        match self {
+            ReportKind::Unplaced => "未能识别",
+            ReportKind::Guess => "推断修复",
+            ReportKind::Note => "说明",
+        }
+    }
+}
+
+/// One item of the report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReportItem {
+    /// Kind.
+    pub kind: ReportKind,
+    /// Where in the source.
+    pub source: SourceLocation,
+    /// Where in the canonical form the result went (JSON Pointer), if anywhere.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    /// Chinese explanation: what was found and what was done.
+    pub message: String,
+}
+
+/// Everything an importer has to say about one file.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportReport {
+    /// The detected source format (`text`, `pdf`, `xlsx`, `json`).
+    pub format: String,
+    /// The items, in source order.
+    pub items: Vec<ReportItem>,
+}
+
+impl ImportReport {
+    /// A report for a format.
+    pub fn new(format: &str) -> Self {
+        ImportReport { format: format.to_string(), items: Vec::new() }
+    }
+
+    /// Adds an item.
+    pub fn push(&mut self, kind: ReportKind, source: SourceLocation, path: Option<String>, message: impl Into<String>) {
+        self.items.push(ReportItem { kind, source, path, message: message.into() });
+    }
+
+    /// Number of items of a kind.
+    pub fn count(&self, kind: ReportKind) -> usize {
+        self.items.iter().filter(|i| i.kind == kind).count()
+    }
+}
+
+/// Why a file could not be imported at all.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    /// Nothing in the file.
+    #[error("文件为空")]
+    Empty,
+    /// Not a format jixiao reads.
+    #[error("无法识别的文件格式：{0}")]
+    UnknownFormat(String),
+    /// Larger than the limit for its format.
+    #[error("文件过大：{what}（上限 {limit}）")]
+    TooLarge {
+        /// What exceeded the limit.
+        what: String,
+        /// The limit, in words.
+        limit: String,
+    },
+    /// A PDF without a text layer (a scanned image).
+    #[error("该 PDF 没有文字层（可能是扫描件），jixiao 不做文字识别（OCR），请提供可复制文字的 PDF 或原始表格")]
+    NoTextLayer,
+    /// The form belongs to a template jixiao does not know.
+    #[error("无法识别表格所属模板：{0}")]
+    UnknownTemplate(String),
+    /// The content is broken at a known place.
+    #[error("{location}：{message}")]
+    Malformed {
+        /// Where.
+        location: SourceLocation,
+        /// What is wrong.
+        message: String,
+    },
+    /// `--strict` and the report has guesses or unplaced items.
+    #[error("严格模式：导入报告中有 {0} 处推断或未识别内容")]
+    Strict(usize),
+}
