@@ -167,7 +167,7 @@ pub static RULES: &[Rule] = &[
         Warning,
         Header,
         "文字中含网页标记",
-        "文字中出现 <p> 等 HTML 标记，多为从系统复制时带入，应删除。"
+        "文字中出现 `<p>` 等 HTML 标记，多为从系统复制时带入，应删除。"
     ),
     rule!(
         "H011",
@@ -626,7 +626,7 @@ pub fn rules_markdown() -> String {
          Each finding carries the rule's code, its severity (`error` 错误: the form is wrong; \
          `warning` 警告: a reviewer should look; `info` 提示: for information), a JSON Pointer \
          into the canonical form and a Chinese message naming the values involved. A template can \
-         switch rules off by code (`rules.disabled`). Rules marked *汇总* report one finding per \
+         switch rules off by code (`rules.disabled`). Rules marked （汇总） report one finding per \
          table when the same cause repeats on more than three rows.\n",
     );
     for section in Section::ALL {

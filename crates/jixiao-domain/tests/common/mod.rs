@@ -16,14 +16,20 @@ pub fn seed() -> Form {
 
 /// The Hubei 2026 template.
 pub fn hubei() -> Template {
-    Registry::default().get("hubei-dept-2026", None).unwrap().clone()
+    Registry::default()
+        .get("hubei-dept-2026", None)
+        .unwrap()
+        .clone()
 }
 
 /// The seed with the causes of its warnings fixed: it gives no finding at all.
 pub fn clean() -> Form {
     let mut f = seed();
     f.indicators.long_term.rows[8].target = tv("规范");
-    for (_, table) in [(0, &mut f.indicators.long_term), (1, &mut f.indicators.annual)] {
+    for (_, table) in [
+        (0, &mut f.indicators.long_term),
+        (1, &mut f.indicators.annual),
+    ] {
         for row in &mut table.rows {
             if row.level1 != "运行成本" && row.basis.as_deref() == Some("预算支出标准") {
                 row.basis = Some("计划标准".into());
@@ -38,7 +44,9 @@ pub fn clean() -> Form {
     for i in 24..28 {
         f.indicators.annual.rows[i].name = f.indicators.long_term.rows[i].name.clone();
     }
-    f.annual_tasks[0] = f.annual_tasks[0].replace("15家", "一批").replace("2家", "多家");
+    f.annual_tasks[0] = f.annual_tasks[0]
+        .replace("15家", "一批")
+        .replace("2家", "多家");
     f
 }
 
@@ -60,7 +68,10 @@ pub fn run(form: &Form) -> Vec<Finding> {
 /// Asserts that `code` fires at `path` for the form and template, and that it does not fire
 /// on the clean form.
 pub fn expect_rule(form: &Form, template: &Template, code: &str, path: &str) -> Finding {
-    assert!(!run(&clean()).iter().any(|f| f.code == code), "{code} fires on the clean form");
+    assert!(
+        !run(&clean()).iter().any(|f| f.code == code),
+        "{code} fires on the clean form"
+    );
     let findings = validate(form, template);
     let hit = findings.iter().find(|f| f.code == code && f.path == path);
     match hit {

@@ -43,11 +43,17 @@ enum Command {
 
 /// Reads one template file.
 pub fn load_template_file(path: &Path) -> anyhow::Result<Template> {
-    let size = std::fs::metadata(path).with_context(|| format!("无法读取模板文件 {}", path.display()))?.len();
+    let size = std::fs::metadata(path)
+        .with_context(|| format!("无法读取模板文件 {}", path.display()))?
+        .len();
     if size > MAX_TEMPLATE_BYTES {
-        bail!("模板文件 {} 过大（{size} 字节，上限 {MAX_TEMPLATE_BYTES} 字节）", path.display());
+        bail!(
+            "模板文件 {} 过大（{size} 字节，上限 {MAX_TEMPLATE_BYTES} 字节）",
+            path.display()
+        );
     }
-    let text = std::fs::read_to_string(path).with_context(|| format!("无法读取模板文件 {}", path.display()))?;
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("无法读取模板文件 {}", path.display()))?;
     Template::from_json(&text).with_context(|| format!("模板文件 {} 有误", path.display()))
 }
 
@@ -55,7 +61,8 @@ pub fn load_template_file(path: &Path) -> anyhow::Result<Template> {
 pub fn registry(source: &Source) -> anyhow::Result<Registry> {
     let mut reg = Registry::default();
     if let Some(dir) = &source.template_dir {
-        let entries = std::fs::read_dir(dir).with_context(|| format!("无法读取模板目录 {}", dir.display()))?;
+        let entries = std::fs::read_dir(dir)
+            .with_context(|| format!("无法读取模板目录 {}", dir.display()))?;
         let mut paths: Vec<PathBuf> = entries
             .filter_map(Result::ok)
             .map(|e| e.path())

@@ -39,16 +39,40 @@ pub struct Args {
 
 /// Reads a form from a file. Today: canonical JSON. Importers extend this by file type.
 pub fn load_form(path: &Path) -> anyhow::Result<Form> {
-    let size = std::fs::metadata(path).with_context(|| format!("无法读取 {}", path.display()))?.len();
+    let size = std::fs::metadata(path)
+        .map_err(|e| io_error(path, &e))?
+        .len();
     if size > MAX_FORM_BYTES {
-        bail!("{} 过大（{size} 字节，上限 {MAX_FORM_BYTES} 字节）", path.display());
+        bail!(
+            "{} 过大（{size} 字节，上限 {MAX_FORM_BYTES} 字节）",
+            path.display()
+        );
     }
-    let bytes = std::fs::read(path).with_context(|| format!("无法读取 {}", path.display()))?;
+    if std::fs::metadata(path).is_ok_and(|m| m.is_dir()) {
+        bail!("{} 是目录，不是文件", path.display());
+    }
+    let bytes = std::fs::read(path).map_err(|e| io_error(path, &e))?;
     let text = String::from_utf8(bytes).map_err(|e| {
-        anyhow::anyhow!("{} 不是 UTF-8 文本（第 {} 字节处编码有误）", path.display(), e.utf8_error().valid_up_to())
+        anyhow::anyhow!(
+            "{} 不是 UTF-8 文本（第 {} 字节处编码有误）",
+            path.display(),
+            e.utf8_error().valid_up_to()
+        )
     })?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-    jixiao_domain::form_from_json(text).with_context(|| format!("{} 不是有效的申报表", path.display()))
+    jixiao_domain::form_from_json(text)
+        .with_context(|| format!("{} 不是有效的申报表", path.display()))
+}
+
+/// A file error in Chinese.
+pub fn io_error(path: &Path, e: &std::io::Error) -> anyhow::Error {
+    use std::io::ErrorKind;
+    let why = match e.kind() {
+        ErrorKind::NotFound => "文件不存在".to_string(),
+        ErrorKind::PermissionDenied => "没有读取权限".to_string(),
+        _ => e.to_string(),
+    };
+    anyhow::anyhow!("无法读取 {}：{why}", path.display())
 }
 
 /// Runs the command.
@@ -66,7 +90,11 @@ pub fn run(args: Args) -> ExitCode {
         Format::Text => text_report(&args.file, &form, &template, &findings),
     };
     print!("{out}");
-    if has_errors(&findings) { ExitCode::from(1) } else { ExitCode::SUCCESS }
+    if has_errors(&findings) {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
 }
 
 fn prepare(args: &Args) -> anyhow::Result<(Form, Template)> {
@@ -90,13 +118,20 @@ fn text_report(file: &Path, form: &Form, t: &Template, findings: &[Finding]) -> 
         t.version
     );
     for section in Section::ALL {
-        let in_section: Vec<&Finding> = findings.iter().filter(|f| f.section() == section).collect();
+        let in_section: Vec<&Finding> =
+            findings.iter().filter(|f| f.section() == section).collect();
         if in_section.is_empty() {
             continue;
         }
         out.push_str(&format!("\n■ {}\n", section.label()));
         for f in in_section {
-            out.push_str(&format!("  [{}] {}  {}\n      {}\n", f.severity.label(), f.code, f.path, f.message));
+            out.push_str(&format!(
+                "  [{}] {}  {}\n      {}\n",
+                f.severity.label(),
+                f.code,
+                f.path,
+                f.message
+            ));
         }
     }
     if findings.is_empty() {
