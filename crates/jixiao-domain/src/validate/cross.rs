@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use super::{Ctx, RowHit, quote, row_label, row_ptr};
+use super::{Ctx, RowHit, quote, row_ptr};
 use crate::form::{Indicator, TableKind};
 use crate::target::TargetValue;
 
@@ -41,62 +41,59 @@ pub(crate) fn check(ctx: &mut Ctx) {
     let mut only_lt = Vec::new();
     for i in unmatched_lt {
         let a = &lt[i];
-        let partner = unmatched_an.iter().position(|&j| {
-            an[j].level1.trim() == a.level1.trim() && an[j].level2.trim() == a.level2.trim()
-        });
+        let partner = unmatched_an
+            .iter()
+            .position(|&j| an[j].level1.trim() == a.level1.trim() && an[j].level2.trim() == a.level2.trim());
         match partner {
             Some(p) => {
                 let j = unmatched_an.remove(p);
-                renamed.push(RowHit {
-                    path: row_ptr(TableKind::Annual, j, "name"),
-                    message: format!(
-                        "「{}」下长期表第 {} 行为{}，年度表第 {} 行为{}：若是同一指标，宜统一名称",
-                        a.level2.trim(),
-                        i + 1,
-                        quote(&a.name),
-                        j + 1,
-                        quote(&an[j].name)
-                    ),
-                    detail: format!(
-                        "{}：{}／{}",
-                        a.level2.trim(),
-                        quote(&a.name),
-                        quote(&an[j].name)
-                    ),
-                });
+                // `other` carries the long-term name; the long-term row index is looked up again.
+                renamed.push((i, RowHit { kind: TableKind::Annual, row: j, field: "name", name: an[j].name.trim(), other: a.name.trim() }));
             }
-            None => only_lt.push(RowHit {
-                path: row_ptr(TableKind::LongTerm, i, "name"),
-                message: format!(
-                    "长期绩效指标{}在年度绩效指标中没有对应指标",
-                    row_label(i, &a.name)
-                ),
-                detail: row_label(i, &a.name),
-            }),
+            None => only_lt.push(RowHit { kind: TableKind::LongTerm, row: i, field: "name", name: a.name.trim(), other: "" }),
         }
     }
     let only_an: Vec<RowHit> = unmatched_an
         .into_iter()
-        .map(|j| RowHit {
-            path: row_ptr(TableKind::Annual, j, "name"),
-            message: format!(
-                "年度绩效指标{}在长期绩效指标中没有对应指标",
-                row_label(j, &an[j].name)
-            ),
-            detail: row_label(j, &an[j].name),
-        })
+        .map(|j| RowHit { kind: TableKind::Annual, row: j, field: "name", name: an[j].name.trim(), other: "" })
         .collect();
-    ctx.push_grouped("X002", TableKind::Annual, renamed, |n, ex| {
-        format!(
-            "长期表与年度表有 {n} 处同一二级指标下的指标名称不同（{ex}）：若是同一指标，宜统一名称"
-        )
-    });
-    ctx.push_grouped("X001", TableKind::LongTerm, only_lt, |n, ex| {
-        format!("长期绩效指标有 {n} 行在年度绩效指标中没有对应指标（{ex}）")
-    });
-    ctx.push_grouped("X001", TableKind::Annual, only_an, |n, ex| {
-        format!("年度绩效指标有 {n} 行在长期绩效指标中没有对应指标（{ex}）")
-    });
+    let lt_row: Vec<usize> = renamed.iter().map(|(i, _)| *i).collect();
+    let renamed: Vec<RowHit> = renamed.into_iter().map(|(_, h)| h).collect();
+    let level2 = |h: &RowHit| an[h.row].level2.trim().to_string();
+    ctx.push_grouped(
+        "X002",
+        TableKind::Annual,
+        &renamed,
+        |h| {
+            let i = lt_row[renamed.iter().position(|x| x.row == h.row).unwrap_or(0)];
+            format!(
+                "「{}」下长期表第 {} 行为{}，年度表第 {} 行为{}：若是同一指标，宜统一名称",
+                level2(h),
+                i + 1,
+                quote(h.other),
+                h.row + 1,
+                quote(h.name)
+            )
+        },
+        |h| format!("{}：{}／{}", level2(h), quote(h.other), quote(h.name)),
+        |n, ex| format!("长期表与年度表有 {n} 处同一二级指标下的指标名称不同（{ex}）：若是同一指标，宜统一名称"),
+    );
+    ctx.push_grouped(
+        "X001",
+        TableKind::LongTerm,
+        &only_lt,
+        |h| format!("长期绩效指标{}在年度绩效指标中没有对应指标", h.label()),
+        RowHit::label,
+        |n, ex| format!("长期绩效指标有 {n} 行在年度绩效指标中没有对应指标（{ex}）"),
+    );
+    ctx.push_grouped(
+        "X001",
+        TableKind::Annual,
+        &only_an,
+        |h| format!("年度绩效指标{}在长期绩效指标中没有对应指标", h.label()),
+        RowHit::label,
+        |n, ex| format!("年度绩效指标有 {n} 行在长期绩效指标中没有对应指标（{ex}）"),
+    );
 }
 
 /// X003–X006 on a long-term row `a` (row `i`) and the annual row `b` (row `j`) of the same name.

@@ -129,14 +129,26 @@ pub(crate) struct Ctx<'a> {
     findings: Vec<Finding>,
 }
 
-/// One row's share of an aggregated rule.
-pub(crate) struct RowHit {
-    /// Pointer to the row's field.
-    pub path: String,
-    /// The full message, used when the rule is not summarised.
-    pub message: String,
-    /// A short detail used in the summary (`第 5 行「中长期规划相符性」`).
-    pub detail: String,
+/// One row's share of an aggregated rule. Messages are built only when they are shown, so that a
+/// rule hitting every row of a table costs little.
+pub(crate) struct RowHit<'f> {
+    /// The table the pointer goes to.
+    pub kind: TableKind,
+    /// Row index.
+    pub row: usize,
+    /// Field of the row the pointer goes to.
+    pub field: &'static str,
+    /// The row's name (or the value the message is about).
+    pub name: &'f str,
+    /// A second value for the message (the other table's name), if any.
+    pub other: &'f str,
+}
+
+impl RowHit<'_> {
+    /// `第 9 行「立项规范性」`.
+    pub fn label(&self) -> String {
+        row_label(self.row, self.name)
+    }
 }
 
 impl<'a> Ctx<'a> {
@@ -177,28 +189,30 @@ impl<'a> Ctx<'a> {
         });
     }
 
-    /// Records row findings of an aggregated rule: one per row when there are few, otherwise one
-    /// summary at the table's rows pointer, built by `summary(count, examples)`.
-    pub fn push_grouped(
+    /// Records row findings of an aggregated rule: one per row (built by `message`) when there
+    /// are few, otherwise one summary at the rows pointer of `kind`, built by
+    /// `summary(count, examples)` with examples made by `detail`.
+    pub fn push_grouped<'f>(
         &mut self,
         code: &'static str,
         kind: TableKind,
-        hits: Vec<RowHit>,
+        hits: &[RowHit<'f>],
+        message: impl Fn(&RowHit<'f>) -> String,
+        detail: impl Fn(&RowHit<'f>) -> String,
         summary: impl FnOnce(usize, String) -> String,
     ) {
+        if hits.is_empty() || !self.enabled(code) {
+            return;
+        }
         if hits.len() <= AGGREGATE_OVER {
             for h in hits {
-                self.push(code, h.path, h.message);
+                self.push(code, row_ptr(h.kind, h.row, h.field), message(h));
             }
             return;
         }
-        let mut examples: Vec<&str> = hits
-            .iter()
-            .take(SUMMARY_EXAMPLES)
-            .map(|h| h.detail.as_str())
-            .collect();
+        let mut examples: Vec<String> = hits.iter().take(SUMMARY_EXAMPLES).map(detail).collect();
         if hits.len() > SUMMARY_EXAMPLES {
-            examples.push("……");
+            examples.push("……".to_string());
         }
         let message = summary(hits.len(), examples.join("、"));
         self.push(code, rows_ptr(kind), message);
