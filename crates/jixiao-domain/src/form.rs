@@ -15,7 +15,9 @@ use crate::money::{Money, Percent};
 use crate::target::TargetValue;
 
 /// A fiscal (budget) year such as 2026.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(try_from = "i64", into = "i64")]
 #[schemars(with = "u16")]
 pub struct FiscalYear(u16);
@@ -71,7 +73,9 @@ impl fmt::Display for FiscalYear {
 }
 
 /// A calendar date (填报日期), written `YYYY-MM-DD` in JSON.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(try_from = "String", into = "String")]
 #[schemars(with = "String", description = "YYYY-MM-DD")]
 pub struct Date {
@@ -100,7 +104,11 @@ impl Date {
         if !(1..=days).contains(&day) {
             return Err(bad());
         }
-        Ok(Date { year: year as u16, month: month as u8, day: day as u8 })
+        Ok(Date {
+            year: year as u16,
+            month: month as u8,
+            day: day as u8,
+        })
     }
 
     /// Chinese form as printed on the form: `2025 年 11 月 17 日`.
@@ -342,7 +350,10 @@ impl TableKind {
 impl Indicators {
     /// Both tables with their kind.
     pub fn tables(&self) -> [(TableKind, &IndicatorTable); 2] {
-        [(TableKind::LongTerm, &self.long_term), (TableKind::Annual, &self.annual)]
+        [
+            (TableKind::LongTerm, &self.long_term),
+            (TableKind::Annual, &self.annual),
+        ]
     }
 }
 

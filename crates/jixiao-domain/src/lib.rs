@@ -8,18 +8,21 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod compute;
 pub mod form;
 pub mod money;
+pub mod parse;
 pub mod target;
 pub mod template;
 pub mod text;
 pub mod validate;
 
-pub use form::{Form, IndicatorTable, Indicator, TableKind};
+pub use form::{Form, Indicator, IndicatorTable, TableKind};
 pub use money::{Money, Percent};
+pub use parse::{FormJsonError, form_from_json};
 pub use target::{Comparator, TargetValue};
 pub use template::{Registry, Template};
-pub use validate::{Finding, Severity};
+pub use validate::{Finding, Section, Severity, validate};
 
 /// The JSON Schema of the canonical form, as pretty JSON text (committed as
 /// `docs/form.schema.json`).

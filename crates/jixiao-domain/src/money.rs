@@ -60,7 +60,8 @@ impl Money {
 
     /// Rounded half away from zero to `dp` decimals (the way finance offices round).
     pub fn round(self, dp: u32) -> Decimal {
-        self.0.round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero)
+        self.0
+            .round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero)
     }
 
     /// Shown with two decimals, as printed on the form (`1679.60`).
@@ -83,14 +84,22 @@ impl Money {
         if total.0.is_zero() {
             return None;
         }
-        let ratio = self.0.checked_mul(Decimal::ONE_HUNDRED)?.checked_div(total.0)?;
-        Some(Percent(ratio.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)))
+        let ratio = self
+            .0
+            .checked_mul(Decimal::ONE_HUNDRED)?
+            .checked_div(total.0)?;
+        Some(Percent(ratio.round_dp_with_strategy(
+            2,
+            RoundingStrategy::MidpointAwayFromZero,
+        )))
     }
 }
 
 /// Sums amounts exactly.
 pub fn sum<'a>(items: impl IntoIterator<Item = &'a Money>) -> Money {
-    items.into_iter().fold(Money::ZERO, |acc, m| acc.checked_add(*m).unwrap_or(acc))
+    items
+        .into_iter()
+        .fold(Money::ZERO, |acc, m| acc.checked_add(*m).unwrap_or(acc))
 }
 
 impl fmt::Display for Money {
@@ -118,7 +127,10 @@ impl FromStr for Money {
         let value = Decimal::from_str_exact(&cleaned)
             .or_else(|_| Decimal::from_scientific(&cleaned))
             .map_err(|_| {
-                if cleaned.chars().all(|c| c.is_ascii_digit() || "+-.eE".contains(c)) {
+                if cleaned
+                    .chars()
+                    .all(|c| c.is_ascii_digit() || "+-.eE".contains(c))
+                {
                     MoneyError::OutOfRange(cleaned.clone())
                 } else {
                     MoneyError::NotANumber(s.trim().to_string())
@@ -136,7 +148,9 @@ impl Serialize for Money {
 
 impl<'de> Deserialize<'de> for Money {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(DecimalVisitor("金额")).and_then(|d| Money::new(d).map_err(serde::de::Error::custom))
+        deserializer
+            .deserialize_any(DecimalVisitor("金额"))
+            .and_then(|d| Money::new(d).map_err(serde::de::Error::custom))
     }
 }
 
@@ -176,7 +190,11 @@ impl Percent {
 
     /// Shown with two decimals and a sign, as on the form (`50.39%`).
     pub fn display2(self) -> String {
-        format!("{:.2}%", self.0.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero))
+        format!(
+            "{:.2}%",
+            self.0
+                .round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
+        )
     }
 }
 
@@ -206,7 +224,9 @@ impl Serialize for Percent {
 
 impl<'de> Deserialize<'de> for Percent {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(DecimalVisitor("占比")).map(Percent)
+        deserializer
+            .deserialize_any(DecimalVisitor("占比"))
+            .map(Percent)
     }
 }
 
@@ -238,7 +258,9 @@ impl serde::de::Visitor<'_> for DecimalVisitor {
     }
 
     fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Decimal, E> {
-        v.parse::<Money>().map(Money::value).map_err(|e| E::custom(format!("{}：{e}", self.0)))
+        v.parse::<Money>()
+            .map(Money::value)
+            .map_err(|e| E::custom(format!("{}：{e}", self.0)))
     }
 
     fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Decimal, E> {
@@ -277,9 +299,18 @@ mod tests {
     #[test]
     fn rejects_bad_text_and_absurd_values() {
         assert_eq!("".parse::<Money>(), Err(MoneyError::Empty));
-        assert!(matches!("abc".parse::<Money>(), Err(MoneyError::NotANumber(_))));
-        assert!(matches!("1e30".parse::<Money>(), Err(MoneyError::OutOfRange(_))));
-        assert!(matches!("NaN".parse::<Money>(), Err(MoneyError::NotANumber(_))));
+        assert!(matches!(
+            "abc".parse::<Money>(),
+            Err(MoneyError::NotANumber(_))
+        ));
+        assert!(matches!(
+            "1e30".parse::<Money>(),
+            Err(MoneyError::OutOfRange(_))
+        ));
+        assert!(matches!(
+            "NaN".parse::<Money>(),
+            Err(MoneyError::NotANumber(_))
+        ));
     }
 
     #[test]

@@ -159,14 +159,20 @@ impl TargetValue {
     /// (`≥2. 5%`, `＞＝90％`, `≥4 项`). Never fails: text that cannot be read becomes
     /// [`TargetValue::Unparsed`]. Returns `None` for empty text.
     pub fn parse(text: &str) -> Option<TargetValue> {
-        let compact: String = to_half_width(text).chars().filter(|c| !c.is_whitespace()).collect();
+        let compact: String = to_half_width(text)
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect();
         if compact.is_empty() {
             return None;
         }
         if NOT_APPLICABLE.contains(&compact.as_str()) {
             return Some(TargetValue::NotApplicable);
         }
-        let (comparator, rest) = match COMPARATOR_SPELLINGS.iter().find(|(s, _)| compact.starts_with(s)) {
+        let (comparator, rest) = match COMPARATOR_SPELLINGS
+            .iter()
+            .find(|(s, _)| compact.starts_with(s))
+        {
             Some((s, c)) => (Some(*c), &compact[s.len()..]),
             None => (None, compact.as_str()),
         };
@@ -185,7 +191,11 @@ impl TargetValue {
         if unit.chars().any(|c| c.is_ascii_digit()) || unit.chars().count() > 10 {
             return Some(TargetValue::Unparsed(text.trim().to_string()));
         }
-        Some(TargetValue::Quantity { comparator, number, unit: unit.to_string() })
+        Some(TargetValue::Quantity {
+            comparator,
+            number,
+            unit: unit.to_string(),
+        })
     }
 
     /// True for a quantity whose unit is `%`.
@@ -196,8 +206,13 @@ impl TargetValue {
     /// The scoring direction of a quantity (`None` for other kinds). A plain value scores like `≥`.
     pub fn direction(&self) -> Option<Direction> {
         match self {
-            TargetValue::Quantity { comparator: Some(c), .. } => Some(c.direction()),
-            TargetValue::Quantity { comparator: None, .. } => Some(Direction::Positive),
+            TargetValue::Quantity {
+                comparator: Some(c),
+                ..
+            } => Some(c.direction()),
+            TargetValue::Quantity {
+                comparator: None, ..
+            } => Some(Direction::Positive),
             _ => None,
         }
     }
@@ -213,8 +228,16 @@ impl TargetValue {
     /// A short Chinese explanation of how the value was read (`大于等于 90 %`), for the editor.
     pub fn meaning(&self) -> String {
         match self {
-            TargetValue::Quantity { comparator, number, unit } => {
-                let unit = if unit.is_empty() { "（无单位）" } else { unit };
+            TargetValue::Quantity {
+                comparator,
+                number,
+                unit,
+            } => {
+                let unit = if unit.is_empty() {
+                    "（无单位）"
+                } else {
+                    unit
+                };
                 match comparator {
                     Some(c) => format!("定量：{} {} {}", c.label(), number, unit),
                     None => format!("定量：达到 {} {}（按“≥”计分）", number, unit),
@@ -254,7 +277,11 @@ impl fmt::Display for TargetValue {
     /// The canonical printed form: `≥90%`, `100%`, `≥4项`, `健全`, `不适用`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            TargetValue::Quantity { comparator, number, unit } => {
+            TargetValue::Quantity {
+                comparator,
+                number,
+                unit,
+            } => {
                 if let Some(c) = comparator {
                     f.write_str(c.symbol())?;
                 }
@@ -298,9 +325,15 @@ enum Repr {
 impl Serialize for TargetValue {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let repr = match self {
-            TargetValue::Quantity { comparator, number, unit } => {
-                Repr::Quantity { comparator: *comparator, number: number.to_string(), unit: unit.clone() }
-            }
+            TargetValue::Quantity {
+                comparator,
+                number,
+                unit,
+            } => Repr::Quantity {
+                comparator: *comparator,
+                number: number.to_string(),
+                unit: unit.clone(),
+            },
             TargetValue::Quality(w) => Repr::Quality { word: w.clone() },
             TargetValue::NotApplicable => Repr::NotApplicable,
             TargetValue::Unparsed(t) => Repr::Unparsed { text: t.clone() },
@@ -321,11 +354,21 @@ impl<'de> Deserialize<'de> for TargetValue {
             serde::de::Error::custom("指标值应为文字（如 \"≥90%\"）或带 kind 字段的对象")
         })?;
         match input {
-            Input::Text(t) => TargetValue::parse(&t).ok_or_else(|| serde::de::Error::custom("指标值为空")),
-            Input::Tagged(Repr::Quantity { comparator, number, unit }) => {
+            Input::Text(t) => {
+                TargetValue::parse(&t).ok_or_else(|| serde::de::Error::custom("指标值为空"))
+            }
+            Input::Tagged(Repr::Quantity {
+                comparator,
+                number,
+                unit,
+            }) => {
                 let n = Decimal::from_str_exact(number.trim())
                     .map_err(|_| serde::de::Error::custom(format!("指标值数字「{number}」无效")))?;
-                Ok(TargetValue::Quantity { comparator, number: n, unit })
+                Ok(TargetValue::Quantity {
+                    comparator,
+                    number: n,
+                    unit,
+                })
             }
             Input::Tagged(Repr::Quality { word }) => Ok(TargetValue::Quality(word)),
             Input::Tagged(Repr::NotApplicable) => Ok(TargetValue::NotApplicable),
@@ -387,23 +430,57 @@ mod tests {
     use super::*;
 
     fn q(c: Option<Comparator>, n: &str, u: &str) -> TargetValue {
-        TargetValue::Quantity { comparator: c, number: n.parse().unwrap(), unit: u.into() }
+        TargetValue::Quantity {
+            comparator: c,
+            number: n.parse().unwrap(),
+            unit: u.into(),
+        }
     }
 
     #[test]
     fn parses_seed_values() {
-        assert_eq!(TargetValue::parse("≥90%"), Some(q(Some(Comparator::Ge), "90", "%")));
-        assert_eq!(TargetValue::parse("≤5%"), Some(q(Some(Comparator::Le), "5", "%")));
+        assert_eq!(
+            TargetValue::parse("≥90%"),
+            Some(q(Some(Comparator::Ge), "90", "%"))
+        );
+        assert_eq!(
+            TargetValue::parse("≤5%"),
+            Some(q(Some(Comparator::Le), "5", "%"))
+        );
         assert_eq!(TargetValue::parse("100%"), Some(q(None, "100", "%")));
-        assert_eq!(TargetValue::parse("≥4 项"), Some(q(Some(Comparator::Ge), "4", "项")));
-        assert_eq!(TargetValue::parse("≥2. 5%"), Some(q(Some(Comparator::Ge), "2.5", "%")));
-        assert_eq!(TargetValue::parse("＞＝90％"), Some(q(Some(Comparator::Ge), "90", "%")));
-        assert_eq!(TargetValue::parse("是"), Some(TargetValue::Quality("是".into())));
-        assert_eq!(TargetValue::parse("持续 推进"), Some(TargetValue::Quality("持续推进".into())));
-        assert_eq!(TargetValue::parse("不适用"), Some(TargetValue::NotApplicable));
+        assert_eq!(
+            TargetValue::parse("≥4 项"),
+            Some(q(Some(Comparator::Ge), "4", "项"))
+        );
+        assert_eq!(
+            TargetValue::parse("≥2. 5%"),
+            Some(q(Some(Comparator::Ge), "2.5", "%"))
+        );
+        assert_eq!(
+            TargetValue::parse("＞＝90％"),
+            Some(q(Some(Comparator::Ge), "90", "%"))
+        );
+        assert_eq!(
+            TargetValue::parse("是"),
+            Some(TargetValue::Quality("是".into()))
+        );
+        assert_eq!(
+            TargetValue::parse("持续 推进"),
+            Some(TargetValue::Quality("持续推进".into()))
+        );
+        assert_eq!(
+            TargetValue::parse("不适用"),
+            Some(TargetValue::NotApplicable)
+        );
         assert_eq!(TargetValue::parse("  "), None);
-        assert_eq!(TargetValue::parse("约5%左右"), Some(TargetValue::Unparsed("约5%左右".into())));
-        assert_eq!(TargetValue::parse("≥良好"), Some(TargetValue::Unparsed("≥良好".into())));
+        assert_eq!(
+            TargetValue::parse("约5%左右"),
+            Some(TargetValue::Unparsed("约5%左右".into()))
+        );
+        assert_eq!(
+            TargetValue::parse("≥良好"),
+            Some(TargetValue::Unparsed("≥良好".into()))
+        );
     }
 
     #[test]
@@ -417,7 +494,10 @@ mod tests {
     fn json_round_trip_and_string_input() {
         let v = TargetValue::parse("≥95%").unwrap();
         let json = serde_json::to_string(&v).unwrap();
-        assert_eq!(json, r#"{"kind":"quantity","comparator":"≥","number":"95","unit":"%"}"#);
+        assert_eq!(
+            json,
+            r#"{"kind":"quantity","comparator":"≥","number":"95","unit":"%"}"#
+        );
         assert_eq!(serde_json::from_str::<TargetValue>(&json).unwrap(), v);
         assert_eq!(serde_json::from_str::<TargetValue>("\"≥95%\"").unwrap(), v);
         assert!(serde_json::from_str::<TargetValue>("42").is_err());

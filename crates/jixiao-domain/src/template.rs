@@ -192,7 +192,10 @@ impl Template {
 
     /// Checks the template's own consistency (unique keys, known category rows).
     fn check(&self) -> Result<(), TemplateError> {
-        let invalid = |message: String| TemplateError::Invalid { id: self.id.clone(), message };
+        let invalid = |message: String| TemplateError::Invalid {
+            id: self.id.clone(),
+            message,
+        };
         if self.id.trim().is_empty() {
             return Err(invalid("缺少 id".into()));
         }
@@ -211,7 +214,10 @@ impl Template {
             if let Some(k) = &c.expenditure_key
                 && !self.funding.expenditure.iter().any(|r| &r.key == k)
             {
-                return Err(invalid(format!("项目类别「{}」指向不存在的支出行 {k}", c.name)));
+                return Err(invalid(format!(
+                    "项目类别「{}」指向不存在的支出行 {k}",
+                    c.name
+                )));
             }
         }
         if self.indicator_frame.is_empty() {
@@ -258,14 +264,17 @@ pub struct Registry {
 
 impl Default for Registry {
     fn default() -> Self {
-        Registry { templates: built_in() }
+        Registry {
+            templates: built_in(),
+        }
     }
 }
 
 impl Registry {
     /// Adds a template, replacing one with the same id and version.
     pub fn add(&mut self, t: Template) {
-        self.templates.retain(|x| !(x.id == t.id && x.version == t.version));
+        self.templates
+            .retain(|x| !(x.id == t.id && x.version == t.version));
         self.templates.push(t);
     }
 
@@ -282,6 +291,14 @@ impl Registry {
             .max_by_key(|t| t.version)
             .ok_or_else(|| TemplateError::Unknown(id.to_string()))
     }
+
+    /// The template a form names: its exact version if known, else the newest version of the
+    /// same id (the validator then reports the version difference).
+    pub fn for_form(&self, form: &crate::form::Form) -> Result<&Template, TemplateError> {
+        let r = &form.template;
+        self.get(&r.id, Some(r.version))
+            .or_else(|_| self.get(&r.id, None))
+    }
 }
 
 #[cfg(test)]
@@ -293,13 +310,28 @@ mod tests {
         let all = built_in();
         assert!(all.len() >= 2);
         let reg = Registry::default();
-        assert_eq!(reg.get("hubei-dept-2026", None).unwrap().funding.income.len(), 3);
-        assert!(matches!(reg.get("nope", None), Err(TemplateError::Unknown(_))));
+        assert_eq!(
+            reg.get("hubei-dept-2026", None)
+                .unwrap()
+                .funding
+                .income
+                .len(),
+            3
+        );
+        assert!(matches!(
+            reg.get("nope", None),
+            Err(TemplateError::Unknown(_))
+        ));
     }
 
     #[test]
     fn numbered_level2_matches_suffix() {
-        let l2 = Level2 { name: "核心业务产出".into(), numbered: true, required: true, cost: false };
+        let l2 = Level2 {
+            name: "核心业务产出".into(),
+            numbered: true,
+            required: true,
+            cost: false,
+        };
         assert!(l2.matches("核心业务产出1"));
         assert!(l2.matches("核心业务产出12"));
         assert!(!l2.matches("核心业务产出x"));

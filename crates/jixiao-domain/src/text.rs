@@ -60,7 +60,10 @@ mod tests {
 
     #[test]
     fn squeeze() {
-        assert_eq!(squeeze_cjk_spaces("每年 城市建设项目数"), "每年城市建设项目数");
+        assert_eq!(
+            squeeze_cjk_spaces("每年 城市建设项目数"),
+            "每年城市建设项目数"
+        );
         assert_eq!(squeeze_cjk_spaces(" 满 意 度 "), "满意度");
         assert_eq!(squeeze_cjk_spaces("4A  level   x"), "4A level x");
     }

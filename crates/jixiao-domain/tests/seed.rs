@@ -13,7 +13,10 @@ fn seed_json_reads_and_round_trips() {
     assert_eq!(form.functions.len(), 11);
     assert_eq!(form.annual_tasks.len(), 5);
     assert_eq!(form.projects.len(), 5);
-    assert_eq!(form.projects[0].current_budget.unwrap().to_string(), "1.008");
+    assert_eq!(
+        form.projects[0].current_budget.unwrap().to_string(),
+        "1.008"
+    );
     let rate = &form.indicators.annual.rows[35];
     assert_eq!(rate.name, "高学历、高层次人才储备率");
     assert_eq!(rate.target, TargetValue::parse("≥2.5%"));

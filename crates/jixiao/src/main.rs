@@ -16,12 +16,18 @@ struct Cli {
 enum Command {
     /// 校验申报表（规范 JSON），列出错误、警告和提示
     Validate(cmd::validate::Args),
+    /// 输出申报表规范 JSON 的 JSON Schema
+    Schema,
+    /// 查看模板：list 列出，show ID 显示
+    Template(cmd::template::Args),
 }
 
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Validate(args) => cmd::validate::run(args),
+        Command::Schema => cmd::schema::run(),
+        Command::Template(args) => cmd::template::run(args),
     }
 }
 

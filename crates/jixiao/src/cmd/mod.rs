@@ -1,3 +1,5 @@
 //! One module per subcommand.
 
+pub mod schema;
+pub mod template;
 pub mod validate;

@@ -1,16 +1,141 @@
-//! `jixiao validate FILE`.
+//! `jixiao validate FILE`: reads a form, validates it against its template and prints the
+//! findings. Exit status: 0 no errors, 1 errors, 2 the file or a template cannot be read.
 
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+
+use anyhow::{Context, bail};
+use jixiao_domain::validate::{Finding, Section, counts, has_errors, validate};
+use jixiao_domain::{Form, Template};
+
+use super::template::{Source, load_template_file, registry};
+
+/// The largest form file jixiao reads (a real form is under 100 KB).
+const MAX_FORM_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// 按部分分组的中文列表
+    Text,
+    /// JSON 数组：[{code, severity, path, message}]
+    Json,
+}
 
 /// Arguments of `jixiao validate`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// 申报表文件（规范 JSON）
-    pub file: std::path::PathBuf,
+    pub file: PathBuf,
+    /// 输出格式
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// 按此模板文件校验（不用申报表记录的模板）
+    #[arg(long, value_name = "PATH")]
+    pub template_file: Option<PathBuf>,
+    #[command(flatten)]
+    pub source: Source,
+}
+
+/// Reads a form from a file. Today: canonical JSON. Importers extend this by file type.
+pub fn load_form(path: &Path) -> anyhow::Result<Form> {
+    let size = std::fs::metadata(path)
+        .map_err(|e| io_error(path, &e))?
+        .len();
+    if size > MAX_FORM_BYTES {
+        bail!(
+            "{} 过大（{size} 字节，上限 {MAX_FORM_BYTES} 字节）",
+            path.display()
+        );
+    }
+    if std::fs::metadata(path).is_ok_and(|m| m.is_dir()) {
+        bail!("{} 是目录，不是文件", path.display());
+    }
+    let bytes = std::fs::read(path).map_err(|e| io_error(path, &e))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        anyhow::anyhow!(
+            "{} 不是 UTF-8 文本（第 {} 字节处编码有误）",
+            path.display(),
+            e.utf8_error().valid_up_to()
+        )
+    })?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    jixiao_domain::form_from_json(text)
+        .with_context(|| format!("{} 不是有效的申报表", path.display()))
+}
+
+/// A file error in Chinese.
+pub fn io_error(path: &Path, e: &std::io::Error) -> anyhow::Error {
+    use std::io::ErrorKind;
+    let why = match e.kind() {
+        ErrorKind::NotFound => "文件不存在".to_string(),
+        ErrorKind::PermissionDenied => "没有读取权限".to_string(),
+        _ => e.to_string(),
+    };
+    anyhow::anyhow!("无法读取 {}：{why}", path.display())
 }
 
 /// Runs the command.
 pub fn run(args: Args) -> ExitCode {
-    let _ = args;
-    ExitCode::SUCCESS
+    let (form, template) = match prepare(&args) {
+        Ok(x) => x,
+        Err(e) => {
+            eprintln!("错误：{e:#}");
+            return ExitCode::from(2);
+        }
+    };
+    let findings = validate(&form, &template);
+    let out = match args.format {
+        Format::Json => serde_json::to_string_pretty(&findings).unwrap_or_default() + "\n",
+        Format::Text => text_report(&args.file, &form, &template, &findings),
+    };
+    print!("{out}");
+    if has_errors(&findings) {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn prepare(args: &Args) -> anyhow::Result<(Form, Template)> {
+    let form = load_form(&args.file)?;
+    let template = match &args.template_file {
+        Some(p) => load_template_file(p)?,
+        None => registry(&args.source)?.for_form(&form)?.clone(),
+    };
+    Ok((form, template))
+}
+
+/// The readable Chinese report, grouped by section.
+fn text_report(file: &Path, form: &Form, t: &Template, findings: &[Finding]) -> String {
+    let (e, w, i) = counts(findings);
+    let mut out = format!(
+        "校验 {}：{} {} 年（模板 {} 第 {} 版）\n结果：{e} 个错误，{w} 个警告，{i} 个提示\n",
+        file.display(),
+        form.header.unit_name,
+        form.header.fiscal_year,
+        t.id,
+        t.version
+    );
+    for section in Section::ALL {
+        let in_section: Vec<&Finding> =
+            findings.iter().filter(|f| f.section() == section).collect();
+        if in_section.is_empty() {
+            continue;
+        }
+        out.push_str(&format!("\n■ {}\n", section.label()));
+        for f in in_section {
+            out.push_str(&format!(
+                "  [{}] {}  {}\n      {}\n",
+                f.severity.label(),
+                f.code,
+                f.path,
+                f.message
+            ));
+        }
+    }
+    if findings.is_empty() {
+        out.push_str("未发现问题。\n");
+    }
+    out
 }

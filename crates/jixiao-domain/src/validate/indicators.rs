@@ -1,0 +1,242 @@
+//! Rules on each indicator table as a whole (I…): size, the level-1/level-2 frame of the template,
+//! numbered nodes, duplicate names and weights. Row-level rules are in `rows.rs`.
+
+use std::collections::HashSet;
+
+use super::{Ctx, quote, row_label, row_ptr, rows, rows_ptr};
+use crate::form::{IndicatorTable, TableKind};
+use crate::template::{Level1, Level2};
+
+pub(crate) fn check(ctx: &mut Ctx) {
+    for (kind, table) in ctx.form.indicators.tables() {
+        let max = ctx.template.rules.max_indicator_rows;
+        if ctx.oversized(kind) {
+            ctx.push(
+                "I001",
+                rows_ptr(kind),
+                format!(
+                    "{}有 {} 行，超过模板上限 {max} 行，未逐行检查",
+                    kind.label(),
+                    table.rows.len()
+                ),
+            );
+            continue;
+        }
+        if table.rows.is_empty() {
+            ctx.push(
+                "I002",
+                rows_ptr(kind),
+                format!("{}表没有任何三级指标", kind.label()),
+            );
+            continue;
+        }
+        let nodes = frame(ctx, kind, table);
+        rows::check(ctx, kind, table, &nodes);
+        duplicates(ctx, kind, table);
+        weights(ctx, kind, table);
+    }
+}
+
+/// Where each row sits in the template frame (`None` when its node is unknown).
+pub(crate) type Placement<'t> = Vec<(Option<&'t Level1>, Option<&'t Level2>)>;
+
+/// I003–I007: every row's nodes exist in the template; every level-1 node and every required
+/// level-2 node has a row; numbered nodes are numbered 1…n. Unknown names are reported once per
+/// distinct name, at its first row, with the number of rows using it.
+fn frame<'t>(ctx: &mut Ctx<'t>, kind: TableKind, table: &IndicatorTable) -> Placement<'t> {
+    let t = ctx.template;
+    let mut placement: Placement<'t> = Vec::with_capacity(table.rows.len());
+    let mut seen_l1 = vec![false; t.indicator_frame.len()];
+    let mut seen_l2: Vec<Vec<bool>> = t
+        .indicator_frame
+        .iter()
+        .map(|l| vec![false; l.children.len()])
+        .collect();
+    let mut numbers: Vec<Vec<Vec<u32>>> = t
+        .indicator_frame
+        .iter()
+        .map(|l| vec![Vec::new(); l.children.len()])
+        .collect();
+    let mut unknown_l1: Vec<(&str, usize, usize)> = Vec::new();
+    let mut unknown_l2: Vec<(&str, &str, usize, usize)> = Vec::new();
+    for (i, row) in table.rows.iter().enumerate() {
+        let l1_name = row.level1.trim();
+        let Some(a) = t.indicator_frame.iter().position(|l| l.name == l1_name) else {
+            match unknown_l1.iter_mut().find(|u| u.0 == l1_name) {
+                Some(u) => u.2 += 1,
+                None => unknown_l1.push((l1_name, i, 1)),
+            }
+            placement.push((None, None));
+            continue;
+        };
+        seen_l1[a] = true;
+        let l1 = &t.indicator_frame[a];
+        let l2_name = row.level2.trim();
+        let Some(b) = l1.children.iter().position(|c| c.matches(l2_name)) else {
+            match unknown_l2
+                .iter_mut()
+                .find(|u| u.0 == l1_name && u.1 == l2_name)
+            {
+                Some(u) => u.3 += 1,
+                None => unknown_l2.push((l1_name, l2_name, i, 1)),
+            }
+            placement.push((Some(l1), None));
+            continue;
+        };
+        seen_l2[a][b] = true;
+        let l2 = &l1.children[b];
+        if l2.numbered
+            && let Ok(n) = l2_name[l2.name.len()..].parse::<u32>()
+        {
+            numbers[a][b].push(n);
+        }
+        placement.push((Some(l1), Some(l2)));
+    }
+    for (name, i, count) in unknown_l1 {
+        let known: Vec<&str> = t.indicator_frame.iter().map(|l| l.name.as_str()).collect();
+        ctx.push(
+            "I003",
+            row_ptr(kind, i, "level1"),
+            format!(
+                "{}一级指标{}不在模板中（共 {count} 行），应为 {} 之一",
+                kind.label(),
+                quote(name),
+                known.join("、")
+            ),
+        );
+    }
+    for (l1, l2, i, count) in unknown_l2 {
+        let known: Vec<String> = t
+            .level1(l1)
+            .map(|l| {
+                l.children
+                    .iter()
+                    .map(|c| {
+                        if c.numbered {
+                            format!("{}n", c.name)
+                        } else {
+                            c.name.clone()
+                        }
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        ctx.push(
+            "I004",
+            row_ptr(kind, i, "level2"),
+            format!(
+                "{}二级指标{}不在一级指标「{l1}」之下（共 {count} 行），应为 {} 之一",
+                kind.label(),
+                quote(l2),
+                known.join("、")
+            ),
+        );
+    }
+    for (a, l1) in t.indicator_frame.iter().enumerate() {
+        if !seen_l1[a] {
+            ctx.push(
+                "I005",
+                rows_ptr(kind),
+                format!("{}缺少一级指标「{}」", kind.label(), l1.name),
+            );
+            continue;
+        }
+        for (b, l2) in l1.children.iter().enumerate() {
+            if l2.required && !seen_l2[a][b] {
+                ctx.push(
+                    "I006",
+                    rows_ptr(kind),
+                    format!(
+                        "{}缺少必填的二级指标「{}」（一级指标「{}」）",
+                        kind.label(),
+                        l2.name,
+                        l1.name
+                    ),
+                );
+            }
+            let nums = &mut numbers[a][b];
+            if l2.numbered && !nums.is_empty() {
+                nums.sort_unstable();
+                nums.dedup();
+                let contiguous = nums.iter().enumerate().all(|(k, &n)| n as usize == k + 1);
+                if !contiguous {
+                    let list: Vec<String> = nums.iter().take(20).map(u32::to_string).collect();
+                    ctx.push(
+                        "I007",
+                        rows_ptr(kind),
+                        format!(
+                            "{}「{}」的编号为 {}，应从 1 连续编号",
+                            kind.label(),
+                            l2.name,
+                            list.join("、")
+                        ),
+                    );
+                }
+            }
+        }
+    }
+    placement
+}
+
+/// I023: two level-3 rows with the same name under the same level-2 node.
+fn duplicates(ctx: &mut Ctx, kind: TableKind, table: &IndicatorTable) {
+    let mut seen: HashSet<(&str, &str)> = HashSet::with_capacity(table.rows.len());
+    for (i, row) in table.rows.iter().enumerate() {
+        let name = row.name.trim();
+        if !name.is_empty() && !seen.insert((row.level2.trim(), name)) {
+            ctx.push(
+                "I023",
+                row_ptr(kind, i, "name"),
+                format!(
+                    "{}{}与同一二级指标「{}」下的另一行重名",
+                    kind.label(),
+                    row_label(i, name),
+                    row.level2.trim()
+                ),
+            );
+        }
+    }
+}
+
+/// I027, I028: weights within 0–100, and given for every row or none.
+fn weights(ctx: &mut Ctx, kind: TableKind, table: &IndicatorTable) {
+    let hundred = rust_decimal::Decimal::ONE_HUNDRED;
+    let mut with = 0;
+    let mut first_without = None;
+    for (i, row) in table.rows.iter().enumerate() {
+        match row.weight {
+            Some(w) => {
+                with += 1;
+                if w.is_sign_negative() && !w.is_zero() || w > hundred {
+                    ctx.push(
+                        "I027",
+                        row_ptr(kind, i, "weight"),
+                        format!(
+                            "{}{}的权重为 {}，应在 0 到 100 之间",
+                            kind.label(),
+                            row_label(i, &row.name),
+                            w.normalize()
+                        ),
+                    );
+                }
+            }
+            None => {
+                first_without.get_or_insert(i);
+            }
+        }
+    }
+    if let Some(i) = first_without
+        && with > 0
+    {
+        ctx.push(
+            "I028",
+            row_ptr(kind, i, "weight"),
+            format!(
+                "{}有 {with} 行填了权重，{} 行没填（如{}）",
+                kind.label(),
+                table.rows.len() - with,
+                row_label(i, &table.rows[i].name)
+            ),
+        );
+    }
+}

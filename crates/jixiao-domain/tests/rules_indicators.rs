@@ -1,0 +1,283 @@
+//! One test per rule of the indicator and cross-check sections.
+
+mod common;
+
+use common::{run, tv};
+use jixiao_domain::form::Indicator;
+
+case!(
+    i001_too_many_rows,
+    "I001",
+    "/indicators/annual/rows",
+    |f, t| t.rules.max_indicator_rows = 10
+);
+case!(
+    i002_empty_table,
+    "I002",
+    "/indicators/long_term/rows",
+    |f| f.indicators.long_term.rows.clear()
+);
+case!(
+    i003_unknown_level1,
+    "I003",
+    "/indicators/annual/rows/0/level1",
+    |f| f.indicators.annual.rows[0].level1 = "运营成本".into()
+);
+case!(
+    i004_unknown_level2,
+    "I004",
+    "/indicators/annual/rows/0/level2",
+    |f| f.indicators.annual.rows[0].level2 = "公用经费".into()
+);
+case!(
+    i005_missing_level1,
+    "I005",
+    "/indicators/annual/rows",
+    |f| f.indicators.annual.rows.truncate(37)
+);
+case!(
+    i006_missing_level2,
+    "I006",
+    "/indicators/annual/rows",
+    |f| f.indicators.annual.rows.remove(0)
+);
+case!(i007_numbering_gap, "I007", "/indicators/annual/rows", |f| {
+    f.indicators.annual.rows[27].level2 = "核心业务产出5".into()
+});
+case!(
+    i008_no_name,
+    "I008",
+    "/indicators/annual/rows/0/name",
+    |f| f.indicators.annual.rows[0].name = String::new()
+);
+case!(
+    i009_no_target,
+    "I009",
+    "/indicators/annual/rows/0/target",
+    |f| f.indicators.annual.rows[0].target = None
+);
+case!(
+    i010_unparsed,
+    "I010",
+    "/indicators/annual/rows/0/target",
+    |f| f.indicators.annual.rows[0].target = tv("约5%左右")
+);
+case!(
+    i011_no_unit,
+    "I011",
+    "/indicators/annual/rows/0/target",
+    |f| f.indicators.annual.rows[0].target = tv("≥100")
+);
+case!(
+    i012_unusual_unit,
+    "I012",
+    "/indicators/annual/rows/24/target",
+    |f| f.indicators.annual.rows[24].target = tv("≥4 栋")
+);
+case!(
+    i013_unusual_word,
+    "I013",
+    "/indicators/annual/rows/5/target",
+    |f| f.indicators.annual.rows[5].target = tv("很健全")
+);
+case!(
+    i014_comparator_not_allowed,
+    "I014",
+    "/indicators/long_term/rows/3/target",
+    |f, t| t.dictionaries.comparators = vec!["≥".into()]
+);
+case!(
+    i015_percent_bound,
+    "I015",
+    "/indicators/annual/rows/37/target",
+    |f| f.indicators.annual.rows[37].target = tv("≥105%")
+);
+case!(
+    i016_no_basis,
+    "I016",
+    "/indicators/annual/rows/0/basis",
+    |f| f.indicators.annual.rows[0].basis = None
+);
+case!(
+    i017_unknown_basis,
+    "I017",
+    "/indicators/annual/rows/0/basis",
+    |f| f.indicators.annual.rows[0].basis = Some("上级要求".into())
+);
+case!(
+    i018_no_class,
+    "I018",
+    "/indicators/annual/rows/0/class",
+    |f| f.indicators.annual.rows[0].class = None
+);
+case!(
+    i019_unknown_class,
+    "I019",
+    "/indicators/annual/rows/0/class",
+    |f| f.indicators.annual.rows[0].class = Some("核心型".into())
+);
+case!(
+    i020_unusual_class,
+    "I020",
+    "/indicators/annual/rows/0/class",
+    |f| {
+        f.indicators.annual.rows[0].class = Some("创新型".into());
+        f.indicators.long_term.rows[0].class = Some("创新型".into());
+    }
+);
+case!(
+    i021_cost_basis,
+    "I021",
+    "/indicators/annual/rows/12/basis",
+    |f| f.indicators.annual.rows[12].basis = Some("预算支出标准".into())
+);
+case!(
+    i022_required_column,
+    "I022",
+    "/indicators/annual/rows/0/definition",
+    |f, t| t.required_columns.push("definition".into())
+);
+case!(
+    i023_duplicate_name,
+    "I023",
+    "/indicators/annual/rows/11/name",
+    |f| f.indicators.annual.rows[11].name = f.indicators.annual.rows[10].name.clone()
+);
+case!(
+    i024_history_copied,
+    "I024",
+    "/indicators/annual/rows/0/year_before",
+    |f| {
+        let row = &mut f.indicators.annual.rows[0];
+        row.year_before = row.target.clone();
+        row.last_year = row.target.clone();
+    }
+);
+case!(
+    i025_history_is_target,
+    "I025",
+    "/indicators/annual/rows/3/year_before",
+    |f| {
+        let row = &mut f.indicators.annual.rows[3];
+        row.year_before = tv("≤5%");
+        row.last_year = tv("3%");
+    }
+);
+case!(
+    i026_history_in_long_term,
+    "I026",
+    "/indicators/long_term/rows/0/year_before",
+    |f| f.indicators.long_term.rows[0].year_before = tv("100%")
+);
+case!(
+    i027_weight_range,
+    "I027",
+    "/indicators/annual/rows/0/weight",
+    |f| {
+        for row in &mut f.indicators.annual.rows {
+            row.weight = Some(2.into());
+        }
+        f.indicators.annual.rows[0].weight = Some((-1).into());
+    }
+);
+case!(
+    i028_weight_partly,
+    "I028",
+    "/indicators/annual/rows/1/weight",
+    |f| f.indicators.annual.rows[0].weight = Some(5.into())
+);
+
+case!(
+    x001_only_in_one_table,
+    "X001",
+    "/indicators/annual/rows/39/name",
+    |f| f.indicators.annual.rows.push(Indicator {
+        level1: "满意度".into(),
+        level2: "服务对象满意度".into(),
+        name: "办事群众满意度".into(),
+        target: tv("≥90%"),
+        basis: Some("行业标准".into()),
+        class: Some("基本型".into()),
+        ..Default::default()
+    })
+);
+case!(
+    x002_renamed,
+    "X002",
+    "/indicators/annual/rows/24/name",
+    |f| f.indicators.annual.rows[24].name = "服务城市项目数".into()
+);
+case!(
+    x003_word_typo,
+    "X003",
+    "/indicators/long_term/rows/8/target",
+    |f| f.indicators.long_term.rows[8].target = tv("规划")
+);
+case!(
+    x004_direction,
+    "X004",
+    "/indicators/annual/rows/9/target",
+    |f| f.indicators.annual.rows[9].target = tv("0%")
+);
+case!(
+    x005_unit,
+    "X005",
+    "/indicators/annual/rows/24/target",
+    |f| f.indicators.annual.rows[24].target = tv("≥4 个")
+);
+case!(x006_class, "X006", "/indicators/annual/rows/0/class", |f| {
+    f.indicators.annual.rows[0].class = Some("创新型".into())
+});
+case!(x007_promise, "X007", "/annual_tasks/1", |f| f.annual_tasks
+    [1]
+.push_str("力争新增市场主体 7 家。"));
+
+#[test]
+fn unknown_level1_is_reported_once_per_name() {
+    let mut f = common::clean();
+    for row in &mut f.indicators.annual.rows[..4] {
+        row.level1 = "成本".into();
+    }
+    let hits: Vec<_> = run(&f).into_iter().filter(|x| x.code == "I003").collect();
+    assert_eq!(hits.len(), 1);
+    assert!(hits[0].message.contains("共 4 行"), "{}", hits[0].message);
+}
+
+#[test]
+fn few_repeats_stay_per_row_many_are_summarised() {
+    let mut f = common::clean();
+    for i in [4, 5] {
+        f.indicators.annual.rows[i].basis = Some("预算支出标准".into());
+    }
+    let hits: Vec<_> = run(&f).into_iter().filter(|x| x.code == "I021").collect();
+    assert_eq!(
+        hits.iter().map(|h| h.path.as_str()).collect::<Vec<_>>(),
+        [
+            "/indicators/annual/rows/4/basis",
+            "/indicators/annual/rows/5/basis"
+        ]
+    );
+    for i in 6..12 {
+        f.indicators.annual.rows[i].basis = Some("预算支出标准".into());
+    }
+    let hits: Vec<_> = run(&f).into_iter().filter(|x| x.code == "I021").collect();
+    assert_eq!(hits.len(), 1);
+    assert_eq!(hits[0].path, "/indicators/annual/rows");
+    assert!(hits[0].message.contains("8 行"), "{}", hits[0].message);
+}
+
+#[test]
+fn every_catalogue_rule_has_a_test() {
+    let sources = [
+        include_str!("rules_general.rs"),
+        include_str!("rules_indicators.rs"),
+    ];
+    for rule in jixiao_domain::validate::RULES {
+        let quoted = format!("\"{}\"", rule.code);
+        assert!(
+            sources.iter().any(|s| s.contains(&quoted)),
+            "no test for {}",
+            rule.code
+        );
+    }
+}

@@ -1,0 +1,105 @@
+//! `jixiao template list` / `jixiao template show ID`, and the loading of templates from files
+//! shared with `validate`.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, bail};
+use jixiao_domain::template::{Registry, Template};
+
+/// The largest template file jixiao reads.
+const MAX_TEMPLATE_BYTES: u64 = 4 * 1024 * 1024;
+
+/// Where extra templates come from (shared by the subcommands that need templates).
+#[derive(Debug, Clone, clap::Args)]
+pub struct Source {
+    /// 额外模板所在目录（其中每个 .json 文件是一个模板）
+    #[arg(long, env = "JIXIAO_TEMPLATE_DIR", value_name = "DIR")]
+    pub template_dir: Option<PathBuf>,
+}
+
+/// Arguments of `jixiao template`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(subcommand)]
+    command: Command,
+    #[command(flatten)]
+    source: Source,
+}
+
+#[derive(Debug, clap::Subcommand)]
+enum Command {
+    /// 列出可用模板（内置模板和 JIXIAO_TEMPLATE_DIR 中的模板）
+    List,
+    /// 以 JSON 显示一个模板（可另存为文件修改后用 --template-file 加载）
+    Show {
+        /// 模板 id，如 hubei-dept-2026
+        id: String,
+        /// 版本（默认最新）
+        #[arg(long)]
+        version: Option<u32>,
+    },
+}
+
+/// Reads one template file.
+pub fn load_template_file(path: &Path) -> anyhow::Result<Template> {
+    let size = std::fs::metadata(path)
+        .with_context(|| format!("无法读取模板文件 {}", path.display()))?
+        .len();
+    if size > MAX_TEMPLATE_BYTES {
+        bail!(
+            "模板文件 {} 过大（{size} 字节，上限 {MAX_TEMPLATE_BYTES} 字节）",
+            path.display()
+        );
+    }
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("无法读取模板文件 {}", path.display()))?;
+    Template::from_json(&text).with_context(|| format!("模板文件 {} 有误", path.display()))
+}
+
+/// The built-in templates plus every `*.json` in the template directory, if one is given.
+pub fn registry(source: &Source) -> anyhow::Result<Registry> {
+    let mut reg = Registry::default();
+    if let Some(dir) = &source.template_dir {
+        let entries = std::fs::read_dir(dir)
+            .with_context(|| format!("无法读取模板目录 {}", dir.display()))?;
+        let mut paths: Vec<PathBuf> = entries
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|x| x == "json") && p.is_file())
+            .collect();
+        paths.sort();
+        for p in paths {
+            reg.add(load_template_file(&p)?);
+        }
+    }
+    Ok(reg)
+}
+
+/// Runs the command.
+pub fn run(args: Args) -> ExitCode {
+    match execute(args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("错误：{e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn execute(args: Args) -> anyhow::Result<()> {
+    let reg = registry(&args.source)?;
+    match args.command {
+        Command::List => {
+            for t in reg.all() {
+                println!("{}\t第 {} 版\t{}", t.id, t.version, t.title);
+                println!("\t{}", t.description);
+            }
+        }
+        Command::Show { id, version } => {
+            let t = reg.get(&id, version)?;
+            println!("{}", serde_json::to_string_pretty(t)?);
+        }
+    }
+    Ok(())
+}
