@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::{Context, bail};
+use anyhow::bail;
 use jixiao_domain::validate::{Finding, Section, counts, has_errors, validate};
 use jixiao_domain::{Form, Template};
 
@@ -61,7 +61,7 @@ pub fn load_form(path: &Path) -> anyhow::Result<Form> {
     })?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
     jixiao_domain::form_from_json(text)
-        .with_context(|| format!("{} 不是有效的申报表", path.display()))
+        .map_err(|e| anyhow::anyhow!("{} 不是有效的申报表：{e}", path.display()))
 }
 
 /// A file error in Chinese.
