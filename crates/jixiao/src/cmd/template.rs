@@ -4,7 +4,6 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::bail;
 use jixiao_domain::template::{Registry, Template};
 
 /// The largest template file jixiao reads.
@@ -43,16 +42,7 @@ enum Command {
 
 /// Reads one template file.
 pub fn load_template_file(path: &Path) -> anyhow::Result<Template> {
-    let size = std::fs::metadata(path)
-        .map_err(|e| super::validate::io_error(path, &e))?
-        .len();
-    if size > MAX_TEMPLATE_BYTES {
-        bail!(
-            "模板文件 {} 过大（{size} 字节，上限 {MAX_TEMPLATE_BYTES} 字节）",
-            path.display()
-        );
-    }
-    let text = std::fs::read_to_string(path).map_err(|e| super::validate::io_error(path, &e))?;
+    let text = super::validate::read_text(path, MAX_TEMPLATE_BYTES)?;
     Template::from_json(&text).map_err(|e| anyhow::anyhow!("模板文件 {} 有误：{e}", path.display()))
 }
 
