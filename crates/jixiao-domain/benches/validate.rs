@@ -13,8 +13,12 @@ fn bench(c: &mut Criterion) {
     let registry = Registry::default();
     let form = form_from_json(SEED).unwrap();
     let template = registry.for_form(&form).unwrap().clone();
-    c.bench_function("parse seed JSON", |b| b.iter(|| form_from_json(black_box(SEED)).unwrap()));
-    c.bench_function("validate seed", |b| b.iter(|| validate(black_box(&form), black_box(&template))));
+    c.bench_function("parse seed JSON", |b| {
+        b.iter(|| form_from_json(black_box(SEED)).unwrap())
+    });
+    c.bench_function("validate seed", |b| {
+        b.iter(|| validate(black_box(&form), black_box(&template)))
+    });
     c.bench_function("compute funding figures", |b| {
         b.iter(|| jixiao_domain::compute::funding_figures(black_box(&form.funding)))
     });

@@ -258,9 +258,14 @@ impl serde::de::Visitor<'_> for DecimalVisitor {
     }
 
     fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Decimal, E> {
-        v.parse::<Money>()
-            .map(Money::value)
-            .map_err(|e| E::custom(format!("{}：{e}", self.0)))
+        v.parse::<Money>().map(Money::value).map_err(|e| {
+            // Money errors already say 金额; other labels (占比) are named first.
+            if self.0 == "金额" {
+                E::custom(e)
+            } else {
+                E::custom(format!("{}：{e}", self.0))
+            }
+        })
     }
 
     fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Decimal, E> {

@@ -41,7 +41,7 @@ pub fn form_from_json(text: &str) -> Result<Form, FormJsonError> {
                 line: first.line(),
                 column: first.column(),
                 path,
-                message: explain(&first),
+                message: explain(&first, "申报表"),
             })
         }
     }
@@ -65,7 +65,7 @@ fn pointer(path: &serde_path_to_error::Path) -> String {
 }
 
 /// serde_json's message in Chinese where the pattern is known; otherwise the original text.
-fn explain(e: &serde_json::Error) -> String {
+pub(crate) fn explain(e: &serde_json::Error, what: &str) -> String {
     use serde_json::error::Category;
     let raw = e.to_string();
     // serde_json appends " at line L column C"; the line and column are reported separately.
@@ -92,7 +92,7 @@ fn explain(e: &serde_json::Error) -> String {
             };
             format!("JSON 语法错误：{what}")
         }
-        Category::Data => format!("内容与申报表格式不符：{}", data_message(msg)),
+        Category::Data => format!("内容与{what}格式不符：{}", data_message(msg)),
     }
 }
 
@@ -154,7 +154,7 @@ fn type_name(s: &str) -> String {
             _ => "",
         };
         if !kind_cn.is_empty() {
-            let value = value.trim_start_matches("point ");
+            let value = value.trim_start_matches("point ").replace('`', "");
             return format!("{kind_cn} {value}");
         }
     }

@@ -167,7 +167,7 @@ pub struct RuleParams {
 #[derive(Debug, thiserror::Error)]
 pub enum TemplateError {
     /// Not valid template JSON.
-    #[error("模板文件无法解析：{0}")]
+    #[error("模板文件无法解析：第 {} 行第 {} 列：{}", .0.line(), .0.column(), crate::parse::explain(.0, "模板"))]
     Parse(#[from] serde_json::Error),
     /// Parsed but inconsistent.
     #[error("模板「{id}」有误：{message}")]
@@ -223,6 +223,42 @@ impl Template {
         if self.indicator_frame.is_empty() {
             return Err(invalid("指标框架为空".into()));
         }
+        for (i, l1) in self.indicator_frame.iter().enumerate() {
+            if self.indicator_frame[..i].iter().any(|o| o.name == l1.name) {
+                return Err(invalid(format!("一级指标「{}」重复", l1.name)));
+            }
+            for (j, l2) in l1.children.iter().enumerate() {
+                if l1.children[..j].iter().any(|o| o.name == l2.name) {
+                    return Err(invalid(format!(
+                        "一级指标「{}」下的二级指标「{}」重复",
+                        l1.name, l2.name
+                    )));
+                }
+            }
+        }
+        for c in &self.required_columns {
+            if !COLUMNS.contains(&c.as_str()) {
+                return Err(invalid(format!(
+                    "required_columns 中的「{c}」不是栏目名，应为 {} 之一",
+                    COLUMNS.join("、")
+                )));
+            }
+        }
+        for code in &self.rules.disabled {
+            if crate::validate::rule(code).is_none() {
+                return Err(invalid(format!(
+                    "rules.disabled 中的规则代码「{code}」不存在（见 docs/rules.md）"
+                )));
+            }
+        }
+        if self.rules.money_tolerance.is_sign_negative()
+            || self.rules.share_tolerance.is_sign_negative()
+        {
+            return Err(invalid("允许误差不能为负数".into()));
+        }
+        if self.rules.max_indicator_rows == 0 {
+            return Err(invalid("max_indicator_rows 至少为 1".into()));
+        }
         Ok(())
     }
 
@@ -241,6 +277,17 @@ impl Template {
         self.required_columns.iter().any(|c| c == column)
     }
 }
+
+/// The level-3 columns a template may require.
+pub const COLUMNS: &[&str] = &[
+    "target",
+    "basis",
+    "class",
+    "history",
+    "definition",
+    "scoring_rule",
+    "weight",
+];
 
 /// The templates built into jixiao, as JSON text.
 const BUILT_IN: &[&str] = &[
@@ -336,6 +383,32 @@ mod tests {
         assert!(l2.matches("核心业务产出12"));
         assert!(!l2.matches("核心业务产出x"));
         assert!(!l2.matches("经济效益"));
+    }
+
+    #[test]
+    fn inconsistent_templates_are_refused() {
+        let base = Registry::default()
+            .get("hubei-dept-2026", None)
+            .unwrap()
+            .clone();
+        let refused = |change: &dyn Fn(&mut Template), needle: &str| {
+            let mut t = base.clone();
+            change(&mut t);
+            let err = Template::from_json(&serde_json::to_string(&t).unwrap())
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains(needle), "{err}");
+        };
+        refused(&|t| t.rules.disabled.push("Z999".into()), "Z999");
+        refused(&|t| t.required_columns.push("colour".into()), "colour");
+        refused(&|t| t.rules.max_indicator_rows = 0, "max_indicator_rows");
+        refused(
+            &|t| t.indicator_frame.push(t.indicator_frame[0].clone()),
+            "重复",
+        );
+        refused(&|t| t.funding.income.clear(), "至少需要一行");
+        let ok = serde_json::to_string(&base).unwrap();
+        assert_eq!(Template::from_json(&ok).unwrap(), base);
     }
 
     #[test]

@@ -220,3 +220,19 @@ fn template_list_and_show() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("未知模板「nope」"));
 }
+
+#[test]
+fn oversized_and_odd_files_give_exit_2() {
+    let dir = scratch();
+    let mut text = seed_text();
+    text.push_str(&" ".repeat(17 * 1024 * 1024));
+    let p = write(&dir, "huge.json", &text);
+    let o = jixiao(&["validate", p.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("过大"), "{}", stderr(&o));
+    let o = jixiao(&["validate", dir.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("是目录"), "{}", stderr(&o));
+    let o = jixiao(&["validate", "--format", "xml", seed_path().to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "clap rejects unknown formats");
+}

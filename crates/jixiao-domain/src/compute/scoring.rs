@@ -61,7 +61,12 @@ pub fn score_quantitative(
         Direction::Reverse => {
             if actual <= target {
                 Decimal::ONE
-            } else if target > zero && actual < target * Decimal::TWO {
+            } else if target > zero
+                && target
+                    .checked_mul(Decimal::TWO)
+                    .is_some_and(|t2| actual < t2)
+            {
+                // Here target < actual < 2·target, so the subtraction cannot overflow.
                 Decimal::ONE
                     - (actual - target)
                         .checked_div(target)
@@ -124,7 +129,10 @@ pub fn score_qualitative(
 ) -> Result<Decimal, String> {
     let w = weight.max(Decimal::ZERO);
     let (lo, hi) = achievement.band();
-    let (lo, hi) = (round(w * lo), round(w * hi));
+    let (lo, hi) = (
+        round(w.checked_mul(lo).unwrap_or(w)),
+        round(w.checked_mul(hi).unwrap_or(w)),
+    );
     let p = round(points);
     if p < lo || p > hi {
         return Err(format!(
@@ -150,7 +158,10 @@ pub fn total_score(
         .iter()
         .fold(Decimal::ZERO, |acc, p| acc.checked_add(*p).unwrap_or(acc));
     let rate = execution_rate_percent.clamp(Decimal::ZERO, Decimal::ONE_HUNDRED);
-    round(indicators + rate / Decimal::ONE_HUNDRED * execution_weight)
+    let execution = (rate / Decimal::ONE_HUNDRED)
+        .checked_mul(execution_weight)
+        .unwrap_or(Decimal::ZERO);
+    round(indicators.checked_add(execution).unwrap_or(indicators))
 }
 
 /// A self-evaluation grade.
@@ -269,6 +280,26 @@ mod tests {
     fn never_above_weight_nor_negative_weight() {
         assert_eq!(pts(Direction::Positive, "1000", "1", "3"), d("3"));
         assert_eq!(pts(Direction::Positive, "1", "1", "-3"), d("0"));
+    }
+
+    #[test]
+    fn extreme_values_do_not_overflow() {
+        let (max, min) = (Decimal::MAX, Decimal::MIN);
+        for dir in [Direction::Positive, Direction::Equal, Direction::Reverse] {
+            for (a, t) in [
+                (max, max),
+                (max, d("1")),
+                (min, max),
+                (max, min),
+                (d("1"), max),
+                (max - d("1"), max / d("2")),
+            ] {
+                let s = score_quantitative(dir, a, t, d("10"));
+                assert!(s.points >= Decimal::ZERO && s.points <= d("10"));
+            }
+        }
+        assert!(score_qualitative(Achievement::Achieved, max, max).is_ok());
+        let _ = total_score(&[max, max], max, max);
     }
 
     #[test]

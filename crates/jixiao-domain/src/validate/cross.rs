@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use super::{Ctx, RowHit, quote, row_ptr};
+use super::{Ctx, FnvBuild, RowHit, quote, row_ptr};
 use crate::form::{Indicator, TableKind};
 use crate::target::TargetValue;
 
@@ -19,7 +19,8 @@ pub(crate) fn check(ctx: &mut Ctx) {
     }
     let lt = &ind.long_term.rows;
     let an = &ind.annual.rows;
-    let mut by_name: HashMap<&str, usize> = HashMap::with_capacity(an.len());
+    let mut by_name: HashMap<&str, usize, FnvBuild> =
+        HashMap::with_capacity_and_hasher(an.len(), FnvBuild::default());
     for (j, r) in an.iter().enumerate().rev() {
         by_name.insert(r.name.trim(), j);
     }
@@ -41,21 +42,43 @@ pub(crate) fn check(ctx: &mut Ctx) {
     let mut only_lt = Vec::new();
     for i in unmatched_lt {
         let a = &lt[i];
+        let (level1, level2) = (a.level1.trim(), a.level2.trim());
         let partner = unmatched_an
             .iter()
-            .position(|&j| an[j].level1.trim() == a.level1.trim() && an[j].level2.trim() == a.level2.trim());
+            .position(|&j| an[j].level2.trim() == level2 && an[j].level1.trim() == level1);
         match partner {
             Some(p) => {
                 let j = unmatched_an.remove(p);
                 // `other` carries the long-term name; the long-term row index is looked up again.
-                renamed.push((i, RowHit { kind: TableKind::Annual, row: j, field: "name", name: an[j].name.trim(), other: a.name.trim() }));
+                renamed.push((
+                    i,
+                    RowHit {
+                        kind: TableKind::Annual,
+                        row: j,
+                        field: "name",
+                        name: an[j].name.trim(),
+                        other: a.name.trim(),
+                    },
+                ));
             }
-            None => only_lt.push(RowHit { kind: TableKind::LongTerm, row: i, field: "name", name: a.name.trim(), other: "" }),
+            None => only_lt.push(RowHit {
+                kind: TableKind::LongTerm,
+                row: i,
+                field: "name",
+                name: a.name.trim(),
+                other: "",
+            }),
         }
     }
     let only_an: Vec<RowHit> = unmatched_an
         .into_iter()
-        .map(|j| RowHit { kind: TableKind::Annual, row: j, field: "name", name: an[j].name.trim(), other: "" })
+        .map(|j| RowHit {
+            kind: TableKind::Annual,
+            row: j,
+            field: "name",
+            name: an[j].name.trim(),
+            other: "",
+        })
         .collect();
     let lt_row: Vec<usize> = renamed.iter().map(|(i, _)| *i).collect();
     let renamed: Vec<RowHit> = renamed.into_iter().map(|(_, h)| h).collect();
@@ -102,15 +125,9 @@ fn compare(ctx: &mut Ctx, i: usize, a: &Indicator, j: usize, b: &Indicator) {
     if let (Some(va), Some(vb)) = (&a.target, &b.target) {
         match (va, vb) {
             (TargetValue::Quality(wa), TargetValue::Quality(wb)) if wa.trim() != wb.trim() => {
-                let known = |w: &str| {
-                    ctx.template
-                        .dictionaries
-                        .qualitative
-                        .iter()
-                        .any(|q| q == w.trim())
-                };
+                let known = |w: &str| ctx.template.dictionaries.qualitative.iter().any(|q| q == w);
                 // Point at the value that is not a usual word, if only one of them is unusual.
-                let path = if !known(wa) && known(wb) {
+                let path = if !known(wa.trim()) && known(wb.trim()) {
                     row_ptr(TableKind::LongTerm, i, "target")
                 } else {
                     row_ptr(TableKind::Annual, j, "target")

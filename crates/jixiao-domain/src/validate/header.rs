@@ -124,6 +124,10 @@ fn paragraphs(ctx: &mut Ctx, base: &str, label: &str, items: &[String]) {
 
 /// The first HTML-like tag (`<p>`, `</p>`, `<br/>`) or entity (`&nbsp;`) in the text.
 fn markup(s: &str) -> Option<&str> {
+    // Fast path: `contains` with an ASCII char is a memchr.
+    if !s.contains('<') && !s.contains('&') {
+        return None;
+    }
     let bytes = s.as_bytes();
     for (i, &b) in bytes.iter().enumerate() {
         if b == b'<' {

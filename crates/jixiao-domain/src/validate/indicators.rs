@@ -3,7 +3,7 @@
 
 use std::collections::HashSet;
 
-use super::{Ctx, quote, row_label, row_ptr, rows, rows_ptr};
+use super::{Ctx, FnvBuild, quote, row_label, row_ptr, rows, rows_ptr};
 use crate::form::{IndicatorTable, TableKind};
 use crate::template::{Level1, Level2};
 
@@ -180,7 +180,8 @@ fn frame<'t>(ctx: &mut Ctx<'t>, kind: TableKind, table: &IndicatorTable) -> Plac
 
 /// I023: two level-3 rows with the same name under the same level-2 node.
 fn duplicates(ctx: &mut Ctx, kind: TableKind, table: &IndicatorTable) {
-    let mut seen: HashSet<(&str, &str)> = HashSet::with_capacity(table.rows.len());
+    let mut seen: HashSet<(&str, &str), FnvBuild> =
+        HashSet::with_capacity_and_hasher(table.rows.len(), FnvBuild::default());
     for (i, row) in table.rows.iter().enumerate() {
         let name = row.name.trim();
         if !name.is_empty() && !seen.insert((row.level2.trim(), name)) {

@@ -113,6 +113,32 @@ pub fn counts(findings: &[Finding]) -> (usize, usize, usize) {
         })
 }
 
+/// FNV-1a: a fast hasher for the short keys (indicator names) of one validation run; the keys
+/// come from one form, so hash flooding is not a concern and SipHash's cost is not needed.
+#[derive(Clone, Copy)]
+pub(crate) struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Self {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl std::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0 ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+}
+
+/// A hash builder for [`Fnv`].
+pub(crate) type FnvBuild = std::hash::BuildHasherDefault<Fnv>;
+
 /// More rows than this with the same aggregated cause in one table give one summary finding.
 const AGGREGATE_OVER: usize = 3;
 /// How many examples a summary finding names.

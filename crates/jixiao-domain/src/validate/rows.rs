@@ -29,7 +29,11 @@ struct RowCtx<'f> {
 impl<'f> RowCtx<'f> {
     /// `年度绩效指标第 9 行「立项规范性」`.
     fn who(&self) -> String {
-        format!("{}{}", self.kind.label(), row_label(self.i, self.row.name.trim()))
+        format!(
+            "{}{}",
+            self.kind.label(),
+            row_label(self.i, self.row.name.trim())
+        )
     }
 
     fn ptr(&self, field: &str) -> String {
@@ -37,11 +41,22 @@ impl<'f> RowCtx<'f> {
     }
 
     fn hit(&self, field: &'static str, other: &'static str) -> RowHit<'f> {
-        RowHit { kind: self.kind, row: self.i, field, name: self.row.name.trim(), other }
+        RowHit {
+            kind: self.kind,
+            row: self.i,
+            field,
+            name: self.row.name.trim(),
+            other,
+        }
     }
 }
 
-pub(crate) fn check<'f>(ctx: &mut Ctx<'f>, kind: TableKind, table: &'f IndicatorTable, placement: &Placement) {
+pub(crate) fn check<'f>(
+    ctx: &mut Ctx<'f>,
+    kind: TableKind,
+    table: &'f IndicatorTable,
+    placement: &Placement,
+) {
     let mut hits = Hits::default();
     for (i, row) in table.rows.iter().enumerate() {
         let (l1, l2) = placement[i];
@@ -114,36 +129,68 @@ pub(crate) fn check<'f>(ctx: &mut Ctx<'f>, kind: TableKind, table: &'f Indicator
                 ("上年值", &rows[h.row].last_year)
             };
             let v = v.as_ref().map(ToString::to_string).unwrap_or_default();
-            format!("{label}{}的{col}为「{v}」，带有计算符号：应填实际完成值", h.label())
+            format!(
+                "{label}{}的{col}为「{v}」，带有计算符号：应填实际完成值",
+                h.label()
+            )
         },
         RowHit::label,
-        |n, ex| format!("{label}有 {n} 行的前年或上年值带有 ≥、≤ 等计算符号（{ex}）：应填实际完成值"),
+        |n, ex| {
+            format!("{label}有 {n} 行的前年或上年值带有 ≥、≤ 等计算符号（{ex}）：应填实际完成值")
+        },
     );
 }
 
-fn row_checks<'f>(ctx: &mut Ctx, r: &RowCtx<'f>, l1: Option<&'f Level1>, l2: Option<&Level2>, hits: &mut Hits<'f>) {
+fn row_checks<'f>(
+    ctx: &mut Ctx,
+    r: &RowCtx<'f>,
+    l1: Option<&'f Level1>,
+    l2: Option<&Level2>,
+    hits: &mut Hits<'f>,
+) {
     let t = ctx.template;
     let row = r.row;
     let kind = r.kind;
     if row.name.trim().is_empty() {
-        ctx.push("I008", r.ptr("name"), format!("{}第 {} 行未填三级指标名称", kind.label(), r.i + 1));
+        ctx.push(
+            "I008",
+            r.ptr("name"),
+            format!("{}第 {} 行未填三级指标名称", kind.label(), r.i + 1),
+        );
     }
     let bounded = bounded_percent(t, &row.level1, &row.level2);
     match &row.target {
-        None if t.requires("target") => ctx.push("I009", r.ptr("target"), format!("{}未填指标值", r.who())),
+        None if t.requires("target") => {
+            ctx.push("I009", r.ptr("target"), format!("{}未填指标值", r.who()))
+        }
         None => {}
         Some(v) => value_checks(ctx, r, "target", "指标值", v, bounded),
     }
     let history_allowed = kind == TableKind::Annual && t.annual_history_columns;
-    for (field, col, v) in [("year_before", "前年值", &row.year_before), ("last_year", "上年值", &row.last_year)] {
+    for (field, col, v) in [
+        ("year_before", "前年值", &row.year_before),
+        ("last_year", "上年值", &row.last_year),
+    ] {
         match v {
             Some(v) if history_allowed => value_checks(ctx, r, field, col, v, bounded),
             Some(v) => {
-                let why = if kind == TableKind::LongTerm { "长期指标表没有此列" } else { "模板的年度指标表没有此列" };
-                ctx.push("I026", r.ptr(field), format!("{}填了{col}{}，{why}", r.who(), quote(&v.to_string())));
+                let why = if kind == TableKind::LongTerm {
+                    "长期指标表没有此列"
+                } else {
+                    "模板的年度指标表没有此列"
+                };
+                ctx.push(
+                    "I026",
+                    r.ptr(field),
+                    format!("{}填了{col}{}，{why}", r.who(), quote(&v.to_string())),
+                );
             }
             None if history_allowed && t.requires("history") => {
-                ctx.push("I022", r.ptr(field), format!("{}未填{col}（模板要求填写近两年指标值）", r.who()));
+                ctx.push(
+                    "I022",
+                    r.ptr(field),
+                    format!("{}未填{col}（模板要求填写近两年指标值）", r.who()),
+                );
             }
             None => {}
         }
@@ -153,12 +200,28 @@ fn row_checks<'f>(ctx: &mut Ctx, r: &RowCtx<'f>, l1: Option<&'f Level1>, l2: Opt
     }
     basis_and_class(ctx, r, l1, l2, hits);
     for (column, field, present) in [
-        ("definition", "指标解释", row.definition.as_deref().is_some_and(|s| !s.trim().is_empty())),
-        ("scoring_rule", "评（扣）分标准", row.scoring_rule.as_deref().is_some_and(|s| !s.trim().is_empty())),
+        (
+            "definition",
+            "指标解释",
+            row.definition
+                .as_deref()
+                .is_some_and(|s| !s.trim().is_empty()),
+        ),
+        (
+            "scoring_rule",
+            "评（扣）分标准",
+            row.scoring_rule
+                .as_deref()
+                .is_some_and(|s| !s.trim().is_empty()),
+        ),
         ("weight", "权重", row.weight.is_some()),
     ] {
         if !present && t.requires(column) {
-            ctx.push("I022", r.ptr(column), format!("{}未填{field}（模板要求填写）", r.who()));
+            ctx.push(
+                "I022",
+                r.ptr(column),
+                format!("{}未填{field}（模板要求填写）", r.who()),
+            );
         }
     }
 }
@@ -166,7 +229,11 @@ fn row_checks<'f>(ctx: &mut Ctx, r: &RowCtx<'f>, l1: Option<&'f Level1>, l2: Opt
 /// True when percentages of this row must lie within 0–100% (its level-1 or level-2 node is
 /// listed in `bounded_percent_nodes`).
 fn bounded_percent(t: &Template, level1: &str, level2: &str) -> bool {
-    t.rules.bounded_percent_nodes.iter().any(|n| n == level1.trim() || n == level2.trim())
+    let (level1, level2) = (level1.trim(), level2.trim());
+    t.rules
+        .bounded_percent_nodes
+        .iter()
+        .any(|n| n == level1 || n == level2)
 }
 
 /// I010–I015 on one value cell.
@@ -206,7 +273,8 @@ fn value_checks(ctx: &mut Ctx, r: &RowCtx, field: &str, col: &str, v: &TargetVal
             }
         }
         TargetValue::Quality(word) => {
-            if !dict.qualitative.iter().any(|q| q == word.trim()) {
+            let word = word.trim();
+            if !dict.qualitative.iter().any(|q| q == word) {
                 ctx.push(
                     "I013",
                     r.ptr(field),
@@ -221,13 +289,23 @@ fn value_checks(ctx: &mut Ctx, r: &RowCtx, field: &str, col: &str, v: &TargetVal
 /// I024/I025 hits: history copying the target, or history written as targets.
 fn history<'f>(r: &RowCtx<'f>, hits: &mut Hits<'f>) {
     let row = r.row;
-    let (Some(before), Some(last)) = (&row.year_before, &row.last_year) else { return };
-    if row.target.as_ref().is_some_and(|t| t == before && t == last) {
+    let (Some(before), Some(last)) = (&row.year_before, &row.last_year) else {
+        return;
+    };
+    if row
+        .target
+        .as_ref()
+        .is_some_and(|t| t == before && t == last)
+    {
         hits.copied.push(r.hit("year_before", ""));
         return;
     }
     for (field, v) in [("year_before", before), ("last_year", last)] {
-        if let TargetValue::Quantity { comparator: Some(_), .. } = v {
+        if let TargetValue::Quantity {
+            comparator: Some(_),
+            ..
+        } = v
+        {
             hits.targets_as_history.push(r.hit(field, ""));
             return;
         }
@@ -235,17 +313,37 @@ fn history<'f>(r: &RowCtx<'f>, hits: &mut Hits<'f>) {
 }
 
 /// I016–I021 on the basis and class columns.
-fn basis_and_class<'f>(ctx: &mut Ctx, r: &RowCtx<'f>, l1: Option<&'f Level1>, l2: Option<&Level2>, hits: &mut Hits<'f>) {
+fn basis_and_class<'f>(
+    ctx: &mut Ctx,
+    r: &RowCtx<'f>,
+    l1: Option<&'f Level1>,
+    l2: Option<&Level2>,
+    hits: &mut Hits<'f>,
+) {
     let t = ctx.template;
     let row = r.row;
     let dict = &t.dictionaries;
-    match row.basis.as_deref().map(str::trim).filter(|b| !b.is_empty()) {
-        None if t.requires("basis") => ctx.push("I016", r.ptr("basis"), format!("{}未填指标值确定依据", r.who())),
+    match row
+        .basis
+        .as_deref()
+        .map(str::trim)
+        .filter(|b| !b.is_empty())
+    {
+        None if t.requires("basis") => ctx.push(
+            "I016",
+            r.ptr("basis"),
+            format!("{}未填指标值确定依据", r.who()),
+        ),
         None => {}
         Some(b) if !dict.basis.iter().any(|d| d == b) => ctx.push(
             "I017",
             r.ptr("basis"),
-            format!("{}的指标值确定依据{}不在字典中，应为 {} 之一", r.who(), quote(b), dict.basis.join("、")),
+            format!(
+                "{}的指标值确定依据{}不在字典中，应为 {} 之一",
+                r.who(),
+                quote(b),
+                dict.basis.join("、")
+            ),
         ),
         Some(b) => {
             let is_cost = l1.is_some_and(|l| l.cost) || l2.is_some_and(|l| l.cost);
@@ -254,13 +352,25 @@ fn basis_and_class<'f>(ctx: &mut Ctx, r: &RowCtx<'f>, l1: Option<&'f Level1>, l2
             }
         }
     }
-    match row.class.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
-        None if t.requires("class") => ctx.push("I018", r.ptr("class"), format!("{}未填指标分类", r.who())),
+    match row
+        .class
+        .as_deref()
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+    {
+        None if t.requires("class") => {
+            ctx.push("I018", r.ptr("class"), format!("{}未填指标分类", r.who()))
+        }
         None => {}
         Some(c) if !dict.class.iter().any(|d| d == c) => ctx.push(
             "I019",
             r.ptr("class"),
-            format!("{}的指标分类{}不在字典中，应为 {} 之一", r.who(), quote(c), dict.class.join("、")),
+            format!(
+                "{}的指标分类{}不在字典中，应为 {} 之一",
+                r.who(),
+                quote(c),
+                dict.class.join("、")
+            ),
         ),
         Some(c) => {
             if let Some(usual) = l1.and_then(|l| l.usual_class.as_deref())

@@ -4,7 +4,6 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::{Context, bail};
 use jixiao_domain::template::{Registry, Template};
 
 /// The largest template file jixiao reads.
@@ -43,26 +42,15 @@ enum Command {
 
 /// Reads one template file.
 pub fn load_template_file(path: &Path) -> anyhow::Result<Template> {
-    let size = std::fs::metadata(path)
-        .with_context(|| format!("无法读取模板文件 {}", path.display()))?
-        .len();
-    if size > MAX_TEMPLATE_BYTES {
-        bail!(
-            "模板文件 {} 过大（{size} 字节，上限 {MAX_TEMPLATE_BYTES} 字节）",
-            path.display()
-        );
-    }
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("无法读取模板文件 {}", path.display()))?;
-    Template::from_json(&text).with_context(|| format!("模板文件 {} 有误", path.display()))
+    let text = super::validate::read_text(path, MAX_TEMPLATE_BYTES)?;
+    Template::from_json(&text).map_err(|e| anyhow::anyhow!("模板文件 {} 有误：{e}", path.display()))
 }
 
 /// The built-in templates plus every `*.json` in the template directory, if one is given.
 pub fn registry(source: &Source) -> anyhow::Result<Registry> {
     let mut reg = Registry::default();
     if let Some(dir) = &source.template_dir {
-        let entries = std::fs::read_dir(dir)
-            .with_context(|| format!("无法读取模板目录 {}", dir.display()))?;
+        let entries = std::fs::read_dir(dir).map_err(|e| super::validate::io_error(dir, &e))?;
         let mut paths: Vec<PathBuf> = entries
             .filter_map(Result::ok)
             .map(|e| e.path())

@@ -4,14 +4,15 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::{Context, bail};
+use anyhow::bail;
 use jixiao_domain::validate::{Finding, Section, counts, has_errors, validate};
 use jixiao_domain::{Form, Template};
 
 use super::template::{Source, load_template_file, registry};
 
-/// The largest form file jixiao reads (a real form is under 100 KB).
-const MAX_FORM_BYTES: u64 = 64 * 1024 * 1024;
+/// The largest form file jixiao reads: a real form is under 100 KB, a 2,000-row table under
+/// 1 MB; the limit leaves room for long texts while bounding memory.
+pub const MAX_FORM_BYTES: u64 = 16 * 1024 * 1024;
 
 /// Output formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -39,29 +40,38 @@ pub struct Args {
 
 /// Reads a form from a file. Today: canonical JSON. Importers extend this by file type.
 pub fn load_form(path: &Path) -> anyhow::Result<Form> {
-    let size = std::fs::metadata(path)
-        .map_err(|e| io_error(path, &e))?
-        .len();
-    if size > MAX_FORM_BYTES {
-        bail!(
-            "{} 过大（{size} 字节，上限 {MAX_FORM_BYTES} 字节）",
-            path.display()
-        );
-    }
-    if std::fs::metadata(path).is_ok_and(|m| m.is_dir()) {
+    let text = read_text(path, MAX_FORM_BYTES)?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    jixiao_domain::form_from_json(text)
+        .map_err(|e| anyhow::anyhow!("{} 不是有效的申报表：{e}", path.display()))
+}
+
+/// Reads a UTF-8 text file of at most `limit` bytes; never reads more than that into memory
+/// (also for devices and pipes, whose size is unknown beforehand).
+pub fn read_text(path: &Path, limit: u64) -> anyhow::Result<String> {
+    use std::io::Read;
+    let file = std::fs::File::open(path).map_err(|e| io_error(path, &e))?;
+    if file.metadata().is_ok_and(|m| m.is_dir()) {
         bail!("{} 是目录，不是文件", path.display());
     }
-    let bytes = std::fs::read(path).map_err(|e| io_error(path, &e))?;
-    let text = String::from_utf8(bytes).map_err(|e| {
+    let mut bytes = Vec::new();
+    file.take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| io_error(path, &e))?;
+    if bytes.len() as u64 > limit {
+        bail!(
+            "{} 过大（超过上限 {} MB），不像是一份申报表",
+            path.display(),
+            limit / (1024 * 1024)
+        );
+    }
+    String::from_utf8(bytes).map_err(|e| {
         anyhow::anyhow!(
             "{} 不是 UTF-8 文本（第 {} 字节处编码有误）",
             path.display(),
             e.utf8_error().valid_up_to()
         )
-    })?;
-    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-    jixiao_domain::form_from_json(text)
-        .with_context(|| format!("{} 不是有效的申报表", path.display()))
+    })
 }
 
 /// A file error in Chinese.
@@ -112,7 +122,7 @@ fn text_report(file: &Path, form: &Form, t: &Template, findings: &[Finding]) -> 
     let mut out = format!(
         "校验 {}：{} {} 年（模板 {} 第 {} 版）\n结果：{e} 个错误，{w} 个警告，{i} 个提示\n",
         file.display(),
-        form.header.unit_name,
+        form.header.unit_name.chars().take(60).collect::<String>(),
         form.header.fiscal_year,
         t.id,
         t.version
