@@ -1,0 +1,583 @@
+// jixiao pages: live editing of the form, review comments, print. Plain JS, no build step.
+// Money is exact: amounts are parsed into BigInt with a decimal scale, never into floats.
+'use strict';
+(function () {
+  document.documentElement.classList.remove('nojs');
+  const $ = (s, r) => (r || document).querySelector(s);
+  const $$ = (s, r) => Array.from((r || document).querySelectorAll(s));
+  const csrf = () => ($('meta[name="csrf-token"]') || {}).content || '';
+
+  // ---- exact decimals ------------------------------------------------------------------
+  const halfWidth = (s) => String(s).replace(/[\uFF01-\uFF5E]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xFEE0)).replace(/\u3000/g, ' ');
+  const P10 = (k) => 10n ** BigInt(k);
+  const MAX = 100000000000n;
+  // null for empty text, undefined for text that is not an amount, else {n, s} = n / 10^s.
+  function parseDec(text) {
+    const t = halfWidth(text).replace(/[\s,]/g, '');
+    if (t === '') return null;
+    const m = /^([+-]?)(\d*)(?:\.(\d*))?$/.exec(t);
+    if (!m || t.length > 40 || (m[2] + (m[3] || '')) === '') return undefined;
+    const frac = m[3] || '';
+    let n = BigInt((m[2] || '0') + frac);
+    if (m[1] === '-') n = -n;
+    const d = { n, s: frac.length };
+    const a = n < 0n ? -n : n;
+    if (a > MAX * P10(d.s)) return undefined;
+    return d;
+  }
+  function add(a, b) {
+    const s = Math.max(a.s, b.s);
+    return { n: a.n * P10(s - a.s) + b.n * P10(s - b.s), s };
+  }
+  // Exact text; trailing zeros dropped unless `fixed` (keep the scale as is).
+  function decStr(d, fixed) {
+    const neg = d.n < 0n;
+    const digits = (neg ? -d.n : d.n).toString().padStart(d.s + 1, '0');
+    const ip = digits.slice(0, digits.length - d.s);
+    let fp = d.s ? digits.slice(digits.length - d.s) : '';
+    if (!fixed) fp = fp.replace(/0+$/, '');
+    const out = ip + (fp ? '.' + fp : '');
+    return (neg && /[1-9]/.test(out) ? '-' : '') + out;
+  }
+  const eqDec = (a, b) => { const s = Math.max(a.s, b.s); return a.n * P10(s - a.s) === b.n * P10(s - b.s); };
+  // Percent share of a in t, 2 decimals, half away from zero (as Money::share_of).
+  function shareOf(a, t) {
+    if (t.n === 0n) return null;
+    let num = a.n * P10(t.s) * 10000n;
+    let den = t.n * P10(a.s);
+    if (den < 0n) { num = -num; den = -den; }
+    let q = num / den;
+    const r = num % den;
+    if (2n * (r < 0n ? -r : r) >= den) q += num < 0n ? -1n : 1n;
+    return { n: q, s: 2 };
+  }
+
+  // ---- target values: the grammar of TargetValue::parse ---------------------------------
+  const CMP = [['大于或等于', '≥'], ['小于或等于', '≤'], ['大于等于', '≥'], ['小于等于', '≤'], ['不低于', '≥'], ['不少于', '≥'],
+    ['不小于', '≥'], ['不高于', '≤'], ['不超过', '≤'], ['不多于', '≤'], ['不大于', '≤'], ['>=', '≥'], ['=>', '≥'], ['<=', '≤'],
+    ['=<', '≤'], ['≥', '≥'], ['≧', '≥'], ['⩾', '≥'], ['≤', '≤'], ['≦', '≤'], ['⩽', '≤'], ['大于', '>'], ['高于', '>'], ['超过', '>'],
+    ['小于', '<'], ['低于', '<'], ['等于', '='], ['>', '>'], ['<', '<'], ['=', '=']];
+  const CMP_LABEL = { '≥': '大于等于', '>': '大于', '=': '等于', '≤': '小于等于', '<': '小于' };
+  const NA = ['不适用', '无', '/', '-', '—', '——', 'N/A', 'n/a'];
+  const isCjk = (c) => {
+    const x = c.codePointAt(0);
+    return (x >= 0x3000 && x <= 0x303F) || (x >= 0x3400 && x <= 0x4DBF) || (x >= 0x4E00 && x <= 0x9FFF) || (x >= 0xF900 && x <= 0xFAFF)
+      || (x >= 0xFF00 && x <= 0xFFEF) || (x >= 0x2018 && x <= 0x201F) || (x >= 0x20000 && x <= 0x2FA1F);
+  };
+  const isWs = (c) => /\s/u.test(c);
+  function squeeze(s) {
+    const cs = Array.from(s.trim());
+    let out = '';
+    for (let i = 0; i < cs.length;) {
+      if (isWs(cs[i])) {
+        const start = i;
+        while (i < cs.length && isWs(cs[i])) i++;
+        const before = start > 0 ? cs[start - 1] : null;
+        const after = i < cs.length ? cs[i] : null;
+        if (!((before && isCjk(before)) || (after && isCjk(after)))) out += ' ';
+        continue;
+      }
+      out += cs[i++];
+    }
+    return out;
+  }
+  // The canonical JSON of a target value, or null for empty text.
+  function parseTarget(text) {
+    const compact = Array.from(halfWidth(text)).filter((c) => !isWs(c)).join('');
+    if (!compact) return null;
+    if (NA.includes(compact)) return { kind: 'not_applicable' };
+    let cmp = null;
+    let rest = compact;
+    for (const [sp, c] of CMP) if (compact.startsWith(sp)) { cmp = c; rest = compact.slice(sp.length); break; }
+    const unparsed = { kind: 'unparsed', text: text.trim() };
+    const m = /^[-+]?\d+(?:\.\d+)?/.exec(rest);
+    if (!m) {
+      if (!cmp && !/[0-9]/.test(compact)) return { kind: 'quality', word: squeeze(text) };
+      return unparsed;
+    }
+    const unit = rest.slice(m[0].length);
+    const num = m[0].replace(/^\+/, '');
+    const d = parseDec(num);
+    if (!d || num.replace(/[^0-9]/g, '').length > 28) return unparsed;
+    if (/[0-9]/.test(unit) || Array.from(unit).length > 10) return unparsed;
+    const [ip, fp] = num.replace(/^-/, '').split('.');
+    const number = (num.startsWith('-') ? '-' : '') + (ip.replace(/^0+(?=\d)/, '')) + (fp !== undefined ? '.' + fp : '');
+    const v = { kind: 'quantity' };
+    if (cmp) v.comparator = cmp;
+    v.number = number;
+    v.unit = unit;
+    return v;
+  }
+  function targetText(v) {
+    if (!v) return '';
+    switch (v.kind) {
+      case 'quantity': return (v.comparator || '') + v.number + v.unit;
+      case 'quality': return v.word;
+      case 'not_applicable': return '不适用';
+      default: return v.text;
+    }
+  }
+  function meaning(v) {
+    if (!v) return '';
+    switch (v.kind) {
+      case 'quantity': {
+        const unit = v.unit || '（无单位）';
+        return v.comparator ? `定量：${CMP_LABEL[v.comparator]} ${v.number} ${unit}` : `定量：达到 ${v.number} ${unit}（按“≥”计分）`;
+      }
+      case 'quality': return `定性：${v.word}`;
+      case 'not_applicable': return '不适用';
+      default: return `无法识别：「${v.text}」`;
+    }
+  }
+  window.jixiao = { parseTarget, meaning, targetText, parseDec, decStr, shareOf, add };
+
+  // ---- places in the form ---------------------------------------------------------------
+  const anchor = (p) => 'f' + p.replace(/[^A-Za-z0-9_]/g, '-');
+  const isControl = (el) => /^(INPUT|SELECT|TEXTAREA)$/.test(el.tagName) && el.type !== 'hidden' && el.dataset.role !== 'cmp';
+  // The element for a JSON Pointer: the field itself, else the nearest enclosing place shown.
+  function findEl(path) {
+    let p = path;
+    for (;;) {
+      const all = $$('[data-path]').filter((e) => e.dataset.path === p && !e.closest('template'));
+      const best = all.find(isControl) || all.find((e) => e.type !== 'hidden');
+      if (best) return best;
+      if (!p) return null;
+      p = p.slice(0, p.lastIndexOf('/'));
+    }
+  }
+  function goTo(path) {
+    const el = findEl(path);
+    if (!el) return;
+    el.scrollIntoView({ block: 'center' });
+    el.classList.remove('hl');
+    void el.offsetWidth;
+    el.classList.add('hl');
+    setTimeout(() => el.classList.remove('hl'), 2500);
+    if (isControl(el)) el.focus({ preventScroll: true });
+  }
+  const FIELD = { current: '当年金额', share: '占比', last_year: '上年', year_before: '前年', name: '名称', target: '指标值',
+    basis: '指标值确定依据', class: '指标分类', goal: '目标', category: '支出项目类别', total_budget: '项目总预算',
+    current_budget: '项目本年度预算', purpose: '主要支出方向和用途', fiscal_year: '预算年度', fill_date: '填报日期',
+    unit_name: '部门（单位）名称', filler: '填报人', phone: '联系电话', deadline_year: '截止年度' };
+  function label(path) {
+    const el = findEl(path);
+    const parts = [];
+    const sec = el && el.closest('section');
+    if (sec && $('h2', sec)) parts.push($('h2', sec).firstChild.textContent.trim());
+    const row = el && (el.closest('[data-item]') || el.closest('tr'));
+    if (row) {
+      const nm = $('input[data-path$="/name"]', row);
+      const i = row.dataset.path ? Number(row.dataset.path.split('/').pop()) : NaN;
+      const what = Number.isNaN(i) ? '' : `第 ${i + 1} ${row.tagName === 'LI' ? '段' : '行'}`;
+      parts.push(what + (nm && nm.value ? `「${nm.value.slice(0, 16)}」` : ''));
+    }
+    const last = path.split('/').pop();
+    if (FIELD[last]) parts.push(last === 'current' && /total/.test(path) ? '合计' : FIELD[last]);
+    return parts.filter(Boolean).join(' · ') || '整张表';
+  }
+
+  document.addEventListener('click', (ev) => {
+    const go = ev.target.closest('[data-goto]');
+    if (go) { ev.preventDefault(); goTo(go.dataset.goto); return; }
+    const act = ev.target.closest('[data-act="print"]');
+    if (act) window.print();
+  });
+
+  // ---- the editor -----------------------------------------------------------------------
+  const ed = $('#ed');
+  if (ed) initEditor(ed);
+
+  function initEditor(ed) {
+    const bar = $('#toolbar');
+    const formId = bar.dataset.formId;
+    let version = Number(bar.dataset.version);
+    let serverFindings = null; // null: the page's own list stays until the first check
+    let dirty = false;
+    let timer = null;
+    const msg = $('#save-msg');
+    const say = (text, cls) => { msg.textContent = text; msg.className = cls || ''; };
+
+    function setAt(root, path, val) {
+      const segs = path.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+      let cur = root;
+      segs.forEach((s, i) => {
+        if (i === segs.length - 1) { cur[s] = val; return; }
+        if (cur[s] === undefined) cur[s] = /^\d+$/.test(segs[i + 1]) ? [] : {};
+        cur = cur[s];
+      });
+    }
+    const getAt = (root, path) => path.split('/').slice(1).reduce((o, s) => (o == null ? o : o[s]), root);
+
+    // The canonical form JSON from the inputs, and the inputs that cannot be read.
+    function buildForm() {
+      const root = {};
+      const problems = [];
+      for (const el of $$('[data-t][name]', ed)) {
+        const p = el.dataset.path;
+        const v = el.value;
+        let val;
+        switch (el.dataset.t) {
+          case 'str': val = v; break;
+          case 'opt': val = v.trim() === '' ? null : v.trim(); break;
+          case 'money': case 'pct': {
+            const d = parseDec(v);
+            if (d === undefined) { problems.push({ path: p, message: `「${v.trim()}」不是有效的金额` }); val = v.trim(); } else val = d === null ? null : decStr(d);
+            break;
+          }
+          case 'year': case 'int': {
+            const t = v.trim();
+            if (t === '') val = null;
+            else if (/^\d{1,6}$/.test(t)) val = Number(t);
+            else { problems.push({ path: p, message: `「${t}」不是整数` }); val = t; }
+            break;
+          }
+          case 'target': val = parseTarget(v); break;
+          default: val = v;
+        }
+        setAt(root, p, val);
+      }
+      for (const tb of $$('tbody.grp', ed)) {
+        for (const tr of $$('tr[data-item]', tb)) {
+          setAt(root, tr.dataset.path + '/level1', tb.dataset.l1);
+          setAt(root, tr.dataset.path + '/level2', tb.dataset.l2);
+        }
+      }
+      for (const el of $$('[data-extra]', ed)) {
+        const row = getAt(root, el.dataset.path);
+        try { if (row) Object.assign(row, JSON.parse(el.dataset.extra)); } catch (e) { /* keep the row as typed */ }
+      }
+      return { form: root, problems };
+    }
+
+    // Totals, shares, balance and the projects' sum, recomputed exactly.
+    function recompute() {
+      const totals = {};
+      for (const tb of $$('tbody[data-block]', ed)) {
+        const rows = $$('tr', tb).filter((tr) => !tr.classList.contains('total'));
+        const tot = $('tr.total', tb);
+        for (const col of ['current', 'last_year', 'year_before']) {
+          let sum = { n: 0n, s: 0 };
+          let any = false;
+          for (const tr of rows) {
+            const d = parseDec($(`input[data-path$="/${col}"]`, tr).value);
+            if (d) { sum = add(sum, d); any = true; }
+          }
+          $(`input[data-path$="/total/${col}"]`, tot).value = any ? decStr(sum) : '';
+          if (col === 'current') {
+            totals[tb.dataset.block] = any ? sum : null;
+            for (const tr of rows) {
+              const d = parseDec($('input[data-path$="/current"]', tr).value);
+              const sh = d && any ? shareOf(d, sum) : null;
+              $('input[data-path$="/share"]', tr).value = sh ? decStr(sh, true) : '';
+            }
+            const all = any ? shareOf(sum, sum) : null;
+            $('input[data-path$="/total/share"]', tot).value = all ? decStr(all, true) : '';
+          }
+        }
+      }
+      const bal = $('#balance');
+      if (bal) {
+        const a = totals.income;
+        const b = totals.expenditure;
+        const off = a && b && !eqDec(a, b);
+        bal.textContent = off ? `收入合计 ${decStr(a)} 与支出合计 ${decStr(b)} 不相等。` : '';
+        bal.className = off ? 'balance bad' : 'balance';
+      }
+      const ps = $('#projects-sum');
+      if (ps) {
+        let s = { n: 0n, s: 0 };
+        $$('input.pcur', ed).forEach((i) => { const d = parseDec(i.value); if (d) s = add(s, d); });
+        ps.textContent = $$('input.pcur', ed).length ? `项目本年度预算合计 ${decStr(s)}` : '';
+      }
+    }
+
+    function showTarget(inp) {
+      const v = parseTarget(inp.value);
+      const cell = inp.closest('td');
+      const m = cell && $('.meaning', cell);
+      if (m) { m.textContent = meaning(v); m.classList.toggle('bad', !!v && v.kind === 'unparsed'); }
+      const sel = cell && $('select.cmp', cell);
+      if (sel) sel.value = v && v.kind === 'quantity' && v.comparator ? v.comparator : '';
+    }
+
+    function renderFindings(list) {
+      const ul = $('#finding-list');
+      ul.textContent = '';
+      $$('.mark-error, .mark-warning', ed).forEach((e) => e.classList.remove('mark-error', 'mark-warning'));
+      for (const f of list) {
+        const li = document.createElement('li');
+        li.className = 'sev-' + f.severity;
+        const a = document.createElement('a');
+        a.href = '#' + anchor(f.path);
+        a.dataset.goto = f.path;
+        const b = document.createElement('b');
+        b.textContent = { error: '错误', warning: '警告' }[f.severity] || '提示';
+        a.append(b, ' ' + label(f.path));
+        const p = document.createElement('p');
+        p.textContent = f.message;
+        li.append(a, p);
+        ul.append(li);
+        const el = findEl(f.path);
+        if (el && isControl(el) && f.severity !== 'info') el.classList.add(f.severity === 'error' ? 'mark-error' : 'mark-warning');
+      }
+      if (!list.length) { const li = document.createElement('li'); li.className = 'none'; li.textContent = '未发现问题。'; ul.append(li); }
+      const errors = list.filter((f) => f.severity === 'error').length;
+      $('#n-errors').textContent = errors;
+      $('#n-warnings').textContent = list.filter((f) => f.severity === 'warning').length;
+      const btn = $('#submit-btn');
+      btn.disabled = errors > 0;
+      $('#submit-reason').textContent = errors ? `尚有 ${errors} 个错误，修正后才能提交。` : '';
+    }
+    const clientFindings = (problems) => problems.map((p) => ({ code: 'INPUT', severity: 'error', path: p.path, message: p.message }));
+
+    async function api(method, url, body) {
+      const res = await fetch(url, {
+        method, credentials: 'same-origin',
+        headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': csrf(), Accept: 'application/json' },
+        body: JSON.stringify(body),
+      });
+      let data = null;
+      try { data = await res.json(); } catch (e) { data = null; }
+      return { res, data };
+    }
+    function why(res, data) {
+      const m = data && data.message ? data.message : '';
+      switch (res.status) {
+        case 401: return '登录已过期，请在新窗口重新登录后再保存。';
+        case 403: return '没有权限保存这张表。' + m;
+        case 409: return `他人已保存了更新的版本${data && data.current_version ? `（第 ${data.current_version} 版）` : ''}，本次未保存。${m}`;
+        case 413: return '内容过大，未能保存。';
+        case 422: return '内容有误，未能保存：' + (m || '请按检查结果修改。');
+        default: return res.status >= 500 ? '服务器暂时无法保存，请稍后再试。' : '未能保存：' + (m || res.status);
+      }
+    }
+
+    async function check() {
+      const { form, problems } = buildForm();
+      if (problems.length) { renderFindings(clientFindings(problems)); return; }
+      try {
+        const { res, data } = await api('POST', '/api/validate', { form });
+        if (res.ok && data && Array.isArray(data.findings)) { serverFindings = data.findings; renderFindings(serverFindings); }
+      } catch (e) { /* offline: the last findings stay */ }
+    }
+
+    async function save() {
+      const { form, problems } = buildForm();
+      if (problems.length) {
+        renderFindings(clientFindings(problems));
+        say(`有 ${problems.length} 处无法识别的输入，未保存；请先修改标红的格子。`, 'bad');
+        return false;
+      }
+      say('正在保存…');
+      try {
+        const { res, data } = await api('PUT', `/api/forms/${formId}`, { base_version: version, form });
+        if (!res.ok) {
+          say(why(res, data) + ' 您填写的内容仍保留在页面上。', 'bad');
+          if (data && Array.isArray(data.findings)) renderFindings(data.findings);
+          return false;
+        }
+        version = data.version;
+        bar.dataset.version = version;
+        $('#ver').textContent = version;
+        $$('.base-version').forEach((i) => { i.value = version; });
+        if (Array.isArray(data.findings)) { serverFindings = data.findings; renderFindings(serverFindings); }
+        dirty = false;
+        const now = new Date();
+        say(`已保存（第 ${version} 版，${String(now.getHours()).padStart(2, '0')}:${String(now.getMinutes()).padStart(2, '0')}）`, 'good');
+        return true;
+      } catch (e) {
+        say('网络连接失败，未能保存；您填写的内容仍保留在页面上。', 'bad');
+        return false;
+      }
+    }
+
+    function changed() {
+      dirty = true;
+      say('有未保存的修改');
+      clearTimeout(timer);
+      timer = setTimeout(check, 600);
+    }
+
+    // Rewrites the pointers of a list's items after adding, removing or moving one.
+    function renumber(list) {
+      const L = list.dataset.list;
+      $$('[data-item]', list).filter((it) => it.closest('[data-list]') === list).forEach((it, i) => {
+        const oldP = it.dataset.path;
+        const newP = `${L}/${i}`;
+        if (oldP === newP) return;
+        for (const el of [it, ...$$('[data-path]', it)]) {
+          const p = el.dataset.path;
+          if (p !== oldP && !p.startsWith(oldP + '/')) continue;
+          const np = newP + p.slice(oldP.length);
+          el.dataset.path = np;
+          if (el.hasAttribute('name')) el.setAttribute('name', np);
+          if (el.id) el.id = anchor(np);
+        }
+      });
+    }
+    function fromTemplate(id, listPath) {
+      const frag = $('#' + id).content.cloneNode(true);
+      for (const el of $$('[data-path], [name], [id]', frag)) {
+        for (const attr of ['data-path', 'name', 'id']) {
+          const v = el.getAttribute(attr);
+          if (v) el.setAttribute(attr, v.replace('__L__', listPath).replace(/__i__/g, 'new'));
+        }
+        if (el.dataset.path && el.hasAttribute('name')) el.id = anchor(el.dataset.path);
+      }
+      const item = frag.firstElementChild;
+      decorate(item);
+      return item;
+    }
+    // Script-only controls: move/remove buttons on every item, a comparator list by every target.
+    function decorate(root) {
+      const items = root.hasAttribute && root.hasAttribute('data-item') ? [root] : $$('[data-item]', root);
+      for (const it of items) {
+        const span = document.createElement('span');
+        span.className = 'tools';
+        for (const [act, text, title] of [['up', '↑', '上移'], ['down', '↓', '下移'], ['del', '✕', '删除']]) {
+          const b = document.createElement('button');
+          b.type = 'button';
+          b.dataset.act = act;
+          b.textContent = text;
+          b.title = title;
+          if (act === 'del') b.className = 'del';
+          span.append(b);
+        }
+        ($('td.tl', it) || it).append(span);
+      }
+      for (const inp of $$('input.target', root)) {
+        const sel = document.createElement('select');
+        sel.className = 'cmp';
+        sel.dataset.role = 'cmp';
+        sel.dataset.path = inp.dataset.path;
+        sel.setAttribute('aria-label', '计算符号');
+        for (const c of ['', '≥', '>', '=', '≤', '<']) sel.add(new Option(c || '无符号', c));
+        inp.before(sel);
+        showTarget(inp);
+      }
+    }
+    function countGroup(tb) {
+      const c = $('.grp-head .muted', tb);
+      if (c) c.textContent = `（${$$('tr[data-item]', tb).length} 项）`;
+    }
+    function addIndicator(tb) {
+      const table = tb.closest('table');
+      const row = fromTemplate('tpl-ind-' + table.dataset.table, table.dataset.list);
+      const cls = $('select[data-path$="/class"]', row);
+      if (tb.dataset.class) cls.value = tb.dataset.class;
+      tb.append(row);
+      renumber(table);
+      countGroup(tb);
+      $('input[data-path$="/name"]', row).focus();
+    }
+
+    ed.addEventListener('click', (ev) => {
+      const btn = ev.target.closest('button[data-act]');
+      if (!btn) return;
+      const act = btn.dataset.act;
+      if (act === 'add') {
+        const list = $(`[data-list="${btn.dataset.into}"]`, ed);
+        const item = fromTemplate(btn.dataset.tpl, btn.dataset.into);
+        list.append(item);
+        renumber(list);
+        const first = $('input, textarea', item);
+        if (first) first.focus();
+      } else if (act === 'add-ind') {
+        addIndicator(btn.closest('tbody'));
+      } else if (act === 'add-group') {
+        const groups = $$('tbody.grp', btn.closest('table')).filter((g) => g.dataset.l1 === btn.dataset.l1 && g.dataset.l2.startsWith(btn.dataset.stem));
+        const last = groups[groups.length - 1];
+        const n = Math.max(0, ...groups.map((g) => Number(g.dataset.l2.slice(btn.dataset.stem.length)) || 0)) + 1;
+        const tb = document.createElement('tbody');
+        tb.className = 'grp';
+        Object.assign(tb.dataset, { l1: last.dataset.l1, l2: btn.dataset.stem + n, class: last.dataset.class });
+        tb.append($('tr.grp-head', last).cloneNode(true));
+        $('.l2', tb).textContent = tb.dataset.l2;
+        last.after(tb);
+        addIndicator(tb);
+      } else {
+        const item = btn.closest('[data-item]');
+        const list = item && item.closest('[data-list]');
+        if (!item) return;
+        if (act === 'del') {
+          const tb = item.closest('tbody.grp');
+          item.remove();
+          if (tb) countGroup(tb);
+        } else if (act === 'up') {
+          const prev = item.previousElementSibling;
+          if (prev && prev.hasAttribute('data-item')) prev.before(item);
+        } else if (act === 'down') {
+          const next = item.nextElementSibling;
+          if (next && next.hasAttribute('data-item')) next.after(item);
+        }
+        renumber(list);
+        btn.focus();
+      }
+      recompute();
+      changed();
+    });
+    ed.addEventListener('input', (ev) => {
+      const t = ev.target;
+      if (t.dataset.t === 'target') showTarget(t);
+      if (t.dataset.t === 'money') recompute();
+      changed();
+    });
+    ed.addEventListener('change', (ev) => {
+      const sel = ev.target;
+      if (sel.dataset.role !== 'cmp') { changed(); return; }
+      const inp = $('input.target', sel.closest('td'));
+      const v = parseTarget(inp.value);
+      if (v && v.kind === 'quantity') {
+        if (sel.value) v.comparator = sel.value; else delete v.comparator;
+        inp.value = targetText(v);
+      } else if (sel.value) {
+        inp.value = sel.value + (v && v.kind !== 'not_applicable' ? targetText(v) : '');
+      }
+      showTarget(inp);
+      changed();
+    });
+    ed.addEventListener('submit', (ev) => { ev.preventDefault(); save(); });
+    $('#submit-form').addEventListener('submit', async (ev) => {
+      ev.preventDefault();
+      if (dirty && !(await save())) return;
+      try {
+        const { res, data } = await api('POST', `/api/forms/${formId}/submit`, { base_version: version });
+        if (res.ok) { window.location.href = `/forms/${formId}`; return; }
+        if (data && Array.isArray(data.findings)) renderFindings(data.findings);
+        say(res.status === 422 ? '尚有错误，未能提交：' + ((data && data.message) || '') : why(res, data).replace('保存', '提交'), 'bad');
+      } catch (e) {
+        say('网络连接失败，未能提交。', 'bad');
+      }
+    });
+    window.addEventListener('beforeunload', (ev) => { if (dirty) { ev.preventDefault(); ev.returnValue = ''; } });
+    decorate(ed);
+    recompute();
+    window.jixiao.buildForm = buildForm;
+  }
+
+  // ---- the review page ------------------------------------------------------------------
+  const decision = $('#decision');
+  if (decision) {
+    $$('.nojs-slot select, .nojs-slot textarea', decision).forEach((e) => { e.disabled = true; });
+    document.addEventListener('click', (ev) => {
+      const b = ev.target.closest('[data-comment]');
+      if (b) {
+        const li = $('#tpl-comment').content.firstElementChild.cloneNode(true);
+        $('input', li).value = b.dataset.comment;
+        const host = b.closest('tr, li, section, .sheet-head');
+        const cell = host && (host.tagName === 'TR' ? $('td:not(.l2)', host) || host : host);
+        const head = host && host.tagName === 'SECTION' ? $('h2', host) : cell;
+        $('.where', li).textContent = (head ? head.firstChild.textContent : b.dataset.comment).trim().slice(0, 40);
+        $('#comment-slots').append(li);
+        $('textarea', li).focus();
+        return;
+      }
+      const drop = ev.target.closest('[data-act="drop-comment"]');
+      if (drop) drop.closest('li').remove();
+    });
+    decision.addEventListener('change', () => {
+      const ret = $('input[name="decision"][value="return"]', decision).checked;
+      $('#reason').required = ret;
+    });
+  }
+})();
