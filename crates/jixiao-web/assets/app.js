@@ -451,7 +451,8 @@
         sel.dataset.role = 'cmp';
         sel.dataset.path = inp.dataset.path;
         sel.setAttribute('aria-label', '计算符号');
-        for (const c of ['', '≥', '>', '=', '≤', '<']) sel.add(new Option(c || '无符号', c));
+        sel.title = '计算符号（— 表示未写符号）';
+        for (const c of ['', '≥', '>', '=', '≤', '<']) sel.add(new Option(c || '—', c));
         inp.before(sel);
         showTarget(inp);
       }

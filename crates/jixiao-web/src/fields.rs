@@ -24,20 +24,19 @@ enum Kind {
 }
 
 fn kind_of(segs: &[&str]) -> Kind {
-    let last = *segs.last().unwrap_or(&"");
     match segs {
         ["header", "fiscal_year"] | ["funding", "last_year" | "year_before"] => Kind::Year,
         ["goals", "long_term", "deadline_year"] => Kind::OptYear,
         ["template", "version"] => Kind::Int,
         ["header", "fill_date" | "filler" | "phone"] => Kind::OptText,
-        ["funding", ..] => Kind::Money,
+        ["funding", _, "rows", _, "current" | "share" | "last_year" | "year_before"]
+        | ["funding", _, "total", "current" | "share" | "last_year" | "year_before"] => Kind::Money,
         ["projects", _, "total_budget" | "current_budget"] => Kind::Money,
         ["indicators", _, "rows", _, "target" | "year_before" | "last_year"] => Kind::Target,
         ["indicators", _, "rows", _, "weight"] => Kind::Money,
         ["indicators", _, "rows", _, "basis" | "class" | "definition" | "scoring_rule" | "unit_of_measure" | "remark"] => {
             Kind::OptText
         }
-        _ if last.is_empty() => Kind::Text,
         _ => Kind::Text,
     }
 }
@@ -215,6 +214,7 @@ mod tests {
             &f(&[
                 ("/funding/income/rows/0/current", "一千"),
                 ("/header/fiscal_year", "明年"),
+                ("/funding/income/rows/0/key", "fiscal_appropriation"),
                 ("/indicators/annual/rows/999/name", "x"),
                 ("/no_such_section", "x"),
             ]),

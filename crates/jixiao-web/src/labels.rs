@@ -175,8 +175,12 @@ pub fn value_text(v: &serde_json::Value) -> String {
             if let Ok(t) = serde_json::from_value::<jixiao_domain::TargetValue>(v.clone()) {
                 return t.to_string();
             }
-            map.iter()
-                .filter(|(_, x)| !x.is_null())
+            const ORDER: &[&str] = &["name", "level1", "level2", "target", "year_before", "last_year", "basis", "class", "category", "current"];
+            let rank = |k: &str| ORDER.iter().position(|o| *o == k).unwrap_or(ORDER.len());
+            let mut entries: Vec<_> = map.iter().filter(|(_, x)| !x.is_null()).collect();
+            entries.sort_by_key(|(k, _)| rank(k));
+            entries
+                .into_iter()
                 .map(|(k, x)| {
                     let label = match k.as_str() {
                         "name" => "名称",

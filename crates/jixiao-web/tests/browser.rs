@@ -92,6 +92,11 @@ async fn editor_and_review_in_chromium() {
         }
     }
 
+    if let Some(dir) = screenshot_dir() {
+        b.js("document.querySelector('table[data-table=annual] tbody.grp[data-l2=\"预算执行\"]').scrollIntoView({block: 'start'}); window.scrollBy(0, -90)").await;
+        std::fs::write(dir.join("editor-indicators.png"), b.client.screenshot().await.unwrap()).unwrap();
+    }
+
     // 4. Add an indicator under a level-2 node, then remove it; pointers stay contiguous.
     let rows_ok = "const rows=[...document.querySelectorAll('table[data-table=long_term] tr[data-item]')];\
         return rows.every((r,i)=>r.dataset.path==='/indicators/long_term/rows/'+i && r.querySelector('[name$=\"/name\"]').name===r.dataset.path+'/name') ? rows.length : -1";
@@ -111,7 +116,7 @@ async fn editor_and_review_in_chromium() {
     assert_eq!(b.js(rows_ok).await, 39);
 
     // 5. Clicking a finding moves the focus to its field.
-    let finding = "/indicators/annual/rows/30/target";
+    let finding = "/indicators/long_term/rows/8/target";
     click(&b, &format!("#finding-list a[data-goto='{finding}']")).await;
     assert_eq!(b.js("return document.activeElement.dataset.path").await, finding);
     assert_eq!(b.js("return document.activeElement.tagName").await, "INPUT");

@@ -34,8 +34,8 @@ pub fn seed_findings() -> Vec<Finding> {
         Finding {
             code: "I021".into(),
             severity: Severity::Error,
-            path: "/indicators/annual/rows/30/target".into(),
-            message: "“立项规范性”的指标值「规划」与长期指标「规范」不同，可能是笔误".into(),
+            path: "/indicators/long_term/rows/8/target".into(),
+            message: "“立项规范性”的指标值「规划」与年度指标「规范」不同，可能是笔误".into(),
         },
         Finding {
             code: "H003".into(),
