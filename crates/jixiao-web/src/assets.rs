@@ -4,16 +4,30 @@
 pub const ASSET_PREFIX: &str = "/assets/";
 
 const ASSETS: &[(&str, &str, &[u8])] = &[
-    ("app.css", "text/css; charset=utf-8", include_bytes!("../assets/app.css")),
-    ("app.js", "text/javascript; charset=utf-8", include_bytes!("../assets/app.js")),
+    (
+        "app.css",
+        "text/css; charset=utf-8",
+        include_bytes!("../assets/app.css"),
+    ),
+    (
+        "app.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../assets/app.js"),
+    ),
 ];
 
 /// An embedded asset by its path below [`ASSET_PREFIX`] (`app.css`; a leading `/assets/` or `/`
 /// is accepted): its content type and bytes, or `None`. Only the fixed names are served, so no
 /// path from a request ever reaches the file system.
 pub fn asset(path: &str) -> Option<(&'static str, &'static [u8])> {
-    let name = path.strip_prefix(ASSET_PREFIX).or_else(|| path.strip_prefix('/')).unwrap_or(path);
-    ASSETS.iter().find(|(n, _, _)| *n == name).map(|(_, ct, bytes)| (*ct, *bytes))
+    let name = path
+        .strip_prefix(ASSET_PREFIX)
+        .or_else(|| path.strip_prefix('/'))
+        .unwrap_or(path);
+    ASSETS
+        .iter()
+        .find(|(n, _, _)| *n == name)
+        .map(|(_, ct, bytes)| (*ct, *bytes))
 }
 
 /// The names of all embedded assets.

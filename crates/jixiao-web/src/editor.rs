@@ -133,7 +133,10 @@ fn fund_row(path: String, key: &str, name: &str, a: &FundingAmounts) -> FundRowC
         key: key.to_string(),
         name: name.to_string(),
         current: opt_money(a.current),
-        share: a.share.map(|p| p.value().normalize().to_string()).unwrap_or_default(),
+        share: a
+            .share
+            .map(|p| p.value().normalize().to_string())
+            .unwrap_or_default(),
         last_year: opt_money(a.last_year),
         year_before: opt_money(a.year_before),
     }
@@ -149,7 +152,13 @@ fn block(key: &'static str, label: &'static str, b: &FundingBlock) -> BlockCtx {
         .collect();
     let calc = sum(b.rows.iter().filter_map(|r| r.amounts.current.as_ref()));
     let total_calc = (b.total.current != Some(calc)).then(|| calc.to_string());
-    BlockCtx { key, label, rows, total: fund_row(format!("{prefix}/total"), "", "合计", &b.total), total_calc }
+    BlockCtx {
+        key,
+        label,
+        rows,
+        total: fund_row(format!("{prefix}/total"), "", "合计", &b.total),
+        total_calc,
+    }
 }
 
 fn target_text(t: &Option<TargetValue>) -> String {
@@ -159,7 +168,13 @@ fn target_text(t: &Option<TargetValue>) -> String {
 fn indicator(key: &str, idx: usize, r: &Indicator) -> IndCtx {
     let mut extra = serde_json::Map::new();
     if let Ok(serde_json::Value::Object(all)) = serde_json::to_value(r) {
-        for k in ["definition", "scoring_rule", "unit_of_measure", "weight", "remark"] {
+        for k in [
+            "definition",
+            "scoring_rule",
+            "unit_of_measure",
+            "weight",
+            "remark",
+        ] {
             if let Some(v) = all.get(k) {
                 extra.insert(k.to_string(), v.clone());
             }
@@ -172,12 +187,20 @@ fn indicator(key: &str, idx: usize, r: &Indicator) -> IndCtx {
         level2: r.level2.clone(),
         name: r.name.clone(),
         target: target_text(&r.target),
-        meaning: r.target.as_ref().map(TargetValue::meaning).unwrap_or_default(),
+        meaning: r
+            .target
+            .as_ref()
+            .map(TargetValue::meaning)
+            .unwrap_or_default(),
         year_before: target_text(&r.year_before),
         last_year: target_text(&r.last_year),
         basis: r.basis.clone().unwrap_or_default(),
         class: r.class.clone().unwrap_or_default(),
-        extra: if extra.is_empty() { String::new() } else { serde_json::Value::Object(extra).to_string() },
+        extra: if extra.is_empty() {
+            String::new()
+        } else {
+            serde_json::Value::Object(extra).to_string()
+        },
     }
 }
 
@@ -191,7 +214,10 @@ fn tree(key: &str, rows: &[Indicator], template: &Template) -> Vec<L1Ctx> {
         for l2 in &l1.children {
             let mut names: Vec<String> = Vec::new();
             if l2.numbered {
-                for r in rows.iter().filter(|r| r.level1 == l1.name && l2.matches(&r.level2)) {
+                for r in rows
+                    .iter()
+                    .filter(|r| r.level1 == l1.name && l2.matches(&r.level2))
+                {
                     if !names.contains(&r.level2) {
                         names.push(r.level2.clone());
                     }
@@ -210,7 +236,14 @@ fn tree(key: &str, rows: &[Indicator], template: &Template) -> Vec<L1Ctx> {
                         group_rows.push(indicator(key, i, r));
                     }
                 }
-                groups.push(L2Ctx { level1: l1.name.clone(), level2: name.clone(), name, stem: l2.name.clone(), numbered: l2.numbered, rows: group_rows });
+                groups.push(L2Ctx {
+                    level1: l1.name.clone(),
+                    level2: name.clone(),
+                    name,
+                    stem: l2.name.clone(),
+                    numbered: l2.numbered,
+                    rows: group_rows,
+                });
             }
         }
         out.push(L1Ctx {
@@ -225,11 +258,23 @@ fn tree(key: &str, rows: &[Indicator], template: &Template) -> Vec<L1Ctx> {
         let name = format!("{} / {}", r.level1, r.level2);
         match outside.iter_mut().find(|g| g.name == name) {
             Some(g) => g.rows.push(indicator(key, i, r)),
-            None => outside.push(L2Ctx { level1: r.level1.clone(), level2: r.level2.clone(), name, stem: String::new(), numbered: false, rows: vec![indicator(key, i, r)] }),
+            None => outside.push(L2Ctx {
+                level1: r.level1.clone(),
+                level2: r.level2.clone(),
+                name,
+                stem: String::new(),
+                numbered: false,
+                rows: vec![indicator(key, i, r)],
+            }),
         }
     }
     if !outside.is_empty() {
-        out.push(L1Ctx { name: "模板外指标".to_string(), usual_class: String::new(), outside: true, groups: outside });
+        out.push(L1Ctx {
+            name: "模板外指标".to_string(),
+            usual_class: String::new(),
+            outside: true,
+            groups: outside,
+        });
     }
     out
 }
@@ -268,25 +313,42 @@ impl FormCtx {
     pub(crate) fn new(p: &FormPage, editable: bool) -> FormCtx {
         let f: &Form = &p.form;
         let t = &p.template;
-        let tables = [("long_term", &f.indicators.long_term), ("annual", &f.indicators.annual)]
-            .into_iter()
-            .map(|(key, table)| TableCtx {
-                key,
-                label: if key == "annual" { "年度绩效指标" } else { "长期绩效指标" },
-                goal_label: if key == "annual" { "年度目标" } else { "长期目标" },
-                value_label: if key == "annual" { "预期当年实现值" } else { "指标值" },
-                history: key == "annual" && t.annual_history_columns,
-                goal: table.goal.clone(),
-                count: table.rows.len(),
-                tree: tree(key, &table.rows, t),
-            })
-            .collect();
+        let tables = [
+            ("long_term", &f.indicators.long_term),
+            ("annual", &f.indicators.annual),
+        ]
+        .into_iter()
+        .map(|(key, table)| TableCtx {
+            key,
+            label: if key == "annual" {
+                "年度绩效指标"
+            } else {
+                "长期绩效指标"
+            },
+            goal_label: if key == "annual" {
+                "年度目标"
+            } else {
+                "长期目标"
+            },
+            value_label: if key == "annual" {
+                "预期当年实现值"
+            } else {
+                "指标值"
+            },
+            history: key == "annual" && t.annual_history_columns,
+            goal: table.goal.clone(),
+            count: table.rows.len(),
+            tree: tree(key, &table.rows, t),
+        })
+        .collect();
         let mut marks: BTreeMap<String, String> = BTreeMap::new();
         let findings: Vec<FindingCtx> = p
             .findings
             .iter()
             .map(|x| {
-                let sev = serde_json::to_value(x.severity).ok().and_then(|v| v.as_str().map(str::to_string));
+                let sev = serde_json::to_value(x.severity)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_string));
                 let sev = sev.unwrap_or_else(|| "info".into());
                 let entry = marks.entry(x.path.clone()).or_insert_with(|| sev.clone());
                 if sev == "error" {
@@ -304,7 +366,10 @@ impl FormCtx {
             .collect();
         let mut comments: BTreeMap<String, Vec<CommentView>> = BTreeMap::new();
         for c in &p.comments {
-            comments.entry(comment_anchor(&c.path)).or_default().push(c.clone());
+            comments
+                .entry(comment_anchor(&c.path))
+                .or_default()
+                .push(c.clone());
         }
         FormCtx {
             id: p.id,
@@ -315,14 +380,27 @@ impl FormCtx {
             template_version: f.template.version,
             title: t.title.clone(),
             form: serde_json::to_value(f).unwrap_or_default(),
-            fill_date: f.header.fill_date.map(|d| d.to_string()).unwrap_or_default(),
-            phone_shown: f.header.phone.as_deref().map(mask_phone).unwrap_or_default(),
+            fill_date: f
+                .header
+                .fill_date
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
+            phone_shown: f
+                .header
+                .phone
+                .as_deref()
+                .map(mask_phone)
+                .unwrap_or_default(),
             blocks: vec![
                 block("income", "收入构成", &f.funding.income),
                 block("expenditure", "支出构成", &f.funding.expenditure),
             ],
             tables,
-            categories: t.project_categories.iter().map(|c| c.name.clone()).collect(),
+            categories: t
+                .project_categories
+                .iter()
+                .map(|c| c.name.clone())
+                .collect(),
             basis: t.dictionaries.basis.clone(),
             classes: t.dictionaries.class.clone(),
             comparators: t.dictionaries.comparators.clone(),
@@ -344,8 +422,14 @@ mod tests {
 
     #[test]
     fn comments_attach_to_rows_and_sections() {
-        assert_eq!(comment_anchor("/indicators/annual/rows/3/target"), "/indicators/annual/rows/3");
-        assert_eq!(comment_anchor("/indicators/annual/goal"), "/indicators/annual");
+        assert_eq!(
+            comment_anchor("/indicators/annual/rows/3/target"),
+            "/indicators/annual/rows/3"
+        );
+        assert_eq!(
+            comment_anchor("/indicators/annual/goal"),
+            "/indicators/annual"
+        );
         assert_eq!(comment_anchor("/projects/2/name"), "/projects/2");
         assert_eq!(comment_anchor("/funding/income/rows/0/current"), "/funding");
         assert_eq!(comment_anchor(""), "");

@@ -11,11 +11,23 @@ use crate::RenderError;
 const TEMPLATES: &[(&str, &str)] = &[
     ("base.html", include_str!("../templates/base.html")),
     ("macros.html", include_str!("../templates/macros.html")),
-    ("form_view.html", include_str!("../templates/form_view.html")),
+    (
+        "form_view.html",
+        include_str!("../templates/form_view.html"),
+    ),
     ("login.html", include_str!("../templates/login.html")),
-    ("home_unit.html", include_str!("../templates/home_unit.html")),
-    ("home_reviewer.html", include_str!("../templates/home_reviewer.html")),
-    ("home_admin.html", include_str!("../templates/home_admin.html")),
+    (
+        "home_unit.html",
+        include_str!("../templates/home_unit.html"),
+    ),
+    (
+        "home_reviewer.html",
+        include_str!("../templates/home_reviewer.html"),
+    ),
+    (
+        "home_admin.html",
+        include_str!("../templates/home_admin.html"),
+    ),
     ("editor.html", include_str!("../templates/editor.html")),
     ("review.html", include_str!("../templates/review.html")),
     ("view.html", include_str!("../templates/view.html")),
@@ -33,13 +45,16 @@ fn build() -> Environment<'static> {
     env.set_trim_blocks(true);
     env.set_lstrip_blocks(true);
     for (name, source) in TEMPLATES {
-        env.add_template(name, source).expect("embedded templates are checked by the tests");
+        env.add_template(name, source)
+            .expect("embedded templates are checked by the tests");
     }
     env.add_filter("status_label", |s: String| crate::labels::status_label(&s));
     env.add_filter("role_label", |s: String| crate::labels::role_label(&s));
     env.add_filter("next_step", |s: String| crate::labels::next_step(&s));
     env.add_filter("action_label", |s: String| crate::labels::action_label(&s));
-    env.add_filter("path_label", |s: String| crate::labels::path_label(&s, None));
+    env.add_filter("path_label", |s: String| {
+        crate::labels::path_label(&s, None)
+    });
     env.add_filter("value_text", |v: Value| {
         let json = serde_json::to_value(&v).unwrap_or(serde_json::Value::Null);
         crate::labels::value_text(&json)
@@ -52,7 +67,11 @@ fn build() -> Environment<'static> {
 /// Writes a value into the page. Unsafe text is escaped (`& < > " '`: enough inside elements and
 /// quoted attributes, and it keeps the many `/` of JSON Pointers readable and the page small);
 /// `none` and undefined values print as nothing.
-fn format_value(out: &mut minijinja::Output, state: &minijinja::State, value: &Value) -> Result<(), minijinja::Error> {
+fn format_value(
+    out: &mut minijinja::Output,
+    state: &minijinja::State,
+    value: &Value,
+) -> Result<(), minijinja::Error> {
     if value.is_undefined() || value.is_none() {
         return Ok(());
     }
@@ -70,7 +89,8 @@ fn format_value(out: &mut minijinja::Output, state: &minijinja::State, value: &V
             '\'' => "&#39;",
             _ => continue,
         };
-        out.write_str(&text[last..i]).map_err(minijinja::Error::from)?;
+        out.write_str(&text[last..i])
+            .map_err(minijinja::Error::from)?;
         out.write_str(rep).map_err(minijinja::Error::from)?;
         last = i + 1;
     }
@@ -93,7 +113,10 @@ pub(crate) fn render<S: serde::Serialize>(name: &str, ctx: S) -> Result<String, 
 pub(crate) fn money2(s: Option<&str>) -> String {
     match s {
         None | Some("") => String::new(),
-        Some(t) => t.parse::<jixiao_domain::Money>().map(|m| m.display2()).unwrap_or_else(|_| t.to_string()),
+        Some(t) => t
+            .parse::<jixiao_domain::Money>()
+            .map(|m| m.display2())
+            .unwrap_or_else(|_| t.to_string()),
     }
 }
 

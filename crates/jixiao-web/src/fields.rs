@@ -29,14 +29,35 @@ fn kind_of(segs: &[&str]) -> Kind {
         ["goals", "long_term", "deadline_year"] => Kind::OptYear,
         ["template", "version"] => Kind::Int,
         ["header", "fill_date" | "filler" | "phone"] => Kind::OptText,
-        ["funding", _, "rows", _, "current" | "share" | "last_year" | "year_before"]
-        | ["funding", _, "total", "current" | "share" | "last_year" | "year_before"] => Kind::Money,
+        [
+            "funding",
+            _,
+            "rows",
+            _,
+            "current" | "share" | "last_year" | "year_before",
+        ]
+        | [
+            "funding",
+            _,
+            "total",
+            "current" | "share" | "last_year" | "year_before",
+        ] => Kind::Money,
         ["projects", _, "total_budget" | "current_budget"] => Kind::Money,
-        ["indicators", _, "rows", _, "target" | "year_before" | "last_year"] => Kind::Target,
+        [
+            "indicators",
+            _,
+            "rows",
+            _,
+            "target" | "year_before" | "last_year",
+        ] => Kind::Target,
         ["indicators", _, "rows", _, "weight"] => Kind::Money,
-        ["indicators", _, "rows", _, "basis" | "class" | "definition" | "scoring_rule" | "unit_of_measure" | "remark"] => {
-            Kind::OptText
-        }
+        [
+            "indicators",
+            _,
+            "rows",
+            _,
+            "basis" | "class" | "definition" | "scoring_rule" | "unit_of_measure" | "remark",
+        ] => Kind::OptText,
         _ => Kind::Text,
     }
 }
@@ -109,8 +130,12 @@ fn put(root: &mut Value, segs: &[String], value: Value) -> Result<(), String> {
 /// sets that place; other fields (`_csrf`, `base_version`) are ignored. Amounts, years and target
 /// values are parsed as the editor does; emptied paragraphs are dropped. On failure returns every
 /// problem as (JSON Pointer, Chinese message), and nothing is applied.
-pub fn form_from_fields(base: &Form, fields: &[(String, String)]) -> Result<Form, Vec<(String, String)>> {
-    let mut root = serde_json::to_value(base).map_err(|e| vec![(String::new(), format!("表格无法读取：{e}"))])?;
+pub fn form_from_fields(
+    base: &Form,
+    fields: &[(String, String)],
+) -> Result<Form, Vec<(String, String)>> {
+    let mut root = serde_json::to_value(base)
+        .map_err(|e| vec![(String::new(), format!("表格无法读取：{e}"))])?;
     let mut errors = Vec::new();
     for (name, raw) in fields {
         if !name.starts_with('/') {
@@ -133,7 +158,12 @@ pub fn form_from_fields(base: &Form, fields: &[(String, String)]) -> Result<Form
             errors.push((name.clone(), msg));
         }
     }
-    for list in ["/functions", "/annual_tasks", "/goals/long_term/items", "/goals/annual"] {
+    for list in [
+        "/functions",
+        "/annual_tasks",
+        "/goals/long_term/items",
+        "/goals/annual",
+    ] {
         if let Some(Value::Array(items)) = root.pointer_mut(list) {
             items.retain(|v| v.as_str().is_none_or(|s| !s.trim().is_empty()));
         }
@@ -141,7 +171,8 @@ pub fn form_from_fields(base: &Form, fields: &[(String, String)]) -> Result<Form
     if !errors.is_empty() {
         return Err(errors);
     }
-    serde_json::from_value::<Form>(root).map_err(|e| vec![(String::new(), format!("表格内容无效：{e}"))])
+    serde_json::from_value::<Form>(root)
+        .map_err(|e| vec![(String::new(), format!("表格内容无效：{e}"))])
 }
 
 #[cfg(test)]
@@ -154,7 +185,10 @@ mod tests {
     }
 
     fn f(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-        pairs.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect()
+        pairs
+            .iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect()
     }
 
     #[test]
@@ -174,8 +208,22 @@ mod tests {
             ]),
         )
         .unwrap();
-        assert_eq!(out.funding.expenditure.rows[1].amounts.current.unwrap().to_string(), "90.5");
-        assert_eq!(out.indicators.annual.rows[0].target.as_ref().unwrap().to_string(), "≥2.5%");
+        assert_eq!(
+            out.funding.expenditure.rows[1]
+                .amounts
+                .current
+                .unwrap()
+                .to_string(),
+            "90.5"
+        );
+        assert_eq!(
+            out.indicators.annual.rows[0]
+                .target
+                .as_ref()
+                .unwrap()
+                .to_string(),
+            "≥2.5%"
+        );
         assert_eq!(out.indicators.annual.rows[0].basis, None);
         assert_eq!(out.header.unit_name, "阳新县兴国镇人民政府<script>");
         assert_eq!(out.header.phone, None);
@@ -188,7 +236,10 @@ mod tests {
     #[test]
     fn unchanged_fields_give_the_same_form() {
         let base = seed();
-        let fields = f(&[("/header/unit_name", &base.header.unit_name), ("/functions/0", &base.functions[0])]);
+        let fields = f(&[
+            ("/header/unit_name", &base.header.unit_name),
+            ("/functions/0", &base.functions[0]),
+        ]);
         assert_eq!(form_from_fields(&base, &fields).unwrap(), base);
     }
 
@@ -198,7 +249,10 @@ mod tests {
         let n = base.annual_tasks.len();
         let out = form_from_fields(
             &base,
-            &f(&[("/annual_tasks/0", "  "), (&format!("/annual_tasks/{n}"), "新增任务")]),
+            &f(&[
+                ("/annual_tasks/0", "  "),
+                (&format!("/annual_tasks/{n}"), "新增任务"),
+            ]),
         )
         .unwrap();
         assert_eq!(out.annual_tasks.len(), n);
@@ -221,7 +275,14 @@ mod tests {
         )
         .unwrap_err();
         let paths: Vec<&str> = err.iter().map(|(p, _)| p.as_str()).collect();
-        assert_eq!(paths, ["/funding/income/rows/0/current", "/header/fiscal_year", "/indicators/annual/rows/999/name"]);
+        assert_eq!(
+            paths,
+            [
+                "/funding/income/rows/0/current",
+                "/header/fiscal_year",
+                "/indicators/annual/rows/999/name"
+            ]
+        );
         assert!(err[0].1.contains("不是有效的金额"));
         assert!(err[1].1.contains("不是整数"));
         // an unknown key passes the walk but the form refuses it

@@ -98,7 +98,11 @@ fn field_label(key: &str) -> Option<&'static str> {
 /// A readable Chinese name for a JSON Pointer into a form, using row names from `form` when
 /// given: `/indicators/annual/rows/3/target` → `年度绩效指标 · 第 4 行「预算执行率」 · 指标值`.
 pub fn path_label(path: &str, form: Option<&Form>) -> String {
-    let segs: Vec<String> = path.split('/').skip(1).map(|s| s.replace("~1", "/").replace("~0", "~")).collect();
+    let segs: Vec<String> = path
+        .split('/')
+        .skip(1)
+        .map(|s| s.replace("~1", "/").replace("~0", "~"))
+        .collect();
     if segs.is_empty() {
         return "整张表".to_string();
     }
@@ -112,12 +116,21 @@ pub fn path_label(path: &str, form: Option<&Form>) -> String {
             let name = form.and_then(|f| row_name(f, &segs[..i], n));
             let label = match name {
                 Some(name) if !name.is_empty() => format!("第 {} 行「{}」", n + 1, clip(&name, 16)),
-                _ if matches!(prev, "functions" | "annual_tasks" | "items" | "annual") => format!("第 {} 段", n + 1),
+                _ if matches!(prev, "functions" | "annual_tasks" | "items" | "annual") => {
+                    format!("第 {} 段", n + 1)
+                }
                 _ => format!("第 {} 行", n + 1),
             };
             out.push(label);
         } else if prev == "indicators" {
-            out.push(if s == "long_term" { "长期绩效指标" } else { "年度绩效指标" }.to_string());
+            out.push(
+                if s == "long_term" {
+                    "长期绩效指标"
+                } else {
+                    "年度绩效指标"
+                }
+                .to_string(),
+            );
         } else if prev == "goals" && s == "long_term" {
             out.push("长期目标".to_string());
         } else if prev == "goals" && s == "annual" {
@@ -125,11 +138,32 @@ pub fn path_label(path: &str, form: Option<&Form>) -> String {
         } else if s == "rows" {
             // the row number follows
         } else if s == "last_year" {
-            out.push(if prev2 == "funding" || prev == "funding" { "上年" } else { "上年值" }.to_string());
+            out.push(
+                if prev2 == "funding" || prev == "funding" {
+                    "上年"
+                } else {
+                    "上年值"
+                }
+                .to_string(),
+            );
         } else if s == "year_before" {
-            out.push(if prev2 == "funding" || prev == "funding" { "前年" } else { "前年值" }.to_string());
+            out.push(
+                if prev2 == "funding" || prev == "funding" {
+                    "前年"
+                } else {
+                    "前年值"
+                }
+                .to_string(),
+            );
         } else if s == "name" {
-            out.push(if prev2 == "projects" || prev == "projects" { "项目名称" } else { "名称" }.to_string());
+            out.push(
+                if prev2 == "projects" || prev == "projects" {
+                    "项目名称"
+                } else {
+                    "名称"
+                }
+                .to_string(),
+            );
         } else if let Some(l) = field_label(s) {
             out.push(l.to_string());
         } else {
@@ -153,10 +187,19 @@ fn row_name(form: &Form, parent: &[String], n: usize) -> Option<String> {
     let p: Vec<&str> = parent.iter().map(String::as_str).collect();
     match p.as_slice() {
         ["funding", "income", "rows"] => form.funding.income.rows.get(n).map(|r| r.name.clone()),
-        ["funding", "expenditure", "rows"] => form.funding.expenditure.rows.get(n).map(|r| r.name.clone()),
+        ["funding", "expenditure", "rows"] => {
+            form.funding.expenditure.rows.get(n).map(|r| r.name.clone())
+        }
         ["projects"] => form.projects.get(n).map(|r| r.name.clone()),
-        ["indicators", "long_term", "rows"] => form.indicators.long_term.rows.get(n).map(|r| r.name.clone()),
-        ["indicators", "annual", "rows"] => form.indicators.annual.rows.get(n).map(|r| r.name.clone()),
+        ["indicators", "long_term", "rows"] => form
+            .indicators
+            .long_term
+            .rows
+            .get(n)
+            .map(|r| r.name.clone()),
+        ["indicators", "annual", "rows"] => {
+            form.indicators.annual.rows.get(n).map(|r| r.name.clone())
+        }
         _ => None,
     }
 }
@@ -175,7 +218,18 @@ pub fn value_text(v: &serde_json::Value) -> String {
             if let Ok(t) = serde_json::from_value::<jixiao_domain::TargetValue>(v.clone()) {
                 return t.to_string();
             }
-            const ORDER: &[&str] = &["name", "level1", "level2", "target", "year_before", "last_year", "basis", "class", "category", "current"];
+            const ORDER: &[&str] = &[
+                "name",
+                "level1",
+                "level2",
+                "target",
+                "year_before",
+                "last_year",
+                "basis",
+                "class",
+                "category",
+                "current",
+            ];
             let rank = |k: &str| ORDER.iter().position(|o| *o == k).unwrap_or(ORDER.len());
             let mut entries: Vec<_> = map.iter().filter(|(_, x)| !x.is_null()).collect();
             entries.sort_by_key(|(k, _)| rank(k));
@@ -200,19 +254,32 @@ mod tests {
 
     #[test]
     fn labels_paths_readably() {
-        assert_eq!(path_label("/funding/income/total/current", None), "部门总体资金情况 · 收入构成 · 合计 · 当年金额");
-        assert_eq!(path_label("/indicators/annual/rows/3/target", None), "绩效指标 · 年度绩效指标 · 第 4 行 · 指标值");
+        assert_eq!(
+            path_label("/funding/income/total/current", None),
+            "部门总体资金情况 · 收入构成 · 合计 · 当年金额"
+        );
+        assert_eq!(
+            path_label("/indicators/annual/rows/3/target", None),
+            "绩效指标 · 年度绩效指标 · 第 4 行 · 指标值"
+        );
         assert_eq!(path_label("/functions/0", None), "部门职能概述 · 第 1 段");
-        assert_eq!(path_label("/goals/long_term/deadline_year", None), "整体绩效总目标 · 长期目标 · 截止年度");
+        assert_eq!(
+            path_label("/goals/long_term/deadline_year", None),
+            "整体绩效总目标 · 长期目标 · 截止年度"
+        );
         assert_eq!(path_label("", None), "整张表");
     }
 
     #[test]
     fn value_text_reads_targets_and_nulls() {
-        let v = serde_json::json!({"kind": "quantity", "comparator": "≥", "number": "90", "unit": "%"});
+        let v =
+            serde_json::json!({"kind": "quantity", "comparator": "≥", "number": "90", "unit": "%"});
         assert_eq!(value_text(&v), "≥90%");
         assert_eq!(value_text(&serde_json::Value::Null), "（空）");
-        assert_eq!(value_text(&serde_json::json!({"name": "预算执行率", "basis": "计划标准"})), "名称：预算执行率，指标值确定依据：计划标准");
+        assert_eq!(
+            value_text(&serde_json::json!({"name": "预算执行率", "basis": "计划标准"})),
+            "名称：预算执行率，指标值确定依据：计划标准"
+        );
     }
 
     #[test]

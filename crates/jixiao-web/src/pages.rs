@@ -29,8 +29,15 @@ pub const ROLES: [&str; 4] = ["filler", "unit_approver", "reviewer", "admin"];
 
 /// The login page (`GET /login`, and again after a failed `POST /login`).
 pub fn render_login(view: &LoginView) -> Result<String, RenderError> {
-    let chrome = Chrome { user: None, csrf_token: view.csrf_token.clone(), flash: None };
-    render("login.html", context! { chrome, error => view.error, username => view.username, next => view.next })
+    let chrome = Chrome {
+        user: None,
+        csrf_token: view.csrf_token.clone(),
+        flash: None,
+    };
+    render(
+        "login.html",
+        context! { chrome, error => view.error, username => view.username, next => view.next },
+    )
 }
 
 /// The home page of a unit user: forms grouped by year, newest year first.
@@ -47,7 +54,10 @@ pub fn render_unit_home(view: &UnitHomeView) -> Result<String, RenderError> {
             context! { year, forms }
         })
         .collect();
-    render("home_unit.html", context! { chrome => view.chrome, unit_name => view.unit_name, years })
+    render(
+        "home_unit.html",
+        context! { chrome => view.chrome, unit_name => view.unit_name, years },
+    )
 }
 
 #[derive(serde::Serialize, Default)]
@@ -68,7 +78,10 @@ pub fn render_reviewer_home(view: &ReviewerHomeView) -> Result<String, RenderErr
         .collect();
     let mut units: BTreeMap<&str, UnitCount> = BTreeMap::new();
     for f in &view.forms {
-        let u = units.entry(&f.unit_name).or_insert_with(|| UnitCount { unit_name: f.unit_name.clone(), ..Default::default() });
+        let u = units.entry(&f.unit_name).or_insert_with(|| UnitCount {
+            unit_name: f.unit_name.clone(),
+            ..Default::default()
+        });
         u.total += 1;
         match f.status.as_str() {
             "submitted" => u.submitted += 1,
@@ -78,8 +91,18 @@ pub fn render_reviewer_home(view: &ReviewerHomeView) -> Result<String, RenderErr
         }
     }
     let mut queue: Vec<&FormSummary> = view.forms.iter().collect();
-    let rank = |s: &str| STATUSES.iter().position(|x| *x == s).map(|p| if p == 1 { 0 } else { p + 1 }).unwrap_or(9);
-    queue.sort_by(|a, b| rank(&a.status).cmp(&rank(&b.status)).then(a.updated_at.cmp(&b.updated_at)));
+    let rank = |s: &str| {
+        STATUSES
+            .iter()
+            .position(|x| *x == s)
+            .map(|p| if p == 1 { 0 } else { p + 1 })
+            .unwrap_or(9)
+    };
+    queue.sort_by(|a, b| {
+        rank(&a.status)
+            .cmp(&rank(&b.status))
+            .then(a.updated_at.cmp(&b.updated_at))
+    });
     let by_unit: Vec<UnitCount> = units.into_values().collect();
     render(
         "home_reviewer.html",
@@ -105,23 +128,35 @@ pub fn render_editor(view: &EditorView) -> Result<String, RenderError> {
 /// The review page: the form with findings and comment buttons, grades and the decision.
 pub fn render_review(view: &ReviewView) -> Result<String, RenderError> {
     let f = FormCtx::new(&view.page, false);
-    render("review.html", context! { chrome => view.chrome, f, errors => view.errors, sections => SECTIONS })
+    render(
+        "review.html",
+        context! { chrome => view.chrome, f, errors => view.errors, sections => SECTIONS },
+    )
 }
 
 /// The read-only view with export buttons and print.
 pub fn render_form_view(view: &FormViewView) -> Result<String, RenderError> {
     let f = FormCtx::new(&view.page, false);
-    let role = view.chrome.user.as_ref().map(|u| u.role.as_str()).unwrap_or("");
+    let role = view
+        .chrome
+        .user
+        .as_ref()
+        .map(|u| u.role.as_str())
+        .unwrap_or("");
     let status = view.page.status.as_str();
-    let can_edit = matches!(role, "filler" | "unit_approver") && matches!(status, "draft" | "returned");
+    let can_edit =
+        matches!(role, "filler" | "unit_approver") && matches!(status, "draft" | "returned");
     let can_review = role == "reviewer" && status == "submitted";
-    render("view.html", context! { chrome => view.chrome, f, can_edit, can_review })
+    render(
+        "view.html",
+        context! { chrome => view.chrome, f, can_edit, can_review },
+    )
 }
 
 /// The history page: versions (newest first), the diff asked for, the audit log.
 pub fn render_history(view: &HistoryView) -> Result<String, RenderError> {
     let mut versions = view.versions.clone();
-    versions.sort_by(|a, b| b.version.cmp(&a.version));
+    versions.sort_by_key(|v| std::cmp::Reverse(v.version));
     render(
         "history.html",
         context! { chrome => view.chrome, form_id => view.form_id, unit_name => view.unit_name,
@@ -133,13 +168,22 @@ pub fn render_history(view: &HistoryView) -> Result<String, RenderError> {
 pub fn render_start(view: &StartView) -> Result<String, RenderError> {
     use jixiao_domain::Severity;
     use jixiao_formats::report::ReportKind;
-    let (mut report_items, mut unplaced, mut guesses, mut import_errors, mut import_warnings) = (Vec::new(), 0, 0, 0, 0);
+    let (mut report_items, mut unplaced, mut guesses, mut import_errors, mut import_warnings) =
+        (Vec::new(), 0, 0, 0, 0);
     let mut form_json = String::new();
     if let Some(imp) = &view.import {
         unplaced = imp.report.count(ReportKind::Unplaced);
         guesses = imp.report.count(ReportKind::Guess);
-        import_errors = imp.findings.iter().filter(|x| x.severity == Severity::Error).count();
-        import_warnings = imp.findings.iter().filter(|x| x.severity == Severity::Warning).count();
+        import_errors = imp
+            .findings
+            .iter()
+            .filter(|x| x.severity == Severity::Error)
+            .count();
+        import_warnings = imp
+            .findings
+            .iter()
+            .filter(|x| x.severity == Severity::Warning)
+            .count();
         let mut items: Vec<_> = imp.report.items.iter().collect();
         items.sort_by_key(|i| i.kind);
         report_items = items
@@ -161,5 +205,8 @@ pub fn render_start(view: &StartView) -> Result<String, RenderError> {
 
 /// An error page.
 pub fn render_error(view: &ErrorView) -> Result<String, RenderError> {
-    render("error.html", context! { chrome => view.chrome, status => view.status, message => view.message })
+    render(
+        "error.html",
+        context! { chrome => view.chrome, status => view.status, message => view.message },
+    )
 }

@@ -32,7 +32,13 @@ pub struct ReviewDecision {
 /// the Chinese reasons when the post is incomplete.
 pub fn review_from_fields(fields: &[(String, String)]) -> Result<ReviewDecision, Vec<String>> {
     let mut errors = Vec::new();
-    let get = |k: &str| fields.iter().find(|(n, _)| n == k).map(|(_, v)| v.trim().to_string()).unwrap_or_default();
+    let get = |k: &str| {
+        fields
+            .iter()
+            .find(|(n, _)| n == k)
+            .map(|(_, v)| v.trim().to_string())
+            .unwrap_or_default()
+    };
     let decision = get("decision");
     if decision != "approve" && decision != "return" {
         errors.push("请选择审核结论：通过或退回".to_string());
@@ -56,8 +62,14 @@ pub fn review_from_fields(fields: &[(String, String)]) -> Result<ReviewDecision,
         suitability: grade("suitability", "适当性"),
         feasibility: grade("feasibility", "可行性"),
     };
-    let paths = fields.iter().filter(|(n, _)| n == "comment_path").map(|(_, v)| v.trim());
-    let texts = fields.iter().filter(|(n, _)| n == "comment_text").map(|(_, v)| v.trim());
+    let paths = fields
+        .iter()
+        .filter(|(n, _)| n == "comment_path")
+        .map(|(_, v)| v.trim());
+    let texts = fields
+        .iter()
+        .filter(|(n, _)| n == "comment_text")
+        .map(|(_, v)| v.trim());
     let mut comments = Vec::new();
     for (path, text) in paths.zip(texts) {
         if text.is_empty() {
@@ -71,9 +83,21 @@ pub fn review_from_fields(fields: &[(String, String)]) -> Result<ReviewDecision,
             errors.push("单条意见不能超过 2000 字".to_string());
             continue;
         }
-        comments.push(PostedComment { path: path.to_string(), text: text.to_string() });
+        comments.push(PostedComment {
+            path: path.to_string(),
+            text: text.to_string(),
+        });
     }
-    if errors.is_empty() { Ok(ReviewDecision { decision, reason, grades, comments }) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok(ReviewDecision {
+            decision,
+            reason,
+            grades,
+            comments,
+        })
+    } else {
+        Err(errors)
+    }
 }
 
 #[cfg(test)]
@@ -81,7 +105,10 @@ mod tests {
     use super::*;
 
     fn f(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-        pairs.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect()
+        pairs
+            .iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect()
     }
 
     #[test]
@@ -102,14 +129,21 @@ mod tests {
         .unwrap();
         assert_eq!(d.decision, "return");
         assert_eq!(d.grades.relevance.as_deref(), Some("中"));
-        assert_eq!(d.comments, vec![PostedComment { path: "/indicators/annual/rows/3".into(), text: "指标值偏低".into() }]);
+        assert_eq!(
+            d.comments,
+            vec![PostedComment {
+                path: "/indicators/annual/rows/3".into(),
+                text: "指标值偏低".into()
+            }]
+        );
         let json = serde_json::to_value(&d).unwrap();
         assert_eq!(json["grades"]["completeness"], "良");
     }
 
     #[test]
     fn refuses_incomplete_posts_in_chinese() {
-        let e = review_from_fields(&f(&[("decision", "return"), ("completeness", "好")])).unwrap_err();
+        let e =
+            review_from_fields(&f(&[("decision", "return"), ("completeness", "好")])).unwrap_err();
         assert!(e.iter().any(|m| m.contains("退回原因")));
         assert!(e.iter().any(|m| m.contains("完整性")));
         assert!(e.iter().any(|m| m.contains("可行性")));

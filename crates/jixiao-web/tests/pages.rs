@@ -15,7 +15,13 @@ fn redact(html: &str) -> String {
     let mut i = 0;
     while i < chars.len() {
         let fits = i + shape.len() <= chars.len()
-            && shape.chars().zip(&chars[i..]).all(|(s, c)| if s == '0' { c.is_ascii_digit() } else { s == *c });
+            && shape.chars().zip(&chars[i..]).all(|(s, c)| {
+                if s == '0' {
+                    c.is_ascii_digit()
+                } else {
+                    s == *c
+                }
+            });
         if fits {
             out.push_str("[time]");
             i += shape.len();
@@ -49,14 +55,39 @@ fn summaries() -> Vec<FormSummary> {
 
 fn start_view() -> StartView {
     let mut report = ImportReport::new("text");
-    report.push(ReportKind::Guess, SourceLocation { line: Some(120), ..Default::default() }, Some("/indicators/annual/rows/3/target".into()), "「≥2. 5%」中的空格已去除");
-    report.push(ReportKind::Unplaced, SourceLocation { line: Some(7), ..Default::default() }, None, "无法识别的行：<p>备注</p>");
+    report.push(
+        ReportKind::Guess,
+        SourceLocation {
+            line: Some(120),
+            ..Default::default()
+        },
+        Some("/indicators/annual/rows/3/target".into()),
+        "「≥2. 5%」中的空格已去除",
+    );
+    report.push(
+        ReportKind::Unplaced,
+        SourceLocation {
+            line: Some(7),
+            ..Default::default()
+        },
+        None,
+        "无法识别的行：<p>备注</p>",
+    );
     StartView {
         chrome: chrome("filler"),
-        templates: vec![TemplateChoice { id: "hubei-dept-2026".into(), version: 1, title: "部门整体绩效目标申报表".into() }],
+        templates: vec![TemplateChoice {
+            id: "hubei-dept-2026".into(),
+            version: 1,
+            title: "部门整体绩效目标申报表".into(),
+        }],
         fiscal_year: 2026,
         last_year: Some(summaries()[1].clone()),
-        import: Some(ImportPreview { file_name: "000_2e16d3a21eff93c2.txt".into(), form: seed_form(), report, findings: seed_findings() }),
+        import: Some(ImportPreview {
+            file_name: "000_2e16d3a21eff93c2.txt".into(),
+            form: seed_form(),
+            report,
+            findings: seed_findings(),
+        }),
         import_error: None,
     }
 }
@@ -68,7 +99,12 @@ fn history_view() -> HistoryView {
         unit_name: "阳新县兴国镇人民政府".into(),
         fiscal_year: 2026,
         versions: (1..=3)
-            .map(|v| VersionRow { version: v, saved_at: format!("2025-11-1{v} 10:00"), saved_by: "刘洋".into(), status: "draft".into() })
+            .map(|v| VersionRow {
+                version: v,
+                saved_at: format!("2025-11-1{v} 10:00"),
+                saved_by: "刘洋".into(),
+                status: "draft".into(),
+            })
             .collect(),
         diff: Some(DiffView {
             from: 2,
@@ -92,8 +128,18 @@ fn history_view() -> HistoryView {
             ],
         }),
         audit: vec![
-            AuditRow { at: "2025-11-17 10:00".into(), user: "刘洋".into(), action: "create".into(), detail: "从文件导入".into() },
-            AuditRow { at: "2025-11-18 10:00".into(), user: "刘洋".into(), action: "save".into(), detail: "第 3 版".into() },
+            AuditRow {
+                at: "2025-11-17 10:00".into(),
+                user: "刘洋".into(),
+                action: "create".into(),
+                detail: "从文件导入".into(),
+            },
+            AuditRow {
+                at: "2025-11-18 10:00".into(),
+                user: "刘洋".into(),
+                action: "save".into(),
+                detail: "第 3 版".into(),
+            },
         ],
     }
 }
@@ -101,8 +147,17 @@ fn history_view() -> HistoryView {
 fn all_pages() -> Vec<(&'static str, String)> {
     let admin = AdminHomeView {
         chrome: chrome("admin"),
-        regions: vec![RegionRow { id: 1, name: "阳新县".into(), code: Some("420222".into()) }],
-        units: vec![UnitRow { id: 70, name: "阳新县兴国镇人民政府".into(), region_id: 1, region_name: "阳新县".into() }],
+        regions: vec![RegionRow {
+            id: 1,
+            name: "阳新县".into(),
+            code: Some("420222".into()),
+        }],
+        units: vec![UnitRow {
+            id: 70,
+            name: "阳新县兴国镇人民政府".into(),
+            region_id: 1,
+            region_name: "阳新县".into(),
+        }],
         users: vec![UserRow {
             id: 3,
             username: "liuyang".into(),
@@ -114,16 +169,61 @@ fn all_pages() -> Vec<(&'static str, String)> {
         }],
     };
     vec![
-        ("login", render_login(&LoginView { csrf_token: "csrf-TOKEN".into(), username: "liuyang".into(), error: Some("用户名或密码错误".into()), next: Some("/forms/7/edit".into()) }).unwrap()),
-        ("home_unit", render_unit_home(&UnitHomeView { chrome: chrome("filler"), unit_name: "阳新县兴国镇人民政府".into(), forms: summaries()[..2].to_vec() }).unwrap()),
-        ("home_reviewer", render_reviewer_home(&ReviewerHomeView { chrome: chrome("reviewer"), region_name: "阳新县".into(), forms: summaries(), filter: QueueFilter { year: Some(2026), status: None, q: None } }).unwrap()),
+        (
+            "login",
+            render_login(&LoginView {
+                csrf_token: "csrf-TOKEN".into(),
+                username: "liuyang".into(),
+                error: Some("用户名或密码错误".into()),
+                next: Some("/forms/7/edit".into()),
+            })
+            .unwrap(),
+        ),
+        (
+            "home_unit",
+            render_unit_home(&UnitHomeView {
+                chrome: chrome("filler"),
+                unit_name: "阳新县兴国镇人民政府".into(),
+                forms: summaries()[..2].to_vec(),
+            })
+            .unwrap(),
+        ),
+        (
+            "home_reviewer",
+            render_reviewer_home(&ReviewerHomeView {
+                chrome: chrome("reviewer"),
+                region_name: "阳新县".into(),
+                forms: summaries(),
+                filter: QueueFilter {
+                    year: Some(2026),
+                    status: None,
+                    q: None,
+                },
+            })
+            .unwrap(),
+        ),
         ("home_admin", render_admin_home(&admin).unwrap()),
         ("editor", render_editor(&editor_view()).unwrap()),
         ("review", render_review(&review_view()).unwrap()),
-        ("view", render_form_view(&FormViewView { chrome: chrome("filler"), page: seed_page("returned") }).unwrap()),
+        (
+            "view",
+            render_form_view(&FormViewView {
+                chrome: chrome("filler"),
+                page: seed_page("returned"),
+            })
+            .unwrap(),
+        ),
         ("history", render_history(&history_view()).unwrap()),
         ("start", render_start(&start_view()).unwrap()),
-        ("error", render_error(&ErrorView { chrome: chrome("filler"), status: 404, message: "找不到编号为 99 的申报表".into() }).unwrap()),
+        (
+            "error",
+            render_error(&ErrorView {
+                chrome: chrome("filler"),
+                status: 404,
+                message: "找不到编号为 99 的申报表".into(),
+            })
+            .unwrap(),
+        ),
     ]
 }
 
@@ -146,10 +246,28 @@ fn user_text_is_escaped_everywhere() {
     let mut chrome = chrome("filler");
     chrome.user.as_mut().unwrap().display_name = evil.into();
     let pages = [
-        render_editor(&EditorView { chrome: chrome.clone(), page: page.clone() }).unwrap(),
-        render_review(&ReviewView { chrome: chrome.clone(), page: page.clone(), errors: vec![evil.into()] }).unwrap(),
-        render_form_view(&FormViewView { chrome: chrome.clone(), page }).unwrap(),
-        render_error(&ErrorView { chrome, status: 500, message: evil.into() }).unwrap(),
+        render_editor(&EditorView {
+            chrome: chrome.clone(),
+            page: page.clone(),
+        })
+        .unwrap(),
+        render_review(&ReviewView {
+            chrome: chrome.clone(),
+            page: page.clone(),
+            errors: vec![evil.into()],
+        })
+        .unwrap(),
+        render_form_view(&FormViewView {
+            chrome: chrome.clone(),
+            page,
+        })
+        .unwrap(),
+        render_error(&ErrorView {
+            chrome,
+            status: 500,
+            message: evil.into(),
+        })
+        .unwrap(),
     ];
     for html in pages {
         assert!(!html.contains("<script>alert"), "raw user text in page");
@@ -163,7 +281,10 @@ fn controls(html: &str) -> Vec<String> {
     let mut rest = html;
     while let Some(i) = rest.find("<template") {
         body.push_str(&rest[..i]);
-        rest = &rest[rest[i..].find("</template>").map(|j| i + j + 11).unwrap_or(rest.len())..];
+        rest = &rest[rest[i..]
+            .find("</template>")
+            .map(|j| i + j + 11)
+            .unwrap_or(rest.len())..];
     }
     body.push_str(rest);
     let mut out = Vec::new();
@@ -187,7 +308,11 @@ fn attr(tag: &str, name: &str) -> Option<String> {
 }
 
 fn unescape(s: &str) -> String {
-    s.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#39;", "'").replace("&amp;", "&")
+    s.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
 }
 
 #[test]
@@ -201,9 +326,17 @@ fn every_editor_input_has_a_data_path_that_resolves_in_the_seed() {
         if matches!(name.as_deref(), Some("_csrf" | "base_version")) {
             continue;
         }
-        let path = attr(tag, "data-path").unwrap_or_else(|| panic!("control without data-path: {tag}"));
-        assert_eq!(name.as_deref(), Some(path.as_str()), "name differs from data-path: {tag}");
-        assert!(seed.pointer(&path).is_some(), "{path} does not resolve in the seed");
+        let path =
+            attr(tag, "data-path").unwrap_or_else(|| panic!("control without data-path: {tag}"));
+        assert_eq!(
+            name.as_deref(),
+            Some(path.as_str()),
+            "name differs from data-path: {tag}"
+        );
+        assert!(
+            seed.pointer(&path).is_some(),
+            "{path} does not resolve in the seed"
+        );
         checked += 1;
     }
     // header 6 + years/template 4 + funding 2×4×6 + paragraphs + projects 5×4 + goals + 2 goals + 39×4 + 39×6
@@ -212,7 +345,10 @@ fn every_editor_input_has_a_data_path_that_resolves_in_the_seed() {
     for key in ["long_term", "annual"] {
         let n = seed["indicators"][key]["rows"].as_array().unwrap().len();
         for i in 0..n {
-            assert!(html.contains(&format!("name=\"/indicators/{key}/rows/{i}/target\"")), "{key} row {i} missing");
+            assert!(
+                html.contains(&format!("name=\"/indicators/{key}/rows/{i}/target\"")),
+                "{key} row {i} missing"
+            );
         }
     }
 }
@@ -223,7 +359,9 @@ fn posted_fields(html: &str) -> Vec<(String, String)> {
     // textarea contents and selected options need the text after the tag (each tag is unique:
     // it carries its JSON Pointer)
     for tag in controls(html) {
-        let Some(name) = attr(&tag, "name") else { continue };
+        let Some(name) = attr(&tag, "name") else {
+            continue;
+        };
         if tag.starts_with("<input") {
             fields.push((name, attr(&tag, "value").unwrap_or_default()));
         } else {
@@ -238,7 +376,12 @@ fn posted_fields(html: &str) -> Vec<(String, String)> {
                 let value = opts
                     .split("<option")
                     .find(|o| o.starts_with(" selected>"))
-                    .map(|o| unescape(o.trim_start_matches(" selected>").trim_end_matches("</option>")))
+                    .map(|o| {
+                        unescape(
+                            o.trim_start_matches(" selected>")
+                                .trim_end_matches("</option>"),
+                        )
+                    })
                     .unwrap_or_default();
                 fields.push((name, value));
             }
@@ -251,8 +394,16 @@ fn posted_fields(html: &str) -> Vec<(String, String)> {
 fn posting_the_editor_without_javascript_gives_back_the_same_form() {
     let html = render_editor(&editor_view()).unwrap();
     let fields = posted_fields(&html);
-    assert!(fields.iter().any(|(n, v)| n == "/funding/expenditure/rows/2/current" && v == "751.01"));
-    assert!(fields.iter().any(|(n, v)| n == "/indicators/annual/rows/0/basis" && v == "预算支出标准"));
+    assert!(
+        fields
+            .iter()
+            .any(|(n, v)| n == "/funding/expenditure/rows/2/current" && v == "751.01")
+    );
+    assert!(
+        fields
+            .iter()
+            .any(|(n, v)| n == "/indicators/annual/rows/0/basis" && v == "预算支出标准")
+    );
     let seed = seed_form();
     let back = form_from_fields(&seed, &fields).expect("the rendered editor posts a valid form");
     assert_eq!(back, seed);
@@ -264,7 +415,14 @@ fn posting_the_editor_without_javascript_gives_back_the_same_form() {
         }
     }
     let back = form_from_fields(&seed, &changed).unwrap();
-    assert_eq!(back.indicators.annual.rows[3].target.as_ref().unwrap().to_string(), "≥2.5%");
+    assert_eq!(
+        back.indicators.annual.rows[3]
+            .target
+            .as_ref()
+            .unwrap()
+            .to_string(),
+        "≥2.5%"
+    );
 }
 
 #[test]
@@ -272,12 +430,21 @@ fn editor_page_with_assets_weighs_under_300_kb() {
     let html = render_editor(&editor_view()).unwrap();
     let assets: usize = asset_paths().map(|p| asset(p).unwrap().1.len()).sum();
     let total = html.len() + assets;
-    assert!(total < 300 * 1024, "editor {} + assets {} = {} bytes", html.len(), assets, total);
+    assert!(
+        total < 300 * 1024,
+        "editor {} + assets {} = {} bytes",
+        html.len(),
+        assets,
+        total
+    );
     // the page refers only to embedded assets, nothing external
     for src in ["src=\"", "href=\""] {
         for part in html.split(src).skip(1) {
             let url = &part[..part.find('"').unwrap()];
-            assert!(!url.starts_with("http") && !url.starts_with("//"), "external reference {url}");
+            assert!(
+                !url.starts_with("http") && !url.starts_with("//"),
+                "external reference {url}"
+            );
             if let Some(name) = url.strip_prefix(ASSET_PREFIX) {
                 assert!(asset(name).is_some(), "missing asset {url}");
             }

@@ -27,7 +27,10 @@ pub struct Site {
 }
 
 fn respond(mut s: &TcpStream, status: &str, ct: &str, body: &[u8]) {
-    let head = format!("HTTP/1.1 {status}\r\nContent-Type: {ct}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", body.len());
+    let head = format!(
+        "HTTP/1.1 {status}\r\nContent-Type: {ct}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
     let _ = s.write_all(head.as_bytes());
     let _ = s.write_all(body);
 }
@@ -51,22 +54,58 @@ fn handle(stream: TcpStream, pages: &HashMap<String, String>, seen: &Mutex<Vec<S
             headers.insert(k.trim().to_ascii_lowercase(), v.trim().to_string());
         }
     }
-    let len: usize = headers.get("content-length").and_then(|v| v.parse().ok()).unwrap_or(0).min(10_000_000);
+    let len: usize = headers
+        .get("content-length")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0)
+        .min(10_000_000);
     let mut body = vec![0; len];
     let _ = reader.read_exact(&mut body);
     let body = String::from_utf8_lossy(&body).to_string();
-    seen.lock().unwrap().push(Seen { method: method.clone(), path: path.clone(), headers, body });
+    seen.lock().unwrap().push(Seen {
+        method: method.clone(),
+        path: path.clone(),
+        headers,
+        body,
+    });
     if let Some(html) = pages.get(&path) {
-        return respond(&stream, "200 OK", "text/html; charset=utf-8", html.as_bytes());
+        return respond(
+            &stream,
+            "200 OK",
+            "text/html; charset=utf-8",
+            html.as_bytes(),
+        );
     }
     if let Some((ct, bytes)) = jixiao_web::asset(&path) {
         return respond(&stream, "200 OK", ct, bytes);
     }
     match (method.as_str(), path.as_str()) {
-        ("POST", "/api/validate") => respond(&stream, "200 OK", "application/json", br#"{"findings":[]}"#),
-        ("PUT", p) if p.starts_with("/api/forms/") => {
-            respond(&stream, "200 OK", "application/json", br#"{"version":4,"findings":[]}"#)
+        ("POST", "/api/validate") => {
+            respond(&stream, "200 OK", "application/json", br#"{"findings":[]}"#)
         }
+        // The first save (based on version 3) succeeds; a save based on 4 meets a newer version.
+        ("PUT", p)
+            if p.starts_with("/api/forms/")
+                && seen
+                    .lock()
+                    .unwrap()
+                    .last()
+                    .is_some_and(|r| r.body.contains("\"base_version\":4")) =>
+        {
+            respond(
+                &stream,
+                "409 Conflict",
+                "application/json",
+                r#"{"error":"stale","message":"该表已被他人修改。","current_version":5}"#
+                    .as_bytes(),
+            )
+        }
+        ("PUT", p) if p.starts_with("/api/forms/") => respond(
+            &stream,
+            "200 OK",
+            "application/json",
+            br#"{"version":4,"findings":[]}"#,
+        ),
         _ => respond(&stream, "404 Not Found", "text/plain", b"not found"),
     }
 }
@@ -97,8 +136,12 @@ pub struct TempDir(pub std::path::PathBuf);
 
 impl TempDir {
     pub fn new(tag: &str) -> TempDir {
-        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos();
-        let p = std::env::temp_dir().join(format!("jixiao-web-{tag}-{}-{nanos}", std::process::id()));
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos();
+        let p =
+            std::env::temp_dir().join(format!("jixiao-web-{tag}-{}-{nanos}", std::process::id()));
         std::fs::create_dir_all(&p).unwrap();
         TempDir(p)
     }
@@ -127,14 +170,22 @@ impl Browser {
     /// Starts chromedriver on a free port and a headless Chromium at 1366×768. `None` when they
     /// are not installed (a failure instead when `CI=true`).
     pub async fn start() -> Option<Browser> {
-        let (Some(driver_bin), Some(chrome_bin)) =
-            (find_program(&["chromedriver"]), find_program(&["chromium", "chromium-browser", "google-chrome"]))
-        else {
-            assert!(std::env::var("CI").as_deref() != Ok("true"), "CI=true 但未安装 chromium / chromium-driver");
+        let (Some(driver_bin), Some(chrome_bin)) = (
+            find_program(&["chromedriver"]),
+            find_program(&["chromium", "chromium-browser", "google-chrome"]),
+        ) else {
+            assert!(
+                std::env::var("CI").as_deref() != Ok("true"),
+                "CI=true 但未安装 chromium / chromium-driver"
+            );
             eprintln!("skipping browser test: chromium or chromedriver not installed");
             return None;
         };
-        let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let port = TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
         let driver = Command::new(driver_bin)
             .arg(format!("--port={port}"))
             .stdout(Stdio::null())
@@ -159,21 +210,37 @@ impl Browser {
         let client = loop {
             if TcpStream::connect(("127.0.0.1", port)).is_ok() {
                 let connector = hyper_util::client::legacy::connect::HttpConnector::new();
-                match ClientBuilder::new(connector).capabilities(caps.clone()).connect(&url).await {
+                match ClientBuilder::new(connector)
+                    .capabilities(caps.clone())
+                    .connect(&url)
+                    .await
+                {
                     Ok(c) => break c,
-                    Err(e) if Instant::now() > deadline => panic!("chromedriver did not answer: {e}"),
+                    Err(e) if Instant::now() > deadline => {
+                        panic!("chromedriver did not answer: {e}")
+                    }
                     Err(_) => {}
                 }
             }
-            assert!(Instant::now() < deadline, "chromedriver did not start on port {port}");
+            assert!(
+                Instant::now() < deadline,
+                "chromedriver did not start on port {port}"
+            );
             tokio::time::sleep(Duration::from_millis(20)).await;
         };
-        Some(Browser { client, driver, _profile: profile })
+        Some(Browser {
+            client,
+            driver,
+            _profile: profile,
+        })
     }
 
     /// Runs a script and returns its value.
     pub async fn js(&self, script: &str) -> serde_json::Value {
-        self.client.execute(script, vec![]).await.unwrap_or_else(|e| panic!("script failed: {e}\n{script}"))
+        self.client
+            .execute(script, vec![])
+            .await
+            .unwrap_or_else(|e| panic!("script failed: {e}\n{script}"))
     }
 
     /// Polls a script until it returns `true` (5 s at most).

@@ -8,7 +8,10 @@ use jixiao_web::*;
 
 /// The seed form (fixtures/seed/seed.form.json).
 pub fn seed_form() -> Form {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/seed/seed.form.json");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../fixtures/seed/seed.form.json"
+    );
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
 
@@ -19,7 +22,10 @@ pub fn seed_json() -> serde_json::Value {
 
 /// The seed's template.
 pub fn seed_template() -> Template {
-    Registry::default().get("hubei-dept-2026", None).unwrap().clone()
+    Registry::default()
+        .get("hubei-dept-2026", None)
+        .unwrap()
+        .clone()
 }
 
 /// Findings like the validator's, on real places of the seed.
@@ -29,7 +35,8 @@ pub fn seed_findings() -> Vec<Finding> {
             code: "F010".into(),
             severity: Severity::Warning,
             path: "/projects/0/current_budget".into(),
-            message: "项目本年度预算合计 751.008 与特定目标类项目支出 751.01 不一致（相差 0.002）".into(),
+            message: "项目本年度预算合计 751.008 与特定目标类项目支出 751.01 不一致（相差 0.002）"
+                .into(),
         },
         Finding {
             code: "I021".into(),
@@ -50,7 +57,11 @@ pub fn chrome(role: &str) -> Chrome {
     Chrome {
         user: Some(UserView {
             username: "liuyang".into(),
-            display_name: if role == "reviewer" { "王审核".into() } else { "刘洋".into() },
+            display_name: if role == "reviewer" {
+                "王审核".into()
+            } else {
+                "刘洋".into()
+            },
             role: role.into(),
             unit_name: (role == "filler").then(|| "阳新县兴国镇人民政府".into()),
         }),
@@ -74,7 +85,12 @@ pub fn seed_page(status: &str) -> FormPage {
                 author: "王审核".into(),
                 at: "2025-11-20 09:30".into(),
             },
-            CommentView { path: "/funding".into(), text: "收支合计一致".into(), author: "王审核".into(), at: "2025-11-20 09:31".into() },
+            CommentView {
+                path: "/funding".into(),
+                text: "收支合计一致".into(),
+                author: "王审核".into(),
+                at: "2025-11-20 09:31".into(),
+            },
         ],
         grades: None,
         return_reason: None,
@@ -82,9 +98,16 @@ pub fn seed_page(status: &str) -> FormPage {
 }
 
 pub fn editor_view() -> EditorView {
-    EditorView { chrome: chrome("filler"), page: seed_page("draft") }
+    EditorView {
+        chrome: chrome("filler"),
+        page: seed_page("draft"),
+    }
 }
 
 pub fn review_view() -> ReviewView {
-    ReviewView { chrome: chrome("reviewer"), page: seed_page("submitted"), errors: vec![] }
+    ReviewView {
+        chrome: chrome("reviewer"),
+        page: seed_page("submitted"),
+        errors: vec![],
+    }
 }
