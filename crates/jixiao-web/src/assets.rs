@@ -10,6 +10,11 @@ const ASSETS: &[(&str, &str, &[u8])] = &[
         include_bytes!("../assets/app.css"),
     ),
     (
+        "grammar.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../assets/grammar.js"),
+    ),
+    (
         "app.js",
         "text/javascript; charset=utf-8",
         include_bytes!("../assets/app.js"),
@@ -47,6 +52,6 @@ mod tests {
         assert!(asset("app.js").is_some());
         assert!(asset("/assets/../Cargo.toml").is_none());
         assert!(asset("/etc/passwd").is_none());
-        assert_eq!(asset_paths().count(), 2);
+        assert_eq!(asset_paths().count(), 3);
     }
 }

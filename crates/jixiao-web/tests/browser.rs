@@ -317,7 +317,25 @@ async fn editor_and_review_in_chromium() {
         "4"
     );
 
-    // 8. The review page: a comment button adds a comment slot for that place.
+    // 8. Submit: disabled while the page's findings hold an error; a clean check enables it;
+    // submitting saves the changes first, then posts the submit and goes to the form's page.
+    b.client.goto(&format!("{}/forms/7/edit", site.base)).await.unwrap();
+    b.wait_for("return !!document.querySelector('select.cmp')").await;
+    assert_eq!(b.js("return document.getElementById('submit-btn').disabled").await, true);
+    set_value(&b, "/indicators/long_term/rows/8/target", "规范").await;
+    b.wait_for("return !document.getElementById('submit-btn').disabled").await;
+    assert_eq!(b.js("return document.getElementById('submit-reason').textContent").await, "");
+    click(&b, "#submit-btn").await;
+    b.wait_for("return location.pathname === '/forms/7'").await;
+    let seen = site.seen.lock().unwrap().clone();
+    let submit = seen.iter().rev().find(|r| r.path == "/api/forms/7/submit").expect("a submit");
+    assert_eq!(submit.method, "POST");
+    assert_eq!(submit.headers.get("x-csrf-token").map(String::as_str), Some("csrf-TOKEN"));
+    assert_eq!(serde_json::from_str::<serde_json::Value>(&submit.body).unwrap()["base_version"], 4);
+    let save = seen.iter().rev().find(|r| r.method == "PUT").unwrap();
+    assert!(save.body.contains("\"base_version\":3") && save.body.contains("\"word\":\"规范\""));
+
+    // 9. The review page: a comment button adds a comment slot for that place.
     b.client
         .goto(&format!("{}/forms/7/review", site.base))
         .await
