@@ -230,13 +230,16 @@
       }
     }
 
+    let checking = 0;
     async function check() {
+      timer = null;
       const { form, problems } = buildForm();
       if (problems.length) { renderFindings(clientFindings(problems)); return; }
+      checking += 1;
       try {
         const { res, data } = await api('POST', '/api/validate', { form });
-        if (res.ok && data && Array.isArray(data.findings)) { serverFindings = data.findings; renderFindings(serverFindings); }
-      } catch (e) { /* offline: the last findings stay */ }
+        if (res.ok && data && Array.isArray(data.findings) && !timer) { serverFindings = data.findings; renderFindings(serverFindings); }
+      } catch (e) { /* offline: the last findings stay */ } finally { checking -= 1; }
     }
 
     async function save() {
@@ -246,6 +249,8 @@
         say(`有 ${problems.length} 处无法识别的输入，未保存；请先修改标红的格子。`, 'bad');
         return false;
       }
+      clearTimeout(timer);
+      timer = null;
       say('正在保存…');
       try {
         const { res, data } = await api('PUT', `/api/forms/${formId}`, { base_version: version, form });
@@ -432,6 +437,8 @@
     decorate(ed);
     recompute();
     window.jixiao.buildForm = buildForm;
+    // True when no live check is waiting or running (for tests and tools).
+    window.jixiao.settled = () => !timer && checking === 0;
   }
 
   // ---- the review page ------------------------------------------------------------------

@@ -229,7 +229,9 @@ async fn editor_and_review_in_chromium() {
     .await;
     assert_eq!(b.js(rows_ok).await, 39);
 
-    // 5. Clicking a finding moves the focus to its field.
+    // 5. Clicking a finding moves the focus to its field (after the live check has answered:
+    // the mock validator still reports the seed's 规划/规范 typo).
+    b.wait_for("return window.jixiao.settled()").await;
     let finding = "/indicators/long_term/rows/8/target";
     click(&b, &format!("#finding-list a[data-goto='{finding}']")).await;
     assert_eq!(
@@ -290,11 +292,16 @@ async fn editor_and_review_in_chromium() {
             .to_string(),
         "≥2.5%"
     );
-    // the mock answered with no findings: submit is enabled again
+    // the findings of the saved version replace the list: the typo is still an error
     assert_eq!(
         b.js("return document.getElementById('submit-btn').disabled")
             .await,
-        false
+        true
+    );
+    assert_eq!(
+        b.js("return document.getElementById('n-errors').textContent")
+            .await,
+        "1"
     );
 
     // 7. A save based on a stale version: nothing typed is lost and the page says why.
@@ -319,19 +326,42 @@ async fn editor_and_review_in_chromium() {
 
     // 8. Submit: disabled while the page's findings hold an error; a clean check enables it;
     // submitting saves the changes first, then posts the submit and goes to the form's page.
-    b.client.goto(&format!("{}/forms/7/edit", site.base)).await.unwrap();
-    b.wait_for("return !!document.querySelector('select.cmp')").await;
-    assert_eq!(b.js("return document.getElementById('submit-btn').disabled").await, true);
+    b.client
+        .goto(&format!("{}/forms/7/edit", site.base))
+        .await
+        .unwrap();
+    b.wait_for("return !!document.querySelector('select.cmp')")
+        .await;
+    assert_eq!(
+        b.js("return document.getElementById('submit-btn').disabled")
+            .await,
+        true
+    );
     set_value(&b, "/indicators/long_term/rows/8/target", "规范").await;
-    b.wait_for("return !document.getElementById('submit-btn').disabled").await;
-    assert_eq!(b.js("return document.getElementById('submit-reason').textContent").await, "");
+    b.wait_for("return !document.getElementById('submit-btn').disabled")
+        .await;
+    assert_eq!(
+        b.js("return document.getElementById('submit-reason').textContent")
+            .await,
+        ""
+    );
     click(&b, "#submit-btn").await;
     b.wait_for("return location.pathname === '/forms/7'").await;
     let seen = site.seen.lock().unwrap().clone();
-    let submit = seen.iter().rev().find(|r| r.path == "/api/forms/7/submit").expect("a submit");
+    let submit = seen
+        .iter()
+        .rev()
+        .find(|r| r.path == "/api/forms/7/submit")
+        .expect("a submit");
     assert_eq!(submit.method, "POST");
-    assert_eq!(submit.headers.get("x-csrf-token").map(String::as_str), Some("csrf-TOKEN"));
-    assert_eq!(serde_json::from_str::<serde_json::Value>(&submit.body).unwrap()["base_version"], 4);
+    assert_eq!(
+        submit.headers.get("x-csrf-token").map(String::as_str),
+        Some("csrf-TOKEN")
+    );
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&submit.body).unwrap()["base_version"],
+        4
+    );
     let save = seen.iter().rev().find(|r| r.method == "PUT").unwrap();
     assert!(save.body.contains("\"base_version\":3") && save.body.contains("\"word\":\"规范\""));
 
@@ -342,9 +372,6 @@ async fn editor_and_review_in_chromium() {
         .unwrap();
     b.wait_for("return !document.documentElement.classList.contains('nojs')")
         .await;
-    if let Some(dir) = screenshot_dir() {
-        std::fs::write(dir.join("review.png"), b.client.screenshot().await.unwrap()).unwrap();
-    }
     click(&b, "button[data-comment='/indicators/annual/rows/3']").await;
     let slot = b.js("const i=document.querySelector('#comment-slots li:last-child input[name=comment_path]'); return i && !i.disabled ? i.value : null").await;
     assert_eq!(slot, "/indicators/annual/rows/3");
@@ -353,5 +380,14 @@ async fn editor_and_review_in_chromium() {
             .await,
         0
     );
+    let focused = b.client.active_element().await.unwrap();
+    focused
+        .send_keys("预期值低于上年实际，请说明依据")
+        .await
+        .unwrap();
+    if let Some(dir) = screenshot_dir() {
+        b.js("document.querySelector('tr[data-path=\"/indicators/annual/rows/3\"]').scrollIntoView({block: 'center'})").await;
+        std::fs::write(dir.join("review.png"), b.client.screenshot().await.unwrap()).unwrap();
+    }
     b.close().await;
 }

@@ -35,6 +35,16 @@ fn respond(mut s: &TcpStream, status: &str, ct: &str, body: &[u8]) {
     let _ = s.write_all(body);
 }
 
+/// What the mock validator finds in a posted form: the seed's typo (立项规范性 = 规划 in the
+/// long-term table) is an error until fixed.
+fn findings_for(body: &str) -> &'static str {
+    if body.contains(r#""word":"规划""#) {
+        r#"[{"code":"I021","severity":"error","path":"/indicators/long_term/rows/8/target","message":"“立项规范性”的指标值「规划」与年度指标「规范」不同，可能是笔误"}]"#
+    } else {
+        "[]"
+    }
+}
+
 fn handle(stream: TcpStream, pages: &HashMap<String, String>, seen: &Mutex<Vec<Seen>>) {
     let mut reader = BufReader::new(&stream);
     let mut line = String::new();
@@ -66,7 +76,7 @@ fn handle(stream: TcpStream, pages: &HashMap<String, String>, seen: &Mutex<Vec<S
         method: method.clone(),
         path: path.clone(),
         headers,
-        body,
+        body: body.clone(),
     });
     if let Some(html) = pages.get(&path) {
         return respond(
@@ -80,11 +90,15 @@ fn handle(stream: TcpStream, pages: &HashMap<String, String>, seen: &Mutex<Vec<S
         return respond(&stream, "200 OK", ct, bytes);
     }
     match (method.as_str(), path.as_str()) {
-        ("POST", p) if p.starts_with("/api/forms/") && p.ends_with("/submit") => {
-            respond(&stream, "200 OK", "application/json", br#"{"status":"submitted"}"#)
-        }
+        ("POST", p) if p.starts_with("/api/forms/") && p.ends_with("/submit") => respond(
+            &stream,
+            "200 OK",
+            "application/json",
+            br#"{"status":"submitted"}"#,
+        ),
         ("POST", "/api/validate") => {
-            respond(&stream, "200 OK", "application/json", br#"{"findings":[]}"#)
+            let body = format!(r#"{{"findings":{}}}"#, findings_for(&body));
+            respond(&stream, "200 OK", "application/json", body.as_bytes())
         }
         // The first save (based on version 3) succeeds; a save based on 4 meets a newer version.
         ("PUT", p)
@@ -103,12 +117,10 @@ fn handle(stream: TcpStream, pages: &HashMap<String, String>, seen: &Mutex<Vec<S
                     .as_bytes(),
             )
         }
-        ("PUT", p) if p.starts_with("/api/forms/") => respond(
-            &stream,
-            "200 OK",
-            "application/json",
-            br#"{"version":4,"findings":[]}"#,
-        ),
+        ("PUT", p) if p.starts_with("/api/forms/") => {
+            let body = format!(r#"{{"version":4,"findings":{}}}"#, findings_for(&body));
+            respond(&stream, "200 OK", "application/json", body.as_bytes())
+        }
         _ => respond(&stream, "404 Not Found", "text/plain", b"not found"),
     }
 }
