@@ -276,7 +276,7 @@
 
     function changed() {
       dirty = true;
-      say('有未保存的修改');
+      say('有未保存的修改（Ctrl+S 保存）');
       clearTimeout(timer);
       timer = setTimeout(check, 600);
     }
@@ -421,6 +421,9 @@
       changed();
     });
     ed.addEventListener('submit', (ev) => { ev.preventDefault(); save(); });
+    document.addEventListener('keydown', (ev) => {
+      if ((ev.ctrlKey || ev.metaKey) && ev.key === 's') { ev.preventDefault(); save(); }
+    });
     $('#submit-form').addEventListener('submit', async (ev) => {
       ev.preventDefault();
       if (dirty && !(await save())) return;
