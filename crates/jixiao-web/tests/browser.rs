@@ -391,3 +391,101 @@ async fn editor_and_review_in_chromium() {
     }
     b.close().await;
 }
+
+/// Without JavaScript the editor still shows the values and findings, hides the script-only
+/// controls, and "保存草稿" posts every field under its JSON Pointer, which `form_from_fields`
+/// applies to the saved form.
+#[tokio::test(flavor = "current_thread")]
+async fn editor_without_javascript_posts_json_pointer_fields() {
+    let Some(b) = Browser::start_with(false).await else {
+        return;
+    };
+    let site = serve(pages());
+    b.client
+        .goto(&format!("{}/forms/7/edit", site.base))
+        .await
+        .unwrap();
+    let source = b.client.source().await.unwrap();
+    assert!(source.contains("class=\"nojs\""), "scripts ran");
+    // no script-made controls, the no-script hint is visible, the finding is listed
+    assert!(b.client.find(Locator::Css("select.cmp")).await.is_err());
+    let hint = b.client.find(Locator::Css(".nojs-only")).await.unwrap();
+    assert!(hint.is_displayed().await.unwrap());
+    let add = b
+        .client
+        .find(Locator::Css("button[data-act='add-ind']"))
+        .await
+        .unwrap();
+    assert!(!add.is_displayed().await.unwrap());
+    assert!(source.contains("“立项规范性”的指标值「规划」与年度指标「规范」不同"));
+
+    let amount = b
+        .client
+        .find(Locator::Css("[name='/funding/expenditure/rows/1/current']"))
+        .await
+        .unwrap();
+    amount.clear().await.unwrap();
+    amount.send_keys("90.5").await.unwrap();
+    let target = b
+        .client
+        .find(Locator::Css("[name='/indicators/long_term/rows/8/target']"))
+        .await
+        .unwrap();
+    target.clear().await.unwrap();
+    target.send_keys("规范").await.unwrap();
+    b.client
+        .find(Locator::Id("save-btn"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    let post = loop {
+        let found = site
+            .seen
+            .lock()
+            .unwrap()
+            .iter()
+            .find(|r| r.path == "/forms/7/save")
+            .cloned();
+        if let Some(p) = found {
+            break p;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no post to /forms/7/save"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    };
+    assert_eq!(post.method, "POST");
+    let fields = support::browser::form_fields(&post.body);
+    let get = |k: &str| fields.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
+    assert_eq!(get("_csrf"), Some("csrf-TOKEN"));
+    assert_eq!(get("base_version"), Some("3"));
+    let seed = support::seed_form();
+    let saved = jixiao_web::form_from_fields(&seed, &fields).expect("the posted fields apply");
+    assert_eq!(
+        saved.funding.expenditure.rows[1]
+            .amounts
+            .current
+            .unwrap()
+            .to_string(),
+        "90.5"
+    );
+    assert_eq!(
+        saved.indicators.long_term.rows[8]
+            .target
+            .as_ref()
+            .unwrap()
+            .to_string(),
+        "规范"
+    );
+    let mut expected = seed.clone();
+    expected.funding.expenditure.rows[1].amounts.current =
+        saved.funding.expenditure.rows[1].amounts.current;
+    expected.indicators.long_term.rows[8].target =
+        saved.indicators.long_term.rows[8].target.clone();
+    assert_eq!(saved, expected, "nothing else changed");
+    b.close().await;
+}

@@ -96,6 +96,12 @@ fn handle(stream: TcpStream, pages: &HashMap<String, String>, seen: &Mutex<Vec<S
             "application/json",
             br#"{"status":"submitted"}"#,
         ),
+        ("POST", p) if p.starts_with("/forms/") => respond(
+            &stream,
+            "200 OK",
+            "text/html; charset=utf-8",
+            "<p>已收到</p>".as_bytes(),
+        ),
         ("POST", "/api/validate") => {
             let body = format!(r#"{{"findings":{}}}"#, findings_for(&body));
             respond(&stream, "200 OK", "application/json", body.as_bytes())
@@ -185,6 +191,11 @@ impl Browser {
     /// Starts chromedriver on a free port and a headless Chromium at 1366×768. `None` when they
     /// are not installed (a failure instead when `CI=true`).
     pub async fn start() -> Option<Browser> {
+        Self::start_with(true).await
+    }
+
+    /// As [`Browser::start`], with page scripts switched off when `javascript` is false.
+    pub async fn start_with(javascript: bool) -> Option<Browser> {
         let (Some(driver_bin), Some(chrome_bin)) = (
             find_program(&["chromedriver"]),
             find_program(&["chromium", "chromium-browser", "google-chrome"]),
@@ -216,7 +227,8 @@ impl Browser {
                 "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
                     "--no-first-run", "--window-size=1366,768", "--hide-scrollbars", "--lang=zh-CN",
-                    format!("--user-data-dir={}", profile.0.display())]
+                    format!("--user-data-dir={}", profile.0.display())],
+                "prefs": { "profile.managed_default_content_settings.javascript": if javascript { 1 } else { 2 } }
             }),
         );
         let url = format!("http://127.0.0.1:{port}");
@@ -282,4 +294,38 @@ impl Drop for Browser {
         let _ = self.driver.kill();
         let _ = self.driver.wait();
     }
+}
+
+/// Decodes an `application/x-www-form-urlencoded` body into its fields, in order.
+pub fn form_fields(body: &str) -> Vec<(String, String)> {
+    fn decode(s: &str) -> String {
+        let bytes = s.as_bytes();
+        let mut out = Vec::with_capacity(bytes.len());
+        let mut i = 0;
+        while i < bytes.len() {
+            match bytes[i] {
+                b'+' => out.push(b' '),
+                b'%' if i + 2 < bytes.len() => {
+                    let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("");
+                    match u8::from_str_radix(hex, 16) {
+                        Ok(b) => {
+                            out.push(b);
+                            i += 2;
+                        }
+                        Err(_) => out.push(b'%'),
+                    }
+                }
+                b => out.push(b),
+            }
+            i += 1;
+        }
+        String::from_utf8_lossy(&out).to_string()
+    }
+    body.split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let (k, v) = p.split_once('=').unwrap_or((p, ""));
+            (decode(k), decode(v))
+        })
+        .collect()
 }
