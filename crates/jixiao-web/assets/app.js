@@ -298,6 +298,15 @@
         }
       });
     }
+    // Names each cell's control after its column, for screen readers.
+    function labelCells(scope) {
+      for (const tr of $$('table.ind tr[data-item], table.projects tr[data-item]', scope)) {
+        const heads = $$('thead th', tr.closest('table')).map((th) => th.textContent.trim());
+        Array.from(tr.cells).forEach((td, i) => {
+          for (const c of $$('input, select, textarea', td)) if (!c.hasAttribute('aria-label') && heads[i]) c.setAttribute('aria-label', heads[i]);
+        });
+      }
+    }
     function fromTemplate(id, listPath) {
       const frag = $('#' + id).content.cloneNode(true);
       for (const el of $$('[data-path], [name], [id]', frag)) {
@@ -351,6 +360,7 @@
       if (tb.dataset.class) cls.value = tb.dataset.class;
       tb.append(row);
       renumber(table);
+      labelCells(table);
       countGroup(tb);
       $('input[data-path$="/name"]', row).focus();
     }
@@ -364,6 +374,7 @@
         const item = fromTemplate(btn.dataset.tpl, btn.dataset.into);
         list.append(item);
         renumber(list);
+        labelCells(ed);
         const first = $('input, textarea', item);
         if (first) first.focus();
       } else if (act === 'add-ind') {
@@ -438,6 +449,12 @@
     });
     window.addEventListener('beforeunload', (ev) => { if (dirty) { ev.preventDefault(); ev.returnValue = ''; } });
     decorate(ed);
+    labelCells(ed);
+    // Sticky table heads sit just below the sticky toolbar, whatever its height.
+    const fit = () => document.documentElement.style.setProperty('--tb-h', bar.offsetHeight + 'px');
+    fit();
+    window.addEventListener('resize', fit);
+    new MutationObserver(fit).observe(bar, { childList: true, subtree: true, characterData: true });
     recompute();
     window.jixiao.buildForm = buildForm;
     // True when no live check is waiting or running (for tests and tools).

@@ -206,6 +206,11 @@ async fn editor_and_review_in_chromium() {
     assert_eq!(b.js(rows_ok).await, 40);
     let active = b.js("return document.activeElement.name").await;
     let new_name = active.as_str().unwrap().to_string();
+    assert_eq!(
+        b.js("return document.activeElement.getAttribute('aria-label')")
+            .await,
+        "三级指标"
+    );
     set_value(&b, &new_name, "新增指标（浏览器测试）").await;
     let built = b.js("return window.jixiao.buildForm().form").await;
     let form: Form = serde_json::from_value(built).unwrap();
