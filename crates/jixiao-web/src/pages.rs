@@ -1,0 +1,212 @@
+//! The render functions, one per page. Each takes its view model and returns the HTML.
+
+use std::collections::BTreeMap;
+
+use minijinja::context;
+
+use crate::RenderError;
+use crate::editor::FormCtx;
+use crate::engine::render;
+use crate::views::*;
+
+/// The sections a comment can be attached to without JavaScript: (JSON Pointer, label).
+const SECTIONS: &[(&str, &str)] = &[
+    ("/header", "表头"),
+    ("/funding", "部门总体资金情况"),
+    ("/functions", "部门职能概述"),
+    ("/annual_tasks", "年度工作任务"),
+    ("/projects", "项目支出情况"),
+    ("/goals", "整体绩效总目标"),
+    ("/indicators/long_term", "长期绩效指标"),
+    ("/indicators/annual", "年度绩效指标"),
+];
+
+/// All status codes, in workflow order.
+pub const STATUSES: [&str; 5] = ["draft", "submitted", "returned", "approved", "published"];
+
+/// All role codes.
+pub const ROLES: [&str; 4] = ["filler", "unit_approver", "reviewer", "admin"];
+
+/// The login page (`GET /login`, and again after a failed `POST /login`).
+pub fn render_login(view: &LoginView) -> Result<String, RenderError> {
+    let chrome = Chrome {
+        user: None,
+        csrf_token: view.csrf_token.clone(),
+        flash: None,
+    };
+    render(
+        "login.html",
+        context! { chrome, error => view.error, username => view.username, next => view.next },
+    )
+}
+
+/// The home page of a unit user: forms grouped by year, newest year first.
+pub fn render_unit_home(view: &UnitHomeView) -> Result<String, RenderError> {
+    let mut by_year: BTreeMap<i32, Vec<&FormSummary>> = BTreeMap::new();
+    for f in &view.forms {
+        by_year.entry(f.fiscal_year).or_default().push(f);
+    }
+    let years: Vec<_> = by_year
+        .into_iter()
+        .rev()
+        .map(|(year, mut forms)| {
+            forms.sort_by(|a, b| b.version.cmp(&a.version).then(b.id.cmp(&a.id)));
+            context! { year, forms }
+        })
+        .collect();
+    render(
+        "home_unit.html",
+        context! { chrome => view.chrome, unit_name => view.unit_name, years },
+    )
+}
+
+#[derive(serde::Serialize, Default)]
+struct UnitCount {
+    unit_name: String,
+    submitted: usize,
+    returned: usize,
+    approved: usize,
+    total: usize,
+}
+
+/// The home page of a finance reviewer: counts by status and by unit, and the queue (submitted
+/// forms first).
+pub fn render_reviewer_home(view: &ReviewerHomeView) -> Result<String, RenderError> {
+    let by_status: Vec<_> = STATUSES
+        .iter()
+        .map(|s| context! { status => s, count => view.forms.iter().filter(|f| f.status == *s).count() })
+        .collect();
+    let mut units: BTreeMap<&str, UnitCount> = BTreeMap::new();
+    for f in &view.forms {
+        let u = units.entry(&f.unit_name).or_insert_with(|| UnitCount {
+            unit_name: f.unit_name.clone(),
+            ..Default::default()
+        });
+        u.total += 1;
+        match f.status.as_str() {
+            "submitted" => u.submitted += 1,
+            "returned" => u.returned += 1,
+            "approved" | "published" => u.approved += 1,
+            _ => {}
+        }
+    }
+    let mut queue: Vec<&FormSummary> = view.forms.iter().collect();
+    let rank = |s: &str| {
+        STATUSES
+            .iter()
+            .position(|x| *x == s)
+            .map(|p| if p == 1 { 0 } else { p + 1 })
+            .unwrap_or(9)
+    };
+    queue.sort_by(|a, b| {
+        rank(&a.status)
+            .cmp(&rank(&b.status))
+            .then(a.updated_at.cmp(&b.updated_at))
+    });
+    let by_unit: Vec<UnitCount> = units.into_values().collect();
+    render(
+        "home_reviewer.html",
+        context! { chrome => view.chrome, region_name => view.region_name, by_status, by_unit, queue,
+        filter => view.filter, statuses => STATUSES },
+    )
+}
+
+/// The administrator's home: regions, units, users, with forms to add them.
+pub fn render_admin_home(view: &AdminHomeView) -> Result<String, RenderError> {
+    render(
+        "home_admin.html",
+        context! { chrome => view.chrome, regions => view.regions, units => view.units, users => view.users, roles => ROLES },
+    )
+}
+
+/// The form editor.
+pub fn render_editor(view: &EditorView) -> Result<String, RenderError> {
+    let f = FormCtx::new(&view.page, true);
+    render("editor.html", context! { chrome => view.chrome, f })
+}
+
+/// The review page: the form with findings and comment buttons, grades and the decision.
+pub fn render_review(view: &ReviewView) -> Result<String, RenderError> {
+    let f = FormCtx::new(&view.page, false);
+    render(
+        "review.html",
+        context! { chrome => view.chrome, f, errors => view.errors, sections => SECTIONS },
+    )
+}
+
+/// The read-only view with export buttons and print.
+pub fn render_form_view(view: &FormViewView) -> Result<String, RenderError> {
+    let f = FormCtx::new(&view.page, false);
+    let role = view
+        .chrome
+        .user
+        .as_ref()
+        .map(|u| u.role.as_str())
+        .unwrap_or("");
+    let status = view.page.status.as_str();
+    let can_edit =
+        matches!(role, "filler" | "unit_approver") && matches!(status, "draft" | "returned");
+    let can_review = role == "reviewer" && status == "submitted";
+    render(
+        "view.html",
+        context! { chrome => view.chrome, f, can_edit, can_review },
+    )
+}
+
+/// The history page: versions (newest first), the diff asked for, the audit log.
+pub fn render_history(view: &HistoryView) -> Result<String, RenderError> {
+    let mut versions = view.versions.clone();
+    versions.sort_by_key(|v| std::cmp::Reverse(v.version));
+    render(
+        "history.html",
+        context! { chrome => view.chrome, form_id => view.form_id, unit_name => view.unit_name,
+        fiscal_year => view.fiscal_year, versions, diff => view.diff, audit => view.audit },
+    )
+}
+
+/// The start page, with the import report of an upload when there is one.
+pub fn render_start(view: &StartView) -> Result<String, RenderError> {
+    use jixiao_domain::Severity;
+    use jixiao_formats::report::ReportKind;
+    let (mut report_items, mut unplaced, mut guesses, mut import_errors, mut import_warnings) =
+        (Vec::new(), 0, 0, 0, 0);
+    let mut form_json = String::new();
+    if let Some(imp) = &view.import {
+        unplaced = imp.report.count(ReportKind::Unplaced);
+        guesses = imp.report.count(ReportKind::Guess);
+        import_errors = imp
+            .findings
+            .iter()
+            .filter(|x| x.severity == Severity::Error)
+            .count();
+        import_warnings = imp
+            .findings
+            .iter()
+            .filter(|x| x.severity == Severity::Warning)
+            .count();
+        let mut items: Vec<_> = imp.report.items.iter().collect();
+        items.sort_by_key(|i| i.kind);
+        report_items = items
+            .into_iter()
+            .map(|i| {
+                context! { kind => i.kind, kind_label => i.kind.label(), source => i.source.to_string(),
+                path => i.path, message => i.message }
+            })
+            .collect();
+        form_json = serde_json::to_string(&imp.form).unwrap_or_default();
+    }
+    render(
+        "start.html",
+        context! { chrome => view.chrome, templates => view.templates, fiscal_year => view.fiscal_year,
+        last_year => view.last_year, import => view.import, import_error => view.import_error,
+        report_items, unplaced, guesses, import_errors, import_warnings, form_json },
+    )
+}
+
+/// An error page.
+pub fn render_error(view: &ErrorView) -> Result<String, RenderError> {
+    render(
+        "error.html",
+        context! { chrome => view.chrome, status => view.status, message => view.message },
+    )
+}

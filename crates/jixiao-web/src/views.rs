@@ -1,0 +1,382 @@
+//! View models: what the server hands to each page. Plain data, filled from the API types of
+//! `docs/api.md`; the render functions in this crate turn them into HTML.
+
+use jixiao_domain::{Finding, Form, Template};
+use jixiao_formats::report::ImportReport;
+use serde::{Deserialize, Serialize};
+
+/// The signed-in user, as shown in the page header.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UserView {
+    /// Login name.
+    pub username: String,
+    /// Name shown (`刘洋`).
+    pub display_name: String,
+    /// Role code: `filler`, `unit_approver`, `reviewer` or `admin`.
+    pub role: String,
+    /// The user's unit, for unit roles.
+    #[serde(default)]
+    pub unit_name: Option<String>,
+}
+
+/// What every page of a signed-in user carries: the user and the CSRF token (put in
+/// `<meta name="csrf-token">` and in every HTML form as `_csrf`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Chrome {
+    /// The user, or `None` on public pages.
+    pub user: Option<UserView>,
+    /// The CSRF token of the session (the `jixiao_csrf` cookie's value).
+    pub csrf_token: String,
+    /// A one-time message after a redirect (`已保存`), shown at the top.
+    #[serde(default)]
+    pub flash: Option<String>,
+}
+
+/// The login page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LoginView {
+    /// CSRF token for the login form (may be a pre-session token).
+    pub csrf_token: String,
+    /// The name typed before, kept after a failed attempt.
+    #[serde(default)]
+    pub username: String,
+    /// Why the last attempt failed (`用户名或密码错误`, `尝试次数过多，请 15 分钟后再试`).
+    #[serde(default)]
+    pub error: Option<String>,
+    /// Where to go after signing in (a local path).
+    #[serde(default)]
+    pub next: Option<String>,
+}
+
+/// One form in a list (the `/api/forms` item).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FormSummary {
+    /// Form id.
+    pub id: i64,
+    /// Unit id.
+    pub unit_id: i64,
+    /// Unit name.
+    pub unit_name: String,
+    /// Budget year.
+    pub fiscal_year: i32,
+    /// Status code: `draft`, `submitted`, `returned`, `approved`, `published`.
+    pub status: String,
+    /// Current version number.
+    pub version: i64,
+    /// Last change, as text (`2025-11-17 10:32`).
+    pub updated_at: String,
+    /// Number of validation errors.
+    pub errors: u32,
+    /// Number of validation warnings.
+    pub warnings: u32,
+}
+
+/// A template the user can start a form from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TemplateChoice {
+    /// Template id.
+    pub id: String,
+    /// Template version.
+    pub version: u32,
+    /// Chinese title.
+    pub title: String,
+}
+
+/// The home page of a unit user: its forms by year, each with status and the next step.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UnitHomeView {
+    /// Page chrome.
+    pub chrome: Chrome,
+    /// The unit's name.
+    pub unit_name: String,
+    /// The unit's forms (any order; shown grouped by year, newest first).
+    pub forms: Vec<FormSummary>,
+}
+
+/// The home page of a finance reviewer: the queue with counts by status and by unit.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReviewerHomeView {
+    /// Page chrome.
+    pub chrome: Chrome,
+    /// Name of the region reviewed (`阳新县`).
+    pub region_name: String,
+    /// Forms of the region visible to the reviewer (the page counts them by status and unit).
+    pub forms: Vec<FormSummary>,
+    /// The filter currently applied (echoed into the filter form).
+    #[serde(default)]
+    pub filter: QueueFilter,
+}
+
+/// The reviewer queue's filter (query string of `/`: `year`, `status`, `q`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct QueueFilter {
+    /// Budget year.
+    #[serde(default)]
+    pub year: Option<i32>,
+    /// Status code.
+    #[serde(default)]
+    pub status: Option<String>,
+    /// Search text (unit name).
+    #[serde(default)]
+    pub q: Option<String>,
+}
+
+/// A region in the administrator's list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RegionRow {
+    /// Region id.
+    pub id: i64,
+    /// Name (`阳新县`).
+    pub name: String,
+    /// Administrative code, if known (`420222`).
+    #[serde(default)]
+    pub code: Option<String>,
+}
+
+/// A unit in the administrator's list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UnitRow {
+    /// Unit id.
+    pub id: i64,
+    /// Name.
+    pub name: String,
+    /// Its region's id.
+    pub region_id: i64,
+    /// Its region's name.
+    pub region_name: String,
+}
+
+/// A user in the administrator's list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UserRow {
+    /// User id.
+    pub id: i64,
+    /// Login name.
+    pub username: String,
+    /// Name shown.
+    pub display_name: String,
+    /// Role code.
+    pub role: String,
+    /// Unit name for unit roles.
+    #[serde(default)]
+    pub unit_name: Option<String>,
+    /// Region name.
+    #[serde(default)]
+    pub region_name: Option<String>,
+    /// Locked after repeated failed logins.
+    #[serde(default)]
+    pub locked: bool,
+}
+
+/// The administrator's home: regions, units and users with forms to add them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AdminHomeView {
+    /// Page chrome.
+    pub chrome: Chrome,
+    /// Regions.
+    pub regions: Vec<RegionRow>,
+    /// Units.
+    pub units: Vec<UnitRow>,
+    /// Users.
+    pub users: Vec<UserRow>,
+}
+
+/// A review comment attached to a place in the form.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CommentView {
+    /// JSON Pointer of the place (`/indicators/annual/rows/3`, `/funding`).
+    pub path: String,
+    /// The comment.
+    pub text: String,
+    /// Who wrote it (display name).
+    pub author: String,
+    /// When, as text.
+    pub at: String,
+}
+
+/// The four review grades, each `优`, `良`, `中` or `差`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Grades {
+    /// 完整性.
+    #[serde(default)]
+    pub completeness: Option<String>,
+    /// 相关性.
+    #[serde(default)]
+    pub relevance: Option<String>,
+    /// 适当性.
+    #[serde(default)]
+    pub suitability: Option<String>,
+    /// 可行性.
+    #[serde(default)]
+    pub feasibility: Option<String>,
+}
+
+/// A form with everything pages show around it (the `GET /api/forms/{id}` answer plus the
+/// template).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FormPage {
+    /// Form id.
+    pub id: i64,
+    /// Status code.
+    pub status: String,
+    /// Current version (the `base_version` of the next save).
+    pub version: i64,
+    /// The form.
+    pub form: Form,
+    /// The template the form follows (gives the indicator frame and dictionaries).
+    pub template: Template,
+    /// Validation findings of this version.
+    pub findings: Vec<Finding>,
+    /// Review comments.
+    #[serde(default)]
+    pub comments: Vec<CommentView>,
+    /// The last review's grades, if any.
+    #[serde(default)]
+    pub grades: Option<Grades>,
+    /// The last return reason, if the form was returned.
+    #[serde(default)]
+    pub return_reason: Option<String>,
+}
+
+/// The form editor page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EditorView {
+    /// Page chrome.
+    pub chrome: Chrome,
+    /// The form and its surroundings.
+    pub page: FormPage,
+}
+
+/// The review page of a finance reviewer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReviewView {
+    /// Page chrome.
+    pub chrome: Chrome,
+    /// The form and its surroundings (grades pre-fill the grade fields).
+    pub page: FormPage,
+    /// Errors of a refused review post, to show above the decision form.
+    #[serde(default)]
+    pub errors: Vec<String>,
+}
+
+/// The read-only view of a form, with export buttons and print.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FormViewView {
+    /// Page chrome.
+    pub chrome: Chrome,
+    /// The form and its surroundings.
+    pub page: FormPage,
+}
+
+/// A saved version in the history list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VersionRow {
+    /// Version number.
+    pub version: i64,
+    /// When, as text.
+    pub saved_at: String,
+    /// Who (display name).
+    pub saved_by: String,
+    /// Status after the save.
+    pub status: String,
+}
+
+/// One changed place between two versions (the `/api/forms/{id}/diff` item).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DiffEntry {
+    /// JSON Pointer.
+    pub path: String,
+    /// The value before (`null` when added).
+    pub before: serde_json::Value,
+    /// The value after (`null` when removed).
+    pub after: serde_json::Value,
+}
+
+/// A diff between two versions.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DiffView {
+    /// The older version.
+    pub from: i64,
+    /// The newer version.
+    pub to: i64,
+    /// The changes.
+    pub entries: Vec<DiffEntry>,
+}
+
+/// An audit-log row.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AuditRow {
+    /// When, as text.
+    pub at: String,
+    /// Who (display name).
+    pub user: String,
+    /// Action code (`save`, `submit`, `return`, `approve`, `publish`, `adjust`, `create`).
+    pub action: String,
+    /// Detail in Chinese.
+    #[serde(default)]
+    pub detail: String,
+}
+
+/// The history page: versions, a diff between two of them, the audit log.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HistoryView {
+    /// Page chrome.
+    pub chrome: Chrome,
+    /// Form id.
+    pub form_id: i64,
+    /// Unit name.
+    pub unit_name: String,
+    /// Budget year.
+    pub fiscal_year: i32,
+    /// Versions, any order (shown newest first).
+    pub versions: Vec<VersionRow>,
+    /// The diff asked for (`?from=&to=`), if any.
+    #[serde(default)]
+    pub diff: Option<DiffView>,
+    /// The audit log.
+    pub audit: Vec<AuditRow>,
+}
+
+/// The outcome of an import, shown before anything is saved.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ImportPreview {
+    /// The uploaded file's name (shown only; never used as a path).
+    pub file_name: String,
+    /// The imported form.
+    pub form: Form,
+    /// The importer's report.
+    pub report: ImportReport,
+    /// Validation findings of the imported form.
+    pub findings: Vec<Finding>,
+}
+
+/// The start page: a new form from a template, from last year's approved form, or from a file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StartView {
+    /// Page chrome.
+    pub chrome: Chrome,
+    /// Templates to start from.
+    pub templates: Vec<TemplateChoice>,
+    /// The budget year proposed.
+    pub fiscal_year: i32,
+    /// Last year's approved form of the unit, if there is one.
+    #[serde(default)]
+    pub last_year: Option<FormSummary>,
+    /// The result of an upload, to confirm before saving.
+    #[serde(default)]
+    pub import: Option<ImportPreview>,
+    /// Why the upload failed (`无法识别的文件格式`), if it did.
+    #[serde(default)]
+    pub import_error: Option<String>,
+}
+
+/// An error page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ErrorView {
+    /// Page chrome (user may be `None`).
+    pub chrome: Chrome,
+    /// HTTP status.
+    pub status: u16,
+    /// Chinese message for the user.
+    pub message: String,
+}

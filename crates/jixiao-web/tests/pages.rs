@@ -1,0 +1,468 @@
+//! Rendered pages: snapshots of every page for the seed, escaping, the editor's JSON Pointers,
+//! the no-JavaScript save round trip, and the page weight.
+
+mod support;
+
+use jixiao_formats::report::{ImportReport, ReportKind, SourceLocation};
+use jixiao_web::*;
+use support::*;
+
+/// Replaces times (`2025-11-20 09:30`) by `[time]` so snapshots do not depend on them.
+fn redact(html: &str) -> String {
+    let chars: Vec<char> = html.chars().collect();
+    let mut out = String::with_capacity(html.len());
+    let shape = "0000-00-00 00:00";
+    let mut i = 0;
+    while i < chars.len() {
+        let fits = i + shape.len() <= chars.len()
+            && shape.chars().zip(&chars[i..]).all(|(s, c)| {
+                if s == '0' {
+                    c.is_ascii_digit()
+                } else {
+                    s == *c
+                }
+            });
+        if fits {
+            out.push_str("[time]");
+            i += shape.len();
+        } else {
+            out.push(chars[i]);
+            i += 1;
+        }
+    }
+    out
+}
+
+fn summaries() -> Vec<FormSummary> {
+    let f = |id, unit: &str, year, status: &str, errors| FormSummary {
+        id,
+        unit_id: id * 10,
+        unit_name: unit.into(),
+        fiscal_year: year,
+        status: status.into(),
+        version: 3,
+        updated_at: "2025-11-17 10:32".into(),
+        errors,
+        warnings: 1,
+    };
+    vec![
+        f(7, "阳新县兴国镇人民政府", 2026, "draft", 1),
+        f(5, "阳新县兴国镇人民政府", 2025, "approved", 0),
+        f(8, "阳新县教育局", 2026, "submitted", 0),
+        f(9, "阳新县卫生健康局", 2026, "returned", 2),
+    ]
+}
+
+fn start_view() -> StartView {
+    let mut report = ImportReport::new("text");
+    report.push(
+        ReportKind::Guess,
+        SourceLocation {
+            line: Some(120),
+            ..Default::default()
+        },
+        Some("/indicators/annual/rows/3/target".into()),
+        "「≥2. 5%」中的空格已去除",
+    );
+    report.push(
+        ReportKind::Unplaced,
+        SourceLocation {
+            line: Some(7),
+            ..Default::default()
+        },
+        None,
+        "无法识别的行：<p>备注</p>",
+    );
+    StartView {
+        chrome: chrome("filler"),
+        templates: vec![TemplateChoice {
+            id: "hubei-dept-2026".into(),
+            version: 1,
+            title: "部门整体绩效目标申报表".into(),
+        }],
+        fiscal_year: 2026,
+        last_year: Some(summaries()[1].clone()),
+        import: Some(ImportPreview {
+            file_name: "000_2e16d3a21eff93c2.txt".into(),
+            form: seed_form(),
+            report,
+            findings: seed_findings(),
+        }),
+        import_error: None,
+    }
+}
+
+fn history_view() -> HistoryView {
+    HistoryView {
+        chrome: chrome("filler"),
+        form_id: 7,
+        unit_name: "阳新县兴国镇人民政府".into(),
+        fiscal_year: 2026,
+        versions: (1..=3)
+            .map(|v| VersionRow {
+                version: v,
+                saved_at: format!("2025-11-1{v} 10:00"),
+                saved_by: "刘洋".into(),
+                status: "draft".into(),
+            })
+            .collect(),
+        diff: Some(DiffView {
+            from: 2,
+            to: 3,
+            entries: vec![
+                DiffEntry {
+                    path: "/funding/expenditure/rows/1/current".into(),
+                    before: "82.26".into(),
+                    after: "90".into(),
+                },
+                DiffEntry {
+                    path: "/indicators/annual/rows/3/target".into(),
+                    before: serde_json::json!({"kind": "quantity", "comparator": "≥", "number": "2", "unit": "%"}),
+                    after: serde_json::json!({"kind": "quantity", "comparator": "≥", "number": "2.5", "unit": "%"}),
+                },
+                DiffEntry {
+                    path: "/indicators/annual/rows/39".into(),
+                    before: serde_json::Value::Null,
+                    after: serde_json::json!({"level1": "管理效率", "level2": "预算执行", "name": "预算调整率", "basis": "计划标准"}),
+                },
+            ],
+        }),
+        audit: vec![
+            AuditRow {
+                at: "2025-11-17 10:00".into(),
+                user: "刘洋".into(),
+                action: "create".into(),
+                detail: "从文件导入".into(),
+            },
+            AuditRow {
+                at: "2025-11-18 10:00".into(),
+                user: "刘洋".into(),
+                action: "save".into(),
+                detail: "第 3 版".into(),
+            },
+        ],
+    }
+}
+
+fn all_pages() -> Vec<(&'static str, String)> {
+    let admin = AdminHomeView {
+        chrome: chrome("admin"),
+        regions: vec![RegionRow {
+            id: 1,
+            name: "阳新县".into(),
+            code: Some("420222".into()),
+        }],
+        units: vec![UnitRow {
+            id: 70,
+            name: "阳新县兴国镇人民政府".into(),
+            region_id: 1,
+            region_name: "阳新县".into(),
+        }],
+        users: vec![UserRow {
+            id: 3,
+            username: "liuyang".into(),
+            display_name: "刘洋".into(),
+            role: "filler".into(),
+            unit_name: Some("阳新县兴国镇人民政府".into()),
+            region_name: Some("阳新县".into()),
+            locked: true,
+        }],
+    };
+    vec![
+        (
+            "login",
+            render_login(&LoginView {
+                csrf_token: "csrf-TOKEN".into(),
+                username: "liuyang".into(),
+                error: Some("用户名或密码错误".into()),
+                next: Some("/forms/7/edit".into()),
+            })
+            .unwrap(),
+        ),
+        (
+            "home_unit",
+            render_unit_home(&UnitHomeView {
+                chrome: chrome("filler"),
+                unit_name: "阳新县兴国镇人民政府".into(),
+                forms: summaries()[..2].to_vec(),
+            })
+            .unwrap(),
+        ),
+        (
+            "home_reviewer",
+            render_reviewer_home(&ReviewerHomeView {
+                chrome: chrome("reviewer"),
+                region_name: "阳新县".into(),
+                forms: summaries(),
+                filter: QueueFilter {
+                    year: Some(2026),
+                    status: None,
+                    q: None,
+                },
+            })
+            .unwrap(),
+        ),
+        ("home_admin", render_admin_home(&admin).unwrap()),
+        ("editor", render_editor(&editor_view()).unwrap()),
+        ("review", render_review(&review_view()).unwrap()),
+        (
+            "view",
+            render_form_view(&FormViewView {
+                chrome: chrome("filler"),
+                page: seed_page("returned"),
+            })
+            .unwrap(),
+        ),
+        ("history", render_history(&history_view()).unwrap()),
+        ("start", render_start(&start_view()).unwrap()),
+        (
+            "error",
+            render_error(&ErrorView {
+                chrome: chrome("filler"),
+                status: 404,
+                message: "找不到编号为 99 的申报表".into(),
+            })
+            .unwrap(),
+        ),
+    ]
+}
+
+#[test]
+fn snapshots_of_every_page() {
+    for (name, html) in all_pages() {
+        insta::assert_snapshot!(name, redact(&html));
+    }
+}
+
+#[test]
+fn user_text_is_escaped_everywhere() {
+    let evil = "<script>alert(1)</script>\"'&";
+    let mut page = seed_page("draft");
+    page.form.header.unit_name = evil.into();
+    page.form.indicators.annual.rows[0].name = evil.into();
+    page.form.functions[0] = evil.into();
+    page.comments[0].text = evil.into();
+    page.findings[0].message = evil.into();
+    let mut chrome = chrome("filler");
+    chrome.user.as_mut().unwrap().display_name = evil.into();
+    let pages = [
+        render_editor(&EditorView {
+            chrome: chrome.clone(),
+            page: page.clone(),
+        })
+        .unwrap(),
+        render_review(&ReviewView {
+            chrome: chrome.clone(),
+            page: page.clone(),
+            errors: vec![evil.into()],
+        })
+        .unwrap(),
+        render_form_view(&FormViewView {
+            chrome: chrome.clone(),
+            page,
+        })
+        .unwrap(),
+        render_error(&ErrorView {
+            chrome,
+            status: 500,
+            message: evil.into(),
+        })
+        .unwrap(),
+    ];
+    for html in pages {
+        assert!(!html.contains("<script>alert"), "raw user text in page");
+        assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;&quot;&#39;&amp;"));
+    }
+}
+
+/// The opening tags of form controls outside `<template>` elements.
+fn controls(html: &str) -> Vec<String> {
+    let mut body = String::new();
+    let mut rest = html;
+    while let Some(i) = rest.find("<template") {
+        body.push_str(&rest[..i]);
+        rest = &rest[rest[i..]
+            .find("</template>")
+            .map(|j| i + j + 11)
+            .unwrap_or(rest.len())..];
+    }
+    body.push_str(rest);
+    let mut out = Vec::new();
+    for tag in ["<input", "<select", "<textarea"] {
+        let mut from = 0;
+        while let Some(i) = body[from..].find(tag) {
+            let start = from + i;
+            let end = start + body[start..].find('>').unwrap();
+            out.push(body[start..=end].to_string());
+            from = end;
+        }
+    }
+    out
+}
+
+fn attr(tag: &str, name: &str) -> Option<String> {
+    let key = format!(" {name}=\"");
+    let i = tag.find(&key)? + key.len();
+    let j = tag[i..].find('"')?;
+    Some(unescape(&tag[i..i + j]))
+}
+
+fn unescape(s: &str) -> String {
+    s.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+}
+
+#[test]
+fn every_editor_input_has_a_data_path_that_resolves_in_the_seed() {
+    let html = render_editor(&editor_view()).unwrap();
+    let seed = seed_json();
+    let tags = controls(&html);
+    let mut checked = 0;
+    for tag in &tags {
+        let name = attr(tag, "name");
+        if matches!(name.as_deref(), Some("_csrf" | "base_version")) {
+            continue;
+        }
+        let path =
+            attr(tag, "data-path").unwrap_or_else(|| panic!("control without data-path: {tag}"));
+        assert_eq!(
+            name.as_deref(),
+            Some(path.as_str()),
+            "name differs from data-path: {tag}"
+        );
+        assert!(
+            seed.pointer(&path).is_some(),
+            "{path} does not resolve in the seed"
+        );
+        checked += 1;
+    }
+    // header 6 + years/template 4 + funding 2×4×6 + paragraphs + projects 5×4 + goals + 2 goals + 39×4 + 39×6
+    assert!(checked > 450, "only {checked} controls");
+    // Every level-3 row of both tables is on the page, under its level-2 group.
+    for key in ["long_term", "annual"] {
+        let n = seed["indicators"][key]["rows"].as_array().unwrap().len();
+        for i in 0..n {
+            assert!(
+                html.contains(&format!("name=\"/indicators/{key}/rows/{i}/target\"")),
+                "{key} row {i} missing"
+            );
+        }
+    }
+}
+
+/// What a browser without JavaScript posts for the editor: every named control's value.
+fn posted_fields(html: &str) -> Vec<(String, String)> {
+    let mut fields = Vec::new();
+    // textarea contents and selected options need the text after the tag (each tag is unique:
+    // it carries its JSON Pointer)
+    for tag in controls(html) {
+        let Some(name) = attr(&tag, "name") else {
+            continue;
+        };
+        if tag.starts_with("<input") {
+            fields.push((name, attr(&tag, "value").unwrap_or_default()));
+        } else {
+            let at = html.find(&tag).unwrap();
+            let after = &html[at + tag.len()..];
+            if tag.starts_with("<textarea") {
+                let end = after.find("</textarea>").unwrap();
+                fields.push((name, unescape(&after[..end])));
+            } else {
+                let end = after.find("</select>").unwrap();
+                let opts = &after[..end];
+                let value = opts
+                    .split("<option")
+                    .find(|o| o.starts_with(" selected>"))
+                    .map(|o| {
+                        unescape(
+                            o.trim_start_matches(" selected>")
+                                .trim_end_matches("</option>"),
+                        )
+                    })
+                    .unwrap_or_default();
+                fields.push((name, value));
+            }
+        }
+    }
+    fields
+}
+
+#[test]
+fn posting_the_editor_without_javascript_gives_back_the_same_form() {
+    let html = render_editor(&editor_view()).unwrap();
+    let fields = posted_fields(&html);
+    assert!(
+        fields
+            .iter()
+            .any(|(n, v)| n == "/funding/expenditure/rows/2/current" && v == "751.01")
+    );
+    assert!(
+        fields
+            .iter()
+            .any(|(n, v)| n == "/indicators/annual/rows/0/basis" && v == "预算支出标准")
+    );
+    let seed = seed_form();
+    let back = form_from_fields(&seed, &fields).expect("the rendered editor posts a valid form");
+    assert_eq!(back, seed);
+    // and a changed field comes through
+    let mut changed = fields.clone();
+    for (n, v) in &mut changed {
+        if n == "/indicators/annual/rows/3/target" {
+            *v = "≥2. 5%".into();
+        }
+    }
+    let back = form_from_fields(&seed, &changed).unwrap();
+    assert_eq!(
+        back.indicators.annual.rows[3]
+            .target
+            .as_ref()
+            .unwrap()
+            .to_string(),
+        "≥2.5%"
+    );
+}
+
+#[test]
+fn editor_page_with_assets_weighs_under_300_kb() {
+    let html = render_editor(&editor_view()).unwrap();
+    let assets: usize = asset_paths().map(|p| asset(p).unwrap().1.len()).sum();
+    let total = html.len() + assets;
+    assert!(
+        total < 300 * 1024,
+        "editor {} + assets {} = {} bytes",
+        html.len(),
+        assets,
+        total
+    );
+    // the page refers only to embedded assets, nothing external
+    for src in ["src=\"", "href=\""] {
+        for part in html.split(src).skip(1) {
+            let url = &part[..part.find('"').unwrap()];
+            assert!(
+                !url.starts_with("http") && !url.starts_with("//"),
+                "external reference {url}"
+            );
+            if let Some(name) = url.strip_prefix(ASSET_PREFIX) {
+                assert!(asset(name).is_some(), "missing asset {url}");
+            }
+        }
+    }
+}
+
+#[test]
+fn editor_shows_values_findings_and_comments_without_javascript() {
+    let html = render_editor(&editor_view()).unwrap();
+    assert!(html.contains("name=\"/funding/expenditure/rows/0/current\" data-path=\"/funding/expenditure/rows/0/current\" data-t=\"money\" value=\"846.33\""));
+    assert!(html.contains("定量：大于等于 90 %"));
+    assert!(html.contains("请说明“三公经费”变动率的计算口径"));
+    assert!(html.contains("href=\"#f-indicators-long_term-rows-8-target\""));
+    assert!(html.contains("id=\"f-indicators-long_term-rows-8-target\""));
+    assert!(html.contains("id=\"submit-btn\" disabled"));
+    assert!(html.contains("尚有 1 个错误，修正后才能提交。"));
+    // review page masks the phone (personal data)
+    let review = render_review(&review_view()).unwrap();
+    assert!(review.contains("151****3138") && !review.contains("15172093138"));
+}
