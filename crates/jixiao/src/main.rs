@@ -16,12 +16,21 @@ struct Cli {
 enum Command {
     /// 校验申报表（规范 JSON），列出错误、警告和提示
     Validate(cmd::validate::Args),
+    /// 导出申报表为 XLSX、HTML、JSON 或 CSV（文件或整个目录）
+    Export(cmd::export::Args),
+    /// 汇总多个申报表为一个 Excel 工作簿
+    Summary(cmd::summary::Args),
+    /// 生成模板的空白 Excel 工作簿（带下拉列表，可离线填写后导入）
+    Blank(cmd::blank::Args),
 }
 
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Validate(args) => cmd::validate::run(args),
+        Command::Export(args) => cmd::export::run(args),
+        Command::Summary(args) => cmd::summary::run(args),
+        Command::Blank(args) => cmd::blank::run(args),
     }
 }
 

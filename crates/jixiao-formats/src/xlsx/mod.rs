@@ -21,6 +21,7 @@ use rust_xlsxwriter::Workbook;
 pub use blank::{BlankOptions, write_blank};
 pub use layout::{META_SHEET, SHEET};
 pub use read::read_form;
+pub(crate) use styles::is_formula_like as formula_like;
 pub use zipguard::{MAX_CELLS, MAX_ENTRIES, MAX_UNCOMPRESSED};
 
 use crate::export::ExportError;

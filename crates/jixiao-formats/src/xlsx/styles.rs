@@ -81,13 +81,13 @@ pub fn is_formula_like(text: &str) -> bool {
 /// Width of text in Excel character units: CJK and full-width characters count about two.
 pub fn text_width(text: &str) -> f64 {
     text.chars()
-        .map(|c| if jixiao_domain::text::is_cjk(c) || (c as u32) > 0x2E80 { 1.9 } else { 1.0 })
+        .map(|c| if jixiao_domain::text::is_cjk(c) || (c as u32) > 0x2E80 { 1.8 } else { 1.0 })
         .sum()
 }
 
 /// Number of lines `text` needs in a cell `width` character units wide.
 pub fn lines_needed(text: &str, width: f64) -> usize {
-    let usable = (width - 1.0).max(2.0);
+    let usable = (width - 0.6).max(2.0);
     text.split('\n').map(|para| ((text_width(para) / usable).ceil() as usize).max(1)).sum()
 }
 

@@ -105,6 +105,10 @@ struct Writer<'a> {
     plan: Plan,
 }
 
+/// Cached result of a formula whose value is an empty text (`""`): rust_xlsxwriter treats an
+/// empty result as "not given" and caches 0, so a single space stands in (read back as empty).
+const EMPTY_RESULT: &str = " ";
+
 /// Sum of the widths of columns `c1..=c2`.
 fn span_width(c1: u16, c2: u16) -> f64 {
     (c1..=c2).map(|c| WIDTHS[c as usize]).sum()
@@ -238,8 +242,12 @@ impl Writer<'_> {
             } else {
                 format!("=SUM({}:{})", cell_ref(first, c1), cell_ref(total_row - 1, c1))
             };
+            let any = block.rows.iter().any(|r| get(&r.amounts).is_some());
             match (self.mode, get(&block.total)) {
-                (Mode::Blank, _) => self.formula(total_row, c1, total_row, c2, &f, sum.to_string(), &amount)?,
+                (Mode::Blank, _) => {
+                    let cached = if any { sum.to_string() } else { EMPTY_RESULT.to_string() };
+                    self.formula(total_row, c1, total_row, c2, &f, cached, &amount)?
+                }
                 (Mode::Form, None) => {
                     self.derived.push(cell_ref(total_row, c1));
                     self.formula(total_row, c1, total_row, c2, &f, sum.to_string(), &amount)?
@@ -271,7 +279,7 @@ impl Writer<'_> {
                 let a = amount.unwrap_or(Money::ZERO).value();
                 a.checked_div(t.value()).map(f64_text).unwrap_or_default()
             }
-            _ => String::new(),
+            _ => EMPTY_RESULT.to_string(),
         };
         let computed = total.and_then(|t| amount.and_then(|a| a.share_of(t)));
         match (self.mode, share) {
@@ -495,7 +503,7 @@ impl Writer<'_> {
         self.ws.set_print_fit_to_pages(1, 0);
         self.ws.set_print_center_horizontally(true);
         self.ws.set_print_area(0, COL_SECTION, last, LAST_PRINTED_COL)?;
-        self.ws.set_repeat_rows(0, 1)?;
+        self.ws.set_repeat_rows(0, 0)?;
         self.ws.set_footer("&C第 &P 页 共 &N 页");
         Ok(())
     }
