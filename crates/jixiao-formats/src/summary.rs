@@ -146,6 +146,7 @@ fn write_sheet(ws: &mut Worksheet, figs: &[(&str, Result<UnitFigures, &str>)], c
     let base = Format::new().set_font_name("宋体").set_font_size(10).set_border(FormatBorder::Thin).set_align(FormatAlign::VerticalCenter);
     let head = base.clone().set_bold().set_align(FormatAlign::Center).set_text_wrap();
     let text = base.clone().set_text_wrap().set_num_format("@");
+    let quoted = text.clone().set_quote_prefix();
     let amount = base.clone().set_num_format("0.00");
     let pct = base.clone().set_num_format("0.00%");
     let int = base.clone().set_num_format("0");
@@ -219,7 +220,8 @@ fn write_sheet(ws: &mut Worksheet, figs: &[(&str, Result<UnitFigures, &str>)], c
 
     for (i, (source, fig)) in figs.iter().enumerate() {
         let r = first_data + i as u32;
-        let safe = |s: &str| if crate::xlsx::formula_like(s) { format!("'{s}") } else { s.to_string() };
+        // Formula-like text keeps Excel's quote prefix, so it stays text even when edited.
+        let fmt_for = |s: &str| if crate::xlsx::formula_like(s) { quoted.clone() } else { text.clone() };
         for (col, (_, header, kind)) in plan.iter().enumerate() {
             let col = col as u16;
             let value: Option<f64> = match (fig, header.as_str()) {
@@ -243,10 +245,10 @@ fn write_sheet(ws: &mut Worksheet, figs: &[(&str, Result<UnitFigures, &str>)], c
             match (kind, header.as_str()) {
                 (Kind::Text, "单位名称") => {
                     let name = fig.as_ref().map(|f| f.unit_name.clone()).unwrap_or_default();
-                    ws.write_string_with_format(r, col, safe(&name), &text)?;
+                    ws.write_string_with_format(r, col, &name, &fmt_for(&name))?;
                 }
                 (Kind::Text, "文件") => {
-                    ws.write_string_with_format(r, col, safe(source), &text)?;
+                    ws.write_string_with_format(r, col, *source, &fmt_for(source))?;
                 }
                 (Kind::Text, _) => {
                     let status = match fig {
