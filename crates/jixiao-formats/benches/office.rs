@@ -18,12 +18,22 @@ fn office(c: &mut Criterion) {
     let reg = Registry::default();
     let t = reg.get(&form.template.id, None).unwrap();
     let bytes = xlsx::write_form(&form, Some(t), &XlsxOptions::default()).unwrap();
-    c.bench_function("xlsx_export_seed", |b| b.iter(|| xlsx::write_form(black_box(&form), Some(t), &XlsxOptions::default()).unwrap()));
-    c.bench_function("xlsx_import_seed", |b| b.iter(|| xlsx::read_form(black_box(&bytes), &reg).unwrap()));
+    c.bench_function("xlsx_export_seed", |b| {
+        b.iter(|| xlsx::write_form(black_box(&form), Some(t), &XlsxOptions::default()).unwrap())
+    });
+    c.bench_function("xlsx_import_seed", |b| {
+        b.iter(|| xlsx::read_form(black_box(&bytes), &reg).unwrap())
+    });
     let opts = BlankOptions::for_year(FiscalYear::new(2026).unwrap());
-    c.bench_function("xlsx_blank", |b| b.iter(|| xlsx::write_blank(black_box(t), &opts).unwrap()));
-    c.bench_function("html_export_seed", |b| b.iter(|| to_html(black_box(&form), Some(t), &HtmlOptions::default()).unwrap()));
-    c.bench_function("csv_export_seed", |b| b.iter(|| jixiao_formats::csv::to_csv(black_box(&form))));
+    c.bench_function("xlsx_blank", |b| {
+        b.iter(|| xlsx::write_blank(black_box(t), &opts).unwrap())
+    });
+    c.bench_function("html_export_seed", |b| {
+        b.iter(|| to_html(black_box(&form), Some(t), &HtmlOptions::default()).unwrap())
+    });
+    c.bench_function("csv_export_seed", |b| {
+        b.iter(|| jixiao_formats::csv::to_csv(black_box(&form)))
+    });
 }
 
 criterion_group!(benches, office);

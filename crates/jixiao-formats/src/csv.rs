@@ -6,21 +6,53 @@ use jixiao_domain::{Form, TargetValue};
 
 /// The header line's columns.
 pub const COLUMNS: [&str; 18] = [
-    "单位名称", "预算年度", "指标表", "一级指标", "二级指标", "三级指标", "指标值", "前年", "上年", "比较符号", "数值", "单位",
-    "指标值确定依据", "指标分类", "指标内容", "评（扣）分标准", "权重", "备注",
+    "单位名称",
+    "预算年度",
+    "指标表",
+    "一级指标",
+    "二级指标",
+    "三级指标",
+    "指标值",
+    "前年",
+    "上年",
+    "比较符号",
+    "数值",
+    "单位",
+    "指标值确定依据",
+    "指标分类",
+    "指标内容",
+    "评（扣）分标准",
+    "权重",
+    "备注",
 ];
 
 /// Quotes a field when needed and neutralises formula-like text.
 pub fn field(text: &str) -> String {
-    let safe = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{text}") } else { text.to_string() };
-    if safe.contains([',', '"', '\n', '\r']) { format!("\"{}\"", safe.replace('"', "\"\"")) } else { safe }
+    let safe = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_string()
+    };
+    if safe.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", safe.replace('"', "\"\""))
+    } else {
+        safe
+    }
 }
 
 fn target_parts(t: Option<&TargetValue>) -> (String, String, String) {
     match t {
-        Some(TargetValue::Quantity { comparator, number, unit }) => {
-            (comparator.map(|c| c.symbol().to_string()).unwrap_or_default(), number.to_string(), unit.clone())
-        }
+        Some(TargetValue::Quantity {
+            comparator,
+            number,
+            unit,
+        }) => (
+            comparator
+                .map(|c| c.symbol().to_string())
+                .unwrap_or_default(),
+            number.to_string(),
+            unit.clone(),
+        ),
         _ => (String::new(), String::new(), String::new()),
     }
 }
@@ -31,7 +63,8 @@ pub fn to_csv(form: &Form) -> String {
     push_line(&mut out, COLUMNS.iter().map(|s| s.to_string()));
     for (kind, table) in form.indicators.tables() {
         for ind in &table.rows {
-            let show = |v: &Option<TargetValue>| v.as_ref().map(|v| v.to_string()).unwrap_or_default();
+            let show =
+                |v: &Option<TargetValue>| v.as_ref().map(|v| v.to_string()).unwrap_or_default();
             let (cmp, num, unit) = target_parts(ind.target.as_ref());
             push_line(
                 &mut out,
@@ -84,7 +117,8 @@ mod tests {
 
     #[test]
     fn seed_csv_has_a_line_per_indicator() {
-        let form: Form = serde_json::from_str(include_str!("../../../fixtures/seed/seed.form.json")).unwrap();
+        let form: Form =
+            serde_json::from_str(include_str!("../../../fixtures/seed/seed.form.json")).unwrap();
         let csv = to_csv(&form);
         assert!(csv.starts_with('\u{FEFF}'));
         let lines: Vec<&str> = csv.trim_end().split("\r\n").collect();

@@ -98,7 +98,9 @@ fn money(m: Option<Money>) -> String {
 
 fn amounts(name: &str, a: &FundingAmounts, total: Option<Money>) -> AmountView {
     // The share as entered; when none was entered, the computed one.
-    let share = a.share.or_else(|| total.and_then(|t| a.current.and_then(|c| c.share_of(t))));
+    let share = a
+        .share
+        .or_else(|| total.and_then(|t| a.current.and_then(|c| c.share_of(t))));
     AmountView {
         name: name.to_string(),
         current: money(a.current),
@@ -109,7 +111,11 @@ fn amounts(name: &str, a: &FundingAmounts, total: Option<Money>) -> AmountView {
 }
 
 fn block(label: &'static str, b: &FundingBlock) -> BlockView {
-    let mut rows: Vec<AmountView> = b.rows.iter().map(|r| amounts(&r.name, &r.amounts, b.total.current)).collect();
+    let mut rows: Vec<AmountView> = b
+        .rows
+        .iter()
+        .map(|r| amounts(&r.name, &r.amounts, b.total.current))
+        .collect();
     rows.push(amounts("合计", &b.total, b.total.current));
     BlockView { label, rows }
 }
@@ -125,9 +131,16 @@ fn table(kind: TableKind, t: &IndicatorTable, goal_label: String, history: bool)
         let starts_l1 = i == 0 || rows[i - 1].level1 != r.level1;
         let starts_l2 = starts_l1 || rows[i - 1].level2 != r.level2;
         let span = |same: &dyn Fn(usize) -> bool| (i..rows.len()).take_while(|&j| same(j)).count();
-        let level1_span = if starts_l1 { span(&|j| rows[j].level1 == r.level1) } else { 0 };
-        let level2_span =
-            if starts_l2 { span(&|j| rows[j].level1 == r.level1 && rows[j].level2 == r.level2) } else { 0 };
+        let level1_span = if starts_l1 {
+            span(&|j| rows[j].level1 == r.level1)
+        } else {
+            0
+        };
+        let level2_span = if starts_l2 {
+            span(&|j| rows[j].level1 == r.level1 && rows[j].level2 == r.level2)
+        } else {
+            0
+        };
         out.push(RowView {
             level1: r.level1.clone(),
             level1_span,
@@ -141,7 +154,13 @@ fn table(kind: TableKind, t: &IndicatorTable, goal_label: String, history: bool)
             class: r.class.clone().unwrap_or_default(),
         });
     }
-    TableView { label: kind.label(), goal_label, goal: t.goal.clone(), history, rows: out }
+    TableView {
+        label: kind.label(),
+        goal_label,
+        goal: t.goal.clone(),
+        history,
+        rows: out,
+    }
 }
 
 fn long_term_label(form: &Form) -> String {
@@ -153,7 +172,10 @@ fn long_term_label(form: &Form) -> String {
 
 fn view(form: &Form, title: &str, history: bool, options: &HtmlOptions) -> View {
     let h = &form.header;
-    let blocks = vec![block("收入构成", &form.funding.income), block("支出构成", &form.funding.expenditure)];
+    let blocks = vec![
+        block("收入构成", &form.funding.income),
+        block("支出构成", &form.funding.expenditure),
+    ];
     let funding_rows = 2 + blocks.iter().map(|b| b.rows.len()).sum::<usize>();
     let long_label = long_term_label(form);
     View {
@@ -162,15 +184,29 @@ fn view(form: &Form, title: &str, history: bool, options: &HtmlOptions) -> View 
         fill_date: h.fill_date.map(|d| d.chinese()).unwrap_or_default(),
         amount_unit: h.amount_unit.clone(),
         unit_name: h.unit_name.clone(),
-        filler: if options.private { h.filler.clone().unwrap_or_default() } else { String::new() },
-        phone: if options.private { h.phone.clone().unwrap_or_default() } else { String::new() },
+        filler: if options.private {
+            h.filler.clone().unwrap_or_default()
+        } else {
+            String::new()
+        },
+        phone: if options.private {
+            h.phone.clone().unwrap_or_default()
+        } else {
+            String::new()
+        },
         last_year: form.funding.last_year.get(),
         year_before: form.funding.year_before.get(),
         funding_rows,
         blocks,
         paragraphs: vec![
-            ParagraphsView { label: "部门职能概述", items: form.functions.clone() },
-            ParagraphsView { label: "年度工作任务", items: form.annual_tasks.clone() },
+            ParagraphsView {
+                label: "部门职能概述",
+                items: form.functions.clone(),
+            },
+            ParagraphsView {
+                label: "年度工作任务",
+                items: form.annual_tasks.clone(),
+            },
         ],
         projects: form
             .projects
@@ -187,20 +223,41 @@ fn view(form: &Form, title: &str, history: bool, options: &HtmlOptions) -> View 
         long_term_goals: form.goals.long_term.items.clone(),
         annual_goals: form.goals.annual.clone(),
         tables: vec![
-            table(TableKind::LongTerm, &form.indicators.long_term, long_label, false),
-            table(TableKind::Annual, &form.indicators.annual, "年度目标".to_string(), history),
+            table(
+                TableKind::LongTerm,
+                &form.indicators.long_term,
+                long_label,
+                false,
+            ),
+            table(
+                TableKind::Annual,
+                &form.indicators.annual,
+                "年度目标".to_string(),
+                history,
+            ),
         ],
     }
 }
 
 /// Renders the form as a standalone HTML page. `template` (the form's template) gives the title
 /// and whether the annual table has the 前年 / 上年 columns; without it the Hubei layout is used.
-pub fn to_html(form: &Form, template: Option<&jixiao_domain::Template>, options: &HtmlOptions) -> Result<String, ExportError> {
-    let title = template.map(|t| t.title.as_str()).unwrap_or("部门整体绩效目标申报表");
+pub fn to_html(
+    form: &Form,
+    template: Option<&jixiao_domain::Template>,
+    options: &HtmlOptions,
+) -> Result<String, ExportError> {
+    let title = template
+        .map(|t| t.title.as_str())
+        .unwrap_or("部门整体绩效目标申报表");
     let history = template.is_none_or(|t| t.annual_history_columns);
     let mut env = minijinja::Environment::new();
     // The `.html` name turns on HTML auto-escaping for every `{{ }}`.
-    env.add_template("form.html", TEMPLATE).map_err(|e| ExportError::Html(e.to_string()))?;
-    let tmpl = env.get_template("form.html").map_err(|e| ExportError::Html(e.to_string()))?;
-    tmpl.render(view(form, title, history, options)).map(|s| s + "\n").map_err(|e| ExportError::Html(e.to_string()))
+    env.add_template("form.html", TEMPLATE)
+        .map_err(|e| ExportError::Html(e.to_string()))?;
+    let tmpl = env
+        .get_template("form.html")
+        .map_err(|e| ExportError::Html(e.to_string()))?;
+    tmpl.render(view(form, title, history, options))
+        .map(|s| s + "\n")
+        .map_err(|e| ExportError::Html(e.to_string()))
 }

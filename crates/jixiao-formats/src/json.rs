@@ -12,8 +12,13 @@ pub const MAX_JSON_BYTES: usize = 16 * 1024 * 1024;
 /// The form as canonical, pretty JSON ending with a newline. `public` removes the filler's name
 /// and the phone number.
 pub fn to_json(form: &Form, public: bool) -> Result<String, ExportError> {
-    let text = if public { serde_json::to_string_pretty(&public_copy(form)) } else { serde_json::to_string_pretty(form) };
-    text.map(|t| t + "\n").map_err(|e| ExportError::Json(e.to_string()))
+    let text = if public {
+        serde_json::to_string_pretty(&public_copy(form))
+    } else {
+        serde_json::to_string_pretty(form)
+    };
+    text.map(|t| t + "\n")
+        .map_err(|e| ExportError::Json(e.to_string()))
 }
 
 /// Reads canonical JSON, refusing oversized input; errors name the line and column.
@@ -22,10 +27,16 @@ pub fn from_json(text: &str) -> Result<Form, ImportError> {
         return Err(ImportError::Empty);
     }
     if text.len() > MAX_JSON_BYTES {
-        return Err(ImportError::TooLarge { what: "JSON 文件".into(), limit: format!("{} MB", MAX_JSON_BYTES / 1024 / 1024) });
+        return Err(ImportError::TooLarge {
+            what: "JSON 文件".into(),
+            limit: format!("{} MB", MAX_JSON_BYTES / 1024 / 1024),
+        });
     }
     serde_json::from_str(text.trim_start_matches('\u{FEFF}')).map_err(|e| ImportError::Malformed {
-        location: SourceLocation { line: Some(e.line()), ..Default::default() },
+        location: SourceLocation {
+            line: Some(e.line()),
+            ..Default::default()
+        },
         message: format!("规范 JSON 无法解析（第 {} 列）：{e}", e.column()),
     })
 }
@@ -41,7 +52,10 @@ mod tests {
         let form = from_json(SEED).unwrap();
         let text = to_json(&form, false).unwrap();
         assert_eq!(from_json(&text).unwrap(), form);
-        assert!(text.ends_with("}\n") && text.contains("\n  \"header\": {"), "pretty with a final newline");
+        assert!(
+            text.ends_with("}\n") && text.contains("\n  \"header\": {"),
+            "pretty with a final newline"
+        );
         let public = to_json(&form, true).unwrap();
         assert!(!public.contains("15172093138") && !public.contains("刘洋"));
         assert!(public.contains("阳新县兴国镇人民政府"));

@@ -6,7 +6,7 @@ use jixiao_domain::validate::{Severity, validate};
 use jixiao_domain::{Form, Money, Registry};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
-use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Formula, Workbook, Worksheet, XlsxError};
+use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Formula, Worksheet, XlsxError};
 
 use crate::export::ExportError;
 use crate::xlsx::xlsx_error;
@@ -64,10 +64,19 @@ pub fn figures(form: &Form, registry: &Registry) -> UnitFigures {
     };
     for r in &form.indicators.annual.rows {
         bump(&mut by_level1, &r.level1);
-        bump(&mut by_class, r.class.as_deref().filter(|c| !c.is_empty()).unwrap_or("未填"));
+        bump(
+            &mut by_class,
+            r.class
+                .as_deref()
+                .filter(|c| !c.is_empty())
+                .unwrap_or("未填"),
+        );
     }
     let (mut errors, mut warnings, mut template_problem) = (0, 0, None);
-    match registry.get(&form.template.id, Some(form.template.version)).or_else(|_| registry.get(&form.template.id, None)) {
+    match registry
+        .get(&form.template.id, Some(form.template.version))
+        .or_else(|_| registry.get(&form.template.id, None))
+    {
         Ok(t) => {
             for f in validate(form, t) {
                 match f.severity {
@@ -79,7 +88,12 @@ pub fn figures(form: &Form, registry: &Registry) -> UnitFigures {
         }
         Err(e) => template_problem = Some(e.to_string()),
     }
-    let rows = |b: &jixiao_domain::form::FundingBlock| b.rows.iter().map(|r| (r.name.clone(), r.amounts.current)).collect();
+    let rows = |b: &jixiao_domain::form::FundingBlock| {
+        b.rows
+            .iter()
+            .map(|r| (r.name.clone(), r.amounts.current))
+            .collect()
+    };
     UnitFigures {
         unit_name: form.header.unit_name.clone(),
         fiscal_year: form.header.fiscal_year.get(),
@@ -122,7 +136,15 @@ struct Cols {
 pub fn write_summary(inputs: &[SummaryInput], registry: &Registry) -> Result<Vec<u8>, ExportError> {
     let figs: Vec<(&str, Result<UnitFigures, &str>)> = inputs
         .iter()
-        .map(|i| (i.source.as_str(), i.form.as_ref().map(|f| figures(f, registry)).map_err(String::as_str)))
+        .map(|i| {
+            (
+                i.source.as_str(),
+                i.form
+                    .as_ref()
+                    .map(|f| figures(f, registry))
+                    .map_err(String::as_str),
+            )
+        })
         .collect();
     let ok = || figs.iter().filter_map(|(_, f)| f.as_ref().ok());
     let cols = Cols {
@@ -131,7 +153,7 @@ pub fn write_summary(inputs: &[SummaryInput], registry: &Registry) -> Result<Vec
         level1: union(ok().map(|f| f.by_level1.iter().map(|(n, _)| n.clone()).collect())),
         classes: union(ok().map(|f| f.by_class.iter().map(|(n, _)| n.clone()).collect())),
     };
-    let mut wb = Workbook::new();
+    let mut wb = crate::xlsx::new_workbook();
     let ws = wb.add_worksheet();
     write_sheet(ws, &figs, &cols).map_err(xlsx_error)?;
     wb.save_to_buffer().map_err(xlsx_error)
@@ -141,16 +163,32 @@ fn f64_of(m: Option<Money>) -> Option<f64> {
     m.map(Money::to_f64)
 }
 
-fn write_sheet(ws: &mut Worksheet, figs: &[(&str, Result<UnitFigures, &str>)], cols: &Cols) -> Result<(), XlsxError> {
+fn write_sheet(
+    ws: &mut Worksheet,
+    figs: &[(&str, Result<UnitFigures, &str>)],
+    cols: &Cols,
+) -> Result<(), XlsxError> {
     ws.set_name(SUMMARY_SHEET)?;
-    let base = Format::new().set_font_name("宋体").set_font_size(10).set_border(FormatBorder::Thin).set_align(FormatAlign::VerticalCenter);
-    let head = base.clone().set_bold().set_align(FormatAlign::Center).set_text_wrap();
+    let base = Format::new()
+        .set_font_name("宋体")
+        .set_font_size(10)
+        .set_border(FormatBorder::Thin)
+        .set_align(FormatAlign::VerticalCenter);
+    let head = base
+        .clone()
+        .set_bold()
+        .set_align(FormatAlign::Center)
+        .set_text_wrap();
     let text = base.clone().set_text_wrap().set_num_format("@");
     let quoted = text.clone().set_quote_prefix();
     let amount = base.clone().set_num_format("0.00");
     let pct = base.clone().set_num_format("0.00%");
     let int = base.clone().set_num_format("0");
-    let title = Format::new().set_font_name("宋体").set_font_size(16).set_bold().set_align(FormatAlign::Center);
+    let title = Format::new()
+        .set_font_name("宋体")
+        .set_font_size(16)
+        .set_bold()
+        .set_align(FormatAlign::Center);
 
     // Column plan: (group, header, kind).
     #[derive(Clone, Copy, PartialEq)]
@@ -173,7 +211,11 @@ fn write_sheet(ws: &mut Worksheet, figs: &[(&str, Result<UnitFigures, &str>)], c
     for n in &cols.expenditure {
         plan.push(("支出（当年，万元）", n.clone(), Kind::Amount));
         let amount_col = plan.len() as u16 - 1;
-        plan.push(("支出（当年，万元）", format!("{n}占比"), Kind::Share(amount_col)));
+        plan.push((
+            "支出（当年，万元）",
+            format!("{n}占比"),
+            Kind::Share(amount_col),
+        ));
     }
     plan.push(("支出（当年，万元）", "支出合计".into(), Kind::Amount));
     plan.push(("指标数量", "长期指标".into(), Kind::Count));
@@ -221,7 +263,13 @@ fn write_sheet(ws: &mut Worksheet, figs: &[(&str, Result<UnitFigures, &str>)], c
     for (i, (source, fig)) in figs.iter().enumerate() {
         let r = first_data + i as u32;
         // Formula-like text keeps Excel's quote prefix, so it stays text even when edited.
-        let fmt_for = |s: &str| if crate::xlsx::formula_like(s) { quoted.clone() } else { text.clone() };
+        let fmt_for = |s: &str| {
+            if crate::xlsx::formula_like(s) {
+                quoted.clone()
+            } else {
+                text.clone()
+            }
+        };
         for (col, (_, header, kind)) in plan.iter().enumerate() {
             let col = col as u16;
             let value: Option<f64> = match (fig, header.as_str()) {
@@ -234,17 +282,40 @@ fn write_sheet(ws: &mut Worksheet, figs: &[(&str, Result<UnitFigures, &str>)], c
                 (Ok(f), "错误") if f.template_problem.is_none() => Some(f.errors as f64),
                 (Ok(f), "警告") if f.template_problem.is_none() => Some(f.warnings as f64),
                 (Ok(f), _) => match plan[col as usize].0 {
-                    "收入（当年，万元）" => f.income.iter().find(|(n, _)| n == header).and_then(|(_, m)| f64_of(*m)),
-                    "支出（当年，万元）" => f.expenditure.iter().find(|(n, _)| n == header).and_then(|(_, m)| f64_of(*m)),
-                    "年度指标（按一级指标）" => Some(f.by_level1.iter().find(|(n, _)| n == header).map(|(_, c)| *c).unwrap_or(0) as f64),
-                    "年度指标（按分类）" => Some(f.by_class.iter().find(|(n, _)| n == header).map(|(_, c)| *c).unwrap_or(0) as f64),
+                    "收入（当年，万元）" => f
+                        .income
+                        .iter()
+                        .find(|(n, _)| n == header)
+                        .and_then(|(_, m)| f64_of(*m)),
+                    "支出（当年，万元）" => f
+                        .expenditure
+                        .iter()
+                        .find(|(n, _)| n == header)
+                        .and_then(|(_, m)| f64_of(*m)),
+                    "年度指标（按一级指标）" => Some(
+                        f.by_level1
+                            .iter()
+                            .find(|(n, _)| n == header)
+                            .map(|(_, c)| *c)
+                            .unwrap_or(0) as f64,
+                    ),
+                    "年度指标（按分类）" => Some(
+                        f.by_class
+                            .iter()
+                            .find(|(n, _)| n == header)
+                            .map(|(_, c)| *c)
+                            .unwrap_or(0) as f64,
+                    ),
                     _ => None,
                 },
                 (Err(_), _) => None,
             };
             match (kind, header.as_str()) {
                 (Kind::Text, "单位名称") => {
-                    let name = fig.as_ref().map(|f| f.unit_name.clone()).unwrap_or_default();
+                    let name = fig
+                        .as_ref()
+                        .map(|f| f.unit_name.clone())
+                        .unwrap_or_default();
                     ws.write_string_with_format(r, col, &name, &fmt_for(&name))?;
                 }
                 (Kind::Text, "文件") => {
@@ -265,11 +336,15 @@ fn write_sheet(ws: &mut Worksheet, figs: &[(&str, Result<UnitFigures, &str>)], c
                 (Kind::Share(amount_col), _) => {
                     let a = rust_xlsxwriter::utility::row_col_to_cell(r, *amount_col);
                     let t = rust_xlsxwriter::utility::row_col_to_cell(r, exp_total);
-                    let cached = match (value_at(fig, &cols.expenditure, header), fig.as_ref().ok().and_then(|f| f.expenditure_total)) {
+                    let cached = match (
+                        value_at(fig, &cols.expenditure, header),
+                        fig.as_ref().ok().and_then(|f| f.expenditure_total),
+                    ) {
                         (Some(a), Some(t)) if !t.value().is_zero() => ratio(a.value(), t.value()),
                         _ => " ".to_string(),
                     };
-                    let f = Formula::new(format!("=IF(N({t})=0,\"\",N({a})/{t})")).set_result(cached);
+                    let f =
+                        Formula::new(format!("=IF(N({t})=0,\"\",N({a})/{t})")).set_result(cached);
                     ws.write_formula_with_format(r, col, f, &pct)?;
                 }
                 (Kind::Amount, _) => {
@@ -300,7 +375,15 @@ fn write_sheet(ws: &mut Worksheet, figs: &[(&str, Result<UnitFigures, &str>)], c
         );
         match kind {
             _ if header == "单位名称" => {
-                ws.write_string_with_format(tr, col, format!("合计（{} 个单位）", figs.iter().filter(|f| f.1.is_ok()).count()), &head)?;
+                ws.write_string_with_format(
+                    tr,
+                    col,
+                    format!(
+                        "合计（{} 个单位）",
+                        figs.iter().filter(|f| f.1.is_ok()).count()
+                    ),
+                    &head,
+                )?;
             }
             Kind::Text | Kind::Count if col < 4 => {
                 ws.write_blank(tr, col, &head)?;
@@ -314,8 +397,17 @@ fn write_sheet(ws: &mut Worksheet, figs: &[(&str, Result<UnitFigures, &str>)], c
                 let t = rust_xlsxwriter::utility::row_col_to_cell(tr, exp_total);
                 let cached = column_sum(figs, |f| value_at_fig(f, &cols.expenditure, header));
                 let total = column_sum(figs, |f| f.expenditure_total);
-                let res = if total.is_zero() { " ".to_string() } else { ratio(cached, total) };
-                ws.write_formula_with_format(tr, col, Formula::new(format!("=IF(N({t})=0,\"\",N({a})/{t})")).set_result(res), &pct)?;
+                let res = if total.is_zero() {
+                    " ".to_string()
+                } else {
+                    ratio(cached, total)
+                };
+                ws.write_formula_with_format(
+                    tr,
+                    col,
+                    Formula::new(format!("=IF(N({t})=0,\"\",N({a})/{t})")).set_result(res),
+                    &pct,
+                )?;
             }
             Kind::Amount | Kind::Count => {
                 let cached = total_cached(figs, plan[col as usize].0, header);
@@ -323,7 +415,12 @@ fn write_sheet(ws: &mut Worksheet, figs: &[(&str, Result<UnitFigures, &str>)], c
                 if figs.is_empty() {
                     ws.write_number_with_format(tr, col, 0, fmt)?;
                 } else {
-                    ws.write_formula_with_format(tr, col, Formula::new(format!("=SUM({range})")).set_result(cached), fmt)?;
+                    ws.write_formula_with_format(
+                        tr,
+                        col,
+                        Formula::new(format!("=SUM({range})")).set_result(cached),
+                        fmt,
+                    )?;
                 }
             }
         }
@@ -338,29 +435,52 @@ fn write_sheet(ws: &mut Worksheet, figs: &[(&str, Result<UnitFigures, &str>)], c
 }
 
 fn ratio(a: Decimal, t: Decimal) -> String {
-    a.checked_div(t).and_then(|d| d.to_f64()).map(|f| f.to_string()).unwrap_or_default()
+    a.checked_div(t)
+        .and_then(|d| d.to_f64())
+        .map(|f| f.to_string())
+        .unwrap_or_default()
 }
 
 /// The expenditure amount named by a share column header (`人员类项目支出占比`).
 fn value_at(fig: &Result<UnitFigures, &str>, names: &[String], header: &str) -> Option<Money> {
-    fig.as_ref().ok().and_then(|f| value_at_fig(f, names, header))
+    fig.as_ref()
+        .ok()
+        .and_then(|f| value_at_fig(f, names, header))
 }
 
 fn value_at_fig(f: &UnitFigures, names: &[String], header: &str) -> Option<Money> {
     let name = header.strip_suffix("占比")?;
     names.iter().find(|n| *n == name)?;
-    f.expenditure.iter().find(|(n, _)| n == name).and_then(|(_, m)| *m)
+    f.expenditure
+        .iter()
+        .find(|(n, _)| n == name)
+        .and_then(|(_, m)| *m)
 }
 
-fn column_sum(figs: &[(&str, Result<UnitFigures, &str>)], get: impl Fn(&UnitFigures) -> Option<Money>) -> Decimal {
-    figs.iter().filter_map(|(_, f)| f.as_ref().ok()).filter_map(&get).map(Money::value).sum()
+fn column_sum(
+    figs: &[(&str, Result<UnitFigures, &str>)],
+    get: impl Fn(&UnitFigures) -> Option<Money>,
+) -> Decimal {
+    figs.iter()
+        .filter_map(|(_, f)| f.as_ref().ok())
+        .filter_map(&get)
+        .map(Money::value)
+        .sum()
 }
 
 /// The cached value of a totals-row SUM.
 fn total_cached(figs: &[(&str, Result<UnitFigures, &str>)], group: &str, header: &str) -> String {
     let ok = || figs.iter().filter_map(|(_, f)| f.as_ref().ok());
-    let money = |get: &dyn Fn(&UnitFigures) -> Option<Money>| ok().filter_map(get).map(Money::value).sum::<Decimal>().normalize().to_string();
-    let count = |get: &dyn Fn(&UnitFigures) -> Option<usize>| ok().filter_map(get).sum::<usize>().to_string();
+    let money = |get: &dyn Fn(&UnitFigures) -> Option<Money>| {
+        ok().filter_map(get)
+            .map(Money::value)
+            .sum::<Decimal>()
+            .normalize()
+            .to_string()
+    };
+    let count = |get: &dyn Fn(&UnitFigures) -> Option<usize>| {
+        ok().filter_map(get).sum::<usize>().to_string()
+    };
     match header {
         "收入合计" => money(&|f| f.income_total),
         "支出合计" => money(&|f| f.expenditure_total),
@@ -369,10 +489,30 @@ fn total_cached(figs: &[(&str, Result<UnitFigures, &str>)], group: &str, header:
         "错误" => count(&|f| f.template_problem.is_none().then_some(f.errors)),
         "警告" => count(&|f| f.template_problem.is_none().then_some(f.warnings)),
         _ => match group {
-            "收入（当年，万元）" => money(&|f| f.income.iter().find(|(n, _)| n == header).and_then(|(_, m)| *m)),
-            "支出（当年，万元）" => money(&|f| f.expenditure.iter().find(|(n, _)| n == header).and_then(|(_, m)| *m)),
-            "年度指标（按一级指标）" => count(&|f| f.by_level1.iter().find(|(n, _)| n == header).map(|(_, c)| *c)),
-            "年度指标（按分类）" => count(&|f| f.by_class.iter().find(|(n, _)| n == header).map(|(_, c)| *c)),
+            "收入（当年，万元）" => money(&|f| {
+                f.income
+                    .iter()
+                    .find(|(n, _)| n == header)
+                    .and_then(|(_, m)| *m)
+            }),
+            "支出（当年，万元）" => money(&|f| {
+                f.expenditure
+                    .iter()
+                    .find(|(n, _)| n == header)
+                    .and_then(|(_, m)| *m)
+            }),
+            "年度指标（按一级指标）" => count(&|f| {
+                f.by_level1
+                    .iter()
+                    .find(|(n, _)| n == header)
+                    .map(|(_, c)| *c)
+            }),
+            "年度指标（按分类）" => count(&|f| {
+                f.by_class
+                    .iter()
+                    .find(|(n, _)| n == header)
+                    .map(|(_, c)| *c)
+            }),
             _ => "0".to_string(),
         },
     }

@@ -8,7 +8,12 @@ use jixiao_formats::html::{HtmlOptions, to_html};
 
 fn render(form: &jixiao_domain::Form, private: bool) -> String {
     let reg = Registry::default();
-    to_html(form, reg.get(&form.template.id, None).ok(), &HtmlOptions { private }).unwrap()
+    to_html(
+        form,
+        reg.get(&form.template.id, None).ok(),
+        &HtmlOptions { private },
+    )
+    .unwrap()
 }
 
 #[test]
@@ -37,12 +42,18 @@ fn page_is_standalone_and_shows_every_indicator() {
         for r in &t.rows {
             assert!(page.contains(&r.name), "{}", r.name);
             if let Some(v) = &r.target {
-                assert!(page.contains(&v.to_string().replace('<', "&lt;").replace('>', "&gt;")), "{v}");
+                assert!(
+                    page.contains(&v.to_string().replace('<', "&lt;").replace('>', "&gt;")),
+                    "{v}"
+                );
             }
         }
     }
     assert!(page.contains("1679.60") && page.contains("50.39%") && page.contains("1.01"));
-    assert!(page.contains("rowspan=\"4\">运行成本</td>"), "level-1 cells span their rows");
+    assert!(
+        page.contains("rowspan=\"4\">运行成本</td>"),
+        "level-1 cells span their rows"
+    );
 }
 
 #[test]

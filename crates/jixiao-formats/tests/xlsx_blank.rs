@@ -21,10 +21,19 @@ fn untouched_blank_imports_as_an_empty_form() {
     assert_eq!(form.funding.last_year.get(), 2025);
     assert_eq!(form.funding.year_before.get(), 2024);
     assert_eq!(form.header.unit_name, "");
-    assert_eq!(form.goals.long_term.deadline_year.map(|y| y.get()), Some(2026));
+    assert_eq!(
+        form.goals.long_term.deadline_year.map(|y| y.get()),
+        Some(2026)
+    );
     assert!(form.functions.is_empty() && form.projects.is_empty() && form.goals.annual.is_empty());
     assert!(form.indicators.long_term.rows.is_empty() && form.indicators.annual.rows.is_empty());
-    for row in form.funding.income.rows.iter().chain(&form.funding.expenditure.rows) {
+    for row in form
+        .funding
+        .income
+        .rows
+        .iter()
+        .chain(&form.funding.expenditure.rows)
+    {
         assert_eq!(row.amounts, Default::default(), "{}", row.name);
     }
     assert_eq!(form.funding.income.total, Default::default());
@@ -38,12 +47,24 @@ fn blank_has_drop_down_lists_and_formulas() {
     std::fs::write(&path, blank()).unwrap();
     let mut zip = zip::ZipArchive::new(std::fs::File::open(&path).unwrap()).unwrap();
     let mut xml = String::new();
-    std::io::Read::read_to_string(&mut zip.by_name("xl/worksheets/sheet1.xml").unwrap(), &mut xml).unwrap();
-    for list in ["\"≥,&gt;,=,≤,&lt;\"", "\"计划标准,历史标准,行业标准,预算支出标准,其他标准\"", "\"基本型,创新型\"", "\"人员类,运转类,特定目标类\""] {
+    std::io::Read::read_to_string(
+        &mut zip.by_name("xl/worksheets/sheet1.xml").unwrap(),
+        &mut xml,
+    )
+    .unwrap();
+    for list in [
+        "\"≥,&gt;,=,≤,&lt;\"",
+        "\"计划标准,历史标准,行业标准,预算支出标准,其他标准\"",
+        "\"基本型,创新型\"",
+        "\"人员类,运转类,特定目标类\"",
+    ] {
         assert!(xml.contains(list), "missing list {list}");
     }
     assert!(xml.contains("<f>SUM(F7:F9)</f>"), "income total formula");
-    assert!(xml.contains("<f>IF(F$10=0,\"\",F7/F$10)</f>"), "share formula");
+    assert!(
+        xml.contains("<f>IF(F$10=0,\"\",F7/F$10)</f>"),
+        "share formula"
+    );
 }
 
 #[test]
@@ -74,12 +95,23 @@ fn blank_filled_by_openpyxl_imports() {
     let exp = &form.funding.expenditure;
     assert_eq!(exp.total.current.unwrap().to_string(), "1020.5");
     assert_eq!(exp.rows[1].amounts.share.unwrap().display2(), "11.81%");
-    assert!(report.items.iter().any(|i| i.message.contains("已由 jixiao 按金额计算")));
+    assert!(
+        report
+            .items
+            .iter()
+            .any(|i| i.message.contains("已由 jixiao 按金额计算"))
+    );
 
-    assert_eq!(form.functions, ["负责全县教育事业发展规划。", "管理县直学校。"]);
+    assert_eq!(
+        form.functions,
+        ["负责全县教育事业发展规划。", "管理县直学校。"]
+    );
     assert_eq!(form.annual_tasks, ["新建幼儿园 2 所。"]);
     assert_eq!(form.projects.len(), 1);
-    assert_eq!(form.projects[0].current_budget.unwrap().to_string(), "1.008");
+    assert_eq!(
+        form.projects[0].current_budget.unwrap().to_string(),
+        "1.008"
+    );
     assert_eq!(form.projects[0].category, "特定目标类");
     assert_eq!(form.goals.long_term.items, ["办好人民满意的教育。"]);
     assert_eq!(form.goals.annual, ["完成年度建设任务。"]);
@@ -87,10 +119,28 @@ fn blank_filled_by_openpyxl_imports() {
 
     let lt = &form.indicators.long_term.rows;
     assert_eq!(lt.len(), 3, "{lt:#?}");
-    assert_eq!((lt[0].level1.as_str(), lt[0].level2.as_str(), lt[0].name.as_str()), ("运行成本", "公用经费控制", "公用经费控制率"));
+    assert_eq!(
+        (
+            lt[0].level1.as_str(),
+            lt[0].level2.as_str(),
+            lt[0].name.as_str()
+        ),
+        ("运行成本", "公用经费控制", "公用经费控制率")
+    );
     assert_eq!(lt[0].target, TargetValue::parse("100%"));
-    assert_eq!(lt[0].class.as_deref(), Some("基本型"), "class pre-filled from the template");
-    assert_eq!(lt[1].target, Some(TargetValue::Quantity { comparator: Some(Comparator::Le), number: 5.into(), unit: "%".into() }));
+    assert_eq!(
+        lt[0].class.as_deref(),
+        Some("基本型"),
+        "class pre-filled from the template"
+    );
+    assert_eq!(
+        lt[1].target,
+        Some(TargetValue::Quantity {
+            comparator: Some(Comparator::Le),
+            number: 5.into(),
+            unit: "%".into()
+        })
+    );
     assert_eq!(lt[2].level1, "满意度");
     assert_eq!(lt[2].target, TargetValue::parse("≥95%"));
     assert_eq!(lt[2].basis.as_deref(), Some("行业标准"));
@@ -99,7 +149,10 @@ fn blank_filled_by_openpyxl_imports() {
     assert_eq!(an.len(), 2, "{an:#?}");
     assert_eq!(an[0].target, Some(TargetValue::Quality("健全".into())));
     assert_eq!(an[0].year_before, Some(TargetValue::Quality("健全".into())));
-    assert_eq!((an[1].level1.as_str(), an[1].level2.as_str()), ("履职效能", "核心业务产出2"));
+    assert_eq!(
+        (an[1].level1.as_str(), an[1].level2.as_str()),
+        ("履职效能", "核心业务产出2")
+    );
     assert_eq!(an[1].target, TargetValue::parse("≥2所"));
     assert_eq!(an[1].last_year, TargetValue::parse("≥1所"));
     assert_eq!(an[1].class.as_deref(), Some("创新型"));

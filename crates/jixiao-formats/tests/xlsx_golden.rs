@@ -11,7 +11,12 @@ use jixiao_domain::Registry;
 use jixiao_domain::form::FiscalYear;
 use jixiao_formats::xlsx::{self, BlankOptions};
 
-const PARTS: [&str; 4] = ["xl/worksheets/sheet1.xml", "xl/sharedStrings.xml", "xl/styles.xml", "xl/workbook.xml"];
+const PARTS: [&str; 4] = [
+    "xl/worksheets/sheet1.xml",
+    "xl/sharedStrings.xml",
+    "xl/styles.xml",
+    "xl/workbook.xml",
+];
 
 fn part(bytes: &[u8], name: &str) -> String {
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
@@ -21,7 +26,9 @@ fn part(bytes: &[u8], name: &str) -> String {
 }
 
 fn check(name: &str, bytes: &[u8]) {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/golden").join(name);
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/golden")
+        .join(name);
     for p in PARTS {
         let got = part(bytes, p);
         let file = dir.join(p.replace('/', "_"));
@@ -30,9 +37,14 @@ fn check(name: &str, bytes: &[u8]) {
             std::fs::write(&file, &got).unwrap();
             continue;
         }
-        let want = std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{}: {e} (run with UPDATE_GOLDEN=1)", file.display()));
+        let want = std::fs::read_to_string(&file)
+            .unwrap_or_else(|e| panic!("{}: {e} (run with UPDATE_GOLDEN=1)", file.display()));
         if got != want {
-            let at = got.bytes().zip(want.bytes()).position(|(a, b)| a != b).unwrap_or(got.len().min(want.len()));
+            let at = got
+                .bytes()
+                .zip(want.bytes())
+                .position(|(a, b)| a != b)
+                .unwrap_or(got.len().min(want.len()));
             let lo = at.saturating_sub(80);
             panic!(
                 "{name}/{p} differs from the golden file at byte {at}:\n got: {}\nwant: {}",
@@ -52,7 +64,10 @@ fn seed_workbook_matches_golden_files() {
 fn blank_workbook_matches_golden_files() {
     let reg = Registry::default();
     let t = reg.get("hubei-dept-2026", None).unwrap();
-    check("blank", &xlsx::write_blank(t, &BlankOptions::for_year(FiscalYear::new(2026).unwrap())).unwrap());
+    check(
+        "blank",
+        &xlsx::write_blank(t, &BlankOptions::for_year(FiscalYear::new(2026).unwrap())).unwrap(),
+    );
 }
 
 #[test]

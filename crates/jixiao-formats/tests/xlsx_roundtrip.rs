@@ -23,7 +23,10 @@ fn import(bytes: &[u8]) -> Form {
 
 fn assert_round_trip(form: &Form) {
     let back = import(&export(form, false));
-    assert_eq!(serde_json::to_string_pretty(&back).unwrap(), serde_json::to_string_pretty(form).unwrap());
+    assert_eq!(
+        serde_json::to_string_pretty(&back).unwrap(),
+        serde_json::to_string_pretty(form).unwrap()
+    );
     assert_eq!(&back, form);
 }
 
@@ -35,7 +38,10 @@ fn money(s: &str) -> Money {
 fn seed_round_trips_exactly() {
     let form = seed();
     let back = import(&export(&form, false));
-    assert_eq!(back.projects[0].current_budget.unwrap().to_string(), "1.008");
+    assert_eq!(
+        back.projects[0].current_budget.unwrap().to_string(),
+        "1.008"
+    );
     assert_round_trip(&form);
 }
 
@@ -47,7 +53,9 @@ fn public_copy_has_no_filler_or_phone() {
     assert_eq!(back.header.phone, None);
     let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes.as_slice())).unwrap();
     let range = book.worksheet_range(SHEET).unwrap();
-    assert!(!range.cells().any(|(_, _, v)| matches!(v, Data::String(s) if s.contains("15172093138") || s.contains("刘洋"))));
+    assert!(!range.cells().any(
+        |(_, _, v)| matches!(v, Data::String(s) if s.contains("15172093138") || s.contains("刘洋"))
+    ));
 }
 
 #[test]
@@ -59,7 +67,11 @@ fn calamine_sees_numbers_formulas_and_merges() {
     let merges = book.merge_cells_by_sheet_name(SHEET).unwrap();
     let at = |r: u32, c: u32| range.get_value((r, c)).cloned().unwrap_or(Data::Empty);
     let formula = |r: u32, c: u32| formulas.get_value((r, c)).cloned().unwrap_or_default();
-    let merged = |r1: u32, c1: u32, r2: u32, c2: u32| merges.iter().any(|d| d.start == (r1, c1) && d.end == (r2, c2));
+    let merged = |r1: u32, c1: u32, r2: u32, c2: u32| {
+        merges
+            .iter()
+            .any(|d| d.start == (r1, c1) && d.end == (r2, c2))
+    };
 
     assert_eq!(at(0, 0), Data::String("部门整体绩效目标申报表".into()));
     assert!(merged(0, 0, 0, 10));
@@ -72,15 +84,28 @@ fn calamine_sees_numbers_formulas_and_merges() {
     assert_eq!(formula(10, 6), "IF(F$14=0,\"\",F11/F$14)");
     assert_eq!(at(10, 6), Data::Float(846.33 / 1679.6));
     assert!(merged(6, 1, 9, 1), "收入构成 spans its rows and 合计");
-    assert!(merged(4, 0, 13, 0), "部门总体资金情况 spans the funding table");
+    assert!(
+        merged(4, 0, 13, 0),
+        "部门总体资金情况 spans the funding table"
+    );
     // The 1.008 project budget is stored exactly.
-    assert!(range.cells().any(|(_, c, v)| c == 6 && *v == Data::Float(1.008)));
+    assert!(
+        range
+            .cells()
+            .any(|(_, c, v)| c == 6 && *v == Data::Float(1.008))
+    );
     // Level-1 运行成本 spans its four rows in the long-term table.
-    let (r, _, _) = range.cells().find(|(_, c, v)| *c == 3 && **v == Data::String("公用经费控制率".into())).unwrap();
+    let (r, _, _) = range
+        .cells()
+        .find(|(_, c, v)| *c == 3 && **v == Data::String("公用经费控制率".into()))
+        .unwrap();
     let r = r as u32 + range.start().unwrap().0;
     assert_eq!(at(r, 1), Data::String("运行成本".into()));
     assert!(merged(r, 1, r + 3, 1));
-    assert!(merged(r + 2, 2, r + 3, 2), "项目支出成本控制 spans two rows");
+    assert!(
+        merged(r + 2, 2, r + 3, 2),
+        "项目支出成本控制 spans two rows"
+    );
 }
 
 /// A variant of the seed that exercises every path: entered totals and shares that disagree with
@@ -103,7 +128,11 @@ fn varied() -> Form {
     exp.rows[0].amounts.current = Some(money("846.123456"));
     exp.rows[1].amounts.year_before = Some(money("-5"));
     exp.rows[2].amounts.current = Some(money("99999999.99"));
-    f.functions = vec!["-开头的段落".into(), "第二段\n含换行".into(), "@提及".into()];
+    f.functions = vec![
+        "-开头的段落".into(),
+        "第二段\n含换行".into(),
+        "@提及".into(),
+    ];
     f.annual_tasks.clear();
     f.projects = vec![Project {
         name: "+项目".into(),
@@ -144,13 +173,24 @@ fn disagreeing_values_are_written_as_entered_not_as_formulas() {
     let range = book.worksheet_range(SHEET).unwrap();
     let formulas = book.worksheet_formula(SHEET).unwrap();
     let formula = |r: u32, c: u32| formulas.get_value((r, c)).cloned().unwrap_or_default();
-    assert_eq!(formula(9, 5), "", "the entered income total disagrees: a constant");
+    assert_eq!(
+        formula(9, 5),
+        "",
+        "the entered income total disagrees: a constant"
+    );
     assert_eq!(range.get_value((9, 5)), Some(&Data::Float(1679.61)));
     assert_eq!(formula(6, 6), "", "the entered share disagrees: a constant");
     assert_eq!(range.get_value((6, 6)), Some(&Data::Float(0.995)));
-    assert_eq!(formula(7, 6), "IF(F$10=0,\"\",F8/F$10)", "a share left empty is still a live formula");
+    assert_eq!(
+        formula(7, 6),
+        "IF(F$10=0,\"\",F8/F$10)",
+        "a share left empty is still a live formula"
+    );
     // Formula-like text stays text (and carries Excel's quote prefix).
-    assert_eq!(range.get_value((2, 2)), Some(&Data::String("=HYPERLINK(\"http://x\",\"点击\")".into())));
+    assert_eq!(
+        range.get_value((2, 2)),
+        Some(&Data::String("=HYPERLINK(\"http://x\",\"点击\")".into()))
+    );
     assert_eq!(formula(2, 2), "");
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes.as_slice())).unwrap();
     let mut styles = String::new();
@@ -209,13 +249,32 @@ fn text() -> impl Strategy<Value = String> {
 }
 
 fn amount() -> impl Strategy<Value = Option<Money>> {
-    prop::option::of((0i64..10_000_000_000, 0u32..7).prop_map(|(m, s)| Money::new(rust_decimal::Decimal::new(m, s)).unwrap()))
+    prop::option::of(
+        (0i64..10_000_000_000, 0u32..7)
+            .prop_map(|(m, s)| Money::new(rust_decimal::Decimal::new(m, s)).unwrap()),
+    )
 }
 
 fn target() -> impl Strategy<Value = Option<TargetValue>> {
     prop::option::of(
-        prop::sample::select(vec!["≥90%", "100%", "≤5%", "≥4项", "≥2.5%", ">0", "<3天", "=1", "健全", "是", "持续推进", "不适用", "约5%左右", "-3%", "98.75%"])
-            .prop_map(|s| TargetValue::parse(s).unwrap()),
+        prop::sample::select(vec![
+            "≥90%",
+            "100%",
+            "≤5%",
+            "≥4项",
+            "≥2.5%",
+            ">0",
+            "<3天",
+            "=1",
+            "健全",
+            "是",
+            "持续推进",
+            "不适用",
+            "约5%左右",
+            "-3%",
+            "98.75%",
+        ])
+        .prop_map(|s| TargetValue::parse(s).unwrap()),
     )
 }
 
@@ -281,4 +340,66 @@ proptest! {
             .map(|(i, (x, y))| format!("line {i}: read {x} | wrote {y}")).collect();
         prop_assert!(back == form, "differences: {diff:#?}");
     }
+}
+
+/// A form of another template (central, without the 前年/上年 columns) round-trips too.
+#[test]
+fn central_template_form_round_trips() {
+    use jixiao_domain::form::{FundingAmounts, FundingRow, TemplateRef};
+    let reg = Registry::default();
+    let t = reg.get("central-dept-2015", None).unwrap();
+    assert!(!t.annual_history_columns);
+    let mut f = seed();
+    f.template = TemplateRef {
+        id: t.id.clone(),
+        version: t.version,
+    };
+    let rows = |defs: &[jixiao_domain::template::FundingRowDef]| -> Vec<FundingRow> {
+        defs.iter()
+            .enumerate()
+            .map(|(i, d)| FundingRow {
+                key: d.key.clone(),
+                name: d.name.clone(),
+                amounts: FundingAmounts {
+                    current: Some(money(&format!("{}.5", 100 * (i + 1)))),
+                    ..Default::default()
+                },
+            })
+            .collect()
+    };
+    f.funding.income.rows = rows(&t.funding.income);
+    f.funding.income.total = FundingAmounts {
+        current: Some(money("301")),
+        ..Default::default()
+    };
+    f.funding.expenditure.rows = rows(&t.funding.expenditure);
+    f.funding.expenditure.total = FundingAmounts {
+        current: Some(money("301")),
+        ..Default::default()
+    };
+    for table in [&mut f.indicators.long_term, &mut f.indicators.annual] {
+        table.rows.truncate(3);
+        for (i, r) in table.rows.iter_mut().enumerate() {
+            r.level1 = "产出指标".into();
+            r.level2 = if i < 2 {
+                "数量指标".into()
+            } else {
+                "质量指标".into()
+            };
+            r.year_before = None;
+            r.last_year = None;
+        }
+    }
+    let bytes = xlsx::write_form(&f, Some(t), &xlsx::XlsxOptions::default()).unwrap();
+    let (back, _) = xlsx::read_form(&bytes, &reg).unwrap();
+    assert_eq!(back, f);
+    let blank = xlsx::write_blank(
+        t,
+        &xlsx::BlankOptions::for_year(FiscalYear::new(2026).unwrap()),
+    )
+    .unwrap();
+    let (empty, _) = xlsx::read_form(&blank, &reg).unwrap();
+    assert_eq!(empty.template.id, "central-dept-2015");
+    assert_eq!(empty.funding.expenditure.rows[1].name, "项目支出");
+    assert!(empty.indicators.annual.rows.is_empty());
 }

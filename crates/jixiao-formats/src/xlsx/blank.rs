@@ -3,12 +3,14 @@
 //! lists (data validation) for the comparator, unit, basis, class and project category. A unit
 //! fills it offline in Excel, WPS or LibreOffice; [`super::read_form`] reads it back.
 
-use jixiao_domain::form::{
-    FiscalYear, Form, Funding, FundingAmounts, FundingBlock, FundingRow, Goals, Header, Indicator, IndicatorTable,
-    Indicators, LongTermGoals, Project, TemplateRef,
-};
 use jixiao_domain::Template;
-use rust_xlsxwriter::{DataValidation, DataValidationErrorStyle, DataValidationRule, Workbook, Worksheet, XlsxError};
+use jixiao_domain::form::{
+    FiscalYear, Form, Funding, FundingAmounts, FundingBlock, FundingRow, Goals, Header, Indicator,
+    IndicatorTable, Indicators, LongTermGoals, Project, TemplateRef,
+};
+use rust_xlsxwriter::{
+    DataValidation, DataValidationErrorStyle, DataValidationRule, Worksheet, XlsxError,
+};
 
 use super::layout::*;
 use super::write::{self, Mode, Plan, WriteSpec};
@@ -31,7 +33,12 @@ pub struct BlankOptions {
 impl BlankOptions {
     /// Defaults for a budget year: 3 rows per node, 3 numbered nodes, 5 text rows.
     pub fn for_year(fiscal_year: FiscalYear) -> Self {
-        BlankOptions { fiscal_year, rows_per_node: 3, numbered_nodes: 3, text_rows: 5 }
+        BlankOptions {
+            fiscal_year,
+            rows_per_node: 3,
+            numbered_nodes: 3,
+            text_rows: 5,
+        }
     }
 }
 
@@ -40,7 +47,11 @@ fn blank_form(t: &Template, o: &BlankOptions) -> Form {
     let block = |defs: &[jixiao_domain::template::FundingRowDef]| FundingBlock {
         rows: defs
             .iter()
-            .map(|d| FundingRow { key: d.key.clone(), name: d.name.clone(), amounts: FundingAmounts::default() })
+            .map(|d| FundingRow {
+                key: d.key.clone(),
+                name: d.name.clone(),
+                amounts: FundingAmounts::default(),
+            })
             .collect(),
         total: FundingAmounts::default(),
     };
@@ -50,7 +61,9 @@ fn blank_form(t: &Template, o: &BlankOptions) -> Form {
     for l1 in &t.indicator_frame {
         for l2 in &l1.children {
             let names: Vec<String> = if l2.numbered {
-                (1..=o.numbered_nodes.clamp(1, 20)).map(|i| format!("{}{i}", l2.name)).collect()
+                (1..=o.numbered_nodes.clamp(1, 20))
+                    .map(|i| format!("{}{i}", l2.name))
+                    .collect()
             } else {
                 vec![l2.name.clone()]
             };
@@ -67,7 +80,10 @@ fn blank_form(t: &Template, o: &BlankOptions) -> Form {
         }
     }
     Form {
-        template: TemplateRef { id: t.id.clone(), version: t.version },
+        template: TemplateRef {
+            id: t.id.clone(),
+            version: t.version,
+        },
         header: Header {
             fiscal_year: o.fiscal_year,
             fill_date: None,
@@ -85,15 +101,30 @@ fn blank_form(t: &Template, o: &BlankOptions) -> Form {
         functions: empty(o.text_rows),
         annual_tasks: empty(o.text_rows),
         projects: (0..o.text_rows.max(1))
-            .map(|_| Project { name: String::new(), category: String::new(), total_budget: None, current_budget: None, purpose: String::new() })
+            .map(|_| Project {
+                name: String::new(),
+                category: String::new(),
+                total_budget: None,
+                current_budget: None,
+                purpose: String::new(),
+            })
             .collect(),
         goals: Goals {
-            long_term: LongTermGoals { deadline_year: Some(o.fiscal_year), items: empty(o.text_rows) },
+            long_term: LongTermGoals {
+                deadline_year: Some(o.fiscal_year),
+                items: empty(o.text_rows),
+            },
             annual: empty(o.text_rows),
         },
         indicators: Indicators {
-            long_term: IndicatorTable { goal: String::new(), rows: rows.clone() },
-            annual: IndicatorTable { goal: String::new(), rows },
+            long_term: IndicatorTable {
+                goal: String::new(),
+                rows: rows.clone(),
+            },
+            annual: IndicatorTable {
+                goal: String::new(),
+                rows,
+            },
         },
     }
 }
@@ -101,8 +132,13 @@ fn blank_form(t: &Template, o: &BlankOptions) -> Form {
 /// Writes the blank workbook for a template.
 pub fn write_blank(template: &Template, options: &BlankOptions) -> Result<Vec<u8>, ExportError> {
     let form = blank_form(template, options);
-    let spec = WriteSpec { mode: Mode::Blank, public: false, history: template.annual_history_columns, title: &template.title };
-    let mut wb = Workbook::new();
+    let spec = WriteSpec {
+        mode: Mode::Blank,
+        public: false,
+        history: template.annual_history_columns,
+        title: &template.title,
+    };
+    let mut wb = super::new_workbook();
     let plan = write::write_workbook(&mut wb, &form, &spec).map_err(xlsx_error)?;
     let ws = wb.worksheet_from_name(SHEET).map_err(xlsx_error)?;
     validations(ws, template, &plan).map_err(xlsx_error)?;
@@ -110,15 +146,28 @@ pub fn write_blank(template: &Template, options: &BlankOptions) -> Result<Vec<u8
 }
 
 /// A drop-down list; `strict` refuses other values, otherwise other values are allowed after a note.
-fn list(items: &[String], title: &str, prompt: &str, strict: bool) -> Result<DataValidation, XlsxError> {
+fn list(
+    items: &[String],
+    title: &str,
+    prompt: &str,
+    strict: bool,
+) -> Result<DataValidation, XlsxError> {
     let refs: Vec<&str> = items.iter().map(String::as_str).collect();
-    let style = if strict { DataValidationErrorStyle::Stop } else { DataValidationErrorStyle::Information };
+    let style = if strict {
+        DataValidationErrorStyle::Stop
+    } else {
+        DataValidationErrorStyle::Information
+    };
     Ok(DataValidation::new()
         .allow_list_strings(&refs)?
         .set_input_title(title)?
         .set_input_message(prompt)?
         .set_error_title(title)?
-        .set_error_message(if strict { "请从下拉列表中选择。" } else { "该值不在常用列表中，如确需使用请确认。" })?
+        .set_error_message(if strict {
+            "请从下拉列表中选择。"
+        } else {
+            "该值不在常用列表中，如确需使用请确认。"
+        })?
         .set_error_style(style)
         .ignore_blank(true))
 }
@@ -134,15 +183,35 @@ fn validations(ws: &mut Worksheet, t: &Template, plan: &Plan) -> Result<(), Xlsx
         ws.add_data_validation(r, c, r, c, &amount)?;
     }
     if let Some((r1, r2)) = plan.project_rows {
-        let cats: Vec<String> = t.project_categories.iter().map(|c| c.name.clone()).collect();
-        ws.add_data_validation(r1, COL_E, r2, COL_E, &list(&cats, "支出项目类别", "请选择项目类别", true)?)?;
+        let cats: Vec<String> = t
+            .project_categories
+            .iter()
+            .map(|c| c.name.clone())
+            .collect();
+        ws.add_data_validation(
+            r1,
+            COL_E,
+            r2,
+            COL_E,
+            &list(&cats, "支出项目类别", "请选择项目类别", true)?,
+        )?;
         let money = DataValidation::new()
             .allow_decimal_number(DataValidationRule::Between(-1e11, 1e11))
             .set_error_message("请填写数字金额（万元）。")?;
         ws.add_data_validation(r1, COL_F, r2, COL_G, &money)?;
     }
-    let comparator = list(&d.comparators, "符号", "定量指标选择比较符号（≥ > = ≤ <）；定性指标留空", true)?;
-    let units = list(&d.units, "单位", "计量单位，如 %、项、家；定性指标留空", false)?;
+    let comparator = list(
+        &d.comparators,
+        "符号",
+        "定量指标选择比较符号（≥ > = ≤ <）；定性指标留空",
+        true,
+    )?;
+    let units = list(
+        &d.units,
+        "单位",
+        "计量单位，如 %、项、家；定性指标留空",
+        false,
+    )?;
     let basis = list(&d.basis, "指标值确定依据", "请选择指标值确定依据", true)?;
     let class = list(&d.class, "指标分类", "请选择指标分类", true)?;
     let value = DataValidation::new()

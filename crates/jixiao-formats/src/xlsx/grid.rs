@@ -53,7 +53,10 @@ pub struct Grid {
 
 fn malformed(sheet: &str, e: impl std::fmt::Display) -> ImportError {
     ImportError::Malformed {
-        location: crate::report::SourceLocation { cell: Some(sheet.to_string()), ..Default::default() },
+        location: crate::report::SourceLocation {
+            cell: Some(sheet.to_string()),
+            ..Default::default()
+        },
         message: format!("工作表无法读取：{e}"),
     }
 }
@@ -67,7 +70,9 @@ impl Grid {
             limit: format!("{MAX_CELLS} 个"),
         };
         let mut grid = Grid::default();
-        let merges = xlsx.merge_cells_by_sheet_name(sheet).map_err(|e| malformed(sheet, e))?;
+        let merges = xlsx
+            .merge_cells_by_sheet_name(sheet)
+            .map_err(|e| malformed(sheet, e))?;
         let mut covered: usize = 0;
         for d in merges {
             let (r1, c1) = d.start;
@@ -76,7 +81,8 @@ impl Grid {
                 continue;
             }
             let c2 = c2.min(LAST_COL as u32);
-            covered = covered.saturating_add(((r2 - r1 + 1) as usize).saturating_mul((c2 - c1 + 1) as usize));
+            covered = covered
+                .saturating_add(((r2 - r1 + 1) as usize).saturating_mul((c2 - c1 + 1) as usize));
             if covered > MAX_CELLS {
                 return Err(too_many());
             }
@@ -88,9 +94,14 @@ impl Grid {
                 }
             }
         }
-        let mut reader = xlsx.worksheet_cells_reader(sheet).map_err(|e| malformed(sheet, e))?;
+        let mut reader = xlsx
+            .worksheet_cells_reader(sheet)
+            .map_err(|e| malformed(sheet, e))?;
         let mut count = 0usize;
-        while let Some(cell) = reader.next_cell_with_formula().map_err(|e| malformed(sheet, e))? {
+        while let Some(cell) = reader
+            .next_cell_with_formula()
+            .map_err(|e| malformed(sheet, e))?
+        {
             count += 1;
             if count > MAX_CELLS {
                 return Err(too_many());
@@ -128,7 +139,10 @@ impl Grid {
 
     /// The value at a position (`Empty` when absent).
     pub fn value(&self, row: u32, col: u16) -> &Value {
-        self.cells.get(&(row, col)).map(|c| &c.value).unwrap_or(&Value::Empty)
+        self.cells
+            .get(&(row, col))
+            .map(|c| &c.value)
+            .unwrap_or(&Value::Empty)
     }
 
     /// The cell's text, trimmed: numbers in their shortest form (`95`, `1.008`).
@@ -151,12 +165,16 @@ impl Grid {
 
     /// True when the cell is covered by a merge but is not its top-left cell.
     pub fn is_hidden_by_merge(&self, row: u32, col: u16) -> bool {
-        self.merge_at(row, col).is_some_and(|(r, c, _, _)| (r, c) != (row, col))
+        self.merge_at(row, col)
+            .is_some_and(|(r, c, _, _)| (r, c) != (row, col))
     }
 
     /// The sheet-qualified reference for reports (`部门整体绩效目标申报表!D12`).
     pub fn location(sheet: &str, row: u32, col: u16) -> crate::report::SourceLocation {
-        crate::report::SourceLocation { cell: Some(format!("{sheet}!{}", cell_ref(row, col))), ..Default::default() }
+        crate::report::SourceLocation {
+            cell: Some(format!("{sheet}!{}", cell_ref(row, col))),
+            ..Default::default()
+        }
     }
 }
 
@@ -166,7 +184,9 @@ pub fn value_text(v: &Value) -> String {
         Value::Empty | Value::Error(_) => String::new(),
         Value::Text(s) => s.trim().to_string(),
         Value::Number(f) => f.to_string(),
-        Value::Date(d) => serial_to_date(*d).map(|d| d.to_string()).unwrap_or_default(),
+        Value::Date(d) => serial_to_date(*d)
+            .map(|d| d.to_string())
+            .unwrap_or_default(),
         Value::DateIso(s) => s.chars().take(10).collect(),
         Value::Bool(b) => if *b { "是" } else { "否" }.to_string(),
     }

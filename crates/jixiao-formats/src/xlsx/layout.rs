@@ -54,7 +54,9 @@ pub const COL_REMARK: u16 = 15;
 pub const LAST_COL: u16 = COL_REMARK;
 
 /// Widths of columns A–P, in Excel character units.
-pub const WIDTHS: [f64; 16] = [5.5, 9.0, 13.0, 20.0, 9.0, 9.0, 7.5, 9.0, 6.5, 12.5, 8.0, 24.0, 24.0, 10.0, 8.0, 16.0];
+pub const WIDTHS: [f64; 16] = [
+    5.5, 9.0, 13.0, 20.0, 9.0, 9.0, 7.5, 9.0, 6.5, 12.5, 8.0, 24.0, 24.0, 10.0, 8.0, 16.0,
+];
 
 /// Section label: 部门（单位）名称.
 pub const L_UNIT_NAME: &str = "部门（单位）名称";

@@ -45,7 +45,10 @@ fn base() -> Format {
 impl Styles {
     /// Builds the formats.
     pub fn new() -> Styles {
-        let plain = Format::new().set_font_name(FONT).set_font_size(SIZE).set_align(FormatAlign::VerticalCenter);
+        let plain = Format::new()
+            .set_font_name(FONT)
+            .set_font_size(SIZE)
+            .set_align(FormatAlign::VerticalCenter);
         Styles {
             title: Format::new()
                 .set_font_name(FONT)
@@ -61,7 +64,9 @@ impl Styles {
             center: base().set_align(FormatAlign::Center).set_num_format("@"),
             amount: base().set_align(FormatAlign::Right).set_num_format("0.00"),
             percent: base().set_align(FormatAlign::Right).set_num_format("0.00%"),
-            number: base().set_align(FormatAlign::Right).set_num_format("General"),
+            number: base()
+                .set_align(FormatAlign::Right)
+                .set_num_format("General"),
         }
     }
 }
@@ -81,14 +86,22 @@ pub fn is_formula_like(text: &str) -> bool {
 /// Width of text in Excel character units: CJK and full-width characters count about two.
 pub fn text_width(text: &str) -> f64 {
     text.chars()
-        .map(|c| if jixiao_domain::text::is_cjk(c) || (c as u32) > 0x2E80 { 1.8 } else { 1.0 })
+        .map(|c| {
+            if jixiao_domain::text::is_cjk(c) || (c as u32) > 0x2E80 {
+                1.8
+            } else {
+                1.0
+            }
+        })
         .sum()
 }
 
 /// Number of lines `text` needs in a cell `width` character units wide.
 pub fn lines_needed(text: &str, width: f64) -> usize {
     let usable = (width - 0.6).max(2.0);
-    text.split('\n').map(|para| ((text_width(para) / usable).ceil() as usize).max(1)).sum()
+    text.split('\n')
+        .map(|para| ((text_width(para) / usable).ceil() as usize).max(1))
+        .sum()
 }
 
 /// Row height in points for a number of wrapped lines.

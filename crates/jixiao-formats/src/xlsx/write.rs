@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use jixiao_domain::form::{Form, FundingAmounts, FundingBlock, IndicatorTable};
+use jixiao_domain::form::{Form, FundingAmounts, FundingBlock};
 use jixiao_domain::{Money, Percent, TableKind};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
@@ -46,7 +46,11 @@ pub(crate) struct WriteSpec<'a> {
 }
 
 /// Writes the main sheet and the hidden metadata sheet into `wb`.
-pub(crate) fn write_workbook(wb: &mut Workbook, form: &Form, spec: &WriteSpec) -> Result<Plan, XlsxError> {
+pub(crate) fn write_workbook(
+    wb: &mut Workbook,
+    form: &Form,
+    spec: &WriteSpec,
+) -> Result<Plan, XlsxError> {
     let ws = wb.add_worksheet();
     ws.set_name(SHEET)?;
     let mut w = Writer {
@@ -65,7 +69,12 @@ pub(crate) fn write_workbook(wb: &mut Workbook, form: &Form, spec: &WriteSpec) -
     w.projects(form)?;
     w.goals(form)?;
     w.indicator_table(TableKind::LongTerm, &form.indicators.long_term, false, form)?;
-    w.indicator_table(TableKind::Annual, &form.indicators.annual, spec.history, form)?;
+    w.indicator_table(
+        TableKind::Annual,
+        &form.indicators.annual,
+        spec.history,
+        form,
+    )?;
     w.finish()?;
     let Writer { derived, plan, .. } = w;
 
@@ -92,25 +101,28 @@ pub(crate) fn write_workbook(wb: &mut Workbook, form: &Form, spec: &WriteSpec) -
     Ok(plan)
 }
 
-struct Writer<'a> {
-    ws: &'a mut Worksheet,
-    st: Styles,
-    mode: Mode,
+pub(super) struct Writer<'a> {
+    pub(super) ws: &'a mut Worksheet,
+    pub(super) st: Styles,
+    pub(super) mode: Mode,
     /// Next free row.
-    row: u32,
+    pub(super) row: u32,
     /// Wrapped lines needed per row.
-    lines: BTreeMap<u32, usize>,
+    pub(super) lines: BTreeMap<u32, usize>,
     /// Formula cells whose value the form left empty (read back as "not entered").
-    derived: Vec<String>,
-    plan: Plan,
+    pub(super) derived: Vec<String>,
+    pub(super) plan: Plan,
 }
 
 /// Cached result of a formula whose value is an empty text (`""`): rust_xlsxwriter treats an
 /// empty result as "not given" and caches 0, so a single space stands in (read back as empty).
 const EMPTY_RESULT: &str = " ";
 
+/// Picks one amount of a funding row.
+type AmountOf = fn(&FundingAmounts) -> Option<Money>;
+
 /// Sum of the widths of columns `c1..=c2`.
-fn span_width(c1: u16, c2: u16) -> f64 {
+pub(super) fn span_width(c1: u16, c2: u16) -> f64 {
     (c1..=c2).map(|c| WIDTHS[c as usize]).sum()
 }
 
@@ -125,12 +137,21 @@ fn f64_text(d: Decimal) -> String {
 }
 
 fn money_sum(items: impl Iterator<Item = Option<Money>>) -> Money {
-    items.flatten().fold(Money::ZERO, |acc, m| acc.checked_add(m).unwrap_or(acc))
+    items
+        .flatten()
+        .fold(Money::ZERO, |acc, m| acc.checked_add(m).unwrap_or(acc))
 }
 
 impl Writer<'_> {
     /// Merges when the range spans more than one cell.
-    fn merge(&mut self, r1: u32, c1: u16, r2: u32, c2: u16, fmt: &Format) -> Result<(), XlsxError> {
+    pub(super) fn merge(
+        &mut self,
+        r1: u32,
+        c1: u16,
+        r2: u32,
+        c2: u16,
+        fmt: &Format,
+    ) -> Result<(), XlsxError> {
         if r1 != r2 || c1 != c2 {
             self.ws.merge_range(r1, c1, r2, c2, "", fmt)?;
         }
@@ -138,7 +159,15 @@ impl Writer<'_> {
     }
 
     /// Writes text over a (possibly merged) range, keeping formula-like text plain.
-    fn text(&mut self, r1: u32, c1: u16, r2: u32, c2: u16, text: &str, fmt: &Format) -> Result<(), XlsxError> {
+    pub(super) fn text(
+        &mut self,
+        r1: u32,
+        c1: u16,
+        r2: u32,
+        c2: u16,
+        text: &str,
+        fmt: &Format,
+    ) -> Result<(), XlsxError> {
         self.merge(r1, c1, r2, c2, fmt)?;
         if text.is_empty() {
             self.ws.write_blank(r1, c1, fmt)?;
@@ -159,7 +188,15 @@ impl Writer<'_> {
     }
 
     /// Writes a number (or a bordered blank) over a (possibly merged) range.
-    fn number(&mut self, r1: u32, c1: u16, r2: u32, c2: u16, v: Option<f64>, fmt: &Format) -> Result<(), XlsxError> {
+    pub(super) fn number(
+        &mut self,
+        r1: u32,
+        c1: u16,
+        r2: u32,
+        c2: u16,
+        v: Option<f64>,
+        fmt: &Format,
+    ) -> Result<(), XlsxError> {
         self.merge(r1, c1, r2, c2, fmt)?;
         match v {
             Some(v) => self.ws.write_number_with_format(r1, c1, v, fmt)?,
@@ -169,31 +206,53 @@ impl Writer<'_> {
     }
 
     /// Writes a formula with its cached result over a (possibly merged) range.
-    fn formula(&mut self, r1: u32, c1: u16, r2: u32, c2: u16, f: &str, result: String, fmt: &Format) -> Result<(), XlsxError> {
+    #[allow(clippy::too_many_arguments)] // a cell range is four coordinates
+    pub(super) fn formula(
+        &mut self,
+        r1: u32,
+        c1: u16,
+        r2: u32,
+        c2: u16,
+        f: &str,
+        result: String,
+        fmt: &Format,
+    ) -> Result<(), XlsxError> {
         self.merge(r1, c1, r2, c2, fmt)?;
-        self.ws.write_formula_with_format(r1, c1, Formula::new(f).set_result(result), fmt)?;
+        self.ws
+            .write_formula_with_format(r1, c1, Formula::new(f).set_result(result), fmt)?;
         Ok(())
     }
 
     fn header(&mut self, form: &Form, spec: &WriteSpec) -> Result<(), XlsxError> {
         let h = &form.header;
         let st_title = self.st.title.clone();
-        self.ws.merge_range(0, COL_SECTION, 0, LAST_PRINTED_COL, spec.title, &st_title)?;
+        self.ws
+            .merge_range(0, COL_SECTION, 0, LAST_PRINTED_COL, spec.title, &st_title)?;
         self.ws.set_row_height(0, 36)?;
         let (left, right) = (self.st.above_left.clone(), self.st.above_right.clone());
-        self.ws.merge_range(1, COL_SECTION, 1, COL_B, L_FILL_DATE, &left)?;
+        self.ws
+            .merge_range(1, COL_SECTION, 1, COL_B, L_FILL_DATE, &left)?;
         let date = h.fill_date.map(|d| d.chinese()).unwrap_or_default();
         self.ws.merge_range(1, COL_C, 1, COL_F, &date, &left)?;
         self.plan.fill_date_cell = (1, COL_C);
         let unit = format!("{L_AMOUNT_UNIT}{}", h.amount_unit);
-        self.ws.merge_range(1, COL_I, 1, LAST_PRINTED_COL, &unit, &right)?;
+        self.ws
+            .merge_range(1, COL_I, 1, LAST_PRINTED_COL, &unit, &right)?;
         self.ws.set_row_height(1, 20)?;
 
         let (label, text) = (self.st.label.clone(), self.st.text.clone());
         self.text(2, COL_SECTION, 2, COL_B, L_UNIT_NAME, &label)?;
         self.text(2, COL_C, 2, LAST_PRINTED_COL, &h.unit_name, &text)?;
-        let filler = if spec.public { "" } else { h.filler.as_deref().unwrap_or("") };
-        let phone = if spec.public { "" } else { h.phone.as_deref().unwrap_or("") };
+        let filler = if spec.public {
+            ""
+        } else {
+            h.filler.as_deref().unwrap_or("")
+        };
+        let phone = if spec.public {
+            ""
+        } else {
+            h.phone.as_deref().unwrap_or("")
+        };
         self.text(3, COL_SECTION, 3, COL_B, L_FILLER, &label)?;
         self.text(3, COL_C, 3, COL_E, filler, &text)?;
         self.text(3, COL_F, 3, COL_G, L_PHONE, &label)?;
@@ -210,19 +269,44 @@ impl Writer<'_> {
         self.text(first, COL_F, first + 1, COL_F, "当年金额", &label)?;
         self.text(first, COL_G, first + 1, COL_G, "占比", &label)?;
         self.text(first, COL_H, first, COL_K, "近两年收支金额", &label)?;
-        self.text(first + 1, COL_H, first + 1, COL_I, &format!("{} 年", f.last_year), &label)?;
-        self.text(first + 1, COL_J, first + 1, COL_K, &format!("{} 年", f.year_before), &label)?;
+        self.text(
+            first + 1,
+            COL_H,
+            first + 1,
+            COL_I,
+            &format!("{} 年", f.last_year),
+            &label,
+        )?;
+        self.text(
+            first + 1,
+            COL_J,
+            first + 1,
+            COL_K,
+            &format!("{} 年", f.year_before),
+            &label,
+        )?;
         self.row = first + 2;
         self.funding_block(L_INCOME, &f.income)?;
         self.funding_block(L_EXPENDITURE, &f.expenditure)?;
-        self.text(first, COL_SECTION, self.row - 1, COL_SECTION, L_FUNDING, &label)?;
+        self.text(
+            first,
+            COL_SECTION,
+            self.row - 1,
+            COL_SECTION,
+            L_FUNDING,
+            &label,
+        )?;
         Ok(())
     }
 
     fn funding_block(&mut self, label: &str, block: &FundingBlock) -> Result<(), XlsxError> {
         let first = self.row;
         let total_row = first + block.rows.len() as u32;
-        let (lab, text, amount) = (self.st.label.clone(), self.st.center.clone(), self.st.amount.clone());
+        let (lab, text, amount) = (
+            self.st.label.clone(),
+            self.st.center.clone(),
+            self.st.amount.clone(),
+        );
         self.text(first, COL_B, total_row, COL_B, label, &lab)?;
         for (i, row) in block.rows.iter().enumerate() {
             let r = first + i as u32;
@@ -230,7 +314,7 @@ impl Writer<'_> {
             self.amount_row(r, &row.amounts, &block.total, total_row, &amount)?;
         }
         self.text(total_row, COL_C, total_row, COL_E, L_TOTAL, &lab)?;
-        let cols: [(u16, u16, fn(&FundingAmounts) -> Option<Money>); 3] = [
+        let cols: [(u16, u16, AmountOf); 3] = [
             (COL_F, COL_F, |a| a.current),
             (COL_H, COL_I, |a| a.last_year),
             (COL_J, COL_K, |a| a.year_before),
@@ -240,37 +324,71 @@ impl Writer<'_> {
             let f = if block.rows.is_empty() {
                 "=0".to_string()
             } else {
-                format!("=SUM({}:{})", cell_ref(first, c1), cell_ref(total_row - 1, c1))
+                format!(
+                    "=SUM({}:{})",
+                    cell_ref(first, c1),
+                    cell_ref(total_row - 1, c1)
+                )
             };
             let any = block.rows.iter().any(|r| get(&r.amounts).is_some());
             match (self.mode, get(&block.total)) {
                 (Mode::Blank, _) => {
-                    let cached = if any { sum.to_string() } else { EMPTY_RESULT.to_string() };
+                    let cached = if any {
+                        sum.to_string()
+                    } else {
+                        EMPTY_RESULT.to_string()
+                    };
                     self.formula(total_row, c1, total_row, c2, &f, cached, &amount)?
                 }
                 (Mode::Form, None) => {
                     self.derived.push(cell_ref(total_row, c1));
                     self.formula(total_row, c1, total_row, c2, &f, sum.to_string(), &amount)?
                 }
-                (Mode::Form, Some(t)) if t == sum => self.formula(total_row, c1, total_row, c2, &f, t.to_string(), &amount)?,
-                (Mode::Form, Some(t)) => self.number(total_row, c1, total_row, c2, Some(t.to_f64()), &amount)?,
+                (Mode::Form, Some(t)) if t == sum => {
+                    self.formula(total_row, c1, total_row, c2, &f, t.to_string(), &amount)?
+                }
+                (Mode::Form, Some(t)) => {
+                    self.number(total_row, c1, total_row, c2, Some(t.to_f64()), &amount)?
+                }
             }
         }
-        self.share_cell(total_row, block.total.current, block.total.share, block.total.current, total_row)?;
+        self.share_cell(
+            total_row,
+            block.total.current,
+            block.total.share,
+            block.total.current,
+            total_row,
+        )?;
         self.row = total_row + 1;
         Ok(())
     }
 
-    fn amount_row(&mut self, r: u32, a: &FundingAmounts, total: &FundingAmounts, total_row: u32, fmt: &Format) -> Result<(), XlsxError> {
+    fn amount_row(
+        &mut self,
+        r: u32,
+        a: &FundingAmounts,
+        total: &FundingAmounts,
+        total_row: u32,
+        fmt: &Format,
+    ) -> Result<(), XlsxError> {
         self.number(r, COL_F, r, COL_F, a.current.map(Money::to_f64), fmt)?;
         self.number(r, COL_H, r, COL_I, a.last_year.map(Money::to_f64), fmt)?;
         self.number(r, COL_J, r, COL_K, a.year_before.map(Money::to_f64), fmt)?;
-        self.plan.amount_cells.extend([(r, COL_F), (r, COL_H), (r, COL_J)]);
+        self.plan
+            .amount_cells
+            .extend([(r, COL_F), (r, COL_H), (r, COL_J)]);
         self.share_cell(r, a.current, a.share, total.current, total_row)
     }
 
     /// 占比: a formula when it agrees with the amounts (or was not entered), else the entered value.
-    fn share_cell(&mut self, r: u32, amount: Option<Money>, share: Option<Percent>, total: Option<Money>, total_row: u32) -> Result<(), XlsxError> {
+    fn share_cell(
+        &mut self,
+        r: u32,
+        amount: Option<Money>,
+        share: Option<Percent>,
+        total: Option<Money>,
+        total_row: u32,
+    ) -> Result<(), XlsxError> {
         let fmt = self.st.percent.clone();
         let t = abs_row_ref(total_row, COL_F);
         let f = format!("=IF({t}=0,\"\",{}/{t})", cell_ref(r, COL_F));
@@ -288,200 +406,17 @@ impl Writer<'_> {
                 self.derived.push(cell_ref(r, COL_G));
                 self.formula(r, COL_G, r, COL_G, &f, ratio, &fmt)
             }
-            (Mode::Form, Some(s)) if computed == Some(s) => self.formula(r, COL_G, r, COL_G, &f, ratio, &fmt),
+            (Mode::Form, Some(s)) if computed == Some(s) => {
+                self.formula(r, COL_G, r, COL_G, &f, ratio, &fmt)
+            }
             (Mode::Form, Some(s)) => {
-                let v = s.value().checked_div(Decimal::ONE_HUNDRED).unwrap_or_default();
+                let v = s
+                    .value()
+                    .checked_div(Decimal::ONE_HUNDRED)
+                    .unwrap_or_default();
                 self.number(r, COL_G, r, COL_G, v.to_f64(), &fmt)
             }
         }
-    }
-
-    /// 部门职能概述 / 年度工作任务: one row per numbered paragraph.
-    fn paragraphs(&mut self, label: &str, items: &[String]) -> Result<(), XlsxError> {
-        let first = self.row;
-        let n = items.len().max(1) as u32;
-        let (lab, text) = (self.st.label.clone(), self.st.text.clone());
-        self.text(first, COL_SECTION, first + n - 1, COL_SECTION, label, &lab)?;
-        for i in 0..n {
-            let item = items.get(i as usize).map(String::as_str).unwrap_or("");
-            let shown = if self.mode == Mode::Blank || items.is_empty() { item.to_string() } else { format!("{}、{item}", i + 1) };
-            self.text(first + i, COL_B, first + i, LAST_PRINTED_COL, &shown, &text)?;
-        }
-        self.row = first + n;
-        Ok(())
-    }
-
-    fn projects(&mut self, form: &Form) -> Result<(), XlsxError> {
-        let first = self.row;
-        let (lab, text, center, amount) =
-            (self.st.label.clone(), self.st.text.clone(), self.st.center.clone(), self.st.amount.clone());
-        self.text(first, COL_B, first, COL_D, "项目名称", &lab)?;
-        self.text(first, COL_E, first, COL_E, "支出项目类别", &lab)?;
-        self.text(first, COL_F, first, COL_F, "项目总预算", &lab)?;
-        self.text(first, COL_G, first, COL_G, "项目本年度预算", &lab)?;
-        self.text(first, COL_H, first, LAST_PRINTED_COL, "项目主要支出方向和用途", &lab)?;
-        let n = form.projects.len().max(1) as u32;
-        for i in 0..n {
-            let r = first + 1 + i;
-            match form.projects.get(i as usize) {
-                Some(p) => {
-                    self.text(r, COL_B, r, COL_D, &p.name, &text)?;
-                    self.text(r, COL_E, r, COL_E, &p.category, &center)?;
-                    self.number(r, COL_F, r, COL_F, p.total_budget.map(Money::to_f64), &amount)?;
-                    self.number(r, COL_G, r, COL_G, p.current_budget.map(Money::to_f64), &amount)?;
-                    self.text(r, COL_H, r, LAST_PRINTED_COL, &p.purpose, &text)?;
-                }
-                None => {
-                    self.text(r, COL_B, r, COL_D, "", &text)?;
-                    self.text(r, COL_E, r, COL_E, "", &center)?;
-                    self.number(r, COL_F, r, COL_F, None, &amount)?;
-                    self.number(r, COL_G, r, COL_G, None, &amount)?;
-                    self.text(r, COL_H, r, LAST_PRINTED_COL, "", &text)?;
-                }
-            }
-        }
-        self.plan.project_rows = Some((first + 1, first + n));
-        self.text(first, COL_SECTION, first + n, COL_SECTION, L_PROJECTS, &lab)?;
-        self.row = first + n + 1;
-        Ok(())
-    }
-
-    fn goals(&mut self, form: &Form) -> Result<(), XlsxError> {
-        let g = &form.goals;
-        let first = self.row;
-        let (lab, text) = (self.st.label.clone(), self.st.text.clone());
-        let deadline = g.long_term.deadline_year.map(|y| y.get());
-        self.text(first, COL_B, first, COL_F, &long_term_label(deadline), &lab)?;
-        self.text(first, COL_G, first, LAST_PRINTED_COL, L_ANNUAL_GOAL, &lab)?;
-        let n = g.long_term.items.len().max(g.annual.len()).max(1) as u32;
-        let numbered = |items: &[String], i: usize, blank: bool| match items.get(i) {
-            Some(t) if !blank => format!("目标{}：{t}", i + 1),
-            Some(t) => t.clone(),
-            None => String::new(),
-        };
-        let blank = self.mode == Mode::Blank;
-        for i in 0..n {
-            let r = first + 1 + i;
-            self.text(r, COL_B, r, COL_F, &numbered(&g.long_term.items, i as usize, blank), &text)?;
-            self.text(r, COL_G, r, LAST_PRINTED_COL, &numbered(&g.annual, i as usize, blank), &text)?;
-        }
-        self.text(first, COL_SECTION, first + n, COL_SECTION, L_GOALS, &lab)?;
-        self.row = first + n + 1;
-        Ok(())
-    }
-
-    fn indicator_table(&mut self, kind: TableKind, table: &IndicatorTable, history: bool, form: &Form) -> Result<(), XlsxError> {
-        let (lab, text, center, number) =
-            (self.st.label.clone(), self.st.text.clone(), self.st.center.clone(), self.st.number.clone());
-        let blank = self.mode == Mode::Blank;
-        // The goal row above the table.
-        let goal_label = match kind {
-            TableKind::LongTerm => long_term_label(form.goals.long_term.deadline_year.map(|y| y.get())),
-            TableKind::Annual => L_ANNUAL_GOAL.to_string(),
-        };
-        let gr = self.row;
-        self.text(gr, COL_SECTION, gr, COL_B, &goal_label, &lab)?;
-        self.text(gr, COL_C, gr, LAST_PRINTED_COL, &table.goal, &text)?;
-
-        // Header.
-        let h0 = gr + 1;
-        let hdr_rows: u32 = if history { 3 } else if blank { 2 } else { 1 };
-        let h_end = h0 + hdr_rows - 1;
-        let name_end = if history { COL_D } else { COL_F };
-        self.text(h0, COL_B, h_end, COL_B, L_LEVEL1, &lab)?;
-        self.text(h0, COL_C, h_end, COL_C, "二级指标", &lab)?;
-        self.text(h0, COL_D, h_end, name_end, "三级指标", &lab)?;
-        self.text(h0, COL_J, h_end, COL_J, "指标值确定依据", &lab)?;
-        self.text(h0, COL_K, h_end, COL_K, "指标分类", &lab)?;
-        let target_top = if history {
-            self.text(h0, COL_E, h0, COL_I, "指标值", &lab)?;
-            self.text(h0 + 1, COL_E, h0 + 1, COL_F, "近两年指标值", &lab)?;
-            self.text(h_end, COL_E, h_end, COL_E, "前年", &lab)?;
-            self.text(h_end, COL_F, h_end, COL_F, "上年", &lab)?;
-            h0 + 1
-        } else {
-            h0
-        };
-        let target_title = if history { "预期当年实现值" } else { "指标值" };
-        if blank {
-            self.text(target_top, COL_G, h_end - 1, COL_I, target_title, &lab)?;
-            self.text(h_end, COL_G, h_end, COL_G, "符号", &lab)?;
-            self.text(h_end, COL_H, h_end, COL_H, "数值或定性值", &lab)?;
-            self.text(h_end, COL_I, h_end, COL_I, "单位", &lab)?;
-        } else {
-            self.text(target_top, COL_G, h_end, COL_I, target_title, &lab)?;
-        }
-        let extras = ["指标内容（指标解释）", "评（扣）分标准", "计量单位", "权重", "备注"];
-        for (i, e) in extras.iter().enumerate() {
-            let c = COL_DEFINITION + i as u16;
-            self.text(h0, c, h_end, c, e, &lab)?;
-        }
-
-        // Data rows; level-1 and level-2 cells merged over their runs.
-        let first = h_end + 1;
-        let rows = &table.rows;
-        let n = rows.len().max(1) as u32;
-        for (i, ind) in rows.iter().enumerate() {
-            let r = first + i as u32;
-            self.text(r, COL_D, r, name_end, &ind.name, &text)?;
-            if history {
-                let yb = ind.year_before.as_ref().map(|v| v.to_string()).unwrap_or_default();
-                let ly = ind.last_year.as_ref().map(|v| v.to_string()).unwrap_or_default();
-                self.text(r, COL_E, r, COL_E, &yb, &center)?;
-                self.text(r, COL_F, r, COL_F, &ly, &center)?;
-            }
-            let target = ind.target.as_ref().map(|v| v.to_string()).unwrap_or_default();
-            if blank {
-                self.text(r, COL_G, r, COL_G, "", &center)?;
-                self.text(r, COL_H, r, COL_H, "", &center)?;
-                self.text(r, COL_I, r, COL_I, "", &center)?;
-            } else {
-                self.text(r, COL_G, r, COL_I, &target, &center)?;
-            }
-            self.text(r, COL_J, r, COL_J, ind.basis.as_deref().unwrap_or(""), &center)?;
-            self.text(r, COL_K, r, COL_K, ind.class.as_deref().unwrap_or(""), &center)?;
-            self.text(r, COL_DEFINITION, r, COL_DEFINITION, ind.definition.as_deref().unwrap_or(""), &text)?;
-            self.text(r, COL_SCORING_RULE, r, COL_SCORING_RULE, ind.scoring_rule.as_deref().unwrap_or(""), &text)?;
-            self.text(r, COL_UNIT_OF_MEASURE, r, COL_UNIT_OF_MEASURE, ind.unit_of_measure.as_deref().unwrap_or(""), &center)?;
-            match ind.weight {
-                Some(w) => self.number(r, COL_WEIGHT, r, COL_WEIGHT, w.to_f64(), &number)?,
-                None => self.number(r, COL_WEIGHT, r, COL_WEIGHT, None, &number)?,
-            }
-            self.text(r, COL_REMARK, r, COL_REMARK, ind.remark.as_deref().unwrap_or(""), &text)?;
-        }
-        if rows.is_empty() {
-            for c in COL_B..=COL_K {
-                self.text(first, c, first, c, "", &center)?;
-            }
-        }
-        // Runs of equal level-1, and of equal level-2 within them.
-        let mut i = 0;
-        while i < rows.len() {
-            let mut j = i;
-            while j + 1 < rows.len() && rows[j + 1].level1 == rows[i].level1 {
-                j += 1;
-            }
-            self.text(first + i as u32, COL_B, first + j as u32, COL_B, &rows[i].level1, &center)?;
-            let mut k = i;
-            while k <= j {
-                let mut m = k;
-                while m < j && rows[m + 1].level2 == rows[k].level2 {
-                    m += 1;
-                }
-                self.text(first + k as u32, COL_C, first + m as u32, COL_C, &rows[k].level2, &center)?;
-                k = m + 1;
-            }
-            i = j + 1;
-        }
-        let last = first + n - 1;
-        self.plan.indicator_rows.push((first, last));
-        let section = match kind {
-            TableKind::LongTerm => L_LONG_TERM_TABLE,
-            TableKind::Annual => L_ANNUAL_TABLE,
-        };
-        self.text(h0, COL_SECTION, last, COL_SECTION, section, &lab)?;
-        self.row = last + 1;
-        Ok(())
     }
 
     /// Column widths, row heights, hidden extra columns and the print set-up.
@@ -502,7 +437,8 @@ impl Writer<'_> {
         self.ws.set_margins(0.5, 0.5, 0.6, 0.6, 0.3, 0.3);
         self.ws.set_print_fit_to_pages(1, 0);
         self.ws.set_print_center_horizontally(true);
-        self.ws.set_print_area(0, COL_SECTION, last, LAST_PRINTED_COL)?;
+        self.ws
+            .set_print_area(0, COL_SECTION, last, LAST_PRINTED_COL)?;
         self.ws.set_repeat_rows(0, 0)?;
         self.ws.set_footer("&C第 &P 页 共 &N 页");
         Ok(())

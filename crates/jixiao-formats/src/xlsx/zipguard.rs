@@ -13,7 +13,10 @@ pub const MAX_UNCOMPRESSED: u64 = 64 * 1024 * 1024;
 pub const MAX_CELLS: usize = 200_000;
 
 fn too_large(what: &str, limit: &str) -> ImportError {
-    ImportError::TooLarge { what: what.to_string(), limit: limit.to_string() }
+    ImportError::TooLarge {
+        what: what.to_string(),
+        limit: limit.to_string(),
+    }
 }
 
 fn not_zip(detail: &str) -> ImportError {
@@ -27,9 +30,13 @@ pub fn check(bytes: &[u8]) -> Result<(), ImportError> {
     if bytes.is_empty() {
         return Err(ImportError::Empty);
     }
-    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|_| not_zip("无法作为 ZIP 压缩包打开"))?;
+    let mut zip =
+        zip::ZipArchive::new(Cursor::new(bytes)).map_err(|_| not_zip("无法作为 ZIP 压缩包打开"))?;
     if zip.len() > MAX_ENTRIES {
-        return Err(too_large(&format!("压缩包内有 {} 个条目", zip.len()), &format!("{MAX_ENTRIES} 个")));
+        return Err(too_large(
+            &format!("压缩包内有 {} 个条目", zip.len()),
+            &format!("{MAX_ENTRIES} 个"),
+        ));
     }
     let limit_text = format!("解压后共 {} MB", MAX_UNCOMPRESSED / 1024 / 1024);
     let mut declared: u64 = 0;
@@ -38,14 +45,20 @@ pub fn check(bytes: &[u8]) -> Result<(), ImportError> {
         declared = declared.saturating_add(f.size());
     }
     if declared > MAX_UNCOMPRESSED {
-        return Err(too_large(&format!("解压后约 {} MB（疑似压缩炸弹）", declared / 1024 / 1024), &limit_text));
+        return Err(too_large(
+            &format!("解压后约 {} MB（疑似压缩炸弹）", declared / 1024 / 1024),
+            &limit_text,
+        ));
     }
     let mut total: u64 = 0;
     for i in 0..zip.len() {
-        let f = zip.by_index(i).map_err(|_| not_zip("压缩包条目无法读取（可能已加密或损坏）"))?;
+        let f = zip
+            .by_index(i)
+            .map_err(|_| not_zip("压缩包条目无法读取（可能已加密或损坏）"))?;
         let budget = MAX_UNCOMPRESSED - total;
         let mut limited = f.take(budget + 1);
-        let n = std::io::copy(&mut limited, &mut std::io::sink()).map_err(|_| not_zip("压缩包条目损坏"))?;
+        let n = std::io::copy(&mut limited, &mut std::io::sink())
+            .map_err(|_| not_zip("压缩包条目损坏"))?;
         total += n;
         if total > MAX_UNCOMPRESSED {
             return Err(too_large("解压后的实际大小（疑似压缩炸弹）", &limit_text));
@@ -62,7 +75,8 @@ mod tests {
 
     fn archive(entries: usize, each: usize) -> Vec<u8> {
         let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
-        let opts = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+        let opts =
+            SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
         let chunk = vec![0u8; 1 << 20];
         for i in 0..entries {
             w.start_file(format!("f{i}.xml"), opts).unwrap();

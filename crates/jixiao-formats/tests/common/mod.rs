@@ -29,13 +29,19 @@ pub fn scratch(name: &str) -> PathBuf {
 
 /// A script under tests/.
 pub fn script(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests")
+        .join(name)
 }
 
 /// True when `python3` with openpyxl can run. Without it the cross-program tests are skipped
 /// locally, but fail under CI (`CI=true`), where python3-openpyxl must be installed.
 pub fn have_openpyxl() -> bool {
-    let ok = Command::new("python3").args(["-c", "import openpyxl"]).output().map(|o| o.status.success()).unwrap_or(false);
+    let ok = Command::new("python3")
+        .args(["-c", "import openpyxl"])
+        .output()
+        .map(|o| o.status.success())
+        .unwrap_or(false);
     if !ok {
         if std::env::var("CI").is_ok_and(|v| v == "true" || v == "1") {
             panic!("CI=true but python3 with openpyxl is not available (pip install openpyxl)");
@@ -47,7 +53,15 @@ pub fn have_openpyxl() -> bool {
 
 /// Runs a Python script under tests/ and returns its stdout; panics with its stderr on failure.
 pub fn run_python(name: &str, args: &[&Path]) -> String {
-    let out = Command::new("python3").arg(script(name)).args(args).output().expect("python3 runs");
-    assert!(out.status.success(), "{name} failed: {}", String::from_utf8_lossy(&out.stderr));
+    let out = Command::new("python3")
+        .arg(script(name))
+        .args(args)
+        .output()
+        .expect("python3 runs");
+    assert!(
+        out.status.success(),
+        "{name} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8(out.stdout).unwrap()
 }

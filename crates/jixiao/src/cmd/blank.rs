@@ -27,7 +27,10 @@ pub struct Args {
 
 /// This calendar year (UTC), from the system clock.
 fn this_year() -> i64 {
-    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
     let days = (secs / 86_400) as i64;
     // Civil-from-days (Howard Hinnant's algorithm), year only.
     let z = days + 719_468;
@@ -54,11 +57,21 @@ pub fn run(args: Args) -> ExitCode {
 fn run_inner(args: &Args) -> anyhow::Result<()> {
     let registry = Registry::default();
     let template = registry.get(&args.template, None)?;
-    let year = FiscalYear::new(args.year.unwrap_or_else(|| this_year() + 1)).map_err(anyhow::Error::msg)?;
-    let options = BlankOptions { rows_per_node: args.rows, ..BlankOptions::for_year(year) };
+    let year = FiscalYear::new(args.year.unwrap_or_else(|| this_year() + 1))
+        .map_err(anyhow::Error::msg)?;
+    let options = BlankOptions {
+        rows_per_node: args.rows,
+        ..BlankOptions::for_year(year)
+    };
     let bytes = write_blank(template, &options)?;
-    std::fs::write(&args.output, bytes).with_context(|| format!("无法写入 {}", args.output.display()))?;
-    eprintln!("已生成 {} 年「{}」空白工作簿：{}", year, template.title, args.output.display());
+    std::fs::write(&args.output, bytes)
+        .with_context(|| format!("无法写入 {}", args.output.display()))?;
+    eprintln!(
+        "已生成 {} 年「{}」空白工作簿：{}",
+        year,
+        template.title,
+        args.output.display()
+    );
     Ok(())
 }
 

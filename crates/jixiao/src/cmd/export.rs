@@ -56,28 +56,52 @@ pub struct Args {
 // The lead may switch this to `jixiao_formats::import::import_path` once the general importer
 // lands; it then also reads published text and PDF.
 pub fn load_form(path: &Path, registry: &Registry) -> anyhow::Result<Form> {
-    let size = std::fs::metadata(path).with_context(|| format!("无法读取文件 {}", path.display()))?.len();
+    let size = std::fs::metadata(path)
+        .with_context(|| format!("无法读取文件 {}", path.display()))?
+        .len();
     if size > MAX_INPUT_BYTES {
-        bail!("文件 {} 过大（{} MB，上限 {} MB）", path.display(), size / 1024 / 1024, MAX_INPUT_BYTES / 1024 / 1024);
+        bail!(
+            "文件 {} 过大（{} MB，上限 {} MB）",
+            path.display(),
+            size / 1024 / 1024,
+            MAX_INPUT_BYTES / 1024 / 1024
+        );
     }
-    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
     match ext.as_str() {
         "json" => {
-            let text = std::fs::read_to_string(path).with_context(|| format!("无法读取文件 {}", path.display()))?;
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("无法读取文件 {}", path.display()))?;
             Ok(json::from_json(&text)?)
         }
         "xlsx" => {
-            let bytes = std::fs::read(path).with_context(|| format!("无法读取文件 {}", path.display()))?;
+            let bytes =
+                std::fs::read(path).with_context(|| format!("无法读取文件 {}", path.display()))?;
             let (form, _report) = xlsx::read_form(&bytes, registry)?;
             Ok(form)
         }
-        _ => bail!("不支持的输入文件类型「{}」：请提供 .json 或 .xlsx", path.display()),
+        _ => bail!(
+            "不支持的输入文件类型「{}」：请提供 .json 或 .xlsx",
+            path.display()
+        ),
     }
 }
 
 /// Renders one form in a format.
-pub fn render(form: &Form, format: Format, private: bool, registry: &Registry) -> anyhow::Result<Vec<u8>> {
-    let template = registry.get(&form.template.id, Some(form.template.version)).or_else(|_| registry.get(&form.template.id, None)).ok();
+pub fn render(
+    form: &Form,
+    format: Format,
+    private: bool,
+    registry: &Registry,
+) -> anyhow::Result<Vec<u8>> {
+    let template = registry
+        .get(&form.template.id, Some(form.template.version))
+        .or_else(|_| registry.get(&form.template.id, None))
+        .ok();
     Ok(match format {
         Format::Xlsx => xlsx::write_form(form, template, &xlsx::XlsxOptions { public: !private })?,
         Format::Html => html::to_html(form, template, &html::HtmlOptions { private })?.into_bytes(),
@@ -93,7 +117,11 @@ pub fn form_files(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.is_file())
         .filter(|p| {
-            let ext = p.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+            let ext = p
+                .extension()
+                .and_then(|e| e.to_str())
+                .unwrap_or("")
+                .to_ascii_lowercase();
             ext == "json" || ext == "xlsx"
         })
         .collect();
@@ -126,33 +154,55 @@ fn run_inner(args: &Args) -> anyhow::Result<ExitCode> {
     if !args.path.is_dir() {
         let form = load_form(&args.path, &registry)?;
         let bytes = render(&form, args.format, args.private, &registry)?;
-        std::fs::write(&args.output, bytes).with_context(|| format!("无法写入 {}", args.output.display()))?;
+        std::fs::write(&args.output, bytes)
+            .with_context(|| format!("无法写入 {}", args.output.display()))?;
         eprintln!("已导出 {}", args.output.display());
         return Ok(ExitCode::SUCCESS);
     }
     let files = form_files(&args.path)?;
-    std::fs::create_dir_all(&args.output).with_context(|| format!("无法创建输出目录 {}", args.output.display()))?;
+    std::fs::create_dir_all(&args.output)
+        .with_context(|| format!("无法创建输出目录 {}", args.output.display()))?;
     if args.path.canonicalize().ok() == args.output.canonicalize().ok() {
         bail!("输出目录不能与输入目录相同（会覆盖原文件）");
     }
     let bar = progress(files.len());
     let mut failures: Vec<(PathBuf, String)> = Vec::new();
     for file in &files {
-        bar.set_message(file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default());
-        let stem = file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "form".into());
-        let out = args.output.join(format!("{stem}.{}", args.format.extension()));
+        bar.set_message(
+            file.file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+        );
+        let stem = file
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "form".into());
+        let out = args
+            .output
+            .join(format!("{stem}.{}", args.format.extension()));
         let result = load_form(file, &registry)
             .and_then(|form| render(&form, args.format, args.private, &registry))
-            .and_then(|bytes| std::fs::write(&out, bytes).with_context(|| format!("无法写入 {}", out.display())));
+            .and_then(|bytes| {
+                std::fs::write(&out, bytes).with_context(|| format!("无法写入 {}", out.display()))
+            });
         if let Err(e) = result {
             failures.push((file.clone(), format!("{e:#}")));
         }
         bar.inc(1);
     }
     bar.finish_and_clear();
-    eprintln!("共 {} 个文件：导出 {} 个，失败 {} 个", files.len(), files.len() - failures.len(), failures.len());
+    eprintln!(
+        "共 {} 个文件：导出 {} 个，失败 {} 个",
+        files.len(),
+        files.len() - failures.len(),
+        failures.len()
+    );
     for (f, e) in &failures {
         eprintln!("  {}：{e}", f.display());
     }
-    Ok(if failures.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+    Ok(if failures.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
 }

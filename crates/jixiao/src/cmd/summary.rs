@@ -37,7 +37,10 @@ fn run_inner(args: &Args) -> anyhow::Result<()> {
     let bar = progress(files.len());
     let mut inputs = Vec::with_capacity(files.len());
     for file in &files {
-        let source = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let source = file
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         bar.set_message(source.clone());
         let form = load_form(file, &registry).map_err(|e| format!("{e:#}"));
         inputs.push(SummaryInput { source, form });
@@ -46,7 +49,12 @@ fn run_inner(args: &Args) -> anyhow::Result<()> {
     bar.finish_and_clear();
     let failed = inputs.iter().filter(|i| i.form.is_err()).count();
     let bytes = write_summary(&inputs, &registry)?;
-    std::fs::write(&args.output, bytes).with_context(|| format!("无法写入 {}", args.output.display()))?;
-    eprintln!("已汇总 {} 个申报表（无法读取 {failed} 个）到 {}", inputs.len() - failed, args.output.display());
+    std::fs::write(&args.output, bytes)
+        .with_context(|| format!("无法写入 {}", args.output.display()))?;
+    eprintln!(
+        "已汇总 {} 个申报表（无法读取 {failed} 个）到 {}",
+        inputs.len() - failed,
+        args.output.display()
+    );
     Ok(())
 }
