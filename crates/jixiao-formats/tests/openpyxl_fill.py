@@ -1,5 +1,5 @@
 """Fills a jixiao blank workbook the way a unit would, with openpyxl (another program than
-jixiao), and saves it. Used by tests/xlsx_blank.rs: python3 openpyxl_fill.py BLANK.xlsx OUT.xlsx
+jixiao), and saves it. Used by tests/xlsx_blank.rs: python3 openpyxl_fill.py BLANK.xlsx OUT.xlsx [--drop-meta]
 
 openpyxl does not calculate formulas, so the saved workbook has no cached totals or shares:
 jixiao must compute them itself on import.
@@ -49,7 +49,7 @@ def rows_of_level2(ws, start, level2):
     return out
 
 
-def main(src, dst):
+def main(src, dst, drop_meta=False):
     wb = openpyxl.load_workbook(src)
     ws = wb[SHEET]
     ws["C2"] = datetime.datetime(2025, 11, 20)
@@ -126,8 +126,11 @@ def main(src, dst):
     ws.cell(row=rows[0], column=9).value = "所"
     ws.cell(row=rows[0], column=10).value = "计划标准"
     ws.cell(row=rows[0], column=11).value = "创新型"
+    if drop_meta:
+        # As when a unit copies the sheet into a workbook of its own: jixiao's metadata is gone.
+        del wb["jixiao"]
     wb.save(dst)
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], sys.argv[2])
+    main(sys.argv[1], sys.argv[2], "--drop-meta" in sys.argv[3:])

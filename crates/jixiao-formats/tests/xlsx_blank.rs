@@ -157,3 +157,53 @@ fn blank_filled_by_openpyxl_imports() {
     assert_eq!(an[1].last_year, TargetValue::parse("≥1所"));
     assert_eq!(an[1].class.as_deref(), Some("创新型"));
 }
+
+#[test]
+fn filled_blank_without_jixiao_metadata_still_imports() {
+    if !common::have_openpyxl() {
+        return;
+    }
+    let dir = common::scratch("openpyxl-nometa");
+    let (src, dst) = (dir.join("blank.xlsx"), dir.join("filled.xlsx"));
+    std::fs::write(&src, blank()).unwrap();
+    let out = std::process::Command::new("python3")
+        .arg(common::script("openpyxl_fill.py"))
+        .args([&src, &dst])
+        .arg("--drop-meta")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let (form, report) =
+        xlsx::read_form(&std::fs::read(&dst).unwrap(), &Registry::default()).unwrap();
+    assert_eq!(
+        form.template.id, "hubei-dept-2026",
+        "template recognised by its funding rows"
+    );
+    assert_eq!(
+        form.header.fiscal_year.get(),
+        2026,
+        "budget year from the 上年 column"
+    );
+    assert_eq!(form.header.unit_name, "测试县教育局");
+    assert_eq!(form.indicators.long_term.rows.len(), 3);
+    let guesses: Vec<&str> = report
+        .items
+        .iter()
+        .filter(|i| i.kind == jixiao_formats::ReportKind::Guess)
+        .map(|i| i.message.as_str())
+        .collect();
+    assert!(
+        guesses
+            .iter()
+            .any(|m| m.contains("推定为「hubei-dept-2026」")),
+        "{guesses:?}"
+    );
+    assert!(
+        guesses.iter().any(|m| m.contains("推定为 2026 年")),
+        "{guesses:?}"
+    );
+}

@@ -403,3 +403,18 @@ fn central_template_form_round_trips() {
     assert_eq!(empty.funding.expenditure.rows[1].name, "项目支出");
     assert!(empty.indicators.annual.rows.is_empty());
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    /// Damaged workbooks (bytes overwritten anywhere) are refused or read, never a panic.
+    #[test]
+    fn damaged_workbooks_never_panic(edits in prop::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 1..8)) {
+        let mut bytes = export(&seed(), false);
+        for (at, b) in edits {
+            let i = at.index(bytes.len());
+            bytes[i] = b;
+        }
+        let _ = xlsx::read_form(&bytes, &Registry::default());
+    }
+}
