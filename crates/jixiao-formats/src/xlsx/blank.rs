@@ -174,6 +174,12 @@ fn list(
 
 fn validations(ws: &mut Worksheet, t: &Template, plan: &Plan) -> Result<(), XlsxError> {
     let d = &t.dictionaries;
+    let (r, c) = plan.fill_date_cell;
+    let date = DataValidation::new()
+        .allow_any_value()
+        .set_input_title("填报日期")?
+        .set_input_message("填写日期，如 2025-11-17 或 2025 年 11 月 17 日")?;
+    ws.add_data_validation(r, c, r, c, &date)?;
     let amount = DataValidation::new()
         .allow_decimal_number(DataValidationRule::Between(-1e11, 1e11))
         .set_input_message("金额（万元），填数字，如 1679.6")?
