@@ -418,3 +418,11 @@ proptest! {
         let _ = xlsx::read_form(&bytes, &Registry::default());
     }
 }
+
+#[test]
+fn text_beyond_excel_limit_is_a_chinese_error() {
+    let mut f = seed();
+    f.functions = vec!["很长".repeat(20_000)];
+    let err = xlsx::write_form(&f, None, &xlsx::XlsxOptions::default()).unwrap_err();
+    assert!(err.to_string().contains("32767"), "{err}");
+}

@@ -13,6 +13,8 @@ pub const SHEET: &str = "部门整体绩效目标申报表";
 pub const META_SHEET: &str = "jixiao";
 /// Value of the `format` key in the metadata sheet.
 pub const META_FORMAT: &str = "jixiao-xlsx";
+/// Prefix of the metadata keys that mark derived cells (`derived:G9`).
+pub const DERIVED_PREFIX: &str = "derived:";
 /// Layout version written into the metadata sheet.
 pub const LAYOUT_VERSION: u32 = 1;
 

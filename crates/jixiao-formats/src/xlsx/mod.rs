@@ -57,15 +57,22 @@ pub fn write_form(
     wb.save_to_buffer().map_err(xlsx_error)
 }
 
-/// A workbook with fast ZIP compression: a form's parts are small, and level 1 halves the time of
-/// the default level at a few percent more bytes.
+/// A workbook with fast ZIP compression: level 1 takes about a quarter of the time of the default
+/// level 6, for about a third more bytes (the seed: 29 KB instead of 21 KB).
 pub(crate) fn new_workbook() -> Workbook {
     let mut wb = Workbook::new();
     wb.set_zip_compression_level(1);
     wb
 }
 
-/// Maps a writer error to the export error, in Chinese.
+/// Maps a writer error to the export error, in Chinese for the limits a form can hit.
 pub(crate) fn xlsx_error(e: rust_xlsxwriter::XlsxError) -> ExportError {
-    ExportError::Xlsx(e.to_string())
+    use rust_xlsxwriter::XlsxError as E;
+    ExportError::Xlsx(match e {
+        E::MaxStringLengthExceeded => {
+            "某个单元格的文字超过 Excel 上限（32767 个字符），请缩短后再导出".to_string()
+        }
+        E::RowColumnLimitError => "表格行数超过 Excel 上限（1048576 行）".to_string(),
+        other => other.to_string(),
+    })
 }

@@ -38,15 +38,13 @@ pub fn read_form(bytes: &[u8], registry: &Registry) -> Result<(Form, ImportRepor
         HashMap::new()
     };
     let grid = Grid::load(&mut xlsx, SHEET)?;
-    let derived: HashSet<String> = meta
-        .get("derived")
-        .map(|d| {
-            d.split(',')
-                .map(|s| s.trim().to_string())
-                .filter(|s| !s.is_empty())
-                .collect()
+    let derived: HashMap<String, String> = meta
+        .iter()
+        .filter_map(|(k, v)| {
+            k.strip_prefix(DERIVED_PREFIX)
+                .map(|cell| (cell.to_string(), v.clone()))
         })
-        .unwrap_or_default();
+        .collect();
     let mut r = Ctx {
         grid,
         report: ImportReport::new("xlsx"),
@@ -59,7 +57,7 @@ pub fn read_form(bytes: &[u8], registry: &Registry) -> Result<(Form, ImportRepor
 fn read_meta(xlsx: &mut Xlsx<Cursor<&[u8]>>) -> Result<HashMap<String, String>, ImportError> {
     let g = Grid::load(xlsx, META_SHEET)?;
     let mut map = HashMap::new();
-    for r in 0..g.rows.min(100) {
+    for r in 0..g.rows.min(10_000) {
         let k = g.text(r, 0);
         if !k.is_empty() {
             map.insert(k, g.text(r, 1));
@@ -129,7 +127,8 @@ pub(super) fn opt(s: String) -> Option<String> {
 pub(super) struct Ctx {
     pub(super) grid: Grid,
     pub(super) report: ImportReport,
-    pub(super) derived: HashSet<String>,
+    /// Formula cells that stand for values the form left empty, with their formula text.
+    pub(super) derived: HashMap<String, String>,
 }
 
 /// A funding row as found on the sheet, before it is matched to the template.

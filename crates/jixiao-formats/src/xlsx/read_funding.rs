@@ -12,6 +12,16 @@ use super::read::{Ctx, Got, RawFunding, dec_from_f64, year_in};
 use crate::report::ReportKind;
 
 impl Ctx {
+    /// True when the metadata marks the cell as standing for an empty value and the cell still
+    /// holds the formula jixiao wrote there.
+    fn is_derived(&self, r: u32, c: u16, formula: Option<&str>) -> bool {
+        let norm = |f: &str| f.trim_start_matches('=').replace(' ', "");
+        match (self.derived.get(&cell_ref(r, c)), formula) {
+            (Some(want), Some(got)) => norm(want) == norm(got),
+            _ => false,
+        }
+    }
+
     pub(super) fn funding_years(
         &self,
         (start, end): (u32, u32),
@@ -74,7 +84,7 @@ impl Ctx {
             return Got::Val(None);
         };
         let is_formula = cell.formula.is_some();
-        if is_formula && self.derived.contains(&cell_ref(r, c)) {
+        if self.is_derived(r, c, cell.formula.as_deref()) {
             return Got::Val(None);
         }
         let dec = match &cell.value {
@@ -116,7 +126,7 @@ impl Ctx {
             return Got::Val(None);
         };
         let is_formula = cell.formula.is_some();
-        if is_formula && self.derived.contains(&cell_ref(r, COL_G)) {
+        if self.is_derived(r, COL_G, cell.formula.as_deref()) {
             return Got::Val(None);
         }
         match &cell.value {

@@ -84,18 +84,24 @@ pub(crate) fn write_workbook(
         Mode::Form => "form",
         Mode::Blank => "blank",
     };
-    let rows: [(&str, String); 7] = [
+    let rows: [(&str, String); 6] = [
         ("format", META_FORMAT.to_string()),
         ("layout", LAYOUT_VERSION.to_string()),
         ("kind", kind.to_string()),
         ("template_id", form.template.id.clone()),
         ("template_version", form.template.version.to_string()),
         ("fiscal_year", form.header.fiscal_year.to_string()),
-        ("derived", derived.join(",")),
     ];
     for (i, (k, v)) in rows.iter().enumerate() {
         meta.write_string(i as u32, 0, *k)?;
         meta.write_string(i as u32, 1, v)?;
+    }
+    // One row per derived cell with its formula: a reader honours the mark only while the cell
+    // still holds that formula (inserted rows move cells and change their formulas).
+    for (i, (cell, formula)) in derived.iter().enumerate() {
+        let r = (rows.len() + i) as u32;
+        meta.write_string(r, 0, format!("{DERIVED_PREFIX}{cell}"))?;
+        meta.write_string(r, 1, formula.trim_start_matches('='))?;
     }
     meta.set_very_hidden(true);
     Ok(plan)
@@ -110,7 +116,7 @@ pub(super) struct Writer<'a> {
     /// Wrapped lines needed per row.
     pub(super) lines: BTreeMap<u32, usize>,
     /// Formula cells whose value the form left empty (read back as "not entered").
-    pub(super) derived: Vec<String>,
+    pub(super) derived: Vec<(String, String)>,
     pub(super) plan: Plan,
 }
 
@@ -341,7 +347,7 @@ impl Writer<'_> {
                     self.formula(total_row, c1, total_row, c2, &f, cached, &amount)?
                 }
                 (Mode::Form, None) => {
-                    self.derived.push(cell_ref(total_row, c1));
+                    self.derived.push((cell_ref(total_row, c1), f.clone()));
                     self.formula(total_row, c1, total_row, c2, &f, sum.to_string(), &amount)?
                 }
                 (Mode::Form, Some(t)) if t == sum => {
@@ -403,7 +409,7 @@ impl Writer<'_> {
         match (self.mode, share) {
             (Mode::Blank, _) => self.formula(r, COL_G, r, COL_G, &f, ratio, &fmt),
             (Mode::Form, None) => {
-                self.derived.push(cell_ref(r, COL_G));
+                self.derived.push((cell_ref(r, COL_G), f.clone()));
                 self.formula(r, COL_G, r, COL_G, &f, ratio, &fmt)
             }
             (Mode::Form, Some(s)) if computed == Some(s) => {
