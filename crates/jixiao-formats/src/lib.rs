@@ -9,6 +9,13 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod csv;
+pub mod export;
+pub mod html;
+pub mod json;
 pub mod report;
+pub mod summary;
+pub mod xlsx;
 
+pub use export::ExportError;
 pub use report::{ImportError, ImportReport, ReportItem, ReportKind, SourceLocation};

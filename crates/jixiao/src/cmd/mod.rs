@@ -2,4 +2,7 @@
 
 pub mod schema;
 pub mod template;
+pub mod blank;
+pub mod export;
+pub mod summary;
 pub mod validate;

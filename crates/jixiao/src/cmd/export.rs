@@ -1,0 +1,208 @@
+//! `jixiao export PATH --format xlsx|html|json|csv -o OUT [--private]`: one form, or every form
+//! in a directory (with a progress bar; one bad file does not stop the batch).
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, bail};
+use indicatif::{ProgressBar, ProgressStyle};
+use jixiao_domain::{Form, Registry};
+use jixiao_formats::{csv, html, json, xlsx};
+
+/// Largest input file read (a real form is well under 1 MB).
+const MAX_INPUT_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Export formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Excel 工作簿（官方版式，含公式）
+    Xlsx,
+    /// 可打印的独立网页
+    Html,
+    /// 规范 JSON
+    Json,
+    /// 指标明细 CSV（UTF-8 带 BOM）
+    Csv,
+}
+
+impl Format {
+    fn extension(self) -> &'static str {
+        match self {
+            Format::Xlsx => "xlsx",
+            Format::Html => "html",
+            Format::Json => "json",
+            Format::Csv => "csv",
+        }
+    }
+}
+
+/// Arguments of `jixiao export`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// 申报表文件（规范 JSON，或 jixiao 导出的 XLSX），或包含多个申报表的目录
+    pub path: PathBuf,
+    /// 导出格式
+    #[arg(long, short = 'f', value_enum)]
+    pub format: Format,
+    /// 输出文件；PATH 为目录时为输出目录
+    #[arg(long, short = 'o')]
+    pub output: PathBuf,
+    /// 包含填报人和联系电话（默认生成不含个人信息的公开版）
+    #[arg(long)]
+    pub private: bool,
+}
+
+/// Reads a form from canonical JSON or a jixiao workbook, chosen by the file extension.
+// The lead may switch this to `jixiao_formats::import::import_path` once the general importer
+// lands; it then also reads published text and PDF.
+pub fn load_form(path: &Path, registry: &Registry) -> anyhow::Result<Form> {
+    let size = std::fs::metadata(path)
+        .with_context(|| format!("无法读取文件 {}", path.display()))?
+        .len();
+    if size > MAX_INPUT_BYTES {
+        bail!(
+            "文件 {} 过大（{} MB，上限 {} MB）",
+            path.display(),
+            size / 1024 / 1024,
+            MAX_INPUT_BYTES / 1024 / 1024
+        );
+    }
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    match ext.as_str() {
+        "json" => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("无法读取文件 {}", path.display()))?;
+            Ok(json::from_json(&text)?)
+        }
+        "xlsx" => {
+            let bytes =
+                std::fs::read(path).with_context(|| format!("无法读取文件 {}", path.display()))?;
+            let (form, _report) = xlsx::read_form(&bytes, registry)?;
+            Ok(form)
+        }
+        _ => bail!(
+            "不支持的输入文件类型「{}」：请提供 .json 或 .xlsx",
+            path.display()
+        ),
+    }
+}
+
+/// Renders one form in a format.
+pub fn render(
+    form: &Form,
+    format: Format,
+    private: bool,
+    registry: &Registry,
+) -> anyhow::Result<Vec<u8>> {
+    let template = registry
+        .get(&form.template.id, Some(form.template.version))
+        .or_else(|_| registry.get(&form.template.id, None))
+        .ok();
+    Ok(match format {
+        Format::Xlsx => xlsx::write_form(form, template, &xlsx::XlsxOptions { public: !private })?,
+        Format::Html => html::to_html(form, template, &html::HtmlOptions { private })?.into_bytes(),
+        Format::Json => json::to_json(form, !private)?.into_bytes(),
+        Format::Csv => csv::to_csv(form).into_bytes(),
+    })
+}
+
+/// The form files of a directory (`.json`, `.xlsx`), sorted by name; not recursive.
+pub fn form_files(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .with_context(|| format!("无法读取目录 {}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_file())
+        .filter(|p| {
+            let ext = p
+                .extension()
+                .and_then(|e| e.to_str())
+                .unwrap_or("")
+                .to_ascii_lowercase();
+            ext == "json" || ext == "xlsx"
+        })
+        .collect();
+    files.sort();
+    Ok(files)
+}
+
+/// A progress bar on stderr (hidden when stderr is not a terminal).
+pub fn progress(len: usize) -> ProgressBar {
+    let bar = ProgressBar::new(len as u64);
+    if let Ok(style) = ProgressStyle::with_template("{bar:40} {pos}/{len} {wide_msg}") {
+        bar.set_style(style);
+    }
+    bar
+}
+
+/// Runs the command.
+pub fn run(args: Args) -> ExitCode {
+    match run_inner(&args) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("错误：{e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run_inner(args: &Args) -> anyhow::Result<ExitCode> {
+    let registry = Registry::default();
+    if !args.path.is_dir() {
+        let form = load_form(&args.path, &registry)?;
+        let bytes = render(&form, args.format, args.private, &registry)?;
+        std::fs::write(&args.output, bytes)
+            .with_context(|| format!("无法写入 {}", args.output.display()))?;
+        eprintln!("已导出 {}", args.output.display());
+        return Ok(ExitCode::SUCCESS);
+    }
+    let files = form_files(&args.path)?;
+    std::fs::create_dir_all(&args.output)
+        .with_context(|| format!("无法创建输出目录 {}", args.output.display()))?;
+    if args.path.canonicalize().ok() == args.output.canonicalize().ok() {
+        bail!("输出目录不能与输入目录相同（会覆盖原文件）");
+    }
+    let bar = progress(files.len());
+    let mut failures: Vec<(PathBuf, String)> = Vec::new();
+    for file in &files {
+        bar.set_message(
+            file.file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+        );
+        let stem = file
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "form".into());
+        let out = args
+            .output
+            .join(format!("{stem}.{}", args.format.extension()));
+        let result = load_form(file, &registry)
+            .and_then(|form| render(&form, args.format, args.private, &registry))
+            .and_then(|bytes| {
+                std::fs::write(&out, bytes).with_context(|| format!("无法写入 {}", out.display()))
+            });
+        if let Err(e) = result {
+            failures.push((file.clone(), format!("{e:#}")));
+        }
+        bar.inc(1);
+    }
+    bar.finish_and_clear();
+    eprintln!(
+        "共 {} 个文件：导出 {} 个，失败 {} 个",
+        files.len(),
+        files.len() - failures.len(),
+        failures.len()
+    );
+    for (f, e) in &failures {
+        eprintln!("  {}：{e}", f.display());
+    }
+    Ok(if failures.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
