@@ -18,14 +18,12 @@ enum Command {
     Validate(cmd::validate::Args),
     /// 输出申报表规范 JSON 的 JSON Schema
     Schema,
-    /// 查看模板：list 列出，show ID 显示
+    /// 查看模板：list 列出，show ID 显示，xlsx ID 生成空白工作簿
     Template(cmd::template::Args),
     /// 导出申报表为 XLSX、HTML、JSON 或 CSV（文件或整个目录）
     Export(cmd::export::Args),
     /// 汇总多个申报表为一个 Excel 工作簿
     Summary(cmd::summary::Args),
-    /// 生成模板的空白 Excel 工作簿（带下拉列表，可离线填写后导入）
-    Blank(cmd::blank::Args),
 }
 
 fn main() -> std::process::ExitCode {
@@ -36,7 +34,6 @@ fn main() -> std::process::ExitCode {
         Command::Template(args) => cmd::template::run(args),
         Command::Export(args) => cmd::export::run(args),
         Command::Summary(args) => cmd::summary::run(args),
-        Command::Blank(args) => cmd::blank::run(args),
     }
 }
 

@@ -120,7 +120,7 @@ fn blank_workbook_and_its_import() {
     let dir = scratch("blank");
     let blank = dir.join("blank.xlsx");
     let o = jixiao()
-        .args(["blank", "hubei-dept-2026", "--year", "2027", "-o"])
+        .args(["template", "xlsx", "hubei-dept-2026", "--year", "2027", "-o"])
         .arg(&blank)
         .output()
         .unwrap();
@@ -140,7 +140,7 @@ fn blank_workbook_and_its_import() {
         serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
     assert_eq!(form["header"]["fiscal_year"], 2027);
     let o = jixiao()
-        .args(["blank", "no-such-template", "-o"])
+        .args(["template", "xlsx", "no-such-template", "-o"])
         .arg(dir.join("x.xlsx"))
         .output()
         .unwrap();

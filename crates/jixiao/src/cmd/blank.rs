@@ -1,19 +1,18 @@
-//! `jixiao blank ID -o blank.xlsx`: a fillable blank workbook for a template, with drop-down
-//! lists, that `jixiao export`/import read back. (The lead may fold it under `template xlsx`.)
+//! `jixiao template xlsx ID -o blank.xlsx`: a fillable blank workbook for a template, with
+//! drop-down lists, that `jixiao import` reads back.
 
 use std::path::PathBuf;
-use std::process::ExitCode;
 
 use anyhow::Context;
 use jixiao_domain::Registry;
 use jixiao_domain::form::FiscalYear;
 use jixiao_formats::xlsx::{BlankOptions, write_blank};
 
-/// Arguments of `jixiao blank`.
+/// Arguments of `jixiao template xlsx`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// 模板 ID，如 hubei-dept-2026
-    pub template: String,
+    pub id: String,
     /// 输出的空白工作簿（.xlsx）
     #[arg(long, short = 'o')]
     pub output: PathBuf,
@@ -43,20 +42,9 @@ fn this_year() -> i64 {
     if mp >= 10 { year + 1 } else { year }
 }
 
-/// Runs the command.
-pub fn run(args: Args) -> ExitCode {
-    match run_inner(&args) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("错误：{e:#}");
-            ExitCode::FAILURE
-        }
-    }
-}
-
-fn run_inner(args: &Args) -> anyhow::Result<()> {
-    let registry = Registry::default();
-    let template = registry.get(&args.template, None)?;
+/// Writes the blank workbook of a template from the registry.
+pub fn write(registry: &Registry, args: &Args) -> anyhow::Result<()> {
+    let template = registry.get(&args.id, None)?;
     let year = FiscalYear::new(args.year.unwrap_or_else(|| this_year() + 1))
         .map_err(anyhow::Error::msg)?;
     let options = BlankOptions {

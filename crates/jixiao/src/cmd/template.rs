@@ -1,4 +1,4 @@
-//! `jixiao template list` / `jixiao template show ID`, and the loading of templates from files
+//! `jixiao template list` / `show ID` / `xlsx ID`, and the loading of templates from files
 //! shared with `validate`.
 
 use std::path::{Path, PathBuf};
@@ -38,6 +38,8 @@ enum Command {
         #[arg(long)]
         version: Option<u32>,
     },
+    /// 生成模板的空白工作簿（含下拉列表），供单位离线填写后导入
+    Xlsx(super::blank::Args),
 }
 
 /// Reads one template file.
@@ -88,6 +90,7 @@ fn execute(args: Args) -> anyhow::Result<()> {
             let t = reg.get(&id, version)?;
             println!("{}", serde_json::to_string_pretty(t)?);
         }
+        Command::Xlsx(blank) => super::blank::write(&reg, &blank)?,
     }
     Ok(())
 }
