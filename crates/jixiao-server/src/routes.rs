@@ -78,7 +78,7 @@ pub fn api_routes(config: &ServerConfig) -> (Router<AppState>, Vec<RouteDoc>) {
         .add("get", "/api/units", "可见的单位列表", None, get(admin::units))
         .add("get", "/api/admin/regions", "区划列表（管理员）", None, get(admin::regions))
         .add("post", "/api/admin/regions", "新建区划（管理员）", Some("NewRegion"), post(admin::create_region))
-        .add("get", "/api/admin/units", "单位列表（管理员）", None, get(admin::units))
+        .add("get", "/api/admin/units", "单位列表（管理员）", None, get(admin::admin_units))
         .add("post", "/api/admin/units", "新建单位（管理员）", Some("NewUnit"), post(admin::create_unit))
         .add("get", "/api/admin/users", "用户列表（管理员）", None, get(admin::users))
         .add("post", "/api/admin/users", "新建用户（管理员）", Some("NewUser"), post(admin::create_user))

@@ -84,6 +84,16 @@ pub async fn units(
     Ok(Json(json!(units)))
 }
 
+/// `GET /api/admin/units?region_id=`: all units (administrators only).
+pub async fn admin_units(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiQuery(q): ApiQuery<UnitQuery>,
+) -> ApiResult<Json<Value>> {
+    require_admin(&user.user)?;
+    Ok(Json(json!(state.db.units(q.region_id).await?)))
+}
+
 /// `POST /api/admin/units`.
 pub async fn create_unit(
     State(state): State<AppState>,
