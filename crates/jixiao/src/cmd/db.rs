@@ -34,13 +34,13 @@ impl FromStr for Secret {
 #[derive(Debug, Clone, clap::Args)]
 pub struct DbArgs {
     /// 数据目录（内置 SQLite 数据库 jixiao.db 所在目录）
-    #[arg(long, env = "JIXIAO_DATA", default_value = "./jixiao-data")]
+    #[arg(long, global = true, env = "JIXIAO_DATA", default_value = "./jixiao-data")]
     pub data: PathBuf,
     /// 数据库地址：postgres://用户:密码@主机/库 使用 PostgreSQL；不填则用数据目录中的 SQLite
-    #[arg(long, env = "JIXIAO_DATABASE_URL", hide_env_values = true)]
+    #[arg(long, global = true, env = "JIXIAO_DATABASE_URL", hide_env_values = true)]
     pub database_url: Option<Secret>,
     /// 数据库连接池大小
-    #[arg(long, env = "JIXIAO_MAX_CONNECTIONS", default_value_t = 16)]
+    #[arg(long, global = true, env = "JIXIAO_MAX_CONNECTIONS", default_value_t = 16)]
     pub max_connections: u32,
 }
 
