@@ -23,13 +23,24 @@ struct Conn {
 
 impl Conn {
     async fn open(port: u16, cookie: &str, csrf: &str) -> Conn {
-        let s = TcpStream::connect(("127.0.0.1", port)).await.expect("connect");
+        let s = TcpStream::connect(("127.0.0.1", port))
+            .await
+            .expect("connect");
         s.set_nodelay(true).unwrap();
-        Conn { stream: BufReader::new(s), cookie: cookie.into(), csrf: csrf.into() }
+        Conn {
+            stream: BufReader::new(s),
+            cookie: cookie.into(),
+            csrf: csrf.into(),
+        }
     }
 
     /// One keep-alive request; returns (status, set-cookie values, body).
-    async fn call(&mut self, method: &str, path: &str, body: Option<&[u8]>) -> (u16, Vec<String>, Vec<u8>) {
+    async fn call(
+        &mut self,
+        method: &str,
+        path: &str,
+        body: Option<&[u8]>,
+    ) -> (u16, Vec<String>, Vec<u8>) {
         let body = body.unwrap_or(b"");
         let head = format!(
             "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: {}\r\nX-CSRF-Token: {}\r\n\
@@ -43,7 +54,11 @@ impl Conn {
         s.write_all(body).await.unwrap();
         let mut line = String::new();
         self.stream.read_line(&mut line).await.unwrap();
-        let status: u16 = line.split_whitespace().nth(1).and_then(|c| c.parse().ok()).expect("status line");
+        let status: u16 = line
+            .split_whitespace()
+            .nth(1)
+            .and_then(|c| c.parse().ok())
+            .expect("status line");
         let (mut len, mut cookies) = (0usize, Vec::new());
         loop {
             line.clear();
@@ -90,16 +105,25 @@ fn report(name: &str, mut lat: Vec<Duration>, errors: usize, secs: f64) {
 #[tokio::main]
 async fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let port: u16 = args.get(1).and_then(|a| a.parse().ok()).expect("usage: loadtest PORT CLIENTS SECONDS");
+    let port: u16 = args
+        .get(1)
+        .and_then(|a| a.parse().ok())
+        .expect("usage: loadtest PORT CLIENTS SECONDS");
     let clients: usize = args.get(2).and_then(|a| a.parse().ok()).unwrap_or(100);
     let secs: u64 = args.get(3).and_then(|a| a.parse().ok()).unwrap_or(15);
 
     let mut login = Conn::open(port, "", "").await;
     let body = json!({"username": "xingguo_filler", "password": "jixiao-demo-2026"}).to_string();
-    let (status, cookies, _) = login.call("POST", "/api/login", Some(body.as_bytes())).await;
+    let (status, cookies, _) = login
+        .call("POST", "/api/login", Some(body.as_bytes()))
+        .await;
     assert_eq!(status, 200, "login failed");
     let cookie = cookies.join("; ");
-    let csrf = cookies.iter().find_map(|c| c.strip_prefix("jixiao_csrf=")).unwrap().to_string();
+    let csrf = cookies
+        .iter()
+        .find_map(|c| c.strip_prefix("jixiao_csrf="))
+        .unwrap()
+        .to_string();
     let mut setup = Conn::open(port, &cookie, &csrf).await;
 
     let seed: Value = serde_json::from_str(jixiao_server::demo::SEED_FORM_JSON).unwrap();
@@ -110,19 +134,32 @@ async fn main() {
         f["header"]["fiscal_year"] = json!(year);
         f["funding"]["last_year"] = json!(year - 1);
         f["funding"]["year_before"] = json!(year - 2);
-        let (status, _, body) = setup.call("POST", "/api/forms", Some(json!({"form": f}).to_string().as_bytes())).await;
-        let id = if status == 201 {
-            serde_json::from_slice::<Value>(&body).unwrap()["id"].as_i64().unwrap()
-        } else if status == 409 {
-            serde_json::from_slice::<Value>(&body).unwrap()["id"].as_i64().unwrap()
-        } else {
-            panic!("create form: {status} {}", String::from_utf8_lossy(&body));
-        };
+        let (status, _, body) = setup
+            .call(
+                "POST",
+                "/api/forms",
+                Some(json!({"form": f}).to_string().as_bytes()),
+            )
+            .await;
+        // 409 names the form made by an earlier run on the same database.
+        assert!(
+            status == 201 || status == 409,
+            "create form: {status} {}",
+            String::from_utf8_lossy(&body)
+        );
+        let id = serde_json::from_slice::<Value>(&body).unwrap()["id"]
+            .as_i64()
+            .unwrap();
         let (_, _, cur) = setup.call("GET", &format!("/api/forms/{id}"), None).await;
-        let version = serde_json::from_slice::<Value>(&cur).unwrap()["version"].as_i64().unwrap();
+        let version = serde_json::from_slice::<Value>(&cur).unwrap()["version"]
+            .as_i64()
+            .unwrap();
         forms.push((id, version, f));
     }
-    println!("{clients} clients, {secs} s per phase, form JSON {} bytes", forms[0].2.to_string().len());
+    println!(
+        "{clients} clients, {secs} s per phase, form JSON {} bytes",
+        forms[0].2.to_string().len()
+    );
 
     for phase in ["view", "save"] {
         let deadline = Instant::now() + Duration::from_secs(secs);
@@ -142,7 +179,9 @@ async fn main() {
                         let body = json!({"base_version": version, "form": form}).to_string();
                         let (status, _, resp) = c.call("PUT", &path, Some(body.as_bytes())).await;
                         if status == 200 {
-                            version = serde_json::from_slice::<Value>(&resp).unwrap()["version"].as_i64().unwrap();
+                            version = serde_json::from_slice::<Value>(&resp).unwrap()["version"]
+                                .as_i64()
+                                .unwrap();
                         }
                         status
                     };

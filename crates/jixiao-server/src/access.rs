@@ -41,7 +41,9 @@ pub fn require_unit_member(user: &User, form: &FormRow, action: &str) -> ApiResu
     if user.role.is_unit_role() && user.unit_id == Some(form.unit_id) {
         Ok(())
     } else {
-        Err(ApiError::forbidden(format!("只有本单位的填报人或单位审核人可以{action}")))
+        Err(ApiError::forbidden(format!(
+            "只有本单位的填报人或单位审核人可以{action}"
+        )))
     }
 }
 
@@ -52,12 +54,20 @@ pub fn require_reviewer(user: &User, form: &FormRow, action: &str) -> ApiResult<
         Role::Reviewer => user.region_id == Some(form.region_id),
         _ => false,
     };
-    if ok { Ok(()) } else { Err(ApiError::forbidden(format!("只有财政审核人可以{action}"))) }
+    if ok {
+        Ok(())
+    } else {
+        Err(ApiError::forbidden(format!("只有财政审核人可以{action}")))
+    }
 }
 
 /// 403 unless the user is an administrator.
 pub fn require_admin(user: &User) -> ApiResult<()> {
-    if user.role == Role::Admin { Ok(()) } else { Err(ApiError::forbidden("只有管理员可以进行此操作")) }
+    if user.role == Role::Admin {
+        Ok(())
+    } else {
+        Err(ApiError::forbidden("只有管理员可以进行此操作"))
+    }
 }
 
 /// 409 unless the form is in one of the statuses.
@@ -67,7 +77,10 @@ pub fn require_status(form: &FormRow, allowed: &[&str], action: &str) -> ApiResu
     } else {
         Err(ApiError::conflict(
             "wrong_status",
-            format!("申报表当前状态为「{}」，不能{action}", status_label(&form.status)),
+            format!(
+                "申报表当前状态为「{}」，不能{action}",
+                status_label(&form.status)
+            ),
         )
         .with("status", serde_json::json!(form.status)))
     }

@@ -10,9 +10,9 @@
 
 use std::net::SocketAddr;
 
+use argon2::Argon2;
 use argon2::password_hash::rand_core::{OsRng, RngCore};
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use argon2::Argon2;
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::header::{COOKIE, SET_COOKIE};
 use axum::http::request::Parts;
@@ -59,7 +59,11 @@ pub struct FormPostUser(CurrentUser);
 impl FormPostUser {
     /// Checks the `_csrf` form field against the session and the CSRF cookie.
     pub fn check_csrf(self, token: &str) -> Result<CurrentUser, ApiError> {
-        if csrf_matches(&self.0.csrf_token, token) { Ok(self.0) } else { Err(csrf_error()) }
+        if csrf_matches(&self.0.csrf_token, token) {
+            Ok(self.0)
+        } else {
+            Err(csrf_error())
+        }
     }
 }
 
@@ -73,7 +77,11 @@ pub fn csrf_matches(expected: &str, given: &str) -> bool {
 }
 
 fn csrf_error() -> ApiError {
-    ApiError::new(StatusCode::FORBIDDEN, "csrf", "安全校验失败（CSRF），请刷新页面后重试")
+    ApiError::new(
+        StatusCode::FORBIDDEN,
+        "csrf",
+        "安全校验失败（CSRF），请刷新页面后重试",
+    )
 }
 
 /// The value of a cookie in the request headers.
@@ -94,8 +102,16 @@ async fn session_from(parts: &Parts, state: &AppState) -> Result<CurrentUser, Ap
         return Err(ApiError::unauthorized());
     }
     let hash = token_hash(token);
-    let s = state.db.session_user(&hash).await?.ok_or_else(ApiError::unauthorized)?;
-    Ok(CurrentUser { user: s.user, csrf_token: s.csrf_token, session_hash: hash })
+    let s = state
+        .db
+        .session_user(&hash)
+        .await?
+        .ok_or_else(ApiError::unauthorized)?;
+    Ok(CurrentUser {
+        user: s.user,
+        csrf_token: s.csrf_token,
+        session_hash: hash,
+    })
 }
 
 fn is_safe(method: &Method) -> bool {
@@ -108,7 +124,11 @@ impl FromRequestParts<AppState> for CurrentUser {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
         let user = session_from(parts, state).await?;
         if !is_safe(&parts.method) {
-            let header = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok()).unwrap_or("");
+            let header = parts
+                .headers
+                .get(CSRF_HEADER)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("");
             let cookie = cookie(&parts.headers, CSRF_COOKIE).unwrap_or("");
             if !csrf_matches(&user.csrf_token, header) || !csrf_matches(&user.csrf_token, cookie) {
                 return Err(csrf_error());
@@ -141,7 +161,10 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        let addr = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string());
+        let addr = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip().to_string());
         Ok(ClientAddr(addr.unwrap_or_else(|| "unknown".into())))
     }
 }
@@ -167,7 +190,10 @@ pub fn random_password() -> String {
     const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
     let mut bytes = [0u8; 16];
     OsRng.fill_bytes(&mut bytes);
-    bytes.iter().map(|b| ALPHABET[*b as usize % ALPHABET.len()] as char).collect()
+    bytes
+        .iter()
+        .map(|b| ALPHABET[*b as usize % ALPHABET.len()] as char)
+        .collect()
 }
 
 /// Hashes a password with argon2id (default parameters). CPU-heavy: call from a blocking task.
@@ -182,7 +208,9 @@ pub fn hash_password(password: &str) -> Result<String, ApiError> {
 /// Checks a password against a PHC string. CPU-heavy: call from a blocking task.
 pub fn verify_password(password: &str, phc: &str) -> bool {
     match PasswordHash::new(phc) {
-        Ok(h) => Argon2::default().verify_password(password.as_bytes(), &h).is_ok(),
+        Ok(h) => Argon2::default()
+            .verify_password(password.as_bytes(), &h)
+            .is_ok(),
         Err(_) => false,
     }
 }
@@ -203,15 +231,21 @@ pub fn check_password_strength(password: &str) -> Result<(), ApiError> {
 pub fn session_cookies(token: &str, csrf: &str, max_age_s: i64, secure: bool) -> [HeaderValue; 2] {
     let secure = if secure { "; Secure" } else { "" };
     [
-        header_value(format!("{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_s}{secure}")),
-        header_value(format!("{CSRF_COOKIE}={csrf}; Path=/; SameSite=Lax; Max-Age={max_age_s}{secure}")),
+        header_value(format!(
+            "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_s}{secure}"
+        )),
+        header_value(format!(
+            "{CSRF_COOKIE}={csrf}; Path=/; SameSite=Lax; Max-Age={max_age_s}{secure}"
+        )),
     ]
 }
 
 /// The `Set-Cookie` headers that end a session.
 pub fn clear_cookies() -> [HeaderValue; 2] {
     [
-        header_value(format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0")),
+        header_value(format!(
+            "{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0"
+        )),
         header_value(format!("{CSRF_COOKIE}=; Path=/; SameSite=Lax; Max-Age=0")),
     ]
 }
@@ -251,7 +285,10 @@ mod tests {
     #[test]
     fn reads_cookies() {
         let mut h = HeaderMap::new();
-        h.insert(COOKIE, HeaderValue::from_static("a=1; jixiao_session=tok; b=2"));
+        h.insert(
+            COOKIE,
+            HeaderValue::from_static("a=1; jixiao_session=tok; b=2"),
+        );
         assert_eq!(cookie(&h, SESSION_COOKIE), Some("tok"));
         assert_eq!(cookie(&h, "c"), None);
         assert_eq!(random_token().len(), 64);

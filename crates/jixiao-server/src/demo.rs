@@ -37,7 +37,12 @@ const UNITS: [(&str, &str); 3] = [
 /// (username, display name, role, index of the unit).
 const USERS: [(&str, &str, Role, Option<usize>); 5] = [
     ("xingguo_filler", "刘洋（填报人）", Role::Filler, Some(0)),
-    ("xingguo_approver", "兴国镇单位审核人", Role::UnitApprover, Some(0)),
+    (
+        "xingguo_approver",
+        "兴国镇单位审核人",
+        Role::UnitApprover,
+        Some(0),
+    ),
     ("jiaoyu_filler", "教育局填报人", Role::Filler, Some(1)),
     ("reviewer", "县财政局绩效股", Role::Reviewer, None),
     ("admin", "系统管理员", Role::Admin, None),
@@ -52,7 +57,8 @@ pub async fn seed(state: &AppState) -> ApiResult<Vec<DemoAccount>> {
         None => {
             let mut tx = db.begin_write().await?;
             let r = tx.create_region(REGION.0, REGION.1).await?;
-            tx.audit(None, None, "region.create", "演示数据：新建区划").await?;
+            tx.audit(None, None, "region.create", "演示数据：新建区划")
+                .await?;
             tx.commit().await?;
             r
         }
@@ -64,7 +70,13 @@ pub async fn seed(state: &AppState) -> ApiResult<Vec<DemoAccount>> {
             None => {
                 let mut tx = db.begin_write().await?;
                 let u = tx.create_unit(region.id, code, name).await?;
-                tx.audit(None, None, "unit.create", &format!("演示数据：新建单位 {name}")).await?;
+                tx.audit(
+                    None,
+                    None,
+                    "unit.create",
+                    &format!("演示数据：新建单位 {name}"),
+                )
+                .await?;
                 tx.commit().await?;
                 u
             }
@@ -100,10 +112,18 @@ pub async fn seed(state: &AppState) -> ApiResult<Vec<DemoAccount>> {
     let year = form.header.fiscal_year.get() as i64;
     let first = &units[0];
     let has_form = db
-        .list_forms(&jixiao_storage::ListFilter { unit_id: Some(first.id), fiscal_year: Some(year), limit: 1, ..Default::default() })
+        .list_forms(&jixiao_storage::ListFilter {
+            unit_id: Some(first.id),
+            fiscal_year: Some(year),
+            limit: 1,
+            ..Default::default()
+        })
         .await?;
     if has_form.is_empty() {
-        let filler = db.user_for_login(USERS[0].0).await?.ok_or_else(|| ApiError::internal("demo filler missing"))?;
+        let filler = db
+            .user_for_login(USERS[0].0)
+            .await?
+            .ok_or_else(|| ApiError::internal("demo filler missing"))?;
         crate::api::forms::insert_form(state, first, &form, filler.0.id, "演示数据").await?;
     }
     Ok(accounts)

@@ -37,7 +37,12 @@ fn walk(a: &Value, b: &Value, path: &mut String, out: &mut Vec<Change>) {
                 let len = path.len();
                 path.push('/');
                 path.push_str(&escape(k));
-                walk(x.get(k).unwrap_or(&Value::Null), y.get(k).unwrap_or(&Value::Null), path, out);
+                walk(
+                    x.get(k).unwrap_or(&Value::Null),
+                    y.get(k).unwrap_or(&Value::Null),
+                    path,
+                    out,
+                );
                 path.truncate(len);
             }
         }
@@ -45,12 +50,21 @@ fn walk(a: &Value, b: &Value, path: &mut String, out: &mut Vec<Change>) {
             for i in 0..x.len().max(y.len()) {
                 let len = path.len();
                 path.push_str(&format!("/{i}"));
-                walk(x.get(i).unwrap_or(&Value::Null), y.get(i).unwrap_or(&Value::Null), path, out);
+                walk(
+                    x.get(i).unwrap_or(&Value::Null),
+                    y.get(i).unwrap_or(&Value::Null),
+                    path,
+                    out,
+                );
                 path.truncate(len);
             }
         }
         _ if a == b => {}
-        _ => out.push(Change { path: path.clone(), before: a.clone(), after: b.clone() }),
+        _ => out.push(Change {
+            path: path.clone(),
+            before: a.clone(),
+            after: b.clone(),
+        }),
     }
 }
 

@@ -25,7 +25,12 @@ pub type ApiResult<T> = Result<T, ApiError>;
 impl ApiError {
     /// An error with a status, code and message.
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> ApiError {
-        ApiError { status, code, message: message.into(), extra: Map::new() }
+        ApiError {
+            status,
+            code,
+            message: message.into(),
+            extra: Map::new(),
+        }
     }
 
     /// Adds a field to the body.
@@ -72,17 +77,27 @@ impl ApiError {
     /// 500 for a real fault; `detail` is logged, not sent.
     pub fn internal(detail: impl std::fmt::Display) -> ApiError {
         tracing::error!(%detail, "internal error");
-        ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "服务器内部错误，请稍后重试或联系管理员")
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "服务器内部错误，请稍后重试或联系管理员",
+        )
     }
 }
 
 impl From<StorageError> for ApiError {
     fn from(e: StorageError) -> ApiError {
         match e {
-            StorageError::Duplicate(what) => ApiError::conflict("duplicate", format!("{what}已存在")),
+            StorageError::Duplicate(what) => {
+                ApiError::conflict("duplicate", format!("{what}已存在"))
+            }
             e if e.is_busy() => {
                 tracing::warn!("database pool timed out");
-                ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "busy", "服务繁忙，请稍后重试")
+                ApiError::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "busy",
+                    "服务繁忙，请稍后重试",
+                )
             }
             other => ApiError::internal(format!("{other}: {other:?}")),
         }

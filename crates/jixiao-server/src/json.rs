@@ -29,7 +29,9 @@ pub fn json_rejection(e: JsonRejection) -> ApiError {
         JsonRejection::JsonDataError(e) => {
             // serde's text names the field and the problem (`header.fiscal_year: …`).
             let detail = e.body_text();
-            let detail = detail.strip_prefix("Failed to deserialize the JSON body into the target type: ").unwrap_or(&detail);
+            let detail = detail
+                .strip_prefix("Failed to deserialize the JSON body into the target type: ")
+                .unwrap_or(&detail);
             ApiError::unprocessable(format!("请求内容不符合要求：{detail}"))
         }
         JsonRejection::JsonSyntaxError(_) => ApiError::bad_request("请求内容不是有效的 JSON"),
@@ -38,7 +40,9 @@ pub fn json_rejection(e: JsonRejection) -> ApiError {
             "unsupported_media_type",
             "请求须为 JSON（Content-Type: application/json）",
         ),
-        JsonRejection::BytesRejection(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => ApiError::too_large(),
+        JsonRejection::BytesRejection(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+            ApiError::too_large()
+        }
         other if other.status() == StatusCode::PAYLOAD_TOO_LARGE => ApiError::too_large(),
         _ => ApiError::bad_request("无法读取请求内容"),
     }
@@ -51,12 +55,17 @@ pub struct ApiQuery<T>(pub T);
 impl<S: Send + Sync, T: DeserializeOwned> axum::extract::FromRequestParts<S> for ApiQuery<T> {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut axum::http::request::Parts, state: &S) -> Result<Self, ApiError> {
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, ApiError> {
         match axum::extract::Query::<T>::from_request_parts(parts, state).await {
             Ok(axum::extract::Query(v)) => Ok(ApiQuery(v)),
             Err(e) => {
                 let detail = e.body_text();
-                let detail = detail.strip_prefix("Failed to deserialize query string: ").unwrap_or(&detail);
+                let detail = detail
+                    .strip_prefix("Failed to deserialize query string: ")
+                    .unwrap_or(&detail);
                 Err(ApiError::bad_request(format!("查询参数有误：{detail}")))
             }
         }

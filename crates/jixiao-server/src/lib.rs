@@ -33,7 +33,9 @@ use tower_http::set_header::SetResponseHeaderLayer;
 pub use auth::{CurrentUser, FormPostUser, csrf_matches};
 pub use error::{ApiError, ApiResult};
 pub use routes::api_routes;
-pub use state::{AppState, ExportError, ExportFile, ExportHook, ImportHook, ServerConfig, ValidateHook};
+pub use state::{
+    AppState, ExportError, ExportFile, ExportHook, ImportHook, ServerConfig, ValidateHook,
+};
 
 /// The application: the JSON API, `/healthz`, security headers and body limits.
 pub fn app(state: AppState) -> Router {
@@ -50,7 +52,11 @@ pub fn app_with(state: AppState, pages: Router<AppState>) -> Router {
     api.merge(pages)
         .fallback(|| async { ApiError::not_found("页面或接口不存在") })
         .method_not_allowed_fallback(|| async {
-            ApiError::new(axum::http::StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "不支持该请求方法")
+            ApiError::new(
+                axum::http::StatusCode::METHOD_NOT_ALLOWED,
+                "method_not_allowed",
+                "不支持该请求方法",
+            )
         })
         .layer(DefaultBodyLimit::max(max_body))
         .layer(header(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
@@ -61,7 +67,10 @@ pub fn app_with(state: AppState, pages: Router<AppState>) -> Router {
             "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'self'; \
              form-action 'self'; frame-ancestors 'none'",
         ))
-        .layer(header(HeaderName::from_static("cross-origin-opener-policy"), "same-origin"))
+        .layer(header(
+            HeaderName::from_static("cross-origin-opener-policy"),
+            "same-origin",
+        ))
         .layer(header(header::CACHE_CONTROL, "no-store"))
         .with_state(state)
 }

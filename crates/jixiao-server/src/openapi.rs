@@ -25,15 +25,39 @@ fn schemas() -> Map<String, Value> {
     m.insert("Error".into(), obj(json!({"error": {"type": "string"}, "message": {"type": "string", "description": "中文说明"}}), &["error", "message"]));
     m.insert("Finding".into(), obj(json!({"code": {"type": "string"}, "severity": {"type": "string", "enum": ["error", "warning", "info"]},
         "path": {"type": "string", "description": "JSON Pointer"}, "message": {"type": "string"}}), &["code", "severity", "path", "message"]));
-    m.insert("LoginRequest".into(), obj(json!({"username": {"type": "string"}, "password": {"type": "string"}}), &["username", "password"]));
-    m.insert("ValidateRequest".into(), obj(json!({"form": {"$ref": "#/components/schemas/Form"}}), &["form"]));
-    m.insert("ImportRequest".into(), obj(json!({"file": {"type": "string", "format": "binary"}}), &["file"]));
+    m.insert(
+        "LoginRequest".into(),
+        obj(
+            json!({"username": {"type": "string"}, "password": {"type": "string"}}),
+            &["username", "password"],
+        ),
+    );
+    m.insert(
+        "ValidateRequest".into(),
+        obj(
+            json!({"form": {"$ref": "#/components/schemas/Form"}}),
+            &["form"],
+        ),
+    );
+    m.insert(
+        "ImportRequest".into(),
+        obj(
+            json!({"file": {"type": "string", "format": "binary"}}),
+            &["file"],
+        ),
+    );
     m.insert("CreateFormRequest".into(), obj(json!({
         "form": {"$ref": "#/components/schemas/Form"},
         "template_id": {"type": "string"}, "fiscal_year": {"type": "integer"},
         "from": {"type": "string", "enum": ["blank", "last_year"]}, "unit_id": {"type": "integer", "description": "管理员须指定"}}), &[]));
     m.insert("SaveFormRequest".into(), obj(json!({"base_version": {"type": "integer"}, "form": {"$ref": "#/components/schemas/Form"}}), &["base_version", "form"]));
-    m.insert("SubmitRequest".into(), obj(json!({"base_version": {"type": "integer"}}), &["base_version"]));
+    m.insert(
+        "SubmitRequest".into(),
+        obj(
+            json!({"base_version": {"type": "integer"}}),
+            &["base_version"],
+        ),
+    );
     m.insert("ReviewRequest".into(), obj(json!({
         "decision": {"type": "string", "enum": ["approve", "return"]},
         "reason": {"type": "string", "description": "退回时必填"},
@@ -41,7 +65,13 @@ fn schemas() -> Map<String, Value> {
             &["completeness", "relevance", "suitability", "feasibility"]),
         "comments": {"type": "array", "items": obj(json!({"path": {"type": "string", "description": "JSON Pointer"}, "text": {"type": "string"}}), &["path", "text"])}}),
         &["decision", "grades"]));
-    m.insert("NewRegion".into(), obj(json!({"code": {"type": "string"}, "name": {"type": "string"}}), &["code", "name"]));
+    m.insert(
+        "NewRegion".into(),
+        obj(
+            json!({"code": {"type": "string"}, "name": {"type": "string"}}),
+            &["code", "name"],
+        ),
+    );
     m.insert("NewUnit".into(), obj(json!({"code": {"type": "string"}, "name": {"type": "string"}, "region_id": {"type": "integer"}}), &["code", "name", "region_id"]));
     let role = json!({"type": "string", "enum": ["filler", "unit_approver", "reviewer", "admin"]});
     m.insert("NewUser".into(), obj(json!({"username": {"type": "string"}, "display_name": {"type": "string"}, "password": {"type": "string", "minLength": 8},
@@ -72,13 +102,24 @@ pub fn document(routes: &[RouteDoc]) -> Value {
     for r in routes {
         let mut op = Map::new();
         op.insert("summary".into(), json!(r.summary));
-        op.insert("operationId".into(), json!(format!("{}{}", r.method, r.path.replace(['/', '{', '}', '.'], "_"))));
+        op.insert(
+            "operationId".into(),
+            json!(format!(
+                "{}{}",
+                r.method,
+                r.path.replace(['/', '{', '}', '.'], "_")
+            )),
+        );
         let params: Vec<Value> = r
             .path
             .split('/')
             .filter_map(|seg| seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
             .map(|name| {
-                let ty = if name == "id" && r.path.starts_with("/api/templates") { "string" } else { "integer" };
+                let ty = if name == "id" && r.path.starts_with("/api/templates") {
+                    "string"
+                } else {
+                    "integer"
+                };
                 json!({"name": name, "in": "path", "required": true, "schema": {"type": ty}})
             })
             .collect();
@@ -86,7 +127,11 @@ pub fn document(routes: &[RouteDoc]) -> Value {
             op.insert("parameters".into(), json!(params));
         }
         if let Some(body) = r.body {
-            let media = if body == "ImportRequest" { "multipart/form-data" } else { "application/json" };
+            let media = if body == "ImportRequest" {
+                "multipart/form-data"
+            } else {
+                "application/json"
+            };
             op.insert("requestBody".into(), json!({"required": true, "content": {media: {"schema": {"$ref": format!("#/components/schemas/{body}")}}}}));
         }
         let err = json!({"description": "错误", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}});
@@ -94,8 +139,14 @@ pub fn document(routes: &[RouteDoc]) -> Value {
         responses.insert("200".into(), json!({"description": "成功"}));
         if r.auth {
             op.insert("security".into(), json!([{"session": []}]));
-            responses.insert("401".into(), json!({"description": "未登录", "content": err["content"].clone()}));
-            responses.insert("403".into(), json!({"description": "无权限或 CSRF 校验失败", "content": err["content"].clone()}));
+            responses.insert(
+                "401".into(),
+                json!({"description": "未登录", "content": err["content"].clone()}),
+            );
+            responses.insert(
+                "403".into(),
+                json!({"description": "无权限或 CSRF 校验失败", "content": err["content"].clone()}),
+            );
         }
         responses.insert("default".into(), err);
         op.insert("responses".into(), Value::Object(responses));

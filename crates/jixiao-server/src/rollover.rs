@@ -1,10 +1,10 @@
 //! New forms: blank from a template, or rolled over from last year's approved form.
 
+use jixiao_domain::form::FiscalYear;
 use jixiao_domain::form::{
     Funding, FundingAmounts, FundingBlock, FundingRow, Goals, Header, Indicators, TemplateRef,
 };
 use jixiao_domain::{Form, Template};
-use jixiao_domain::form::FiscalYear;
 
 /// An empty form of a template for a unit and year: the template's funding rows without
 /// amounts, no paragraphs, no indicator rows.
@@ -12,12 +12,19 @@ pub fn blank_form(template: &Template, year: FiscalYear, unit_name: &str) -> For
     let block = |rows: &[jixiao_domain::template::FundingRowDef]| FundingBlock {
         rows: rows
             .iter()
-            .map(|r| FundingRow { key: r.key.clone(), name: r.name.clone(), amounts: FundingAmounts::default() })
+            .map(|r| FundingRow {
+                key: r.key.clone(),
+                name: r.name.clone(),
+                amounts: FundingAmounts::default(),
+            })
             .collect(),
         total: FundingAmounts::default(),
     };
     Form {
-        template: TemplateRef { id: template.id.clone(), version: template.version },
+        template: TemplateRef {
+            id: template.id.clone(),
+            version: template.version,
+        },
         header: Header {
             fiscal_year: year,
             fill_date: None,
@@ -86,15 +93,27 @@ mod tests {
         assert_eq!(new.header.fiscal_year.get(), 2027);
         assert_eq!(new.funding.last_year.get(), 2026);
         assert_eq!(new.funding.year_before.get(), 2025);
-        let (o, n) = (&old.funding.income.rows[0].amounts, &new.funding.income.rows[0].amounts);
+        let (o, n) = (
+            &old.funding.income.rows[0].amounts,
+            &new.funding.income.rows[0].amounts,
+        );
         assert_eq!(n.last_year, o.current);
         assert_eq!(n.year_before, o.last_year);
         assert_eq!(n.current, None);
-        assert_eq!(new.funding.expenditure.total.last_year, old.funding.expenditure.total.current);
-        let (oa, na) = (&old.indicators.annual.rows[0], &new.indicators.annual.rows[0]);
+        assert_eq!(
+            new.funding.expenditure.total.last_year,
+            old.funding.expenditure.total.current
+        );
+        let (oa, na) = (
+            &old.indicators.annual.rows[0],
+            &new.indicators.annual.rows[0],
+        );
         assert_eq!(na.year_before, oa.last_year);
         assert_eq!(na.last_year, oa.target);
-        assert_eq!(new.indicators.annual.rows.len(), old.indicators.annual.rows.len());
+        assert_eq!(
+            new.indicators.annual.rows.len(),
+            old.indicators.annual.rows.len()
+        );
     }
 
     #[test]

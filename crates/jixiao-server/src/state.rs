@@ -10,7 +10,8 @@ use crate::throttle::Throttle;
 
 /// Reads an uploaded file (`file name`, bytes) into a form and an import report (JSON).
 /// The error is a Chinese message for the user.
-pub type ImportHook = Arc<dyn Fn(&str, &[u8]) -> Result<(Form, serde_json::Value), String> + Send + Sync>;
+pub type ImportHook =
+    Arc<dyn Fn(&str, &[u8]) -> Result<(Form, serde_json::Value), String> + Send + Sync>;
 
 /// A file made by an exporter.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -93,7 +94,10 @@ pub struct AppState {
 
 impl std::fmt::Debug for AppState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("AppState").field("db", &self.db).field("config", &self.config).finish_non_exhaustive()
+        f.debug_struct("AppState")
+            .field("db", &self.db)
+            .field("config", &self.config)
+            .finish_non_exhaustive()
     }
 }
 
@@ -135,10 +139,13 @@ impl AppState {
 pub fn json_import(name: &str, bytes: &[u8]) -> Result<(Form, serde_json::Value), String> {
     let lower = name.to_lowercase();
     if !lower.ends_with(".json") {
-        return Err(format!("暂不支持导入该类型的文件「{name}」，请上传规范 JSON 文件"));
+        return Err(format!(
+            "暂不支持导入该类型的文件「{name}」，请上传规范 JSON 文件"
+        ));
     }
     let text = std::str::from_utf8(bytes).map_err(|_| "文件不是 UTF-8 编码的文本".to_string())?;
-    let form: Form = serde_json::from_str(text).map_err(|e| format!("文件不是有效的申报表 JSON：{e}"))?;
+    let form: Form =
+        serde_json::from_str(text).map_err(|e| format!("文件不是有效的申报表 JSON：{e}"))?;
     Ok((form, serde_json::json!({ "format": "json", "issues": [] })))
 }
 
@@ -146,8 +153,13 @@ pub fn json_import(name: &str, bytes: &[u8]) -> Result<(Form, serde_json::Value)
 pub fn json_export(format: &str, form: &Form) -> Result<ExportFile, ExportError> {
     match format {
         "json" => {
-            let bytes = serde_json::to_vec_pretty(form).map_err(|e| ExportError::Failed(e.to_string()))?;
-            Ok(ExportFile { content_type: "application/json".into(), extension: "json".into(), bytes })
+            let bytes =
+                serde_json::to_vec_pretty(form).map_err(|e| ExportError::Failed(e.to_string()))?;
+            Ok(ExportFile {
+                content_type: "application/json".into(),
+                extension: "json".into(),
+                bytes,
+            })
         }
         _ => Err(ExportError::UnsupportedFormat),
     }

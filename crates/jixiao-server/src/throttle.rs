@@ -21,7 +21,11 @@ const MAX_KEYS: usize = 100_000;
 impl Throttle {
     /// A throttle of `limit` hits per `window_ms`.
     pub fn new(limit: u32, window_ms: i64) -> Throttle {
-        Throttle { limit, window_ms, hits: Mutex::new(HashMap::new()) }
+        Throttle {
+            limit,
+            window_ms,
+            hits: Mutex::new(HashMap::new()),
+        }
     }
 
     /// Counts a hit; false when the key is over its limit in the current window.

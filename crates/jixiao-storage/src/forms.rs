@@ -174,12 +174,17 @@ pub struct IndicatorRow {
 impl VersionData {
     /// Derives what is stored from a form and its finding counts.
     pub fn new(form: &Form, errors: i64, warnings: i64) -> Result<VersionData> {
-        let form_json = serde_json::to_string(form).map_err(|e| StorageError::Corrupt(e.to_string()))?;
+        let form_json =
+            serde_json::to_string(form).map_err(|e| StorageError::Corrupt(e.to_string()))?;
         let mut indicators = Vec::new();
         for (kind, table) in form.indicators.tables() {
             for (i, row) in table.rows.iter().enumerate() {
                 let (comparator, number, unit) = match &row.target {
-                    Some(jixiao_domain::TargetValue::Quantity { comparator, number, unit }) => (
+                    Some(jixiao_domain::TargetValue::Quantity {
+                        comparator,
+                        number,
+                        unit,
+                    }) => (
                         comparator.map(|c| c.symbol().to_string()),
                         Some(number.to_string()),
                         Some(unit.clone()).filter(|u| !u.is_empty()),
@@ -203,8 +208,18 @@ impl VersionData {
         }
         Ok(VersionData {
             form_json,
-            income_total: form.funding.income.total.current.map(|m| m.value().to_string()),
-            expenditure_total: form.funding.expenditure.total.current.map(|m| m.value().to_string()),
+            income_total: form
+                .funding
+                .income
+                .total
+                .current
+                .map(|m| m.value().to_string()),
+            expenditure_total: form
+                .funding
+                .expenditure
+                .total
+                .current
+                .map(|m| m.value().to_string()),
             errors,
             warnings,
             indicators,
@@ -227,11 +242,19 @@ pub struct NewForm<'a> {
     pub created_by: i64,
 }
 
+/// Row shape of a query.
+type VersionTuple = (i64, String, i64, Option<i64>, Option<String>, i64, i64);
+
 impl Db {
     /// The current state of a form.
     pub async fn form(&self, id: i64) -> Result<Option<FormRow>> {
-        let sql = format!("SELECT {FORM_COLUMNS} FROM forms f JOIN units un ON un.id = f.unit_id WHERE f.id = $1");
-        let row: Option<FormTuple> = sqlx::query_as(&sql).bind(id).fetch_optional(self.pool()).await?;
+        let sql = format!(
+            "SELECT {FORM_COLUMNS} FROM forms f JOIN units un ON un.id = f.unit_id WHERE f.id = $1"
+        );
+        let row: Option<FormTuple> = sqlx::query_as(&sql)
+            .bind(id)
+            .fetch_optional(self.pool())
+            .await?;
         Ok(row.map(form_from))
     }
 
@@ -245,7 +268,10 @@ impl Db {
              ORDER BY f.updated_at DESC, f.id DESC LIMIT $6"
         );
         let q = f.q.as_ref().map(|q| {
-            let escaped: String = q.chars().filter(|c| !matches!(c, '%' | '_' | '\\')).collect();
+            let escaped: String = q
+                .chars()
+                .filter(|c| !matches!(c, '%' | '_' | '\\'))
+                .collect();
             format!("%{escaped}%")
         });
         let rows: Vec<FormTuple> = sqlx::query_as(&sql)
@@ -262,12 +288,13 @@ impl Db {
 
     /// The JSON text of one version of a form.
     pub async fn version_json(&self, form_id: i64, version: i64) -> Result<Option<String>> {
-        let row: Option<(String,)> =
-            sqlx::query_as("SELECT form_json FROM form_versions WHERE form_id = $1 AND version = $2")
-                .bind(form_id)
-                .bind(version)
-                .fetch_optional(self.pool())
-                .await?;
+        let row: Option<(String,)> = sqlx::query_as(
+            "SELECT form_json FROM form_versions WHERE form_id = $1 AND version = $2",
+        )
+        .bind(form_id)
+        .bind(version)
+        .fetch_optional(self.pool())
+        .await?;
         Ok(row.map(|r| r.0))
     }
 
@@ -283,7 +310,7 @@ impl Db {
 
     /// All versions of a form, oldest first.
     pub async fn versions(&self, form_id: i64) -> Result<Vec<VersionRow>> {
-        let rows: Vec<(i64, String, i64, Option<i64>, Option<String>, i64, i64)> = sqlx::query_as(
+        let rows: Vec<VersionTuple> = sqlx::query_as(
             "SELECT v.version, v.status, v.saved_at, v.saved_by, u.username, v.errors, v.warnings \
              FROM form_versions v LEFT JOIN users u ON u.id = v.saved_by WHERE v.form_id = $1 ORDER BY v.version",
         )
@@ -306,7 +333,11 @@ impl Db {
 
     /// The unit's form of a year with an approved version (the newest such form), as
     /// `(form id, approved version)`.
-    pub async fn approved_form_of(&self, unit_id: i64, fiscal_year: i64) -> Result<Option<(i64, i64)>> {
+    pub async fn approved_form_of(
+        &self,
+        unit_id: i64,
+        fiscal_year: i64,
+    ) -> Result<Option<(i64, i64)>> {
         let row: Option<(i64, i64)> = sqlx::query_as(
             "SELECT id, approved_version FROM forms WHERE unit_id = $1 AND fiscal_year = $2 \
              AND approved_version IS NOT NULL ORDER BY id DESC LIMIT 1",
@@ -320,11 +351,12 @@ impl Db {
 
     /// Number of stored indicator rows of a form version (for analytics checks).
     pub async fn indicator_count(&self, form_id: i64, version: i64) -> Result<i64> {
-        let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM indicators WHERE form_id = $1 AND version = $2")
-            .bind(form_id)
-            .bind(version)
-            .fetch_one(self.pool())
-            .await?;
+        let (n,): (i64,) =
+            sqlx::query_as("SELECT COUNT(*) FROM indicators WHERE form_id = $1 AND version = $2")
+                .bind(form_id)
+                .bind(version)
+                .fetch_one(self.pool())
+                .await?;
         Ok(n)
     }
 }
@@ -341,28 +373,37 @@ impl WriteTx {
                 crate::Backend::Sqlite => "",
             }
         );
-        let row: Option<FormTuple> = sqlx::query_as(&sql).bind(id).fetch_optional(self.conn()).await?;
+        let row: Option<FormTuple> = sqlx::query_as(&sql)
+            .bind(id)
+            .fetch_optional(self.conn())
+            .await?;
         Ok(row.map(form_from))
     }
 
     /// The id of the unit's form of a year, if there is one.
-    pub async fn form_of_unit_year(&mut self, unit_id: i64, fiscal_year: i64) -> Result<Option<i64>> {
-        let row: Option<(i64,)> = sqlx::query_as("SELECT id FROM forms WHERE unit_id = $1 AND fiscal_year = $2")
-            .bind(unit_id)
-            .bind(fiscal_year)
-            .fetch_optional(self.conn())
-            .await?;
+    pub async fn form_of_unit_year(
+        &mut self,
+        unit_id: i64,
+        fiscal_year: i64,
+    ) -> Result<Option<i64>> {
+        let row: Option<(i64,)> =
+            sqlx::query_as("SELECT id FROM forms WHERE unit_id = $1 AND fiscal_year = $2")
+                .bind(unit_id)
+                .bind(fiscal_year)
+                .fetch_optional(self.conn())
+                .await?;
         Ok(row.map(|r| r.0))
     }
 
     /// The JSON text of one version, read inside the transaction.
     pub async fn version_json(&mut self, form_id: i64, version: i64) -> Result<Option<String>> {
-        let row: Option<(String,)> =
-            sqlx::query_as("SELECT form_json FROM form_versions WHERE form_id = $1 AND version = $2")
-                .bind(form_id)
-                .bind(version)
-                .fetch_optional(self.conn())
-                .await?;
+        let row: Option<(String,)> = sqlx::query_as(
+            "SELECT form_json FROM form_versions WHERE form_id = $1 AND version = $2",
+        )
+        .bind(form_id)
+        .bind(version)
+        .fetch_optional(self.conn())
+        .await?;
         Ok(row.map(|r| r.0))
     }
 
@@ -388,7 +429,8 @@ impl WriteTx {
         .fetch_one(self.conn())
         .await
         .map_err(|e| StorageError::duplicate_as(e, &format!("该单位 {} 年度的申报表", f.fiscal_year)))?;
-        self.insert_version(id, 1, "draft", data, f.created_by, now).await?;
+        self.insert_version(id, 1, "draft", data, f.created_by, now)
+            .await?;
         Ok(id)
     }
 
@@ -422,7 +464,8 @@ impl WriteTx {
         if r.rows_affected() != 1 {
             return Ok(None);
         }
-        self.insert_version(form_id, next, status, data, user_id, now).await?;
+        self.insert_version(form_id, next, status, data, user_id, now)
+            .await?;
         Ok(Some(next))
     }
 
@@ -495,7 +538,12 @@ impl WriteTx {
     }
 
     /// Sets a form's status (and, when given, its approved version) without a new version.
-    pub async fn set_status(&mut self, form_id: i64, status: &str, approved_version: Option<i64>) -> Result<()> {
+    pub async fn set_status(
+        &mut self,
+        form_id: i64,
+        status: &str,
+        approved_version: Option<i64>,
+    ) -> Result<()> {
         sqlx::query(
             "UPDATE forms SET status = $2, approved_version = COALESCE($3, approved_version), updated_at = $4 \
              WHERE id = $1",

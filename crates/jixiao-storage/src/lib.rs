@@ -102,7 +102,9 @@ pub struct Db {
 
 impl std::fmt::Debug for Db {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Db").field("backend", &self.backend).finish_non_exhaustive()
+        f.debug_struct("Db")
+            .field("backend", &self.backend)
+            .finish_non_exhaustive()
     }
 }
 
@@ -115,7 +117,9 @@ pub struct ConnectOptions {
 
 impl Default for ConnectOptions {
     fn default() -> Self {
-        ConnectOptions { max_connections: 16 }
+        ConnectOptions {
+            max_connections: 16,
+        }
     }
 }
 
@@ -130,7 +134,9 @@ impl Db {
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             Backend::Postgres
         } else {
-            return Err(StorageError::BadUrl("只支持 sqlite:// 与 postgres:// 地址".into()));
+            return Err(StorageError::BadUrl(
+                "只支持 sqlite:// 与 postgres:// 地址".into(),
+            ));
         };
         let connect = AnyConnectOptions::from_str(url)
             .map_err(|_| StorageError::BadUrl("无法解析数据库地址".into()))?;
@@ -151,7 +157,11 @@ impl Db {
         }
         let pool = pool.connect_with(connect).await?;
         let write_gate = (backend == Backend::Sqlite).then(|| Arc::new(Mutex::new(())));
-        Ok(Db { pool, backend, write_gate })
+        Ok(Db {
+            pool,
+            backend,
+            write_gate,
+        })
     }
 
     /// The SQLite URL of a database file (created when missing).
@@ -199,7 +209,11 @@ impl Db {
             Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
             Backend::Postgres => self.pool.begin().await?,
         };
-        Ok(WriteTx { tx, backend: self.backend, _gate: gate })
+        Ok(WriteTx {
+            tx,
+            backend: self.backend,
+            _gate: gate,
+        })
     }
 
     /// Copies the whole SQLite database into `out` with `VACUUM INTO` (a consistent online copy).
@@ -207,11 +221,17 @@ impl Db {
     pub async fn backup_sqlite(&self, out: &std::path::Path) -> Result<()> {
         if self.backend != Backend::Sqlite {
             return Err(StorageError::BadUrl(
-                "PostgreSQL 数据库请用 pg_dump 备份（例如 pg_dump -Fc 数据库地址 > 备份文件）".into(),
+                "PostgreSQL 数据库请用 pg_dump 备份（例如 pg_dump -Fc 数据库地址 > 备份文件）"
+                    .into(),
             ));
         }
-        let path = out.to_str().ok_or_else(|| StorageError::BadUrl("备份路径不是有效的 UTF-8".into()))?;
-        sqlx::query("VACUUM INTO $1").bind(path).execute(&self.pool).await?;
+        let path = out
+            .to_str()
+            .ok_or_else(|| StorageError::BadUrl("备份路径不是有效的 UTF-8".into()))?;
+        sqlx::query("VACUUM INTO $1")
+            .bind(path)
+            .execute(&self.pool)
+            .await?;
         Ok(())
     }
 
@@ -220,7 +240,9 @@ impl Db {
         if self.backend != Backend::Sqlite {
             return Ok("ok".into());
         }
-        let row: (String,) = sqlx::query_as("PRAGMA integrity_check").fetch_one(&self.pool).await?;
+        let row: (String,) = sqlx::query_as("PRAGMA integrity_check")
+            .fetch_one(&self.pool)
+            .await?;
         Ok(row.0)
     }
 }

@@ -24,8 +24,19 @@ pub(crate) fn migrator(backend: Backend) -> Migrator {
                 Backend::Sqlite => *sqlite,
                 Backend::Postgres => *postgres,
             };
-            Migration::new(*version, Cow::Borrowed(*description), MigrationType::Simple, Cow::Borrowed(sql), false)
+            Migration::new(
+                *version,
+                Cow::Borrowed(*description),
+                MigrationType::Simple,
+                Cow::Borrowed(sql),
+                false,
+            )
         })
         .collect::<Vec<_>>();
-    Migrator { migrations: Cow::Owned(migrations), ignore_missing: false, locking: true, no_tx: false }
+    Migrator {
+        migrations: Cow::Owned(migrations),
+        ignore_missing: false,
+        locking: true,
+        no_tx: false,
+    }
 }

@@ -69,10 +69,27 @@ pub struct AuditEntry {
     pub detail: String,
 }
 
+/// Row shape of a query.
+type ReviewTuple = (i64, i64, i64, i64, String, String, String, String, i64);
+
+/// Row shape of a query.
+type CommentTuple = (i64, i64, i64, Option<i64>, String, String, i64, String, i64);
+
+/// Row shape of a query.
+type AuditTuple = (
+    i64,
+    Option<i64>,
+    i64,
+    Option<i64>,
+    Option<String>,
+    String,
+    String,
+);
+
 impl Db {
     /// The reviews of a form, oldest first.
     pub async fn reviews(&self, form_id: i64) -> Result<Vec<Review>> {
-        let rows: Vec<(i64, i64, i64, i64, String, String, String, String, i64)> = sqlx::query_as(
+        let rows: Vec<ReviewTuple> = sqlx::query_as(
             "SELECT r.id, r.form_id, r.version, r.reviewer_id, u.username, r.decision, r.reason, r.grades, \
              r.created_at FROM reviews r JOIN users u ON u.id = r.reviewer_id WHERE r.form_id = $1 ORDER BY r.id",
         )
@@ -97,7 +114,7 @@ impl Db {
 
     /// The comments of a form, oldest first.
     pub async fn comments(&self, form_id: i64) -> Result<Vec<Comment>> {
-        let rows: Vec<(i64, i64, i64, Option<i64>, String, String, i64, String, i64)> = sqlx::query_as(
+        let rows: Vec<CommentTuple> = sqlx::query_as(
             "SELECT c.id, c.form_id, c.version, c.review_id, c.path, c.body, c.author_id, u.username, c.created_at \
              FROM comments c JOIN users u ON u.id = c.author_id WHERE c.form_id = $1 ORDER BY c.id",
         )
@@ -122,7 +139,7 @@ impl Db {
 
     /// The audit log of a form (or, with `None`, of everything), oldest first, at most `limit` rows.
     pub async fn audit(&self, form_id: Option<i64>, limit: i64) -> Result<Vec<AuditEntry>> {
-        let rows: Vec<(i64, Option<i64>, i64, Option<i64>, Option<String>, String, String)> = sqlx::query_as(
+        let rows: Vec<AuditTuple> = sqlx::query_as(
             "SELECT a.id, a.form_id, a.at, a.user_id, u.username, a.action, a.detail FROM audit_log a \
              LEFT JOIN users u ON u.id = a.user_id WHERE ($1 IS NULL OR a.form_id = $1) ORDER BY a.id LIMIT $2",
         )

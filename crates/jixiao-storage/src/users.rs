@@ -20,7 +20,12 @@ pub enum Role {
 
 impl Role {
     /// All roles.
-    pub const ALL: [Role; 4] = [Role::Filler, Role::UnitApprover, Role::Reviewer, Role::Admin];
+    pub const ALL: [Role; 4] = [
+        Role::Filler,
+        Role::UnitApprover,
+        Role::Reviewer,
+        Role::Admin,
+    ];
 
     /// The stored and API name (`filler`).
     pub fn as_str(self) -> &'static str {
@@ -128,13 +133,23 @@ pub struct NewUser<'a> {
     pub unit_id: Option<i64>,
 }
 
-type UserTuple = (i64, String, String, String, Option<i64>, Option<i64>, i64, i64, i64);
+type UserTuple = (
+    i64,
+    String,
+    String,
+    String,
+    Option<i64>,
+    Option<i64>,
+    i64,
+    i64,
+    i64,
+);
 
-const USER_COLUMNS: &str =
-    "u.id, u.username, u.display_name, u.role, u.region_id, u.unit_id, u.disabled, u.failed_logins, u.locked_until";
+const USER_COLUMNS: &str = "u.id, u.username, u.display_name, u.role, u.region_id, u.unit_id, u.disabled, u.failed_logins, u.locked_until";
 
 fn user_from(t: UserTuple) -> Result<User> {
-    let role = Role::parse(&t.3).ok_or_else(|| StorageError::Corrupt(format!("未知角色 {}", t.3)))?;
+    let role =
+        Role::parse(&t.3).ok_or_else(|| StorageError::Corrupt(format!("未知角色 {}", t.3)))?;
     Ok(User {
         id: t.0,
         username: t.1,
@@ -148,12 +163,46 @@ fn user_from(t: UserTuple) -> Result<User> {
     })
 }
 
+/// Row shape of a query.
+type LoginTuple = (
+    i64,
+    String,
+    String,
+    String,
+    Option<i64>,
+    Option<i64>,
+    i64,
+    i64,
+    i64,
+    String,
+);
+
+/// Row shape of a query.
+type SessionTuple = (
+    i64,
+    String,
+    String,
+    String,
+    Option<i64>,
+    Option<i64>,
+    i64,
+    i64,
+    i64,
+    String,
+    i64,
+);
+
 impl Db {
     /// All regions, by code.
     pub async fn regions(&self) -> Result<Vec<Region>> {
         let rows: Vec<(i64, String, String)> =
-            sqlx::query_as("SELECT id, code, name FROM regions ORDER BY code").fetch_all(self.pool()).await?;
-        Ok(rows.into_iter().map(|(id, code, name)| Region { id, code, name }).collect())
+            sqlx::query_as("SELECT id, code, name FROM regions ORDER BY code")
+                .fetch_all(self.pool())
+                .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, code, name)| Region { id, code, name })
+            .collect())
     }
 
     /// Units, all or of one region, by code.
@@ -164,7 +213,15 @@ impl Db {
         .bind(region_id)
         .fetch_all(self.pool())
         .await?;
-        Ok(rows.into_iter().map(|(id, region_id, code, name)| Unit { id, region_id, code, name }).collect())
+        Ok(rows
+            .into_iter()
+            .map(|(id, region_id, code, name)| Unit {
+                id,
+                region_id,
+                code,
+                name,
+            })
+            .collect())
     }
 
     /// One unit.
@@ -174,17 +231,28 @@ impl Db {
                 .bind(id)
                 .fetch_optional(self.pool())
                 .await?;
-        Ok(row.map(|(id, region_id, code, name)| Unit { id, region_id, code, name }))
+        Ok(row.map(|(id, region_id, code, name)| Unit {
+            id,
+            region_id,
+            code,
+            name,
+        }))
     }
 
     /// A unit by its code or exact name.
     pub async fn unit_by_code_or_name(&self, key: &str) -> Result<Option<Unit>> {
-        let row: Option<(i64, i64, String, String)> =
-            sqlx::query_as("SELECT id, region_id, code, name FROM units WHERE code = $1 OR name = $1 ORDER BY id")
-                .bind(key)
-                .fetch_optional(self.pool())
-                .await?;
-        Ok(row.map(|(id, region_id, code, name)| Unit { id, region_id, code, name }))
+        let row: Option<(i64, i64, String, String)> = sqlx::query_as(
+            "SELECT id, region_id, code, name FROM units WHERE code = $1 OR name = $1 ORDER BY id",
+        )
+        .bind(key)
+        .fetch_optional(self.pool())
+        .await?;
+        Ok(row.map(|(id, region_id, code, name)| Unit {
+            id,
+            region_id,
+            code,
+            name,
+        }))
     }
 
     /// Users, all or of one region, by username.
@@ -192,22 +260,31 @@ impl Db {
         let sql = format!(
             "SELECT {USER_COLUMNS} FROM users u WHERE ($1 IS NULL OR u.region_id = $1) ORDER BY u.username"
         );
-        let rows: Vec<UserTuple> = sqlx::query_as(&sql).bind(region_id).fetch_all(self.pool()).await?;
+        let rows: Vec<UserTuple> = sqlx::query_as(&sql)
+            .bind(region_id)
+            .fetch_all(self.pool())
+            .await?;
         rows.into_iter().map(user_from).collect()
     }
 
     /// One user by id.
     pub async fn user(&self, id: i64) -> Result<Option<User>> {
         let sql = format!("SELECT {USER_COLUMNS} FROM users u WHERE u.id = $1");
-        let row: Option<UserTuple> = sqlx::query_as(&sql).bind(id).fetch_optional(self.pool()).await?;
+        let row: Option<UserTuple> = sqlx::query_as(&sql)
+            .bind(id)
+            .fetch_optional(self.pool())
+            .await?;
         row.map(user_from).transpose()
     }
 
     /// A user and their password hash, by login name.
     pub async fn user_for_login(&self, username: &str) -> Result<Option<(User, String)>> {
-        let sql = format!("SELECT {USER_COLUMNS}, u.password_hash FROM users u WHERE u.username = $1");
-        let row: Option<(i64, String, String, String, Option<i64>, Option<i64>, i64, i64, i64, String)> =
-            sqlx::query_as(&sql).bind(username).fetch_optional(self.pool()).await?;
+        let sql =
+            format!("SELECT {USER_COLUMNS}, u.password_hash FROM users u WHERE u.username = $1");
+        let row: Option<LoginTuple> = sqlx::query_as(&sql)
+            .bind(username)
+            .fetch_optional(self.pool())
+            .await?;
         match row {
             None => Ok(None),
             Some(t) => {
@@ -224,32 +301,50 @@ impl Db {
             "SELECT {USER_COLUMNS}, s.csrf_token, s.expires_at FROM sessions s JOIN users u ON u.id = s.user_id \
              WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.disabled = 0"
         );
-        let row: Option<(i64, String, String, String, Option<i64>, Option<i64>, i64, i64, i64, String, i64)> =
-            sqlx::query_as(&sql).bind(token_hash).bind(now_ms()).fetch_optional(self.pool()).await?;
+        let row: Option<SessionTuple> = sqlx::query_as(&sql)
+            .bind(token_hash)
+            .bind(now_ms())
+            .fetch_optional(self.pool())
+            .await?;
         match row {
             None => Ok(None),
             Some(t) => {
                 let (csrf_token, expires_at) = (t.9.clone(), t.10);
                 let user = user_from((t.0, t.1, t.2, t.3, t.4, t.5, t.6, t.7, t.8))?;
-                Ok(Some(SessionUser { user, csrf_token, expires_at }))
+                Ok(Some(SessionUser {
+                    user,
+                    csrf_token,
+                    expires_at,
+                }))
             }
         }
     }
 
     /// Ends a session.
     pub async fn delete_session(&self, token_hash: &str) -> Result<()> {
-        sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash).execute(self.pool()).await?;
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+            .bind(token_hash)
+            .execute(self.pool())
+            .await?;
         Ok(())
     }
 
     /// Deletes expired sessions; returns how many.
     pub async fn purge_sessions(&self) -> Result<u64> {
-        let r = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1").bind(now_ms()).execute(self.pool()).await?;
+        let r = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
+            .bind(now_ms())
+            .execute(self.pool())
+            .await?;
         Ok(r.rows_affected())
     }
 
     /// Records a failed login: counts it and, at `max_failures`, locks the user for `lock_ms`.
-    pub async fn record_login_failure(&self, user_id: i64, max_failures: i64, lock_ms: i64) -> Result<()> {
+    pub async fn record_login_failure(
+        &self,
+        user_id: i64,
+        max_failures: i64,
+        lock_ms: i64,
+    ) -> Result<()> {
         sqlx::query(
             "UPDATE users SET failed_logins = failed_logins + 1, \
              locked_until = CASE WHEN failed_logins + 1 >= $2 THEN $3 ELSE locked_until END WHERE id = $1",
@@ -263,7 +358,13 @@ impl Db {
     }
 
     /// Creates a session after a good login and clears the failure count.
-    pub async fn create_session(&self, user_id: i64, token_hash: &str, csrf: &str, ttl_ms: i64) -> Result<()> {
+    pub async fn create_session(
+        &self,
+        user_id: i64,
+        token_hash: &str,
+        csrf: &str,
+        ttl_ms: i64,
+    ) -> Result<()> {
         let now = now_ms();
         let mut tx = self.begin_write().await?;
         sqlx::query("UPDATE users SET failed_logins = 0, locked_until = 0 WHERE id = $1")
@@ -288,15 +389,20 @@ impl Db {
 impl WriteTx {
     /// Creates a region.
     pub async fn create_region(&mut self, code: &str, name: &str) -> Result<Region> {
-        let (id,): (i64,) =
-            sqlx::query_as("INSERT INTO regions (code, name, created_at) VALUES ($1, $2, $3) RETURNING id")
-                .bind(code)
-                .bind(name)
-                .bind(now_ms())
-                .fetch_one(self.conn())
-                .await
-                .map_err(|e| StorageError::duplicate_as(e, &format!("区划代码「{code}」")))?;
-        Ok(Region { id, code: code.into(), name: name.into() })
+        let (id,): (i64,) = sqlx::query_as(
+            "INSERT INTO regions (code, name, created_at) VALUES ($1, $2, $3) RETURNING id",
+        )
+        .bind(code)
+        .bind(name)
+        .bind(now_ms())
+        .fetch_one(self.conn())
+        .await
+        .map_err(|e| StorageError::duplicate_as(e, &format!("区划代码「{code}」")))?;
+        Ok(Region {
+            id,
+            code: code.into(),
+            name: name.into(),
+        })
     }
 
     /// Creates a unit.
@@ -311,7 +417,12 @@ impl WriteTx {
         .fetch_one(self.conn())
         .await
         .map_err(|e| StorageError::duplicate_as(e, &format!("单位编码「{code}」")))?;
-        Ok(Unit { id, region_id, code: code.into(), name: name.into() })
+        Ok(Unit {
+            id,
+            region_id,
+            code: code.into(),
+            name: name.into(),
+        })
     }
 
     /// Creates a user.
@@ -378,7 +489,10 @@ impl WriteTx {
 
     /// Ends all sessions of a user.
     pub async fn delete_sessions_of(&mut self, user_id: i64) -> Result<()> {
-        sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(self.conn()).await?;
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+            .bind(user_id)
+            .execute(self.conn())
+            .await?;
         Ok(())
     }
 }

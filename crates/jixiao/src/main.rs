@@ -48,7 +48,10 @@ fn init_logging() {
         Ok("debug") => tracing::Level::DEBUG,
         _ => tracing::Level::WARN,
     };
-    tracing_subscriber::fmt().with_max_level(level).with_writer(std::io::stderr).init();
+    tracing_subscriber::fmt()
+        .with_max_level(level)
+        .with_writer(std::io::stderr)
+        .init();
 }
 
 #[cfg(test)]

@@ -24,7 +24,11 @@ fn run(args: &[&str], stdin: Option<&str>) -> Output {
 }
 
 fn text(o: &Output) -> String {
-    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
 }
 
 #[test]
@@ -37,7 +41,14 @@ fn help_lists_the_subcommands() {
     }
     let o = run(&["serve", "--help"], None);
     let t = text(&o);
-    for flag in ["--listen", "--data", "--database-url", "--demo", "JIXIAO_LISTEN", "JIXIAO_DATABASE_URL"] {
+    for flag in [
+        "--listen",
+        "--data",
+        "--database-url",
+        "--demo",
+        "JIXIAO_LISTEN",
+        "JIXIAO_DATABASE_URL",
+    ] {
         assert!(t.contains(flag), "{flag} missing from serve help");
     }
 }
@@ -51,25 +62,63 @@ fn migrate_users_and_backup() {
     assert!(o.status.success(), "{}", text(&o));
     assert!(dir.path().join("data/jixiao.db").exists());
 
-    let o = run(&["user", "add", "chief", "--role", "admin", "--password-stdin", "--data", data], Some("chief-password-1\n"));
+    let o = run(
+        &[
+            "user",
+            "add",
+            "chief",
+            "--role",
+            "admin",
+            "--password-stdin",
+            "--data",
+            data,
+        ],
+        Some("chief-password-1\n"),
+    );
     assert!(o.status.success(), "{}", text(&o));
     assert!(text(&o).contains("已新建用户 chief（管理员）"));
-    let o = run(&["user", "add", "chief", "--role", "admin", "--data", data], None);
+    let o = run(
+        &["user", "add", "chief", "--role", "admin", "--data", data],
+        None,
+    );
     assert!(!o.status.success());
     assert!(text(&o).contains("用户名「chief」已存在"), "{}", text(&o));
-    let o = run(&["user", "add", "weak", "--role", "admin", "--password-stdin", "--data", data], Some("short\n"));
+    let o = run(
+        &[
+            "user",
+            "add",
+            "weak",
+            "--role",
+            "admin",
+            "--password-stdin",
+            "--data",
+            data,
+        ],
+        Some("short\n"),
+    );
     assert!(!o.status.success());
     assert!(text(&o).contains("密码至少需要 8 个字符"));
-    let o = run(&["user", "add", "x", "--role", "boss", "--data", data], None);
+    let o = run(
+        &["user", "add", "x", "--role", "boss", "--data", data],
+        None,
+    );
     assert!(text(&o).contains("未知角色「boss」"));
-    let o = run(&["user", "add", "f", "--role", "filler", "--data", data], None);
+    let o = run(
+        &["user", "add", "f", "--role", "filler", "--data", data],
+        None,
+    );
     assert!(text(&o).contains("须指定所属单位"));
 
     // A generated password is printed once and works.
     let o = run(&["user", "passwd", "chief", "--data", data], None);
     assert!(o.status.success(), "{}", text(&o));
     let out = text(&o);
-    let new_pw = out.lines().find_map(|l| l.strip_prefix("新密码：")).unwrap().trim().to_string();
+    let new_pw = out
+        .lines()
+        .find_map(|l| l.strip_prefix("新密码："))
+        .unwrap()
+        .trim()
+        .to_string();
     assert_eq!(new_pw.len(), 16);
     let o = run(&["user", "list", "--data", data], None);
     assert!(text(&o).contains("chief\t管理员"));
@@ -94,10 +143,21 @@ fn migrate_users_and_backup() {
     let restored = dir.path().join("restored");
     std::fs::create_dir_all(&restored).unwrap();
     std::fs::copy(out, restored.join("jixiao.db")).unwrap();
-    let o = run(&["user", "list", "--data", restored.to_str().unwrap()], None);
+    let o = run(
+        &["user", "list", "--data", restored.to_str().unwrap()],
+        None,
+    );
     assert!(text(&o).contains("chief"), "{}", text(&o));
 
-    let o = run(&["backup", "/tmp/never.db", "--database-url", "postgres://u:secret@db/x"], None);
+    let o = run(
+        &[
+            "backup",
+            "/tmp/never.db",
+            "--database-url",
+            "postgres://u:secret@db/x",
+        ],
+        None,
+    );
     assert!(!o.status.success());
     let t = text(&o);
     assert!(t.contains("pg_dump"));

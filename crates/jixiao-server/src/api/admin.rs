@@ -19,7 +19,9 @@ use crate::state::AppState;
 fn check_name(what: &str, s: &str, max: usize) -> ApiResult<()> {
     let n = s.chars().count();
     if n == 0 || n > max || s.chars().any(|c| c.is_control()) || s.trim() != s {
-        return Err(ApiError::unprocessable(format!("{what}须为 1–{max} 个字符，且首尾不能有空格")));
+        return Err(ApiError::unprocessable(format!(
+            "{what}须为 1–{max} 个字符，且首尾不能有空格"
+        )));
     }
     Ok(())
 }
@@ -50,7 +52,13 @@ pub async fn create_region(
     check_name("区划名称", &b.name, 100)?;
     let mut tx = state.db.begin_write().await?;
     let r = tx.create_region(&b.code, &b.name).await?;
-    tx.audit(None, Some(user.user.id), "region.create", &format!("新建区划 {}（{}）", r.name, r.code)).await?;
+    tx.audit(
+        None,
+        Some(user.user.id),
+        "region.create",
+        &format!("新建区划 {}（{}）", r.name, r.code),
+    )
+    .await?;
     tx.commit().await?;
     Ok((StatusCode::CREATED, Json(json!(r))))
 }
@@ -103,13 +111,21 @@ pub async fn create_unit(
     require_admin(&user.user)?;
     check_name("单位编码", &b.code, 64)?;
     check_name("单位名称", &b.name, 200)?;
-    let region_id = b.region_id.ok_or_else(|| ApiError::unprocessable("请指定所属区划（region_id）"))?;
+    let region_id = b
+        .region_id
+        .ok_or_else(|| ApiError::unprocessable("请指定所属区划（region_id）"))?;
     if !state.db.regions().await?.iter().any(|r| r.id == region_id) {
         return Err(ApiError::unprocessable("所属区划不存在"));
     }
     let mut tx = state.db.begin_write().await?;
     let unit = tx.create_unit(region_id, &b.code, &b.name).await?;
-    tx.audit(None, Some(user.user.id), "unit.create", &format!("新建单位 {}（{}）", unit.name, unit.code)).await?;
+    tx.audit(
+        None,
+        Some(user.user.id),
+        "unit.create",
+        &format!("新建单位 {}（{}）", unit.name, unit.code),
+    )
+    .await?;
     tx.commit().await?;
     Ok((StatusCode::CREATED, Json(json!(unit))))
 }
@@ -149,18 +165,26 @@ pub async fn resolve_scope(
 ) -> ApiResult<(Option<i64>, Option<i64>)> {
     match role {
         Role::Filler | Role::UnitApprover => {
-            let id = unit_id.ok_or_else(|| ApiError::unprocessable("填报人和单位审核人须指定所属单位"))?;
-            let unit = db.unit(id).await?.ok_or_else(|| ApiError::unprocessable("所属单位不存在"))?;
+            let id = unit_id
+                .ok_or_else(|| ApiError::unprocessable("填报人和单位审核人须指定所属单位"))?;
+            let unit = db
+                .unit(id)
+                .await?
+                .ok_or_else(|| ApiError::unprocessable("所属单位不存在"))?;
             Ok((Some(unit.region_id), Some(unit.id)))
         }
         Role::Reviewer | Role::Admin => {
             if unit_id.is_some() {
-                return Err(ApiError::unprocessable("财政审核人和管理员不属于单位，请不要指定 unit_id"));
+                return Err(ApiError::unprocessable(
+                    "财政审核人和管理员不属于单位，请不要指定 unit_id",
+                ));
             }
             match region_id {
                 Some(r) if db.regions().await?.iter().any(|x| x.id == r) => Ok((Some(r), None)),
                 Some(_) => Err(ApiError::unprocessable("所属区划不存在")),
-                None if role == Role::Reviewer => Err(ApiError::unprocessable("财政审核人须指定所属区划")),
+                None if role == Role::Reviewer => {
+                    Err(ApiError::unprocessable("财政审核人须指定所属区划"))
+                }
                 None => Ok((None, None)),
             }
         }
@@ -173,12 +197,18 @@ pub async fn create_user_in(db: &Db, input: &NewUserInput, actor: Option<i64>) -
     if input.username.chars().any(char::is_whitespace) {
         return Err(ApiError::unprocessable("用户名不能包含空格"));
     }
-    let display = input.display_name.clone().unwrap_or_else(|| input.username.clone());
+    let display = input
+        .display_name
+        .clone()
+        .unwrap_or_else(|| input.username.clone());
     check_name("姓名", &display, 64)?;
     check_password_strength(&input.password)?;
-    let (region_id, unit_id) = resolve_scope(db, input.role, input.unit_id, input.region_id).await?;
+    let (region_id, unit_id) =
+        resolve_scope(db, input.role, input.unit_id, input.region_id).await?;
     let pw = input.password.clone();
-    let hash = tokio::task::spawn_blocking(move || hash_password(&pw)).await.map_err(ApiError::internal)??;
+    let hash = tokio::task::spawn_blocking(move || hash_password(&pw))
+        .await
+        .map_err(ApiError::internal)??;
     let mut tx = db.begin_write().await?;
     let user = tx
         .create_user(&NewUser {
@@ -190,21 +220,40 @@ pub async fn create_user_in(db: &Db, input: &NewUserInput, actor: Option<i64>) -
             unit_id,
         })
         .await?;
-    tx.audit(None, actor, "user.create", &format!("新建用户 {}（{}）", user.username, user.role.label())).await?;
+    tx.audit(
+        None,
+        actor,
+        "user.create",
+        &format!("新建用户 {}（{}）", user.username, user.role.label()),
+    )
+    .await?;
     tx.commit().await?;
     Ok(user)
 }
 
 /// Sets a user's password (checks strength; ends their sessions; audits).
-pub async fn set_password_in(db: &Db, user_id: i64, password: &str, actor: Option<i64>) -> ApiResult<()> {
+pub async fn set_password_in(
+    db: &Db,
+    user_id: i64,
+    password: &str,
+    actor: Option<i64>,
+) -> ApiResult<()> {
     check_password_strength(password)?;
     let pw = password.to_string();
-    let hash = tokio::task::spawn_blocking(move || hash_password(&pw)).await.map_err(ApiError::internal)??;
+    let hash = tokio::task::spawn_blocking(move || hash_password(&pw))
+        .await
+        .map_err(ApiError::internal)??;
     let mut tx = db.begin_write().await?;
     if !tx.set_password(user_id, &hash).await? {
         return Err(ApiError::not_found("用户不存在"));
     }
-    tx.audit(None, actor, "user.password", &format!("重设用户 {user_id} 的密码")).await?;
+    tx.audit(
+        None,
+        actor,
+        "user.password",
+        &format!("重设用户 {user_id} 的密码"),
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -241,9 +290,17 @@ pub async fn update_user(
     ApiJson(p): ApiJson<UserPatch>,
 ) -> ApiResult<Json<Value>> {
     require_admin(&user.user)?;
-    let mut target = state.db.user(id).await?.ok_or_else(|| ApiError::not_found("用户不存在"))?;
-    if id == user.user.id && (p.disabled == Some(true) || p.role.is_some_and(|r| r != Role::Admin)) {
-        return Err(ApiError::conflict("self_lockout", "不能停用自己或取消自己的管理员角色"));
+    let mut target = state
+        .db
+        .user(id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("用户不存在"))?;
+    if id == user.user.id && (p.disabled == Some(true) || p.role.is_some_and(|r| r != Role::Admin))
+    {
+        return Err(ApiError::conflict(
+            "self_lockout",
+            "不能停用自己或取消自己的管理员角色",
+        ));
     }
     if let Some(d) = &p.display_name {
         check_name("姓名", d, 64)?;
@@ -251,8 +308,16 @@ pub async fn update_user(
     }
     if p.role.is_some() || p.unit_id.is_some() || p.region_id.is_some() {
         let role = p.role.unwrap_or(target.role);
-        let unit = if role.is_unit_role() { p.unit_id.or(target.unit_id) } else { p.unit_id };
-        let region = if role.is_unit_role() { None } else { p.region_id.or(target.region_id) };
+        let unit = if role.is_unit_role() {
+            p.unit_id.or(target.unit_id)
+        } else {
+            p.unit_id
+        };
+        let region = if role.is_unit_role() {
+            None
+        } else {
+            p.region_id.or(target.region_id)
+        };
         let (region_id, unit_id) = resolve_scope(&state.db, role, unit, region).await?;
         (target.role, target.region_id, target.unit_id) = (role, region_id, unit_id);
     }
@@ -266,7 +331,11 @@ pub async fn update_user(
     let hash = match p.password {
         Some(pw) => {
             check_password_strength(&pw)?;
-            Some(tokio::task::spawn_blocking(move || hash_password(&pw)).await.map_err(ApiError::internal)??)
+            Some(
+                tokio::task::spawn_blocking(move || hash_password(&pw))
+                    .await
+                    .map_err(ApiError::internal)??,
+            )
         }
         None => None,
     };
@@ -275,8 +344,18 @@ pub async fn update_user(
     if let Some(h) = &hash {
         tx.set_password(id, h).await?;
     }
-    let what = if hash.is_some() { "（含重设密码）" } else { "" };
-    tx.audit(None, Some(user.user.id), "user.update", &format!("修改用户 {}{what}", target.username)).await?;
+    let what = if hash.is_some() {
+        "（含重设密码）"
+    } else {
+        ""
+    };
+    tx.audit(
+        None,
+        Some(user.user.id),
+        "user.update",
+        &format!("修改用户 {}{what}", target.username),
+    )
+    .await?;
     tx.commit().await?;
     Ok(Json(user_json(&target)))
 }

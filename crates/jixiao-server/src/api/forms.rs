@@ -35,7 +35,8 @@ pub(crate) fn counts(findings: &[Finding]) -> (i64, i64) {
 
 /// Parses stored form JSON; a failure is a server fault.
 pub(crate) fn parse_stored(text: &str) -> ApiResult<Form> {
-    serde_json::from_str(text).map_err(|e| ApiError::internal(format!("stored form does not parse: {e}")))
+    serde_json::from_str(text)
+        .map_err(|e| ApiError::internal(format!("stored form does not parse: {e}")))
 }
 
 /// The form as a user may see it: phone numbers masked outside the unit.
@@ -92,7 +93,9 @@ pub async fn list(
         unit_id: q.unit_id,
         fiscal_year: q.year,
         status: q.status.filter(|s| !s.is_empty()),
-        q: q.q.filter(|s| !s.trim().is_empty()).map(|s| s.trim().chars().take(100).collect()),
+        q: q.q
+            .filter(|s| !s.trim().is_empty())
+            .map(|s| s.trim().chars().take(100).collect()),
         limit: q.limit.unwrap_or(500),
     };
     match u.role {
@@ -140,36 +143,65 @@ pub async fn create(
             }
             own
         }
-        Role::Admin => body.unit_id.ok_or_else(|| ApiError::unprocessable("管理员新建申报表须指定单位（unit_id）"))?,
+        Role::Admin => body
+            .unit_id
+            .ok_or_else(|| ApiError::unprocessable("管理员新建申报表须指定单位（unit_id）"))?,
         Role::Reviewer => return Err(ApiError::forbidden("财政审核人不能新建申报表")),
     };
-    let unit = state.db.unit(unit_id).await?.ok_or_else(|| ApiError::not_found("单位不存在"))?;
+    let unit = state
+        .db
+        .unit(unit_id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("单位不存在"))?;
     let (form, source) = match (body.form, body.from.as_deref()) {
         (Some(form), None) => (form, "上传"),
         (Some(_), Some(_)) => return Err(ApiError::unprocessable("form 与 from 不能同时给出")),
         (None, from) => {
-            let year = body.fiscal_year.ok_or_else(|| ApiError::unprocessable("请指定年度（fiscal_year）"))?;
+            let year = body
+                .fiscal_year
+                .ok_or_else(|| ApiError::unprocessable("请指定年度（fiscal_year）"))?;
             let year = FiscalYear::new(year).map_err(ApiError::unprocessable)?;
             match from.unwrap_or("blank") {
                 "blank" => {
                     let id = body.template_id.as_deref().unwrap_or("hubei-dept-2026");
-                    let t = state.templates.get(id, None).map_err(|e| ApiError::unprocessable(e.to_string()))?;
+                    let t = state
+                        .templates
+                        .get(id, None)
+                        .map_err(|e| ApiError::unprocessable(e.to_string()))?;
                     (blank_form(t, year, &unit.name), "空白")
                 }
                 "last_year" => {
                     let prev = year.minus(1).get() as i64;
-                    let (old_id, v) = state.db.approved_form_of(unit.id, prev).await?.ok_or_else(|| {
-                        ApiError::not_found(format!("未找到本单位 {prev} 年度已批复的申报表，无法结转"))
-                    })?;
-                    let old = state.db.version_json(old_id, v).await?.ok_or_else(|| ApiError::internal("approved version missing"))?;
+                    let (old_id, v) =
+                        state
+                            .db
+                            .approved_form_of(unit.id, prev)
+                            .await?
+                            .ok_or_else(|| {
+                                ApiError::not_found(format!(
+                                    "未找到本单位 {prev} 年度已批复的申报表，无法结转"
+                                ))
+                            })?;
+                    let old = state
+                        .db
+                        .version_json(old_id, v)
+                        .await?
+                        .ok_or_else(|| ApiError::internal("approved version missing"))?;
                     (roll_forward(&parse_stored(&old)?), "上年结转")
                 }
-                other => return Err(ApiError::unprocessable(format!("未知的来源「{other}」（应为 blank 或 last_year）"))),
+                other => {
+                    return Err(ApiError::unprocessable(format!(
+                        "未知的来源「{other}」（应为 blank 或 last_year）"
+                    )));
+                }
             }
         }
     };
     let (id, findings) = insert_form(&state, &unit, &form, u.id, source).await?;
-    Ok((StatusCode::CREATED, Json(json!({ "id": id, "version": 1, "findings": findings }))))
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({ "id": id, "version": 1, "findings": findings })),
+    ))
 }
 
 /// Stores a new form of a unit (one transaction with its audit row); 409 when the unit
@@ -187,8 +219,10 @@ pub(crate) async fn insert_form(
     let year = form.header.fiscal_year.get() as i64;
     let mut tx = state.db.begin_write().await?;
     if let Some(existing) = tx.form_of_unit_year(unit.id, year).await? {
-        return Err(ApiError::conflict("duplicate", format!("本单位 {year} 年度的申报表已存在"))
-            .with("id", json!(existing)));
+        return Err(
+            ApiError::conflict("duplicate", format!("本单位 {year} 年度的申报表已存在"))
+                .with("id", json!(existing)),
+        );
     }
     let new = NewForm {
         region_id: unit.region_id,
@@ -198,15 +232,29 @@ pub(crate) async fn insert_form(
         created_by: user_id,
     };
     let id = tx.create_form(&new, &data).await?;
-    tx.audit(Some(id), Some(user_id), "create", &format!("新建 {year} 年度申报表（{source}）")).await?;
+    tx.audit(
+        Some(id),
+        Some(user_id),
+        "create",
+        &format!("新建 {year} 年度申报表（{source}）"),
+    )
+    .await?;
     tx.commit().await?;
     Ok((id, findings))
 }
 
 /// `GET /api/forms/{id}`: the current version with findings, comments, grades and reviews.
-pub async fn get(State(state): State<AppState>, user: CurrentUser, Path(id): Path<i64>) -> ApiResult<Json<Value>> {
+pub async fn get(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<Value>> {
     let row = visible(&user.user, state.db.form(id).await?)?;
-    let text = state.db.version_json(id, row.version).await?.ok_or_else(|| ApiError::internal("current version missing"))?;
+    let text = state
+        .db
+        .version_json(id, row.version)
+        .await?
+        .ok_or_else(|| ApiError::internal("current version missing"))?;
     let form = for_viewer(&user, parse_stored(&text)?);
     let findings = findings_of(&state, &form).unwrap_or_default();
     let comments: Vec<Value> = state
@@ -224,10 +272,16 @@ pub async fn get(State(state): State<AppState>, user: CurrentUser, Path(id): Pat
         .map(|r| json!({"id": r.id, "version": r.version, "reviewer": r.reviewer, "decision": r.decision, "reason": r.reason,
             "grades": serde_json::from_str::<Value>(&r.grades).unwrap_or(Value::Null), "at": format_time(r.created_at)}))
         .collect();
-    let grades = row.grades.as_deref().and_then(|g| serde_json::from_str::<Value>(g).ok());
+    let grades = row
+        .grades
+        .as_deref()
+        .and_then(|g| serde_json::from_str::<Value>(g).ok());
     let mut out = summary(&row);
     if let Value::Object(m) = &mut out {
-        m.insert("form".into(), serde_json::to_value(&form).map_err(ApiError::internal)?);
+        m.insert(
+            "form".into(),
+            serde_json::to_value(&form).map_err(ApiError::internal)?,
+        );
         m.insert("findings".into(), json!(findings));
         m.insert("comments".into(), json!(comments));
         m.insert("reviews".into(), json!(reviews));
@@ -258,12 +312,22 @@ pub async fn save(
     let mut tx = state.db.begin_write().await?;
     let row = visible(&user.user, tx.lock_form(id).await?)?;
     require_unit_member(&user.user, &row, "修改申报表")?;
-    require_status(&row, &["draft", "returned"], "修改（已提交或已批复的申报表只读；批复后请使用“调整”）")?;
+    require_status(
+        &row,
+        &["draft", "returned"],
+        "修改（已提交或已批复的申报表只读；批复后请使用“调整”）",
+    )?;
     if body.form.header.fiscal_year.get() as i64 != row.fiscal_year {
-        return Err(ApiError::unprocessable(format!("申报表年度应为 {}，不能在保存时更改", row.fiscal_year)));
+        return Err(ApiError::unprocessable(format!(
+            "申报表年度应为 {}，不能在保存时更改",
+            row.fiscal_year
+        )));
     }
     if body.form.template.id != row.template_id {
-        return Err(ApiError::unprocessable(format!("申报表模板应为「{}」，不能在保存时更换", row.template_id)));
+        return Err(ApiError::unprocessable(format!(
+            "申报表模板应为「{}」，不能在保存时更换",
+            row.template_id
+        )));
     }
     if body.base_version != row.version {
         return Err(stale(&mut tx, &row, body.base_version).await);
@@ -272,7 +336,13 @@ pub async fn save(
         .append_version(id, row.version, &row.status, &data, user.user.id)
         .await?
         .ok_or_else(|| ApiError::internal("version moved under a held lock"))?;
-    tx.audit(Some(id), Some(user.user.id), "save", &format!("保存第 {version} 版（错误 {errors}，警告 {warnings}）")).await?;
+    tx.audit(
+        Some(id),
+        Some(user.user.id),
+        "save",
+        &format!("保存第 {version} 版（错误 {errors}，警告 {warnings}）"),
+    )
+    .await?;
     tx.commit().await?;
     Ok(Json(json!({ "version": version, "findings": findings })))
 }
@@ -306,5 +376,7 @@ pub async fn validate(
 ) -> ApiResult<Json<Value>> {
     let findings = findings_of(&state, &body.form)?;
     let (errors, warnings) = counts(&findings);
-    Ok(Json(json!({ "findings": findings, "errors": errors, "warnings": warnings })))
+    Ok(Json(
+        json!({ "findings": findings, "errors": errors, "warnings": warnings }),
+    ))
 }

@@ -19,8 +19,15 @@ use tower::ServiceExt;
 static COUNTER: AtomicU64 = AtomicU64::new(0);
 
 fn unique(prefix: &str) -> String {
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().subsec_nanos();
-    format!("{prefix}_{}_{}_{nanos}", std::process::id(), COUNTER.fetch_add(1, Ordering::SeqCst))
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .subsec_nanos();
+    format!(
+        "{prefix}_{}_{}_{nanos}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::SeqCst)
+    )
 }
 
 /// Which database a test runs on.
@@ -50,7 +57,13 @@ impl TestDb {
                 let url = Db::sqlite_url(&dir.join("jixiao.db"));
                 let db = Db::connect(&url, &ConnectOptions::default()).await.unwrap();
                 db.migrate().await.unwrap();
-                Some(TestDb { db, url, kind, dir: Some(dir), schema: None })
+                Some(TestDb {
+                    db,
+                    url,
+                    kind,
+                    dir: Some(dir),
+                    schema: None,
+                })
             }
             Kind::Postgres => {
                 let base = std::env::var("JIXIAO_TEST_DATABASE_URL")
@@ -61,25 +74,38 @@ impl TestDb {
                         if std::env::var("CI").is_ok_and(|v| v == "true" || v == "1") {
                             panic!("PostgreSQL at {base} is unreachable in CI: {e:?}");
                         }
-                        eprintln!("SKIP: PostgreSQL at {base} is unreachable ({e}); set JIXIAO_TEST_DATABASE_URL");
+                        eprintln!(
+                            "SKIP: PostgreSQL at {base} is unreachable ({e}); set JIXIAO_TEST_DATABASE_URL"
+                        );
                         return None;
                     }
                 };
                 let schema = unique("t").to_lowercase();
-                jixiao_storage::sqlx::query(&format!("CREATE SCHEMA {schema}")).execute(admin.pool()).await.unwrap();
+                jixiao_storage::sqlx::query(&format!("CREATE SCHEMA {schema}"))
+                    .execute(admin.pool())
+                    .await
+                    .unwrap();
                 admin.close().await;
                 let sep = if base.contains('?') { '&' } else { '?' };
                 let url = format!("{base}{sep}options=-c%20search_path%3D{schema}");
                 let db = Db::connect(&url, &ConnectOptions::default()).await.unwrap();
                 db.migrate().await.unwrap();
-                Some(TestDb { db, url, kind, dir: None, schema: Some((base, schema)) })
+                Some(TestDb {
+                    db,
+                    url,
+                    kind,
+                    dir: None,
+                    schema: Some((base, schema)),
+                })
             }
         }
     }
 
     /// Another handle on the same database (as a second app server would have).
     pub async fn reconnect(&self) -> Db {
-        Db::connect(&self.url, &ConnectOptions::default()).await.unwrap()
+        Db::connect(&self.url, &ConnectOptions::default())
+            .await
+            .unwrap()
     }
 
     /// Drops the database.
@@ -89,8 +115,13 @@ impl TestDb {
             let _ = std::fs::remove_dir_all(dir);
         }
         if let Some((base, schema)) = &self.schema {
-            let admin = Db::connect(base, &ConnectOptions { max_connections: 1 }).await.unwrap();
-            jixiao_storage::sqlx::query(&format!("DROP SCHEMA {schema} CASCADE")).execute(admin.pool()).await.unwrap();
+            let admin = Db::connect(base, &ConnectOptions { max_connections: 1 })
+                .await
+                .unwrap();
+            jixiao_storage::sqlx::query(&format!("DROP SCHEMA {schema} CASCADE"))
+                .execute(admin.pool())
+                .await
+                .unwrap();
             admin.close().await;
         }
     }
@@ -138,9 +169,20 @@ pub async fn send(app: &Router, req: Request<Body>) -> Answer {
     let resp = app.clone().oneshot(req).await.unwrap();
     let status = resp.status();
     let headers = resp.headers().clone();
-    let bytes = resp.into_body().collect().await.unwrap().to_bytes().to_vec();
+    let bytes = resp
+        .into_body()
+        .collect()
+        .await
+        .unwrap()
+        .to_bytes()
+        .to_vec();
     let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
-    Answer { status, headers, body, bytes }
+    Answer {
+        status,
+        headers,
+        body,
+        bytes,
+    }
 }
 
 /// A logged-in browser: session and CSRF cookies, CSRF header on writes.
@@ -155,34 +197,54 @@ impl Client {
     pub async fn login(app: &Router, username: &str, password: &str) -> Client {
         let a = try_login(app, username, password).await;
         assert_eq!(a.status, StatusCode::OK, "login of {username}: {}", a.body);
-        let cookies: Vec<String> =
-            a.headers.get_all(header::SET_COOKIE).iter().map(|v| v.to_str().unwrap().to_string()).collect();
+        let cookies: Vec<String> = a
+            .headers
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .map(|v| v.to_str().unwrap().to_string())
+            .collect();
         let get = |name: &str| {
             cookies
                 .iter()
-                .find_map(|c| c.strip_prefix(&format!("{name}=")).map(|v| v.split(';').next().unwrap().to_string()))
+                .find_map(|c| {
+                    c.strip_prefix(&format!("{name}="))
+                        .map(|v| v.split(';').next().unwrap().to_string())
+                })
                 .unwrap()
         };
-        let session_cookie = cookies.iter().find(|c| c.starts_with("jixiao_session=")).unwrap();
+        let session_cookie = cookies
+            .iter()
+            .find(|c| c.starts_with("jixiao_session="))
+            .unwrap();
         assert!(session_cookie.contains("HttpOnly") && session_cookie.contains("SameSite=Lax"));
-        Client { app: app.clone(), session: get("jixiao_session"), csrf: get("jixiao_csrf") }
+        Client {
+            app: app.clone(),
+            session: get("jixiao_session"),
+            csrf: get("jixiao_csrf"),
+        }
     }
 
     /// The same session against another router (another app server).
     pub fn on(&self, app: &Router) -> Client {
-        Client { app: app.clone(), ..self.clone() }
+        Client {
+            app: app.clone(),
+            ..self.clone()
+        }
     }
 
     pub fn request(&self, method: Method, path: &str, body: Option<&Value>) -> Request<Body> {
-        let mut b = Request::builder()
-            .method(method.clone())
-            .uri(path)
-            .header(header::COOKIE, format!("jixiao_session={}; jixiao_csrf={}", self.session, self.csrf));
+        let mut b = Request::builder().method(method.clone()).uri(path).header(
+            header::COOKIE,
+            format!("jixiao_session={}; jixiao_csrf={}", self.session, self.csrf),
+        );
         if method != Method::GET {
             b = b.header("x-csrf-token", &self.csrf);
         }
         match body {
-            Some(v) => b.header(header::CONTENT_TYPE, "application/json").body(Body::from(v.to_string())).unwrap(),
+            Some(v) => b
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(v.to_string()))
+                .unwrap(),
             None => b.body(Body::empty()).unwrap(),
         }
     }

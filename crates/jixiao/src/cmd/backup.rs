@@ -24,7 +24,11 @@ pub fn run(args: Args) -> ExitCode {
         if args.out.exists() {
             bail!("备份文件 {} 已存在，请换一个文件名", args.out.display());
         }
-        let is_postgres = args.db.database_url.as_ref().is_some_and(|u| u.expose().starts_with("postgres"));
+        let is_postgres = args
+            .db
+            .database_url
+            .as_ref()
+            .is_some_and(|u| u.expose().starts_with("postgres"));
         if is_postgres {
             bail!(
                 "PostgreSQL 数据库请用 pg_dump 备份，例如：pg_dump -Fc \"$JIXIAO_DATABASE_URL\" > {}",

@@ -34,13 +34,28 @@ impl FromStr for Secret {
 #[derive(Debug, Clone, clap::Args)]
 pub struct DbArgs {
     /// 数据目录（内置 SQLite 数据库 jixiao.db 所在目录）
-    #[arg(long, global = true, env = "JIXIAO_DATA", default_value = "./jixiao-data")]
+    #[arg(
+        long,
+        global = true,
+        env = "JIXIAO_DATA",
+        default_value = "./jixiao-data"
+    )]
     pub data: PathBuf,
     /// 数据库地址：postgres://用户:密码@主机/库 使用 PostgreSQL；不填则用数据目录中的 SQLite
-    #[arg(long, global = true, env = "JIXIAO_DATABASE_URL", hide_env_values = true)]
+    #[arg(
+        long,
+        global = true,
+        env = "JIXIAO_DATABASE_URL",
+        hide_env_values = true
+    )]
     pub database_url: Option<Secret>,
     /// 数据库连接池大小
-    #[arg(long, global = true, env = "JIXIAO_MAX_CONNECTIONS", default_value_t = 16)]
+    #[arg(
+        long,
+        global = true,
+        env = "JIXIAO_MAX_CONNECTIONS",
+        default_value_t = 16
+    )]
     pub max_connections: u32,
 }
 
@@ -63,7 +78,13 @@ impl DbArgs {
             Some(u) => {
                 let url = u.expose();
                 let scheme = url.split("://").next().unwrap_or("");
-                let host = url.rsplit('@').next().unwrap_or("").split(['/', '?']).next().unwrap_or("");
+                let host = url
+                    .rsplit('@')
+                    .next()
+                    .unwrap_or("")
+                    .split(['/', '?'])
+                    .next()
+                    .unwrap_or("");
                 format!("{scheme}://{host}")
             }
             None => format!("SQLite {}", self.data.join("jixiao.db").display()),
@@ -73,9 +94,14 @@ impl DbArgs {
     /// Connects (without migrating).
     pub async fn connect(&self) -> anyhow::Result<Db> {
         let url = self.url()?;
-        Db::connect(&url, &ConnectOptions { max_connections: self.max_connections })
-            .await
-            .with_context(|| format!("无法连接数据库（{}）", self.describe()))
+        Db::connect(
+            &url,
+            &ConnectOptions {
+                max_connections: self.max_connections,
+            },
+        )
+        .await
+        .with_context(|| format!("无法连接数据库（{}）", self.describe()))
     }
 }
 
@@ -87,7 +113,11 @@ mod tests {
     fn secrets_are_hidden_from_debug() {
         let s: Secret = "postgres://u:hunter2@db/x".parse().unwrap();
         assert!(!format!("{s:?}").contains("hunter2"));
-        let args = DbArgs { data: "d".into(), database_url: Some(s), max_connections: 1 };
+        let args = DbArgs {
+            data: "d".into(),
+            database_url: Some(s),
+            max_connections: 1,
+        };
         assert!(!format!("{args:?}").contains("hunter2"));
         assert_eq!(args.describe(), "postgres://db");
     }

@@ -8,8 +8,13 @@ pub mod user;
 pub mod validate;
 
 /// Runs an async command on a multi-threaded runtime; prints an error in Chinese on failure.
-pub fn block_on(f: impl std::future::Future<Output = anyhow::Result<()>>) -> std::process::ExitCode {
-    let rt = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+pub fn block_on(
+    f: impl std::future::Future<Output = anyhow::Result<()>>,
+) -> std::process::ExitCode {
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("错误：无法启动运行时：{e}");

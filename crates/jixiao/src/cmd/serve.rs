@@ -40,18 +40,32 @@ pub fn run(args: Args) -> ExitCode {
         };
         let state = AppState::new(db.clone(), config);
         if args.demo {
-            let accounts = jixiao_server::demo::seed(&state).await.map_err(|e| anyhow::anyhow!(e.message))?;
+            let accounts = jixiao_server::demo::seed(&state)
+                .await
+                .map_err(|e| anyhow::anyhow!(e.message))?;
             println!("演示模式：已载入阳新县演示数据。演示账号（仅供本机试用）：");
             for a in &accounts {
-                let unit = a.unit.as_deref().map(|u| format!("，{u}")).unwrap_or_default();
-                println!("  {:<18} 密码 {}  （{}{unit}）", a.username, a.password, a.role.label());
+                let unit = a
+                    .unit
+                    .as_deref()
+                    .map(|u| format!("，{u}"))
+                    .unwrap_or_default();
+                println!(
+                    "  {:<18} 密码 {}  （{}{unit}）",
+                    a.username,
+                    a.password,
+                    a.role.label()
+                );
             }
         }
         let listener = tokio::net::TcpListener::bind(&args.listen)
             .await
             .with_context(|| format!("无法监听 {}", args.listen))?;
         let addr = listener.local_addr()?;
-        println!("jixiao 已启动：http://{addr}/ （数据库：{}）", args.db.describe());
+        println!(
+            "jixiao 已启动：http://{addr}/ （数据库：{}）",
+            args.db.describe()
+        );
         let purge = db.clone();
         tokio::spawn(async move {
             let mut tick = tokio::time::interval(Duration::from_secs(3600));
@@ -63,7 +77,10 @@ pub fn run(args: Args) -> ExitCode {
             }
         });
         let app = jixiao_server::app(state).into_make_service_with_connect_info::<SocketAddr>();
-        axum::serve(listener, app).with_graceful_shutdown(shutdown()).await.context("服务器异常退出")?;
+        axum::serve(listener, app)
+            .with_graceful_shutdown(shutdown())
+            .await
+            .context("服务器异常退出")?;
         db.close().await;
         println!("jixiao 已停止");
         Ok(())
@@ -76,7 +93,8 @@ async fn shutdown() {
     };
     #[cfg(unix)]
     let term = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
             s.recv().await;
         }
     };

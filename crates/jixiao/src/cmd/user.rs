@@ -56,7 +56,10 @@ enum UserCommand {
 fn password(from_stdin: bool) -> anyhow::Result<(String, bool)> {
     if from_stdin {
         let mut line = String::new();
-        std::io::stdin().lock().read_line(&mut line).context("无法从标准输入读取密码")?;
+        std::io::stdin()
+            .lock()
+            .read_line(&mut line)
+            .context("无法从标准输入读取密码")?;
         let pw = line.trim_end_matches(['\r', '\n']).to_string();
         Ok((pw, false))
     } else {
@@ -79,12 +82,24 @@ pub fn run(args: Args) -> ExitCode {
         let db = args.db.connect().await?;
         db.migrate().await?;
         match args.command {
-            UserCommand::Add { name, role, unit, region, display_name, password_stdin } => {
+            UserCommand::Add {
+                name,
+                role,
+                unit,
+                region,
+                display_name,
+                password_stdin,
+            } => {
                 let role = Role::parse(&role).ok_or_else(|| {
                     anyhow!("未知角色「{role}」，可用：filler、unit_approver、reviewer、admin")
                 })?;
                 let unit_id = match unit {
-                    Some(u) => Some(db.unit_by_code_or_name(&u).await?.ok_or_else(|| anyhow!("单位「{u}」不存在"))?.id),
+                    Some(u) => Some(
+                        db.unit_by_code_or_name(&u)
+                            .await?
+                            .ok_or_else(|| anyhow!("单位「{u}」不存在"))?
+                            .id,
+                    ),
                     None => None,
                 };
                 let region_id = match region {
@@ -92,17 +107,34 @@ pub fn run(args: Args) -> ExitCode {
                     None => None,
                 };
                 let (pw, generated) = password(password_stdin)?;
-                let input = NewUserInput { username: name, display_name, password: pw.clone(), role, unit_id, region_id };
-                let user = create_user_in(&db, &input, None).await.map_err(|e| anyhow!(e.message))?;
+                let input = NewUserInput {
+                    username: name,
+                    display_name,
+                    password: pw.clone(),
+                    role,
+                    unit_id,
+                    region_id,
+                };
+                let user = create_user_in(&db, &input, None)
+                    .await
+                    .map_err(|e| anyhow!(e.message))?;
                 println!("已新建用户 {}（{}）", user.username, user.role.label());
                 if generated {
                     println!("初始密码：{pw}");
                 }
             }
-            UserCommand::Passwd { name, password_stdin } => {
-                let (user, _) = db.user_for_login(&name).await?.ok_or_else(|| anyhow!("用户「{name}」不存在"))?;
+            UserCommand::Passwd {
+                name,
+                password_stdin,
+            } => {
+                let (user, _) = db
+                    .user_for_login(&name)
+                    .await?
+                    .ok_or_else(|| anyhow!("用户「{name}」不存在"))?;
                 let (pw, generated) = password(password_stdin)?;
-                set_password_in(&db, user.id, &pw, None).await.map_err(|e| anyhow!(e.message))?;
+                set_password_in(&db, user.id, &pw, None)
+                    .await
+                    .map_err(|e| anyhow!(e.message))?;
                 println!("已重设用户 {name} 的密码");
                 if generated {
                     println!("新密码：{pw}");
@@ -115,7 +147,12 @@ pub fn run(args: Args) -> ExitCode {
                 }
                 for u in users {
                     let state = if u.disabled { "（已停用）" } else { "" };
-                    println!("{}\t{}\t{}{state}", u.username, u.role.label(), u.display_name);
+                    println!(
+                        "{}\t{}\t{}{state}",
+                        u.username,
+                        u.role.label(),
+                        u.display_name
+                    );
                 }
             }
         }

@@ -21,7 +21,10 @@ pub struct TempDir(pub PathBuf);
 
 impl TempDir {
     pub fn new(prefix: &str) -> TempDir {
-        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().subsec_nanos();
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .subsec_nanos();
         let p = std::env::temp_dir().join(format!(
             "{prefix}-{}-{}-{nanos}",
             std::process::id(),
@@ -45,7 +48,12 @@ impl Drop for TempDir {
 /// The binary under test.
 pub fn jixiao() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_jixiao"));
-    for var in ["JIXIAO_LISTEN", "JIXIAO_DATA", "JIXIAO_DATABASE_URL", "JIXIAO_DEMO"] {
+    for var in [
+        "JIXIAO_LISTEN",
+        "JIXIAO_DATA",
+        "JIXIAO_DATABASE_URL",
+        "JIXIAO_DEMO",
+    ] {
         c.env_remove(var);
     }
     c
@@ -82,7 +90,9 @@ impl Server {
         let mut lines = Vec::new();
         let port = loop {
             let left = deadline.saturating_duration_since(Instant::now());
-            let line = rx.recv_timeout(left).unwrap_or_else(|_| panic!("server did not start: {lines:?}"));
+            let line = rx
+                .recv_timeout(left)
+                .unwrap_or_else(|_| panic!("server did not start: {lines:?}"));
             let port = line
                 .split("http://127.0.0.1:")
                 .nth(1)
@@ -93,7 +103,11 @@ impl Server {
                 break p;
             }
         };
-        let server = Server { child, port, stdout: lines };
+        let server = Server {
+            child,
+            port,
+            stdout: lines,
+        };
         let deadline = Instant::now() + Duration::from_secs(60);
         loop {
             if let Ok(r) = server.try_call("GET", "/healthz", &[], None)
@@ -107,7 +121,13 @@ impl Server {
         server
     }
 
-    pub fn try_call(&self, method: &str, path: &str, headers: &[(&str, &str)], body: Option<&Value>) -> std::io::Result<Resp> {
+    pub fn try_call(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: Option<&Value>,
+    ) -> std::io::Result<Resp> {
         http(self.port, method, path, headers, body)
     }
 
@@ -143,11 +163,20 @@ impl Resp {
 }
 
 /// One request with `Connection: close`.
-pub fn http(port: u16, method: &str, path: &str, headers: &[(&str, &str)], body: Option<&Value>) -> std::io::Result<Resp> {
+pub fn http(
+    port: u16,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: Option<&Value>,
+) -> std::io::Result<Resp> {
     let mut s = TcpStream::connect(("127.0.0.1", port))?;
     s.set_read_timeout(Some(Duration::from_secs(30)))?;
     let body = body.map(|b| b.to_string()).unwrap_or_default();
-    let mut req = format!("{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Length: {}\r\n", body.len());
+    let mut req = format!(
+        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Length: {}\r\n",
+        body.len()
+    );
     if !body.is_empty() {
         req.push_str("Content-Type: application/json\r\n");
     }
@@ -170,11 +199,24 @@ pub fn http(port: u16, method: &str, path: &str, headers: &[(&str, &str)], body:
         .and_then(|c| c.parse().ok())
         .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::InvalidData, "bad status line"))?;
     let headers: Vec<(String, String)> = lines
-        .filter_map(|l| l.split_once(':').map(|(k, v)| (k.trim().to_string(), v.trim().to_string())))
+        .filter_map(|l| {
+            l.split_once(':')
+                .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
+        })
         .collect();
-    let chunked = headers.iter().any(|(k, v)| k.eq_ignore_ascii_case("transfer-encoding") && v.contains("chunked"));
-    let body_text = if chunked { dechunk(rest) } else { rest.to_string() };
-    Ok(Resp { status, headers, body: serde_json::from_str(&body_text).unwrap_or(Value::Null) })
+    let chunked = headers
+        .iter()
+        .any(|(k, v)| k.eq_ignore_ascii_case("transfer-encoding") && v.contains("chunked"));
+    let body_text = if chunked {
+        dechunk(rest)
+    } else {
+        rest.to_string()
+    };
+    Ok(Resp {
+        status,
+        headers,
+        body: serde_json::from_str(&body_text).unwrap_or(Value::Null),
+    })
 }
 
 fn dechunk(s: &str) -> String {
@@ -201,18 +243,42 @@ pub struct Session {
 
 impl Session {
     pub fn login(port: u16, user: &str, password: &str) -> Session {
-        let r = http(port, "POST", "/api/login", &[], Some(&serde_json::json!({"username": user, "password": password}))).unwrap();
+        let r = http(
+            port,
+            "POST",
+            "/api/login",
+            &[],
+            Some(&serde_json::json!({"username": user, "password": password})),
+        )
+        .unwrap();
         assert_eq!(r.status, 200, "login {user}: {}", r.body);
         let cookies = r.cookies();
-        let csrf = cookies.iter().find_map(|c| c.strip_prefix("jixiao_csrf=")).unwrap().to_string();
-        Session { port, cookie: cookies.join("; "), csrf }
+        let csrf = cookies
+            .iter()
+            .find_map(|c| c.strip_prefix("jixiao_csrf="))
+            .unwrap()
+            .to_string();
+        Session {
+            port,
+            cookie: cookies.join("; "),
+            csrf,
+        }
     }
 
     pub fn on(&self, port: u16) -> Session {
-        Session { port, ..self.clone() }
+        Session {
+            port,
+            ..self.clone()
+        }
     }
 
     pub fn call(&self, method: &str, path: &str, body: Option<&Value>) -> std::io::Result<Resp> {
-        http(self.port, method, path, &[("Cookie", &self.cookie), ("X-CSRF-Token", &self.csrf)], body)
+        http(
+            self.port,
+            method,
+            path,
+            &[("Cookie", &self.cookie), ("X-CSRF-Token", &self.csrf)],
+            body,
+        )
     }
 }
