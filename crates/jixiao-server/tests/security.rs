@@ -164,6 +164,7 @@ async fn csrf_and_headers(kind: Kind) {
     assert_eq!(a.status, StatusCode::METHOD_NOT_ALLOWED);
     let a = c.get("/api/forms/abc").await;
     assert_eq!(a.status, StatusCode::BAD_REQUEST);
+    assert_eq!(a.body["message"], "地址中的编号无效");
     let a = c
         .get("/api/forms?q=%27%25%3B%20DROP%20TABLE%20forms%3B--")
         .await;
@@ -246,6 +247,17 @@ async fn lockout(kind: Kind) {
     assert_eq!(filler.get("/api/me").await.status, StatusCode::UNAUTHORIZED);
     let a = try_login(&t.app, "xingguo_filler", jixiao_server::demo::DEMO_PASSWORD).await;
     assert_eq!(a.status, StatusCode::FORBIDDEN);
+
+    let log = admin.get("/api/admin/audit?limit=3").await.body;
+    let actions: Vec<&str> = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(actions, ["user.update", "login", "user.update"], "unlock, the filler's login, disable");
+    assert_eq!(log[0]["user"], "admin");
+    assert_eq!(log[1]["user"], "xingguo_filler");
     t.cleanup().await;
 }
 on_both!(lockout);

@@ -86,6 +86,10 @@ type AuditTuple = (
     String,
 );
 
+fn audit_from(t: AuditTuple) -> AuditEntry {
+    AuditEntry { id: t.0, form_id: t.1, at: t.2, user_id: t.3, username: t.4, action: t.5, detail: t.6 }
+}
+
 impl Db {
     /// The reviews of a form, oldest first.
     pub async fn reviews(&self, form_id: i64) -> Result<Vec<Review>> {
@@ -147,18 +151,22 @@ impl Db {
         .bind(limit.clamp(1, 10_000))
         .fetch_all(self.pool())
         .await?;
-        Ok(rows
-            .into_iter()
-            .map(|t| AuditEntry {
-                id: t.0,
-                form_id: t.1,
-                at: t.2,
-                user_id: t.3,
-                username: t.4,
-                action: t.5,
-                detail: t.6,
-            })
-            .collect())
+        Ok(rows.into_iter().map(audit_from).collect())
+    }
+}
+
+impl Db {
+    /// The latest `limit` rows of the whole audit log, oldest first.
+    pub async fn audit_latest(&self, limit: i64) -> Result<Vec<AuditEntry>> {
+        let mut rows: Vec<AuditTuple> = sqlx::query_as(
+            "SELECT a.id, a.form_id, a.at, a.user_id, u.username, a.action, a.detail FROM audit_log a \
+             LEFT JOIN users u ON u.id = a.user_id ORDER BY a.id DESC LIMIT $1",
+        )
+        .bind(limit.clamp(1, 10_000))
+        .fetch_all(self.pool())
+        .await?;
+        rows.reverse();
+        Ok(rows.into_iter().map(audit_from).collect())
     }
 }
 

@@ -2,7 +2,7 @@
 //! every logged-in user may read.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use jixiao_storage::users::NewUser;
 use jixiao_storage::{Db, Role, User};
@@ -13,7 +13,7 @@ use crate::access::require_admin;
 use crate::api::session::user_json;
 use crate::auth::{CurrentUser, check_password_strength, hash_password};
 use crate::error::{ApiError, ApiResult};
-use crate::json::{ApiJson, ApiQuery};
+use crate::json::{ApiJson, ApiPath, ApiQuery};
 use crate::state::AppState;
 
 fn check_name(what: &str, s: &str, max: usize) -> ApiResult<()> {
@@ -128,6 +128,32 @@ pub async fn create_unit(
     .await?;
     tx.commit().await?;
     Ok((StatusCode::CREATED, Json(json!(unit))))
+}
+
+/// Query of the audit log.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuditQuery {
+    limit: Option<i64>,
+}
+
+/// `GET /api/admin/audit?limit=`: the whole audit log (logins, users, units, forms), newest
+/// last, at most `limit` (default 1000) of the latest rows.
+pub async fn audit(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiQuery(q): ApiQuery<AuditQuery>,
+) -> ApiResult<Json<Value>> {
+    require_admin(&user.user)?;
+    let rows = state.db.audit_latest(q.limit.unwrap_or(1000)).await?;
+    let list: Vec<Value> = rows
+        .iter()
+        .map(|a| {
+            json!({"at": jixiao_storage::format_time(a.at), "user": a.username, "form_id": a.form_id,
+                   "action": a.action, "detail": a.detail})
+        })
+        .collect();
+    Ok(Json(json!(list)))
 }
 
 /// `GET /api/admin/users`.
@@ -286,7 +312,7 @@ pub struct UserPatch {
 pub async fn update_user(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiJson(p): ApiJson<UserPatch>,
 ) -> ApiResult<Json<Value>> {
     require_admin(&user.user)?;

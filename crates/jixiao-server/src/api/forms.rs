@@ -2,7 +2,7 @@
 //! optimistic concurrency).
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use jixiao_domain::form::FiscalYear;
 use jixiao_domain::{Finding, Form, Severity};
@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 use crate::access::{mask_phone, require_status, require_unit_member, status_label, visible};
 use crate::auth::CurrentUser;
 use crate::error::{ApiError, ApiResult};
-use crate::json::{ApiJson, ApiQuery};
+use crate::json::{ApiJson, ApiPath, ApiQuery};
 use crate::rollover::{blank_form, roll_forward};
 use crate::state::AppState;
 
@@ -247,7 +247,7 @@ pub(crate) async fn insert_form(
 pub async fn get(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<Value>> {
     let row = visible(&user.user, state.db.form(id).await?)?;
     let text = state
@@ -303,7 +303,7 @@ pub struct SaveBody {
 pub async fn save(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<SaveBody>,
 ) -> ApiResult<Json<Value>> {
     let findings = findings_of(&state, &body.form)?;

@@ -1,7 +1,7 @@
 //! History: versions, one version, the diff between two, the audit log, and export.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::HeaderValue;
 use axum::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
@@ -14,14 +14,14 @@ use crate::api::forms::{for_viewer, parse_stored};
 use crate::auth::CurrentUser;
 use crate::diff::diff;
 use crate::error::{ApiError, ApiResult};
-use crate::json::ApiQuery;
+use crate::json::{ApiPath, ApiQuery};
 use crate::state::{AppState, ExportError};
 
 /// `GET /api/forms/{id}/versions`.
 pub async fn versions(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<Vec<Value>>> {
     visible(&user.user, state.db.form(id).await?)?;
     let rows = state.db.versions(id).await?;
@@ -53,7 +53,7 @@ async fn version_form(
 pub async fn version(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path((id, v)): Path<(i64, i64)>,
+    ApiPath((id, v)): ApiPath<(i64, i64)>,
 ) -> ApiResult<Json<Value>> {
     visible(&user.user, state.db.form(id).await?)?;
     let form = version_form(&state, &user, id, v).await?;
@@ -72,7 +72,7 @@ pub struct DiffQuery {
 pub async fn diff_versions(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiQuery(q): ApiQuery<DiffQuery>,
 ) -> ApiResult<Json<Value>> {
     visible(&user.user, state.db.form(id).await?)?;
@@ -87,7 +87,7 @@ pub async fn diff_versions(
 pub async fn audit(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<Vec<Value>>> {
     visible(&user.user, state.db.form(id).await?)?;
     let rows = state.db.audit(Some(id), 10_000).await?;
@@ -111,7 +111,7 @@ pub struct ExportQuery {
 pub async fn export(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiQuery(q): ApiQuery<ExportQuery>,
 ) -> ApiResult<Response> {
     let row = visible(&user.user, state.db.form(id).await?)?;

@@ -2,13 +2,14 @@
 
 use axum::Json;
 use axum::extract::multipart::MultipartError;
-use axum::extract::{Multipart, Path, State};
+use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use serde_json::{Value, json};
 
 use crate::api::forms::{counts, findings_of};
 use crate::auth::CurrentUser;
 use crate::error::{ApiError, ApiResult};
+use crate::json::ApiPath;
 use crate::state::AppState;
 
 /// `GET /api/templates`.
@@ -26,7 +27,7 @@ pub async fn templates(State(state): State<AppState>, _user: CurrentUser) -> Jso
 pub async fn template(
     State(state): State<AppState>,
     _user: CurrentUser,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> ApiResult<Json<Value>> {
     let t = state
         .templates

@@ -3,7 +3,7 @@
 //! lock the form row, check rights and state, write the new state and its audit row, commit.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use jixiao_domain::Severity;
 use jixiao_storage::forms::VersionData;
 use serde::{Deserialize, Serialize};
@@ -13,7 +13,7 @@ use crate::access::{require_reviewer, require_status, require_unit_member, statu
 use crate::api::forms::{counts, findings_of, parse_stored, stale};
 use crate::auth::CurrentUser;
 use crate::error::{ApiError, ApiResult};
-use crate::json::ApiJson;
+use crate::json::{ApiJson, ApiPath};
 use crate::state::AppState;
 
 /// Body of `POST /api/forms/{id}/submit`.
@@ -27,7 +27,7 @@ pub struct SubmitBody {
 pub async fn submit(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<SubmitBody>,
 ) -> ApiResult<Json<Value>> {
     let mut tx = state.db.begin_write().await?;
@@ -133,7 +133,7 @@ pub struct ReviewBody {
 pub async fn review(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<ReviewBody>,
 ) -> ApiResult<Json<Value>> {
     let (status, action) = match body.decision.as_str() {
@@ -250,7 +250,7 @@ fn grade_label(g: Grade) -> &'static str {
 pub async fn publish(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<Value>> {
     let mut tx = state.db.begin_write().await?;
     let row = visible(&user.user, tx.lock_form(id).await?)?;
@@ -275,7 +275,7 @@ pub async fn publish(
 pub async fn adjust(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<Value>> {
     let mut tx = state.db.begin_write().await?;
     let row = visible(&user.user, tx.lock_form(id).await?)?;
