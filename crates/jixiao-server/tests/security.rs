@@ -255,7 +255,11 @@ async fn lockout(kind: Kind) {
         .iter()
         .map(|a| a["action"].as_str().unwrap())
         .collect();
-    assert_eq!(actions, ["user.update", "login", "user.update"], "unlock, the filler's login, disable");
+    assert_eq!(
+        actions,
+        ["user.update", "login", "user.update"],
+        "unlock, the filler's login, disable"
+    );
     assert_eq!(log[0]["user"], "admin");
     assert_eq!(log[1]["user"], "xingguo_filler");
     t.cleanup().await;

@@ -300,8 +300,10 @@ async fn lifecycle(kind: Kind) {
         "no PDF exporter is plugged into tests"
     );
 
-    // Analytics rows are stored per version.
+    // Analytics rows are stored for submitted versions (3 and 4), not for drafts.
     assert_eq!(t.state.db.indicator_count(id, 4).await.unwrap(), 78);
+    assert_eq!(t.state.db.indicator_count(id, 3).await.unwrap(), 78);
+    assert_eq!(t.state.db.indicator_count(id, 2).await.unwrap(), 0);
     t.cleanup().await;
 }
 on_both!(lifecycle);

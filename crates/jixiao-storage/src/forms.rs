@@ -1,6 +1,7 @@
 //! Forms and their versions. A form row holds the current state (status, version, totals,
 //! finding counts) as indexed columns; every save appends a row to `form_versions` with the full
-//! canonical JSON and the level-3 indicator rows to `indicators`. Nothing is overwritten.
+//! canonical JSON; a submitted version also gets its level-3 indicator rows in `indicators`
+//! (for analytics). Nothing is overwritten.
 
 use jixiao_domain::Form;
 use serde::Serialize;
@@ -140,8 +141,6 @@ pub struct VersionData {
     pub errors: i64,
     /// Validation warnings.
     pub warnings: i64,
-    /// The level-3 rows of both tables.
-    pub indicators: Vec<IndicatorRow>,
 }
 
 /// A level-3 indicator row as stored for analytics.
@@ -176,36 +175,6 @@ impl VersionData {
     pub fn new(form: &Form, errors: i64, warnings: i64) -> Result<VersionData> {
         let form_json =
             serde_json::to_string(form).map_err(|e| StorageError::Corrupt(e.to_string()))?;
-        let mut indicators = Vec::new();
-        for (kind, table) in form.indicators.tables() {
-            for (i, row) in table.rows.iter().enumerate() {
-                let (comparator, number, unit) = match &row.target {
-                    Some(jixiao_domain::TargetValue::Quantity {
-                        comparator,
-                        number,
-                        unit,
-                    }) => (
-                        comparator.map(|c| c.symbol().to_string()),
-                        Some(number.to_string()),
-                        Some(unit.clone()).filter(|u| !u.is_empty()),
-                    ),
-                    _ => (None, None, None),
-                };
-                indicators.push(IndicatorRow {
-                    table_kind: kind.key(),
-                    position: i as i64,
-                    level1: row.level1.clone(),
-                    level2: row.level2.clone(),
-                    name: row.name.clone(),
-                    target: row.target.as_ref().map(|t| t.to_string()),
-                    comparator,
-                    target_number: number,
-                    unit_of_measure: row.unit_of_measure.clone().or(unit),
-                    basis: row.basis.clone(),
-                    class: row.class.clone(),
-                });
-            }
-        }
         Ok(VersionData {
             form_json,
             income_total: form
@@ -222,9 +191,43 @@ impl VersionData {
                 .map(|m| m.value().to_string()),
             errors,
             warnings,
-            indicators,
         })
     }
+}
+
+/// The level-3 rows of both tables of a form, as stored for analytics.
+pub fn indicator_rows(form: &Form) -> Vec<IndicatorRow> {
+    let mut indicators = Vec::new();
+    for (kind, table) in form.indicators.tables() {
+        for (i, row) in table.rows.iter().enumerate() {
+            let (comparator, number, unit) = match &row.target {
+                Some(jixiao_domain::TargetValue::Quantity {
+                    comparator,
+                    number,
+                    unit,
+                }) => (
+                    comparator.map(|c| c.symbol().to_string()),
+                    Some(number.to_string()),
+                    Some(unit.clone()).filter(|u| !u.is_empty()),
+                ),
+                _ => (None, None, None),
+            };
+            indicators.push(IndicatorRow {
+                table_kind: kind.key(),
+                position: i as i64,
+                level1: row.level1.clone(),
+                level2: row.level2.clone(),
+                name: row.name.clone(),
+                target: row.target.as_ref().map(|t| t.to_string()),
+                comparator,
+                target_number: number,
+                unit_of_measure: row.unit_of_measure.clone().or(unit),
+                basis: row.basis.clone(),
+                class: row.class.clone(),
+            });
+        }
+    }
+    indicators
 }
 
 /// Fields of a new form row.
@@ -494,10 +497,22 @@ impl WriteTx {
         .bind(now)
         .execute(self.conn())
         .await?;
+        Ok(())
+    }
+
+    /// Stores the level-3 rows of a version for analytics (done when a version is submitted:
+    /// drafts change too often to be worth the writes). Storing the same version again is a
+    /// no-op.
+    pub async fn store_indicators(
+        &mut self,
+        form_id: i64,
+        version: i64,
+        rows: &[IndicatorRow],
+    ) -> Result<()> {
         // One multi-row INSERT per chunk: a round trip per row would dominate the save.
         const COLS: usize = 13;
         const CHUNK: usize = 60;
-        for chunk in data.indicators.chunks(CHUNK) {
+        for chunk in rows.chunks(CHUNK) {
             let mut sql = String::from(
                 "INSERT INTO indicators (form_id, version, table_kind, position, level1, level2, name, target, \
                  comparator, target_number, unit_of_measure, basis, class) VALUES ",
@@ -515,6 +530,7 @@ impl WriteTx {
                 }
                 sql.push(')');
             }
+            sql.push_str(" ON CONFLICT DO NOTHING");
             let mut q = sqlx::query(&sql);
             for row in chunk {
                 q = q

@@ -87,7 +87,15 @@ type AuditTuple = (
 );
 
 fn audit_from(t: AuditTuple) -> AuditEntry {
-    AuditEntry { id: t.0, form_id: t.1, at: t.2, user_id: t.3, username: t.4, action: t.5, detail: t.6 }
+    AuditEntry {
+        id: t.0,
+        form_id: t.1,
+        at: t.2,
+        user_id: t.3,
+        username: t.4,
+        action: t.5,
+        detail: t.6,
+    }
 }
 
 impl Db {

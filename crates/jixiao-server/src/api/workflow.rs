@@ -5,7 +5,7 @@
 use axum::Json;
 use axum::extract::State;
 use jixiao_domain::Severity;
-use jixiao_storage::forms::VersionData;
+use jixiao_storage::forms::{VersionData, indicator_rows};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
@@ -41,7 +41,8 @@ pub async fn submit(
         .version_json(id, row.version)
         .await?
         .ok_or_else(|| ApiError::internal("current version missing"))?;
-    let findings = findings_of(&state, &parse_stored(&text)?)?;
+    let form = parse_stored(&text)?;
+    let findings = findings_of(&state, &form)?;
     let (errors, _) = counts(&findings);
     if errors > 0 {
         let errors_only: Vec<_> = findings
@@ -53,6 +54,8 @@ pub async fn submit(
                 .with("findings", json!(errors_only)),
         );
     }
+    tx.store_indicators(id, row.version, &indicator_rows(&form))
+        .await?;
     tx.set_status(id, "submitted", None).await?;
     tx.audit(
         Some(id),
