@@ -15,7 +15,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
 
-cargo build --release -p jixiao -p jixiao-server --example loadtest >&2
+cargo build --release -p jixiao -p jixiao-server --bin jixiao --example loadtest >&2
 DATA=$(mktemp -d /tmp/jixiao-loadtest.XXXXXX)
 ARGS=(serve --demo --listen 127.0.0.1:0 --data "$DATA")
 SCHEMA=""

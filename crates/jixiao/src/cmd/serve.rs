@@ -5,6 +5,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use anyhow::Context;
+use axum::serve::ListenerExt;
 use jixiao_server::{AppState, ServerConfig};
 
 use super::db::DbArgs;
@@ -75,6 +76,10 @@ pub fn run(args: Args) -> ExitCode {
                     tracing::warn!(error = %e, "purging expired sessions failed");
                 }
             }
+        });
+        // Small answers go out at once (no Nagle delay behind the client's delayed ACK).
+        let listener = listener.tap_io(|tcp| {
+            let _ = tcp.set_nodelay(true);
         });
         let app = jixiao_server::app(state).into_make_service_with_connect_info::<SocketAddr>();
         axum::serve(listener, app)
