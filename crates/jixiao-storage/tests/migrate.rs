@@ -78,7 +78,15 @@ async fn sqlite_migrates() {
 async fn postgres_migrates() {
     let base = std::env::var("JIXIAO_TEST_DATABASE_URL")
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
-    let admin = match Db::connect(&base, &ConnectOptions { max_connections: 1 }).await {
+    let admin = match Db::connect(
+        &base,
+        &ConnectOptions {
+            max_connections: 1,
+            ..ConnectOptions::default()
+        },
+    )
+    .await
+    {
         Ok(db) => db,
         Err(e) => {
             assert!(

@@ -82,7 +82,10 @@ fn kill_dash_nine_loses_no_acknowledged_save() {
     rt.block_on(async {
         let db = Db::connect(
             &Db::sqlite_url(&dir.path().join("jixiao.db")),
-            &ConnectOptions { max_connections: 2 },
+            &ConnectOptions {
+                max_connections: 2,
+                ..ConnectOptions::default()
+            },
         )
         .await
         .unwrap();
@@ -131,7 +134,15 @@ fn pg_url() -> Option<String> {
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(async {
-        let admin = match Db::connect(&base, &ConnectOptions { max_connections: 1 }).await {
+        let admin = match Db::connect(
+            &base,
+            &ConnectOptions {
+                max_connections: 1,
+                ..ConnectOptions::default()
+            },
+        )
+        .await
+        {
             Ok(db) => db,
             Err(e) => {
                 if std::env::var("CI").is_ok_and(|v| v == "true" || v == "1") {
@@ -226,9 +237,15 @@ fn drop_schema(url: &str) {
         .trim_end_matches(['?', '&'])
         .to_string();
     tokio::runtime::Runtime::new().unwrap().block_on(async {
-        let admin = Db::connect(&base, &ConnectOptions { max_connections: 1 })
-            .await
-            .unwrap();
+        let admin = Db::connect(
+            &base,
+            &ConnectOptions {
+                max_connections: 1,
+                ..ConnectOptions::default()
+            },
+        )
+        .await
+        .unwrap();
         jixiao_storage::sqlx::query(&format!("DROP SCHEMA {schema} CASCADE"))
             .execute(admin.pool())
             .await

@@ -68,7 +68,15 @@ impl TestDb {
             Kind::Postgres => {
                 let base = std::env::var("JIXIAO_TEST_DATABASE_URL")
                     .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
-                let admin = match Db::connect(&base, &ConnectOptions { max_connections: 2 }).await {
+                let admin = match Db::connect(
+                    &base,
+                    &ConnectOptions {
+                        max_connections: 2,
+                        ..ConnectOptions::default()
+                    },
+                )
+                .await
+                {
                     Ok(db) => db,
                     Err(e) => {
                         if std::env::var("CI").is_ok_and(|v| v == "true" || v == "1") {
@@ -115,9 +123,15 @@ impl TestDb {
             let _ = std::fs::remove_dir_all(dir);
         }
         if let Some((base, schema)) = &self.schema {
-            let admin = Db::connect(base, &ConnectOptions { max_connections: 1 })
-                .await
-                .unwrap();
+            let admin = Db::connect(
+                base,
+                &ConnectOptions {
+                    max_connections: 1,
+                    ..ConnectOptions::default()
+                },
+            )
+            .await
+            .unwrap();
             jixiao_storage::sqlx::query(&format!("DROP SCHEMA {schema} CASCADE"))
                 .execute(admin.pool())
                 .await

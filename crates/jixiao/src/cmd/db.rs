@@ -91,13 +91,19 @@ impl DbArgs {
         }
     }
 
-    /// Connects (without migrating).
+    /// Connects (without migrating), for a short command.
     pub async fn connect(&self) -> anyhow::Result<Db> {
+        self.connect_with(false).await
+    }
+
+    /// Connects; `server` turns on the background WAL checkpoints of a long-running server.
+    pub async fn connect_with(&self, server: bool) -> anyhow::Result<Db> {
         let url = self.url()?;
         Db::connect(
             &url,
             &ConnectOptions {
                 max_connections: self.max_connections,
+                background_checkpoint: server,
             },
         )
         .await

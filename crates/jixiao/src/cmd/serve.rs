@@ -32,7 +32,7 @@ pub struct Args {
 /// Runs the command.
 pub fn run(args: Args) -> ExitCode {
     super::block_on(async move {
-        let db = args.db.connect().await?;
+        let db = args.db.connect_with(true).await?;
         db.migrate().await.context("数据库迁移失败")?;
         let config = ServerConfig {
             secure_cookies: args.secure_cookies,
