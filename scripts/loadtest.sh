@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Load test of `jixiao serve` on loopback, against a release build.
 #
-#   scripts/loadtest.sh [CLIENTS] [SECONDS]            # SQLite in a temporary data directory
+#   scripts/loadtest.sh [CLIENTS] [SECONDS] [RATE]     # SQLite in a temporary data directory;
+#                                                       # RATE = requests/s in total (open loop)
 #   JIXIAO_LOADTEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test scripts/loadtest.sh
 #                                                       # PostgreSQL, in a fresh schema (needs psql)
 #
@@ -11,6 +12,7 @@
 set -euo pipefail
 CLIENTS=${1:-100}
 SECONDS_PER_PHASE=${2:-15}
+RATE=${3:-}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
@@ -52,7 +54,7 @@ MAXRSS=0
   done ) > "$DATA/rss.txt" &
 SAMPLER=$!
 
-"$TARGET/release/examples/loadtest" "$PORT" "$CLIENTS" "$SECONDS_PER_PHASE"
+"$TARGET/release/examples/loadtest" "$PORT" "$CLIENTS" "$SECONDS_PER_PHASE" ${RATE:-}
 kill "$SAMPLER" 2>/dev/null || true
 MAXRSS=$(sort -n "$DATA/rss.txt" | tail -1)
 echo "server peak RSS: $((MAXRSS / 1024)) MiB"

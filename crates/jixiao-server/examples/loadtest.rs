@@ -1,11 +1,16 @@
 //! Load-test client for a running `jixiao serve` (see `scripts/loadtest.sh`).
 //!
-//! `loadtest PORT CLIENTS SECONDS`: logs in once as the demo filler, creates one form per
+//! `loadtest PORT CLIENTS SECONDS [RATE]`: logs in once as the demo filler, creates one form per
 //! client (the seed form under a distinct fiscal year), then runs two phases of SECONDS each
 //! with CLIENTS concurrent keep-alive connections:
 //! - `view`: `GET /api/forms/{id}` (the form, its findings, comments and reviews);
 //! - `save`: `PUT /api/forms/{id}` with the whole seed form (≈49 KB, 78 indicator rows), which
 //!   validates and stores a new version; each client follows its own version numbers.
+//!
+//! Without RATE every client sends its next request as soon as the last is answered (closed
+//! loop: the server's maximum throughput; latency is then clients / throughput). With RATE
+//! the clients together send RATE requests per second on a fixed schedule (open loop), and
+//! latency is measured from each request's scheduled time, so a stalled server is not hidden.
 //!
 //! Prints one line per phase: requests, throughput, p50/p95/p99/max latency, errors.
 
@@ -111,6 +116,7 @@ async fn main() {
         .expect("usage: loadtest PORT CLIENTS SECONDS");
     let clients: usize = args.get(2).and_then(|a| a.parse().ok()).unwrap_or(100);
     let secs: u64 = args.get(3).and_then(|a| a.parse().ok()).unwrap_or(15);
+    let rate: f64 = args.get(4).and_then(|a| a.parse().ok()).unwrap_or(0.0);
 
     let mut login = Conn::open(port, "", "").await;
     let body = json!({"username": "xingguo_filler", "password": "jixiao-demo-2026"}).to_string();
@@ -156,8 +162,13 @@ async fn main() {
             .unwrap();
         forms.push((id, version, f));
     }
+    let mode = if rate > 0.0 {
+        format!("open loop at {rate}/s")
+    } else {
+        "closed loop".to_string()
+    };
     println!(
-        "{clients} clients, {secs} s per phase, form JSON {} bytes",
+        "{clients} clients, {secs} s per phase, {mode}, form JSON {} bytes",
         forms[0].2.to_string().len()
     );
 
@@ -165,15 +176,34 @@ async fn main() {
         let deadline = Instant::now() + Duration::from_secs(secs);
         let start = Instant::now();
         let mut tasks = Vec::new();
-        for (id, version, form) in forms.iter().cloned() {
+        for (n, (id, version, form)) in forms.iter().cloned().enumerate() {
             let (cookie, csrf) = (cookie.clone(), csrf.clone());
+            // Open loop: client n sends at start + (n + k * clients) / rate.
+            let period = if rate > 0.0 {
+                Some(Duration::from_secs_f64(clients as f64 / rate))
+            } else {
+                None
+            };
+            let offset = Duration::from_secs_f64(if rate > 0.0 { n as f64 / rate } else { 0.0 });
             tasks.push(tokio::spawn(async move {
                 let mut c = Conn::open(port, &cookie, &csrf).await;
                 let (mut lat, mut errors, mut version) = (Vec::new(), 0usize, version);
                 let path = format!("/api/forms/{id}");
                 let form_text = form.to_string();
+                let mut k = 0u32;
                 while Instant::now() < deadline {
-                    let t = Instant::now();
+                    let t = match period {
+                        Some(p) => {
+                            let at = start + offset + p * k;
+                            k += 1;
+                            if at >= deadline {
+                                break;
+                            }
+                            tokio::time::sleep_until(at.into()).await;
+                            at
+                        }
+                        None => Instant::now(),
+                    };
                     let status = if phase == "view" {
                         c.call("GET", &path, None).await.0
                     } else {

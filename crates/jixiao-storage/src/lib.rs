@@ -266,7 +266,8 @@ const RESTART_FRAMES: i64 = 8192;
 /// Checkpoints the WAL every 200 ms with `PASSIVE` (never blocks writers or readers) until the
 /// pool is closed. Under steady load some reader always holds the log, so it would only grow:
 /// past [`RESTART_FRAMES`] the checkpointer takes the writer gate and runs `RESTART`, which
-/// waits for readers to move to the database file so the next writer starts the log afresh.
+/// waits (at most 20 ms, else it is retried at the next tick) for readers to move to the
+/// database file, so that the next writer starts the log afresh.
 async fn checkpointer(pool: AnyPool, gate: Arc<Mutex<()>>) {
     let mut tick = tokio::time::interval(Duration::from_millis(200));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -283,9 +284,13 @@ async fn checkpointer(pool: AnyPool, gate: Arc<Mutex<()>>) {
             && log > RESTART_FRAMES
         {
             let _writers_wait = gate.lock().await;
-            let _ = sqlx::query("PRAGMA wal_checkpoint(RESTART)")
-                .execute(&pool)
-                .await;
+            if let Ok(mut conn) = pool.acquire().await {
+                // Give up quickly when readers hold the log (retried at the next tick) rather
+                // than hold the writers through the busy handler's long sleeps.
+                let _ = conn.execute("PRAGMA busy_timeout=20").await;
+                let _ = conn.execute("PRAGMA wal_checkpoint(RESTART)").await;
+                let _ = conn.execute("PRAGMA busy_timeout=10000").await;
+            }
         }
     }
 }
