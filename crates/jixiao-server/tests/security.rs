@@ -487,3 +487,72 @@ async fn openapi_lists_every_route_and_api_md_is_true() {
     }
     t.cleanup().await;
 }
+
+/// The extension point for HTML pages: a page router merged with `app_with`, whose form post
+/// checks the `_csrf` field through `FormPostUser`, gets the same session and headers.
+#[tokio::test]
+async fn html_form_posts_check_the_csrf_field() {
+    use axum::routing::{get, post};
+    use jixiao_server::{CurrentUser, FormPostUser};
+
+    #[derive(serde::Deserialize)]
+    struct Posted {
+        _csrf: String,
+        note: String,
+    }
+    let Some(t) = TestApp::new(Kind::Sqlite).await else {
+        return;
+    };
+    let pages = axum::Router::new()
+        .route(
+            "/page",
+            get(|u: CurrentUser| async move { format!("你好，{}", u.user.display_name) }),
+        )
+        .route(
+            "/page/note",
+            post(
+                |u: FormPostUser, axum::Form(p): axum::Form<Posted>| async move {
+                    let user = u.check_csrf(&p._csrf)?;
+                    Ok::<_, jixiao_server::ApiError>((
+                        StatusCode::SEE_OTHER,
+                        [(header::LOCATION, "/page")],
+                        format!("{}:{}", user.user.username, p.note),
+                    ))
+                },
+            ),
+        );
+    let app = jixiao_server::app_with(t.state.clone(), pages);
+    let c = t.login("xingguo_filler").await.on(&app);
+    let page = c.get("/page").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_eq!(
+        String::from_utf8(page.bytes).unwrap(),
+        "你好，刘洋（填报人）"
+    );
+    assert_eq!(page.headers["x-frame-options"], "DENY");
+    let form_post = |token: &str| {
+        Request::post("/page/note")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(
+                header::COOKIE,
+                format!("jixiao_session={}; jixiao_csrf={}", c.session, c.csrf),
+            )
+            .body(Body::from(format!("_csrf={token}&note=ok")))
+            .unwrap()
+    };
+    let good = send(&app, form_post(&c.csrf)).await;
+    assert_eq!(good.status, StatusCode::SEE_OTHER);
+    let bad = send(&app, form_post("forged")).await;
+    assert_eq!(bad.status, StatusCode::FORBIDDEN);
+    assert_eq!(bad.body["error"], "csrf");
+    let anonymous = send(
+        &app,
+        Request::post("/page/note")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from("_csrf=x&note=ok"))
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
+    t.cleanup().await;
+}
