@@ -55,7 +55,9 @@ pub struct ServerConfig {
     pub max_login_failures: i64,
     /// Lock-out duration in milliseconds.
     pub lockout_ms: i64,
-    /// Login attempts allowed per client address per minute.
+    /// Login attempts allowed per client address per minute (0: no limit). Behind a reverse
+    /// proxy every client has the proxy's address: raise it or set 0 there and rely on the
+    /// per-account lock-out.
     pub login_attempts_per_minute: u32,
 }
 

@@ -338,13 +338,15 @@ impl Db {
         Ok(r.rows_affected())
     }
 
-    /// Records a failed login: counts it and, at `max_failures`, locks the user for `lock_ms`.
+    /// Records a failed login (with its audit row): counts it and, at `max_failures`, locks the
+    /// user for `lock_ms`.
     pub async fn record_login_failure(
         &self,
         user_id: i64,
         max_failures: i64,
         lock_ms: i64,
     ) -> Result<()> {
+        let mut tx = self.begin_write().await?;
         sqlx::query(
             "UPDATE users SET failed_logins = failed_logins + 1, \
              locked_until = CASE WHEN failed_logins + 1 >= $2 THEN $3 ELSE locked_until END WHERE id = $1",
@@ -352,9 +354,11 @@ impl Db {
         .bind(user_id)
         .bind(max_failures)
         .bind(now_ms() + lock_ms)
-        .execute(self.pool())
+        .execute(tx.conn())
         .await?;
-        Ok(())
+        tx.audit(None, Some(user_id), "login.failed", "密码错误")
+            .await?;
+        tx.commit().await
     }
 
     /// Creates a session after a good login and clears the failure count.

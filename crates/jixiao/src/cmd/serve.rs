@@ -27,6 +27,9 @@ pub struct Args {
     /// 会话有效期（小时）
     #[arg(long, env = "JIXIAO_SESSION_HOURS", default_value_t = 12)]
     session_hours: u32,
+    /// 每个客户端地址每分钟允许的登录次数（0 表示不限；在反向代理之后请调大或设为 0）
+    #[arg(long, env = "JIXIAO_LOGIN_RATE", default_value_t = 30)]
+    login_rate: u32,
 }
 
 /// Runs the command.
@@ -37,6 +40,7 @@ pub fn run(args: Args) -> ExitCode {
         let config = ServerConfig {
             secure_cookies: args.secure_cookies,
             session_ttl_ms: i64::from(args.session_hours.max(1)) * 3600 * 1000,
+            login_attempts_per_minute: args.login_rate,
             ..ServerConfig::default()
         };
         let state = AppState::new(db.clone(), config);
