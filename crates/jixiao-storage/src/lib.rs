@@ -117,6 +117,8 @@ pub struct ConnectOptions {
     /// committing writer, so that no save waits for a checkpoint's writes and syncs. For
     /// long-running servers; short commands keep SQLite's automatic checkpoints.
     pub background_checkpoint: bool,
+    /// How long to wait for a connection (also when the server is unreachable at start).
+    pub acquire_timeout: Duration,
 }
 
 impl Default for ConnectOptions {
@@ -124,6 +126,7 @@ impl Default for ConnectOptions {
         ConnectOptions {
             max_connections: 16,
             background_checkpoint: false,
+            acquire_timeout: Duration::from_secs(30),
         }
     }
 }
@@ -147,7 +150,7 @@ impl Db {
             .map_err(|_| StorageError::BadUrl("无法解析数据库地址".into()))?;
         let mut pool = AnyPoolOptions::new()
             .max_connections(options.max_connections)
-            .acquire_timeout(Duration::from_secs(30));
+            .acquire_timeout(options.acquire_timeout);
         let background = backend == Backend::Sqlite && options.background_checkpoint;
         if backend == Backend::Sqlite {
             pool = pool.after_connect(move |conn, _meta| {

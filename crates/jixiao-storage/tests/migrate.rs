@@ -82,6 +82,7 @@ async fn postgres_migrates() {
         &base,
         &ConnectOptions {
             max_connections: 1,
+            acquire_timeout: std::time::Duration::from_secs(3),
             ..ConnectOptions::default()
         },
     )
@@ -93,7 +94,7 @@ async fn postgres_migrates() {
                 !std::env::var("CI").is_ok_and(|v| v == "true" || v == "1"),
                 "PostgreSQL unreachable in CI: {e}"
             );
-            eprintln!("SKIP: PostgreSQL at {base} is unreachable ({e})");
+            eprintln!("SKIP: PostgreSQL at {base} is unreachable ({e}: {e:?})");
             return;
         }
     };

@@ -138,6 +138,7 @@ fn pg_url() -> Option<String> {
             &base,
             &ConnectOptions {
                 max_connections: 1,
+                acquire_timeout: std::time::Duration::from_secs(3),
                 ..ConnectOptions::default()
             },
         )
@@ -148,7 +149,7 @@ fn pg_url() -> Option<String> {
                 if std::env::var("CI").is_ok_and(|v| v == "true" || v == "1") {
                     panic!("PostgreSQL at {base} is unreachable in CI: {e:?}");
                 }
-                eprintln!("SKIP: PostgreSQL at {base} is unreachable ({e})");
+                eprintln!("SKIP: PostgreSQL at {base} is unreachable ({e}: {e:?})");
                 return None;
             }
         };

@@ -72,6 +72,7 @@ impl TestDb {
                     &base,
                     &ConnectOptions {
                         max_connections: 2,
+                        acquire_timeout: std::time::Duration::from_secs(3),
                         ..ConnectOptions::default()
                     },
                 )
@@ -83,7 +84,7 @@ impl TestDb {
                             panic!("PostgreSQL at {base} is unreachable in CI: {e:?}");
                         }
                         eprintln!(
-                            "SKIP: PostgreSQL at {base} is unreachable ({e}); set JIXIAO_TEST_DATABASE_URL"
+                            "SKIP: PostgreSQL at {base} is unreachable ({e}: {e:?}); set JIXIAO_TEST_DATABASE_URL"
                         );
                         return None;
                     }

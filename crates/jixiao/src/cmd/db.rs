@@ -104,6 +104,7 @@ impl DbArgs {
             &ConnectOptions {
                 max_connections: self.max_connections,
                 background_checkpoint: server,
+                ..ConnectOptions::default()
             },
         )
         .await
