@@ -58,6 +58,9 @@ SAMPLER=$!
 kill "$SAMPLER" 2>/dev/null || true
 MAXRSS=$(sort -n "$DATA/rss.txt" | tail -1)
 echo "server peak RSS: $((MAXRSS / 1024)) MiB"
+# CPU seconds the server used (user + system) over setup and both phases.
+TICKS=$(awk '{print $14 + $15}' "/proc/$SERVER/stat")
+echo "server CPU: $(awk -v t="$TICKS" -v hz="$(getconf CLK_TCK)" 'BEGIN {printf "%.1f", t / hz}') s"
 if [[ -z "$SCHEMA" ]]; then
   ls -l "$DATA"/jixiao.db* | awk '{print "db file: " $NF " " $5 " bytes"}'
 fi
