@@ -163,3 +163,29 @@ fn migrate_users_and_backup() {
     assert!(t.contains("pg_dump"));
     assert!(!t.contains("secret"), "the password is not echoed");
 }
+
+#[test]
+fn serve_reads_its_settings_from_the_environment() {
+    let dir = TempDir::new("jixiao-env");
+    let data = dir.path().join("envdata");
+    let server = Server::start_with_env(
+        &[],
+        &[
+            ("JIXIAO_LISTEN", "127.0.0.1:0"),
+            ("JIXIAO_DATA", data.to_str().unwrap()),
+            ("JIXIAO_DEMO", "true"),
+        ],
+    );
+    assert!(
+        data.join("jixiao.db").exists(),
+        "JIXIAO_DATA names the data directory"
+    );
+    assert!(
+        server.stdout.iter().any(|l| l.contains("演示模式")),
+        "JIXIAO_DEMO turns demo mode on"
+    );
+    let s = Session::login(server.port, "reviewer", "jixiao-demo-2026");
+    let forms = s.call("GET", "/api/forms", None).unwrap();
+    assert_eq!(forms.body.as_array().unwrap().len(), 1);
+    server.kill9();
+}

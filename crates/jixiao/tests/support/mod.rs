@@ -70,9 +70,17 @@ impl Server {
     /// Starts `jixiao serve --listen 127.0.0.1:0` with more arguments, reads the port from the
     /// start-up line and waits until `/healthz` answers (at most 60 s).
     pub fn start(args: &[&str]) -> Server {
+        let mut all = vec!["--listen", "127.0.0.1:0"];
+        all.extend_from_slice(args);
+        Server::start_with_env(&all, &[])
+    }
+
+    /// Starts `jixiao serve` with exactly these arguments and environment variables.
+    pub fn start_with_env(args: &[&str], env: &[(&str, &str)]) -> Server {
         let mut child = jixiao()
-            .args(["serve", "--listen", "127.0.0.1:0"])
+            .arg("serve")
             .args(args)
+            .envs(env.iter().copied())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()
