@@ -9,6 +9,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod import;
 pub mod report;
 
 pub use report::{ImportError, ImportReport, ReportItem, ReportKind, SourceLocation};

@@ -133,6 +133,11 @@ pub enum ImportError {
         message: String,
     },
     /// `--strict` and the report has guesses or unplaced items.
-    #[error("严格模式：导入报告中有 {0} 处推断或未识别内容")]
-    Strict(usize),
+    #[error("严格模式：导入报告中有 {count} 处推断或未识别内容，按错误处理")]
+    Strict {
+        /// Number of guesses and unplaced items.
+        count: usize,
+        /// The full report, so the caller can show the items.
+        report: Box<ImportReport>,
+    },
 }

@@ -1,0 +1,408 @@
+//! The form builder: turns [`SourceRow`]s (from text or PDF) into the canonical form, using the
+//! template for the fixed labels, the funding rows and the indicator frame. It repairs layout
+//! artefacts only (never the content) and reports every repair and everything it could not place.
+
+mod finish;
+mod funding;
+mod indicators;
+mod paragraphs;
+
+use jixiao_domain::form::{Form, Goals, Indicators, TableKind};
+use jixiao_domain::Template;
+use jixiao_domain::form::Date;
+
+use super::cells::{self, clean};
+use super::rows::SourceRow;
+use crate::report::{ImportError, ImportReport, ReportKind, SourceLocation};
+use paragraphs::Paragraphs;
+
+/// The part of the form a row belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Section {
+    Preamble,
+    Funding,
+    Functions,
+    Tasks,
+    Projects,
+    Goals,
+    LongGoal,
+    LongTable,
+    AnnualGoal,
+    AnnualTable,
+}
+
+impl Section {
+    /// The section a label in the first column opens.
+    fn from_label(label: &str) -> Option<Section> {
+        let l = label.replace(['(', ')'], "").replace(['（', '）'], "");
+        Some(match l.as_str() {
+            "部门总体资金情况" => Section::Funding,
+            "部门职能概述" | "部门职能" => Section::Functions,
+            "年度工作任务" | "年度主要工作任务" => Section::Tasks,
+            "项目支出情况" => Section::Projects,
+            "整体绩效总目标" => Section::Goals,
+            "长期绩效指标" => Section::LongTable,
+            "年度目标" => Section::AnnualGoal,
+            "年度绩效指标" => Section::AnnualTable,
+            _ if l.starts_with("长期目标") => Section::LongGoal,
+            _ => return None,
+        })
+    }
+}
+
+/// Column positions of a table, read from its header row.
+#[derive(Debug, Clone, Default)]
+struct Columns(Vec<(&'static str, usize)>);
+
+impl Columns {
+    fn get(&self, key: &str) -> Option<usize> {
+        self.0.iter().find(|(k, _)| *k == key).map(|(_, c)| *c)
+    }
+
+    fn set(&mut self, key: &'static str, col: usize) {
+        self.0.retain(|(k, _)| *k != key);
+        self.0.push((key, col));
+    }
+
+    /// Records the first cell of `row` whose cleaned text is one of `labels`, as `key`.
+    fn find(&mut self, row: &SourceRow, key: &'static str, labels: &[&str]) {
+        if let Some(i) = row.cells.iter().position(|c| labels.contains(&clean(c).as_str())) {
+            self.set(key, i);
+        }
+    }
+}
+
+/// The builder's state while it walks the rows.
+pub struct Builder<'t> {
+    template: &'t Template,
+    report: ImportReport,
+    section: Section,
+    sections_seen: usize,
+    fill_date: Option<Date>,
+    amount_unit: Option<String>,
+    unit_name: Option<String>,
+    filler: Option<String>,
+    phone: Option<String>,
+    funding: funding::FundingState,
+    functions: Paragraphs,
+    tasks: Paragraphs,
+    projects: Vec<jixiao_domain::form::Project>,
+    project_cols: Columns,
+    goals: Goals,
+    goal_cols: Columns,
+    indicators: Indicators,
+    long_cols: Columns,
+    annual_cols: Columns,
+    level1: String,
+    level2: String,
+    long_locs: Vec<SourceLocation>,
+    annual_locs: Vec<SourceLocation>,
+}
+
+impl<'t> Builder<'t> {
+    /// A builder for a template; `format` names the source in the report.
+    pub fn new(template: &'t Template, format: &str) -> Self {
+        Builder {
+            template,
+            report: ImportReport::new(format),
+            section: Section::Preamble,
+            sections_seen: 0,
+            fill_date: None,
+            amount_unit: None,
+            unit_name: None,
+            filler: None,
+            phone: None,
+            funding: funding::FundingState::default(),
+            functions: Paragraphs::default(),
+            tasks: Paragraphs::default(),
+            projects: Vec::new(),
+            project_cols: Columns::default(),
+            goals: Goals::default(),
+            goal_cols: Columns::default(),
+            indicators: Indicators::default(),
+            long_cols: Columns::default(),
+            annual_cols: Columns::default(),
+            level1: String::new(),
+            level2: String::new(),
+            long_locs: Vec::new(),
+            annual_locs: Vec::new(),
+        }
+    }
+
+    /// Adds a report item.
+    fn note(&mut self, kind: ReportKind, loc: &SourceLocation, path: Option<String>, msg: impl Into<String>) {
+        self.report.push(kind, loc.clone(), path, msg);
+    }
+
+    /// Builds the form from all rows.
+    pub fn build(mut self, rows: &[SourceRow]) -> Result<(Form, ImportReport), ImportError> {
+        for row in rows {
+            self.row(row);
+        }
+        self.finish()
+    }
+
+    fn row(&mut self, row: &SourceRow) {
+        if row.is_blank() {
+            return;
+        }
+        if self.header_fields(row) {
+            return;
+        }
+        let first = clean(row.cell(0));
+        if let Some(section) = Section::from_label(&first) {
+            self.section = section;
+            self.sections_seen += 1;
+            self.level1.clear();
+            self.level2.clear();
+            self.open_section(row);
+            return;
+        }
+        match self.section {
+            Section::Preamble => self.unplaced(row),
+            Section::Funding => self.funding_row(row),
+            Section::Functions | Section::Tasks => self.paragraph_row(row, 1),
+            Section::Projects => self.project_row(row),
+            Section::Goals => self.goals_row(row),
+            Section::LongGoal | Section::AnnualGoal => self.goal_text_row(row, 0),
+            Section::LongTable => self.indicator_row(row, TableKind::LongTerm),
+            Section::AnnualTable => self.indicator_row(row, TableKind::Annual),
+        }
+    }
+
+    /// Reports a whole row that could not be placed.
+    fn unplaced(&mut self, row: &SourceRow) {
+        let text: Vec<String> = row.cells.iter().map(|c| clean(c)).filter(|c| !c.is_empty()).collect();
+        let shown = truncate(&text.join(" | "), 80);
+        self.note(ReportKind::Unplaced, &row.loc, None, format!("无法归入表格任何部分，已略过：「{shown}」"));
+    }
+
+    /// The title, the fill date line and the unit / filler rows. Returns true when the row was
+    /// one of them.
+    fn header_fields(&mut self, row: &SourceRow) -> bool {
+        let cleaned: Vec<String> = row.cells.iter().map(|c| clean(c)).collect();
+        let nonempty: Vec<&String> = cleaned.iter().filter(|c| !c.is_empty()).collect();
+        let is_label = |c: &str| {
+            let c = c.replace(['(', ')', '（', '）'], "");
+            c.starts_with("填报日期") || ["部门单位名称", "单位名称", "部门名称", "填报人"].contains(&c.as_str())
+        };
+        if self.section != Section::Preamble && !nonempty.first().is_some_and(|c| is_label(c)) {
+            return false;
+        }
+        if nonempty.len() == 1 && nonempty[0].contains("绩效目标申报表") && !nonempty[0].contains("填报日期") {
+            return true;
+        }
+        let mut used = false;
+        for (i, c) in cleaned.iter().enumerate() {
+            if let Some(pos) = c.find("填报日期") {
+                used = true;
+                let rest = &c[pos + "填报日期".len()..];
+                let rest = rest.trim_start_matches([':', '：']);
+                let (date_part, unit_part) = match rest.find("单位") {
+                    Some(u) => (&rest[..u], Some(&rest[u + "单位".len()..])),
+                    None => (rest, None),
+                };
+                let date_text = match date_part.find('日') {
+                    Some(d) => &date_part[..d + '日'.len_utf8()],
+                    None => date_part,
+                };
+                match date_text.parse::<Date>() {
+                    Ok(d) => self.fill_date = Some(d),
+                    Err(e) if !date_text.trim().is_empty() => {
+                        self.note(ReportKind::Unplaced, &row.loc, Some("/header/fill_date".into()), format!("填报日期无法识别：{e}"))
+                    }
+                    Err(_) => {}
+                }
+                if let Some(u) = unit_part {
+                    let u = u.trim_start_matches([':', '：']).trim();
+                    if !u.is_empty() {
+                        self.amount_unit = Some(u.to_string());
+                    }
+                }
+            } else if c.starts_with("单位：") && i > 0 && self.amount_unit.is_none() {
+                self.amount_unit = Some(c["单位：".len()..].trim().to_string());
+            }
+        }
+        let label_value = |labels: &[&str]| -> Option<Option<String>> {
+            let i = cleaned.iter().position(|c| labels.contains(&c.replace(['(', ')', '（', '）'], "").as_str()))?;
+            Some(cleaned[i + 1..].iter().find(|c| !c.is_empty()).cloned())
+        };
+        if let Some(v) = label_value(&["部门单位名称", "单位名称", "部门名称"]) {
+            self.unit_name = v;
+            used = true;
+        }
+        if let Some(v) = label_value(&["填报人"]) {
+            self.filler = v.filter(|v| v != "联系电话");
+            used = true;
+        }
+        if let Some(v) = label_value(&["联系电话"]) {
+            self.phone = v.map(|p| p.chars().filter(|c| !c.is_whitespace()).collect());
+            used = true;
+        }
+        used
+    }
+
+    fn open_section(&mut self, row: &SourceRow) {
+        match self.section {
+            Section::Funding => self.funding_header(row),
+            Section::Functions | Section::Tasks => self.paragraph_row(row, 1),
+            Section::Projects => {
+                let cols = &mut self.project_cols;
+                cols.find(row, "name", &["项目名称"]);
+                cols.find(row, "category", &["支出项目类别", "项目类别"]);
+                cols.find(row, "total", &["项目总预算"]);
+                cols.find(row, "current", &["项目本年度预算", "本年度预算"]);
+                cols.find(row, "purpose", &["项目主要支出方向和用途", "主要支出方向和用途"]);
+            }
+            Section::Goals => {
+                for (i, c) in row.cells.iter().enumerate() {
+                    let c = clean(c);
+                    if c.starts_with("长期目标") {
+                        self.goal_cols.set("long", i);
+                        if let Some(y) = cells::find_year(&c) {
+                            self.goals.long_term.deadline_year = jixiao_domain::form::FiscalYear::new(y as i64).ok();
+                        }
+                    } else if c.starts_with("年度目标") {
+                        self.goal_cols.set("annual", i);
+                    }
+                }
+            }
+            Section::LongGoal => {
+                if self.goals.long_term.deadline_year.is_none()
+                    && let Some(y) = cells::find_year(&clean(row.cell(0)))
+                {
+                    self.goals.long_term.deadline_year = jixiao_domain::form::FiscalYear::new(y as i64).ok();
+                }
+                self.goal_text_row(row, 1)
+            }
+            Section::AnnualGoal => self.goal_text_row(row, 1),
+            Section::LongTable => {
+                self.table_header(row, TableKind::LongTerm);
+            }
+            Section::AnnualTable => {
+                self.table_header(row, TableKind::Annual);
+            }
+            Section::Preamble => {}
+        }
+    }
+
+    /// 部门职能概述 / 年度工作任务: the text cells from column `from` on.
+    fn paragraph_row(&mut self, row: &SourceRow, from: usize) {
+        let (key, label) = match self.section {
+            Section::Functions => ("functions", "部门职能概述"),
+            _ => ("annual_tasks", "年度工作任务"),
+        };
+        let mut first = true;
+        for cell in row.cells.iter().skip(from) {
+            if cell.trim().is_empty() {
+                continue;
+            }
+            let target = if self.section == Section::Functions { &mut self.functions } else { &mut self.tasks };
+            let added = target.add(cell, row.after_break && first);
+            let n = target.len();
+            first = false;
+            if added.joined_across_break {
+                self.note(
+                    ReportKind::Guess,
+                    &row.loc,
+                    Some(format!("/{key}/{}", n.saturating_sub(added.started + 1))),
+                    format!("{label}：分页处被截断的段落，已与上一页的段落末尾合并"),
+                );
+            }
+        }
+    }
+
+    /// 项目支出情况 rows.
+    fn project_row(&mut self, row: &SourceRow) {
+        let c = |k: &str, d: usize| self.project_cols.get(k).unwrap_or(d);
+        let (cn, cc, ct, cu, cp) = (c("name", 1), c("category", 3), c("total", 4), c("current", 5), c("purpose", 6));
+        let name = clean(row.cell(cn));
+        let category = clean(row.cell(cc));
+        let purpose = clean(&row.cells.iter().skip(cp).map(String::as_str).collect::<Vec<_>>().join(" "));
+        if name.is_empty() && category.is_empty() {
+            if let Some(last) = self.projects.last_mut()
+                && !purpose.is_empty()
+                && row.after_break
+            {
+                last.purpose = jixiao_domain::text::squeeze_cjk_spaces(&format!("{} {}", last.purpose, purpose));
+                let i = self.projects.len() - 1;
+                self.note(ReportKind::Guess, &row.loc, Some(format!("/projects/{i}/purpose")), "项目支出方向和用途在分页处被截断，已与上一行合并");
+            } else {
+                self.unplaced(row);
+            }
+            return;
+        }
+        let i = self.projects.len();
+        let total_budget = self.money(row, ct, &format!("/projects/{i}/total_budget"));
+        let current_budget = self.money(row, cu, &format!("/projects/{i}/current_budget"));
+        if !category.is_empty() && !self.template.project_categories.iter().any(|p| p.name == category) {
+            self.note(ReportKind::Note, &row.loc, Some(format!("/projects/{i}/category")), format!("支出项目类别「{category}」不在模板的类别中，按原文保留"));
+        }
+        self.projects.push(jixiao_domain::form::Project { name, category, total_budget, current_budget, purpose });
+    }
+
+    /// Reads an amount cell; reports repaired or unreadable numbers.
+    fn money(&mut self, row: &SourceRow, col: usize, path: &str) -> Option<jixiao_domain::Money> {
+        let raw = row.cell(col).trim();
+        if raw.is_empty() {
+            return None;
+        }
+        match raw.parse::<jixiao_domain::Money>() {
+            Ok(m) => {
+                if cells::has_stray_space(raw) {
+                    self.note(ReportKind::Guess, &row.loc, Some(path.into()), format!("数字「{raw}」中有多余空格，读作 {m}"));
+                }
+                Some(m)
+            }
+            Err(e) => {
+                self.note(ReportKind::Unplaced, &row.loc, Some(path.into()), format!("金额「{raw}」无法识别（{e}），未导入"));
+                None
+            }
+        }
+    }
+
+    /// The row under 整体绩效总目标: long-term and annual goal lists.
+    fn goals_row(&mut self, row: &SourceRow) {
+        let long = self.goal_cols.get("long");
+        let annual = self.goal_cols.get("annual");
+        let filled: Vec<usize> = (1..row.cells.len()).filter(|&i| !row.cell(i).trim().is_empty()).collect();
+        let (li, ai) = match (long, annual) {
+            (Some(l), Some(a)) if !row.cell(l).trim().is_empty() || !row.cell(a).trim().is_empty() => (Some(l), Some(a)),
+            _ => (filled.first().copied(), filled.get(1).copied()),
+        };
+        if let Some(i) = li {
+            self.goals.long_term.items.extend(cells::goal_items(row.cell(i)));
+        }
+        if let Some(i) = ai {
+            self.goals.annual.extend(cells::goal_items(row.cell(i)));
+        }
+        if filled.iter().any(|f| Some(*f) != li && Some(*f) != ai) {
+            self.unplaced(row);
+        }
+    }
+
+    /// 长期目标 / 年度目标 paragraph above a table: text from column `from` on.
+    fn goal_text_row(&mut self, row: &SourceRow, from: usize) {
+        let text = clean(&row.cells.iter().skip(from).map(String::as_str).collect::<Vec<_>>().join(" "));
+        if text.is_empty() {
+            return;
+        }
+        let goal = match self.section {
+            Section::LongGoal => &mut self.indicators.long_term.goal,
+            _ => &mut self.indicators.annual.goal,
+        };
+        if goal.is_empty() {
+            *goal = text;
+        } else {
+            let joined = jixiao_domain::text::squeeze_cjk_spaces(&format!("{goal} {text}"));
+            *goal = joined;
+            let key = if self.section == Section::LongGoal { "long_term" } else { "annual" };
+            self.note(ReportKind::Guess, &row.loc, Some(format!("/indicators/{key}/goal")), "目标文字跨行，已合并为一段");
+        }
+    }
+}
+
+/// The first `n` characters of `s`, with an ellipsis when cut.
+pub(crate) fn truncate(s: &str, n: usize) -> String {
+    if s.chars().count() <= n { s.to_string() } else { s.chars().take(n).collect::<String>() + "…" }
+}

@@ -1,0 +1,165 @@
+//! Importing forms that exist today: text extracted from published forms, PDF files, and
+//! canonical JSON. Every importer yields the canonical [`Form`] and an [`ImportReport`].
+
+pub mod build;
+pub mod cells;
+pub mod json;
+pub mod pdf;
+pub mod rows;
+
+use std::path::Path;
+
+use jixiao_domain::{Form, Registry, Template};
+
+use crate::report::{ImportError, ImportReport, ReportKind};
+
+/// Largest file jixiao reads (20 MB).
+pub const MAX_FILE_BYTES: usize = 20 * 1024 * 1024;
+
+/// Options of an import.
+#[derive(Debug, Clone, Default)]
+pub struct ImportOptions {
+    /// The template to read the form with; `None` tries the built-in ones, `hubei-dept-2026`
+    /// first.
+    pub template: Option<String>,
+    /// Turns every guess and every unplaced item into an error.
+    pub strict: bool,
+}
+
+/// A successfully imported form.
+#[derive(Debug, Clone)]
+pub struct Imported {
+    /// The canonical form.
+    pub form: Form,
+    /// What the importer has to say about the source.
+    pub report: ImportReport,
+    /// The template the form was read with.
+    pub template_id: String,
+}
+
+/// The source formats jixiao recognises.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SourceFormat {
+    /// Canonical JSON.
+    Json,
+    /// A PDF file.
+    Pdf,
+    /// An Office Open XML spreadsheet.
+    Xlsx,
+    /// Text extracted from a published form.
+    Text,
+}
+
+/// Detects the format from the content (never from the name alone).
+pub fn detect(bytes: &[u8]) -> Result<SourceFormat, ImportError> {
+    let start = bytes.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(bytes.len());
+    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes[start..]);
+    if bytes.len() >= 5 && bytes[..bytes.len().min(1024)].windows(5).any(|w| w == b"%PDF-") {
+        return Ok(SourceFormat::Pdf);
+    }
+    if bytes.starts_with(b"PK\x03\x04") {
+        return Ok(SourceFormat::Xlsx);
+    }
+    if body.trim_ascii_start().starts_with(b"{") {
+        return Ok(SourceFormat::Json);
+    }
+    if std::str::from_utf8(bytes).is_err() {
+        return Err(ImportError::UnknownFormat("既不是 PDF、XLSX，也不是 UTF-8 文本（可能是二进制文件或其他编码）".into()));
+    }
+    Ok(SourceFormat::Text)
+}
+
+/// Imports a file.
+pub fn import_path(path: &Path, registry: &Registry, options: &ImportOptions) -> Result<Imported, ImportError> {
+    let meta = std::fs::metadata(path).map_err(|e| io_error(path, e))?;
+    if meta.len() > MAX_FILE_BYTES as u64 {
+        return Err(too_large(meta.len() as usize));
+    }
+    let bytes = std::fs::read(path).map_err(|e| io_error(path, e))?;
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    import_bytes(&name, &bytes, registry, options)
+}
+
+fn io_error(path: &Path, e: std::io::Error) -> ImportError {
+    ImportError::Malformed {
+        location: Default::default(),
+        message: format!("无法读取文件 {}：{e}", path.display()),
+    }
+}
+
+fn too_large(len: usize) -> ImportError {
+    ImportError::TooLarge { what: format!("{} 字节", len), limit: format!("{} MB", MAX_FILE_BYTES / 1024 / 1024) }
+}
+
+/// Imports a file's content; `name` is only used in messages.
+pub fn import_bytes(name: &str, bytes: &[u8], registry: &Registry, options: &ImportOptions) -> Result<Imported, ImportError> {
+    let _ = name;
+    if bytes.len() > MAX_FILE_BYTES {
+        return Err(too_large(bytes.len()));
+    }
+    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+        return Err(ImportError::Empty);
+    }
+    let imported = match detect(bytes)? {
+        SourceFormat::Json => json::read(bytes, registry, options.template.as_deref())?,
+        // xlsx: wired by the lead after merge (crate::xlsx::read_form).
+        SourceFormat::Xlsx => return Err(ImportError::UnknownFormat("xlsx 导入尚未合并".into())),
+        SourceFormat::Pdf => {
+            let pages = pdf::read_rows(bytes)?;
+            with_templates(registry, options, "pdf", |t, f| build::Builder::new(t, f).build(&pages))?
+        }
+        SourceFormat::Text => {
+            let text = std::str::from_utf8(bytes).map_err(|_| ImportError::UnknownFormat("文本不是 UTF-8 编码".into()))?;
+            let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
+            let (rows, truncated) = rows::text_rows(text);
+            let mut imported = with_templates(registry, options, "text", |t, f| build::Builder::new(t, f).build(&rows))?;
+            if truncated {
+                imported.report.push(
+                    ReportKind::Unplaced,
+                    Default::default(),
+                    None,
+                    format!("文本超过 {} 行或单行超过 {} 列，超出部分未读取", rows::MAX_ROWS, rows::MAX_CELLS),
+                );
+            }
+            imported
+        }
+    };
+    if options.strict {
+        let n = imported.report.count(ReportKind::Guess) + imported.report.count(ReportKind::Unplaced);
+        if n > 0 {
+            return Err(ImportError::Strict { count: n, report: Box::new(imported.report) });
+        }
+    }
+    Ok(imported)
+}
+
+/// Builds with the requested template, or with each built-in one in turn until one fits.
+fn with_templates(
+    registry: &Registry,
+    options: &ImportOptions,
+    format: &str,
+    build: impl Fn(&Template, &str) -> Result<(Form, ImportReport), ImportError>,
+) -> Result<Imported, ImportError> {
+    let candidates: Vec<&Template> = match &options.template {
+        Some(id) => vec![registry.get(id, None).map_err(|e| ImportError::UnknownTemplate(e.to_string()))?],
+        None => {
+            let mut all: Vec<&Template> = registry.all().iter().collect();
+            all.sort_by_key(|t| t.id != DEFAULT_TEMPLATE);
+            all
+        }
+    };
+    let mut first_err = None;
+    for t in candidates {
+        match build(t, format) {
+            Ok((form, report)) => return Ok(Imported { form, report, template_id: t.id.clone() }),
+            Err(e @ ImportError::UnknownTemplate(_)) => {
+                first_err.get_or_insert(e);
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    Err(first_err.unwrap_or_else(|| ImportError::UnknownTemplate("没有可用的模板".into())))
+}
+
+/// The template tried first.
+pub const DEFAULT_TEMPLATE: &str = "hubei-dept-2026";
