@@ -16,12 +16,15 @@ struct Cli {
 enum Command {
     /// 校验申报表（规范 JSON），列出错误、警告和提示
     Validate(cmd::validate::Args),
+    /// 导入现有申报表（公开文本、PDF、规范 JSON）为规范 JSON，并给出导入报告；可批量导入目录
+    Import(cmd::import::Args),
 }
 
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Validate(args) => cmd::validate::run(args),
+        Command::Import(args) => cmd::import::run(args),
     }
 }
 

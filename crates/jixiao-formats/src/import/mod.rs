@@ -63,7 +63,7 @@ pub fn detect(bytes: &[u8]) -> Result<SourceFormat, ImportError> {
     if body.trim_ascii_start().starts_with(b"{") {
         return Ok(SourceFormat::Json);
     }
-    if std::str::from_utf8(bytes).is_err() {
+    if std::str::from_utf8(bytes).is_err_and(|e| e.error_len().is_some()) {
         return Err(ImportError::UnknownFormat("既不是 PDF、XLSX，也不是 UTF-8 文本（可能是二进制文件或其他编码）".into()));
     }
     Ok(SourceFormat::Text)
@@ -109,10 +109,18 @@ pub fn import_bytes(name: &str, bytes: &[u8], registry: &Registry, options: &Imp
             with_templates(registry, options, "pdf", |t, f| build::Builder::new(t, f).build(&pages))?
         }
         SourceFormat::Text => {
-            let text = std::str::from_utf8(bytes).map_err(|_| ImportError::UnknownFormat("文本不是 UTF-8 编码".into()))?;
+            // A file cut in the middle of a character keeps its complete part (and says so).
+            let (text, cut) = match std::str::from_utf8(bytes) {
+                Ok(t) => (t, false),
+                Err(e) if e.error_len().is_none() => (std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or(""), true),
+                Err(_) => return Err(ImportError::UnknownFormat("文本不是 UTF-8 编码".into())),
+            };
             let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
             let (rows, truncated) = rows::text_rows(text);
             let mut imported = with_templates(registry, options, "text", |t, f| build::Builder::new(t, f).build(&rows))?;
+            if cut {
+                imported.report.push(ReportKind::Unplaced, Default::default(), None, "文件末尾在一个字符中间被截断，截断的字符未读取");
+            }
             if truncated {
                 imported.report.push(
                     ReportKind::Unplaced,

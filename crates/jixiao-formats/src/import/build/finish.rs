@@ -15,6 +15,7 @@ impl Builder<'_> {
             ));
         }
         self.check_template()?;
+        self.report_missing_sections();
         let fiscal_year = self.fiscal_year()?;
         self.repair_comparators();
         let funding = self.take_funding(fiscal_year);
@@ -41,6 +42,25 @@ impl Builder<'_> {
             indicators: std::mem::take(&mut self.indicators),
         };
         Ok((form, self.report))
+    }
+
+    /// Reports the parts of the form that never appeared (a truncated file, a cut extraction).
+    fn report_missing_sections(&mut self) {
+        let missing: Vec<(&str, &str)> = [
+            (self.funding.rows.is_empty(), "/funding", "部门总体资金情况"),
+            (self.functions.len() == 0, "/functions", "部门职能概述"),
+            (self.tasks.len() == 0, "/annual_tasks", "年度工作任务"),
+            (self.goals.long_term.items.is_empty() && self.goals.annual.is_empty(), "/goals", "整体绩效总目标"),
+            (self.indicators.long_term.rows.is_empty(), "/indicators/long_term/rows", "长期绩效指标"),
+            (self.indicators.annual.rows.is_empty(), "/indicators/annual/rows", "年度绩效指标"),
+        ]
+        .into_iter()
+        .filter(|(m, _, _)| *m)
+        .map(|(_, p, l)| (p, l))
+        .collect();
+        for (path, label) in missing {
+            self.report.push(ReportKind::Unplaced, SourceLocation::default(), Some(path.into()), format!("没有找到「{label}」部分（文件可能不完整）"));
+        }
     }
 
     /// Refuses a form whose indicator frame has nothing in common with the template's.

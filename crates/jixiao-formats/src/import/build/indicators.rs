@@ -104,8 +104,11 @@ impl Builder<'_> {
             if self.template.level1(&l1).is_none() {
                 self.note(ReportKind::Note, &row.loc, None, format!("一级指标「{l1}」不在模板「{}」的指标框架中，按原文保留", self.template.id));
             }
+            // A level-1 label repeated on a new page keeps the open level-2 node.
+            if l1 != self.level1 {
+                self.level2.clear();
+            }
             self.level1 = l1;
-            self.level2.clear();
         }
         if !l2.is_empty() {
             self.level2 = l2;

@@ -151,6 +151,18 @@ impl<'t> Builder<'t> {
         }
         let first = clean(row.cell(0));
         if let Some(section) = Section::from_label(&first) {
+            let rest_blank = row.cells.iter().skip(1).all(|c| c.trim().is_empty());
+            if section == self.section {
+                // The label of a merged cell repeated on a new page: the row, if anything is
+                // left of it, belongs to the section already open.
+                if rest_blank {
+                    return;
+                }
+                let mut cells = row.cells.clone();
+                cells[0].clear();
+                let cleared = SourceRow { cells, loc: row.loc.clone(), after_break: row.after_break };
+                return self.section_row(&cleared);
+            }
             self.section = section;
             self.sections_seen += 1;
             self.level1.clear();
@@ -158,6 +170,31 @@ impl<'t> Builder<'t> {
             self.open_section(row);
             return;
         }
+        // A section's header row opens it even when its label cell was printed elsewhere (a
+        // merged label cut by a page break).
+        if let Some(section) = header_signature(row)
+            && section != self.section
+            && !(section == Section::LongTable && self.section == Section::AnnualTable)
+        {
+            self.section = section;
+            self.sections_seen += 1;
+            self.level1.clear();
+            self.level2.clear();
+            self.open_section(row);
+            return;
+        }
+        // The header of an indicator table opens it even when the label cell is elsewhere.
+        if matches!(self.section, Section::LongGoal | Section::AnnualGoal) && is_table_header(row) {
+            self.section = if self.section == Section::LongGoal { Section::LongTable } else { Section::AnnualTable };
+            self.sections_seen += 1;
+            self.level1.clear();
+            self.level2.clear();
+        }
+        self.section_row(row);
+    }
+
+    /// A row inside the current section.
+    fn section_row(&mut self, row: &SourceRow) {
         match self.section {
             Section::Preamble => self.unplaced(row),
             Section::Funding => self.funding_row(row),
@@ -276,11 +313,14 @@ impl<'t> Builder<'t> {
                 self.goal_text_row(row, 1)
             }
             Section::AnnualGoal => self.goal_text_row(row, 1),
-            Section::LongTable => {
-                self.table_header(row, TableKind::LongTerm);
-            }
-            Section::AnnualTable => {
-                self.table_header(row, TableKind::Annual);
+            Section::LongTable | Section::AnnualTable => {
+                let table = if self.section == Section::LongTable { TableKind::LongTerm } else { TableKind::Annual };
+                if !self.table_header(row, table) && row.cells.iter().skip(1).any(|c| !c.trim().is_empty()) {
+                    // The label sits in a data row (a merged label cell centred on its rows).
+                    let mut cells = row.cells.clone();
+                    cells[0].clear();
+                    self.indicator_row(&SourceRow { cells, loc: row.loc.clone(), after_break: row.after_break }, table);
+                }
             }
             Section::Preamble => {}
         }
@@ -400,6 +440,26 @@ impl<'t> Builder<'t> {
             self.note(ReportKind::Guess, &row.loc, Some(format!("/indicators/{key}/goal")), "目标文字跨行，已合并为一段");
         }
     }
+}
+
+/// The section whose header row this is, for headers that can be told without their label:
+/// the goals header and the projects header.
+fn header_signature(row: &SourceRow) -> Option<Section> {
+    let cleaned: Vec<String> = row.cells.iter().skip(1).map(|c| clean(c)).collect();
+    let has = |p: &str| cleaned.iter().any(|c| c.starts_with(p));
+    if has("长期目标") && has("年度目标") {
+        return Some(Section::Goals);
+    }
+    if has("项目名称") && has("项目总预算") {
+        return Some(Section::Projects);
+    }
+    None
+}
+
+/// True for the header row of an indicator table.
+fn is_table_header(row: &SourceRow) -> bool {
+    let cleaned: Vec<String> = row.cells.iter().map(|c| clean(c)).collect();
+    cleaned.iter().any(|c| c == "一级指标") && cleaned.iter().any(|c| c == "三级指标")
 }
 
 /// The first `n` characters of `s`, with an ellipsis when cut.
