@@ -57,7 +57,7 @@ fn find(parent: &mut [usize], i: usize) -> usize {
 }
 
 /// Most elementary cells considered on one page.
-const MAX_GRID: usize = 40_000;
+const MAX_GRID: usize = 20_000;
 
 /// The column positions of a set of rules: the x of every vertical rule, clustered. The PDF
 /// reader takes them over the whole document so that a column has the same index on every page.
@@ -83,12 +83,30 @@ pub fn rows(glyphs: &[Glyph], rules: &[Rule], xs: &[f32]) -> Vec<PageRow> {
     if nc == 0 || nr == 0 || nc * nr > MAX_GRID {
         return free_text(glyphs);
     }
-    let covers_v = |x: f32, y0: f32, y1: f32| {
-        rules.iter().any(|r| matches!(*r, Rule::V { x: rx, y0: a, y1: b } if (rx - x).abs() <= SNAP && a <= y0 + SNAP && b >= y1 - SNAP))
+    // Rules indexed by the grid line they lie on, so that each test looks at one line's rules.
+    let nearest = |edges: &[f32], v: f32| {
+        let i = edges.partition_point(|e| *e < v - SNAP);
+        edges.get(i).filter(|e| (**e - v).abs() <= SNAP).map(|_| i)
     };
-    let covers_h = |y: f32, x0: f32, x1: f32| {
-        rules.iter().any(|r| matches!(*r, Rule::H { y: ry, x0: a, x1: b } if (ry - y).abs() <= SNAP && a <= x0 + SNAP && b >= x1 - SNAP))
-    };
+    let mut v_at: Vec<Vec<(f32, f32)>> = vec![Vec::new(); xs.len()];
+    let mut h_at: Vec<Vec<(f32, f32)>> = vec![Vec::new(); ys.len()];
+    for r in rules {
+        match *r {
+            Rule::V { x, y0, y1 } => {
+                if let Some(i) = nearest(&xs, x) {
+                    v_at[i].push((y0, y1));
+                }
+            }
+            Rule::H { y, x0, x1 } => {
+                if let Some(i) = nearest(&ys, y) {
+                    h_at[i].push((x0, x1));
+                }
+            }
+        }
+    }
+    let covers = |segs: &[(f32, f32)], lo: f32, hi: f32| segs.iter().any(|&(a, b)| a <= lo + SNAP && b >= hi - SNAP);
+    let covers_v = |xi: usize, y0: f32, y1: f32| covers(&v_at[xi], y0, y1);
+    let covers_h = |yi: usize, x0: f32, x1: f32| covers(&h_at[yi], x0, x1);
     // Elementary cell (r, c): row r counted from the top (ys descending), column c from the left.
     let id = |r: usize, c: usize| r * nc + c;
     let mut parent: Vec<usize> = (0..nr * nc).collect();
@@ -96,13 +114,13 @@ pub fn rows(glyphs: &[Glyph], rules: &[Rule], xs: &[f32]) -> Vec<PageRow> {
         let (top, bottom) = (ys[nr - r], ys[nr - r - 1]);
         let mid_pad = (top - bottom) * 0.25;
         for c in 0..nc {
-            if c + 1 < nc && !covers_v(xs[c + 1], bottom + mid_pad, top - mid_pad) {
+            if c + 1 < nc && !covers_v(c + 1, bottom + mid_pad, top - mid_pad) {
                 let (a, b) = (find(&mut parent, id(r, c)), find(&mut parent, id(r, c + 1)));
                 parent[a] = b;
             }
             if r + 1 < nr {
                 let pad = (xs[c + 1] - xs[c]) * 0.25;
-                if !covers_h(bottom, xs[c] + pad, xs[c + 1] - pad) {
+                if !covers_h(nr - r - 1, xs[c] + pad, xs[c + 1] - pad) {
                     let (a, b) = (find(&mut parent, id(r, c)), find(&mut parent, id(r + 1, c)));
                     parent[a] = b;
                 }
@@ -136,8 +154,8 @@ pub fn rows(glyphs: &[Glyph], rules: &[Rule], xs: &[f32]) -> Vec<PageRow> {
                 // Text of a merged cell cut by the page edge spills past the table: it belongs to
                 // the edge cell of its column when that cell is open (no closing rule).
                 let pad = (xs[c + 1] - xs[c]) * 0.25;
-                let (edge_y, r) = if cy > ys[nr] { (ys[nr], 0) } else { (ys[0], nr - 1) };
-                if covers_h(edge_y, xs[c] + pad, xs[c + 1] - pad) {
+                let (edge, r) = if cy > ys[nr] { (nr, 0) } else { (0, nr - 1) };
+                if covers_h(edge, xs[c] + pad, xs[c + 1] - pad) {
                     outside.push(g.clone());
                 } else {
                     let root = find(&mut parent, id(r, c));

@@ -17,7 +17,7 @@ use crate::report::{ImportError, SourceLocation};
 /// Most pages read from one PDF.
 pub const MAX_PAGES: usize = 200;
 /// Largest decompressed content of one page or stream.
-pub const MAX_STREAM_BYTES: usize = 16 * 1024 * 1024;
+pub const MAX_STREAM_BYTES: usize = 8 * 1024 * 1024;
 
 /// Reads a PDF into rows, page by page; the first row of each page after the first is marked as
 /// following a page break.
