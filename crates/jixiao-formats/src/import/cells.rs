@@ -6,6 +6,9 @@ use jixiao_domain::text::squeeze_cjk_spaces;
 /// Cleans a short cell (a name, a label, a word): decodes HTML entities, drops tags, removes
 /// line-wrap spaces next to Chinese characters.
 pub fn clean(text: &str) -> String {
+    if !text.contains(['&', '<']) {
+        return squeeze_cjk_spaces(text);
+    }
     squeeze_cjk_spaces(&strip_tags(&decode_entities(text)).replace('\u{1}', " "))
 }
 

@@ -20,7 +20,11 @@ impl Builder<'_> {
     /// Reads the column positions from a header row (the section's first row or the sub-header
     /// rows of the annual table). Returns true when the row was a header row.
     pub(super) fn table_header(&mut self, row: &SourceRow, table: TableKind) -> bool {
-        let cleaned: Vec<String> = row.cells.iter().map(|c| clean(c)).collect();
+        // Header cells are short and hold one of these characters; other rows are not cleaned.
+        if !row.cells.iter().any(|c| c.len() < 120 && c.contains(['指', '前', '上'])) {
+            return false;
+        }
+        let cleaned: Vec<String> = row.cells.iter().map(|c| if c.len() < 120 { clean(c) } else { String::new() }).collect();
         let is_header = cleaned.iter().any(|c| {
             matches!(
                 c.as_str(),
@@ -63,16 +67,16 @@ impl Builder<'_> {
         };
         // The first column is the section's merged label column: data there means the row lost
         // its leading empty cell.
-        let mut cells = row.cells.clone();
+        let mut cells: Vec<&str> = row.cells.iter().map(String::as_str).collect();
         let class_words = &self.template.dictionaries.class;
         let is_class = |i: usize| cells.get(i).is_some_and(|c| class_words.contains(&clean(c)));
         let class_left = ccl > 0 && !is_class(ccl) && is_class(ccl - 1);
         let data_in_first = !cells.first().is_none_or(|c| c.trim().is_empty());
         if (class_left || data_in_first) && c1 > 0 {
-            cells.insert(0, String::new());
+            cells.insert(0, "");
             self.note(ReportKind::Note, &row.loc, None, format!("{}：此行缺少前导空单元格（整行左移一列），已按内容对齐", table.label()));
         }
-        let get = |i: usize| cells.get(i).map(String::as_str).unwrap_or("");
+        let get = |i: usize| cells.get(i).copied().unwrap_or("");
         let mut l1 = clean(get(c1));
         let mut l2 = clean(get(c2));
         let mut name = clean(get(cn));

@@ -217,15 +217,19 @@ impl<'t> Builder<'t> {
     /// The title, the fill date line and the unit / filler rows. Returns true when the row was
     /// one of them.
     fn header_fields(&mut self, row: &SourceRow) -> bool {
-        let cleaned: Vec<String> = row.cells.iter().map(|c| clean(c)).collect();
-        let nonempty: Vec<&String> = cleaned.iter().filter(|c| !c.is_empty()).collect();
         let is_label = |c: &str| {
             let c = c.replace(['(', ')', '（', '）'], "");
             c.starts_with("填报日期") || ["部门单位名称", "单位名称", "部门名称", "填报人"].contains(&c.as_str())
         };
-        if self.section != Section::Preamble && !nonempty.first().is_some_and(|c| is_label(c)) {
+        // Outside the preamble only a row that starts with a header label is one: look at its
+        // first cell before cleaning the whole row (paragraph cells are long).
+        if self.section != Section::Preamble
+            && !row.cells.iter().find(|c| !c.trim().is_empty()).is_some_and(|c| c.len() < 200 && is_label(&clean(c)))
+        {
             return false;
         }
+        let cleaned: Vec<String> = row.cells.iter().map(|c| clean(c)).collect();
+        let nonempty: Vec<&String> = cleaned.iter().filter(|c| !c.is_empty()).collect();
         if nonempty.len() == 1 && nonempty[0].contains("绩效目标申报表") && !nonempty[0].contains("填报日期") {
             return true;
         }
@@ -445,7 +449,8 @@ impl<'t> Builder<'t> {
 /// The section whose header row this is, for headers that can be told without their label:
 /// the goals header and the projects header.
 fn header_signature(row: &SourceRow) -> Option<Section> {
-    let cleaned: Vec<String> = row.cells.iter().skip(1).map(|c| clean(c)).collect();
+    let cleaned: Vec<String> =
+        row.cells.iter().skip(1).filter(|c| c.len() < 120 && c.contains(['目', '项'])).map(|c| clean(c)).collect();
     let has = |p: &str| cleaned.iter().any(|c| c.starts_with(p));
     if has("长期目标") && has("年度目标") {
         return Some(Section::Goals);
@@ -458,7 +463,7 @@ fn header_signature(row: &SourceRow) -> Option<Section> {
 
 /// True for the header row of an indicator table.
 fn is_table_header(row: &SourceRow) -> bool {
-    let cleaned: Vec<String> = row.cells.iter().map(|c| clean(c)).collect();
+    let cleaned: Vec<String> = row.cells.iter().filter(|c| c.len() < 120).map(|c| clean(c)).collect();
     cleaned.iter().any(|c| c == "一级指标") && cleaned.iter().any(|c| c == "三级指标")
 }
 
