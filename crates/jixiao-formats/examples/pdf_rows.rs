@@ -16,7 +16,14 @@ fn main() {
                 if row.after_break {
                     println!();
                 }
-                println!("{}", row.cells.iter().map(|c| c.replace('\n', "⏎")).collect::<Vec<_>>().join("\t"));
+                println!(
+                    "{}",
+                    row.cells
+                        .iter()
+                        .map(|c| c.replace('\n', "⏎"))
+                        .collect::<Vec<_>>()
+                        .join("\t")
+                );
             }
         }
         Err(e) => {

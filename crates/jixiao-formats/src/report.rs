@@ -87,12 +87,26 @@ pub struct ImportReport {
 impl ImportReport {
     /// A report for a format.
     pub fn new(format: &str) -> Self {
-        ImportReport { format: format.to_string(), items: Vec::new() }
+        ImportReport {
+            format: format.to_string(),
+            items: Vec::new(),
+        }
     }
 
     /// Adds an item.
-    pub fn push(&mut self, kind: ReportKind, source: SourceLocation, path: Option<String>, message: impl Into<String>) {
-        self.items.push(ReportItem { kind, source, path, message: message.into() });
+    pub fn push(
+        &mut self,
+        kind: ReportKind,
+        source: SourceLocation,
+        path: Option<String>,
+        message: impl Into<String>,
+    ) {
+        self.items.push(ReportItem {
+            kind,
+            source,
+            path,
+            message: message.into(),
+        });
     }
 
     /// Number of items of a kind.
@@ -119,7 +133,9 @@ pub enum ImportError {
         limit: String,
     },
     /// A PDF without a text layer (a scanned image).
-    #[error("该 PDF 没有文字层（可能是扫描件），jixiao 不做文字识别（OCR），请提供可复制文字的 PDF 或原始表格")]
+    #[error(
+        "该 PDF 没有文字层（可能是扫描件），jixiao 不做文字识别（OCR），请提供可复制文字的 PDF 或原始表格"
+    )]
     NoTextLayer,
     /// The form belongs to a template jixiao does not know.
     #[error("无法识别表格所属模板：{0}")]

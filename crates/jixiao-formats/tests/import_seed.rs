@@ -5,7 +5,9 @@ use jixiao_formats::import::{ImportOptions, import_bytes, import_path};
 use jixiao_formats::{ImportError, ReportKind};
 
 fn fixture(rel: &str) -> std::path::PathBuf {
-    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures").join(rel)
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../fixtures")
+        .join(rel)
 }
 
 fn seed_form() -> Form {
@@ -14,7 +16,12 @@ fn seed_form() -> Form {
 
 #[test]
 fn seed_text_imports_to_the_canonical_json() {
-    let imported = import_path(&fixture("seed/seed.txt"), &Registry::default(), &ImportOptions::default()).unwrap();
+    let imported = import_path(
+        &fixture("seed/seed.txt"),
+        &Registry::default(),
+        &ImportOptions::default(),
+    )
+    .unwrap();
     let expected = seed_form();
     let got = &imported.form;
     // Compare section by section first for readable failures, then the whole form.
@@ -24,10 +31,22 @@ fn seed_text_imports_to_the_canonical_json() {
     assert_eq!(got.annual_tasks, expected.annual_tasks);
     assert_eq!(got.projects, expected.projects);
     assert_eq!(got.goals, expected.goals);
-    for (a, b) in got.indicators.long_term.rows.iter().zip(&expected.indicators.long_term.rows) {
+    for (a, b) in got
+        .indicators
+        .long_term
+        .rows
+        .iter()
+        .zip(&expected.indicators.long_term.rows)
+    {
         assert_eq!(a, b);
     }
-    for (a, b) in got.indicators.annual.rows.iter().zip(&expected.indicators.annual.rows) {
+    for (a, b) in got
+        .indicators
+        .annual
+        .rows
+        .iter()
+        .zip(&expected.indicators.annual.rows)
+    {
         assert_eq!(a, b);
     }
     assert_eq!(got, &expected);
@@ -36,33 +55,59 @@ fn seed_text_imports_to_the_canonical_json() {
 
 #[test]
 fn seed_report_lists_the_layout_repairs_with_lines() {
-    let imported = import_path(&fixture("seed/seed.txt"), &Registry::default(), &ImportOptions::default()).unwrap();
+    let imported = import_path(
+        &fixture("seed/seed.txt"),
+        &Registry::default(),
+        &ImportOptions::default(),
+    )
+    .unwrap();
     let r = &imported.report;
     for item in &r.items {
-        eprintln!("{:?} {} {:?} {}", item.kind, item.source, item.path, item.message);
+        eprintln!(
+            "{:?} {} {:?} {}",
+            item.kind, item.source, item.path, item.message
+        );
     }
     assert_eq!(r.format, "text");
     // The two page-break joins (functions paragraph 7, annual task 4) are guesses with lines.
-    let joins: Vec<_> = r.items.iter().filter(|i| i.message.contains("分页")).collect();
+    let joins: Vec<_> = r
+        .items
+        .iter()
+        .filter(|i| i.message.contains("分页"))
+        .collect();
     assert_eq!(joins.len(), 2, "{joins:?}");
     assert_eq!(joins[0].source.line, Some(21));
     assert_eq!(joins[0].path.as_deref(), Some("/functions/6"));
     assert_eq!(joins[1].path.as_deref(), Some("/annual_tasks/3"));
     // `≥2. 5%` is a repaired number.
-    assert!(r.items.iter().any(|i| i.kind == ReportKind::Guess && i.message.contains("≥2. 5%")));
+    assert!(
+        r.items
+            .iter()
+            .any(|i| i.kind == ReportKind::Guess && i.message.contains("≥2. 5%"))
+    );
     // Nothing was left unplaced.
     assert_eq!(r.count(ReportKind::Unplaced), 0, "{:#?}", r.items);
     // The fiscal year is explained.
-    assert!(r.items.iter().any(|i| i.message.contains("预算年度定为 2026 年")));
+    assert!(
+        r.items
+            .iter()
+            .any(|i| i.message.contains("预算年度定为 2026 年"))
+    );
 }
 
 #[test]
 fn strict_mode_turns_the_guesses_into_an_error() {
     let bytes = std::fs::read(fixture("seed/seed.txt")).unwrap();
-    let opts = ImportOptions { strict: true, ..Default::default() };
+    let opts = ImportOptions {
+        strict: true,
+        ..Default::default()
+    };
     match import_bytes("seed.txt", &bytes, &Registry::default(), &opts) {
         Err(ImportError::Strict { count, report }) => {
-            assert_eq!(count, report.count(ReportKind::Guess) + report.count(ReportKind::Unplaced));
+            assert_eq!(
+                count,
+                report.count(ReportKind::Guess) + report.count(ReportKind::Unplaced)
+            );
             assert!(count >= 3);
         }
         other => panic!("expected a strict error, got {other:?}"),
@@ -71,7 +116,12 @@ fn strict_mode_turns_the_guesses_into_an_error() {
 
 #[test]
 fn canonical_json_round_trips_through_the_importer() {
-    let imported = import_path(&fixture("seed/seed.form.json"), &Registry::default(), &ImportOptions::default()).unwrap();
+    let imported = import_path(
+        &fixture("seed/seed.form.json"),
+        &Registry::default(),
+        &ImportOptions::default(),
+    )
+    .unwrap();
     assert_eq!(imported.form, seed_form());
     assert_eq!(imported.report.format, "json");
 }

@@ -10,14 +10,28 @@ use jixiao_formats::import::{ImportOptions, MAX_FILE_BYTES, import_bytes};
 use proptest::prelude::*;
 
 fn fixture(rel: &str) -> Vec<u8> {
-    std::fs::read(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures").join(rel)).unwrap()
+    std::fs::read(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../fixtures")
+            .join(rel),
+    )
+    .unwrap()
 }
 
 /// Imports and checks the time bound; the result itself may be anything but a panic.
 fn import_bounded(bytes: &[u8]) -> Result<(), ImportError> {
     let start = Instant::now();
-    let r = import_bytes("input", bytes, &Registry::default(), &ImportOptions::default());
-    assert!(start.elapsed() < Duration::from_secs(10), "import took {:?}", start.elapsed());
+    let r = import_bytes(
+        "input",
+        bytes,
+        &Registry::default(),
+        &ImportOptions::default(),
+    );
+    assert!(
+        start.elapsed() < Duration::from_secs(10),
+        "import took {:?}",
+        start.elapsed()
+    );
     r.map(|_| ())
 }
 
@@ -77,7 +91,10 @@ proptest! {
 #[test]
 fn empty_and_whitespace_files_are_empty() {
     assert!(matches!(import_bounded(b""), Err(ImportError::Empty)));
-    assert!(matches!(import_bounded(b" \n\t\n"), Err(ImportError::Empty)));
+    assert!(matches!(
+        import_bounded(b" \n\t\n"),
+        Err(ImportError::Empty)
+    ));
 }
 
 #[test]
@@ -90,13 +107,19 @@ fn binary_files_are_an_unknown_format() {
 #[test]
 fn text_that_is_not_a_form_is_refused() {
     let err = import_bounded("你好\t世界\n第二行".as_bytes()).unwrap_err();
-    assert!(err.to_string().contains("不像部门整体绩效目标申报表"), "{err}");
+    assert!(
+        err.to_string().contains("不像部门整体绩效目标申报表"),
+        "{err}"
+    );
 }
 
 #[test]
 fn too_large_input_is_refused_before_parsing() {
     let big = vec![b'a'; MAX_FILE_BYTES + 1];
-    assert!(matches!(import_bounded(&big), Err(ImportError::TooLarge { .. })));
+    assert!(matches!(
+        import_bounded(&big),
+        Err(ImportError::TooLarge { .. })
+    ));
 }
 
 #[test]
@@ -104,13 +127,25 @@ fn a_form_of_another_template_is_refused_with_its_names() {
     // The seed's level-1 names replaced with the central template's: no built-in template has
     // both hubei funding rows and these level-1 names under hubei-dept-2026.
     let seed = String::from_utf8(fixture("seed/seed.txt")).unwrap();
-    let other = ["运行成本", "管理效率", "履职效能", "社会效应", "满 意 度", "可持 续 发 展 能 力", "运 行 成 本", "管 理 效 率"]
-        .iter()
-        .fold(seed, |s, n| s.replace(n, "甲类指标"))
-        .replace("\t满意度\t", "\t甲类指标\t")
-        .replace("\t社会 效应\t", "\t甲类指标\t")
-        .replace("\t可持续 发展 能力\t", "\t甲类指标\t");
-    let opts = ImportOptions { template: Some("hubei-dept-2026".into()), ..Default::default() };
+    let other = [
+        "运行成本",
+        "管理效率",
+        "履职效能",
+        "社会效应",
+        "满 意 度",
+        "可持 续 发 展 能 力",
+        "运 行 成 本",
+        "管 理 效 率",
+    ]
+    .iter()
+    .fold(seed, |s, n| s.replace(n, "甲类指标"))
+    .replace("\t满意度\t", "\t甲类指标\t")
+    .replace("\t社会 效应\t", "\t甲类指标\t")
+    .replace("\t可持续 发展 能力\t", "\t甲类指标\t");
+    let opts = ImportOptions {
+        template: Some("hubei-dept-2026".into()),
+        ..Default::default()
+    };
     let err = import_bytes("x.txt", other.as_bytes(), &Registry::default(), &opts).unwrap_err();
     assert!(matches!(err, ImportError::UnknownTemplate(_)), "{err}");
     assert!(err.to_string().contains("甲类指标"), "{err}");
@@ -118,7 +153,16 @@ fn a_form_of_another_template_is_refused_with_its_names() {
 
 #[test]
 fn an_unknown_template_id_is_a_clear_error() {
-    let opts = ImportOptions { template: Some("nope".into()), ..Default::default() };
-    let err = import_bytes("x.txt", &fixture("seed/seed.txt"), &Registry::default(), &opts).unwrap_err();
+    let opts = ImportOptions {
+        template: Some("nope".into()),
+        ..Default::default()
+    };
+    let err = import_bytes(
+        "x.txt",
+        &fixture("seed/seed.txt"),
+        &Registry::default(),
+        &opts,
+    )
+    .unwrap_err();
     assert!(err.to_string().contains("未知模板「nope」"), "{err}");
 }

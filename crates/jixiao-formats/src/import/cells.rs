@@ -48,7 +48,8 @@ fn strip_tags(text: &str) -> String {
             .take_while(|c| c.is_ascii_alphanumeric())
             .collect::<String>()
             .to_ascii_lowercase();
-        let is_tag = !name.is_empty() && name.chars().next().is_some_and(|c| c.is_ascii_alphabetic());
+        let is_tag =
+            !name.is_empty() && name.chars().next().is_some_and(|c| c.is_ascii_alphabetic());
         match (is_tag, after.find('>')) {
             (true, Some(end)) if end < 200 => {
                 out.push(match name.as_str() {
@@ -84,16 +85,33 @@ pub fn segments(text: &str) -> (Vec<String>, SegmentMode) {
     let lower = decoded.to_ascii_lowercase();
     if lower.contains("<p") || lower.contains("</p") {
         let stripped = strip_tags(&decoded);
-        let segs = stripped.split('\u{1}').map(str::trim).filter(|s| !s.is_empty()).map(str::to_string).collect();
+        let segs = stripped
+            .split('\u{1}')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect();
         return (segs, SegmentMode::Html);
     }
     let stripped = strip_tags(&decoded).replace('\u{1}', "\n");
     if stripped.contains('\n') {
-        let segs = stripped.lines().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string).collect();
+        let segs = stripped
+            .lines()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect();
         return (segs, SegmentMode::Lines);
     }
     let t = stripped.trim();
-    (if t.is_empty() { vec![] } else { vec![t.to_string()] }, SegmentMode::Plain)
+    (
+        if t.is_empty() {
+            vec![]
+        } else {
+            vec![t.to_string()]
+        },
+        SegmentMode::Plain,
+    )
 }
 
 /// Splits a leading paragraph number (`1、`, `2．`, `3.`, `（4）`) from the text.
@@ -105,7 +123,11 @@ pub fn strip_number(text: &str) -> (Option<u32>, &str) {
         _ => (t, None),
     };
     let inner_trim = inner.trim_start();
-    let digits: String = inner_trim.chars().take_while(|c| c.is_ascii_digit()).take(4).collect();
+    let digits: String = inner_trim
+        .chars()
+        .take_while(|c| c.is_ascii_digit())
+        .take(4)
+        .collect();
     if digits.is_empty() {
         return (None, text);
     }
@@ -115,8 +137,10 @@ pub fn strip_number(text: &str) -> (Option<u32>, &str) {
     let ok = match close {
         Some(c) => sep == Some(c),
         // `1.` counts only when not followed by a digit (`1.5` is a number, not a heading).
-        None => matches!(sep, Some('、') | Some('．'))
-            || (sep == Some('.') && !chars.clone().next().is_some_and(|c| c.is_ascii_digit())),
+        None => {
+            matches!(sep, Some('、') | Some('．'))
+                || (sep == Some('.') && !chars.clone().next().is_some_and(|c| c.is_ascii_digit()))
+        }
     };
     if !ok {
         return (None, text);
@@ -210,7 +234,10 @@ pub fn has_stray_space(text: &str) -> bool {
         c.is_whitespace()
             && i > 0
             && (chars[i - 1].is_ascii_digit() || chars[i - 1] == '.')
-            && chars[i + 1..].iter().find(|c| !c.is_whitespace()).is_some_and(|c| c.is_ascii_digit() || *c == '.')
+            && chars[i + 1..]
+                .iter()
+                .find(|c| !c.is_whitespace())
+                .is_some_and(|c| c.is_ascii_digit() || *c == '.')
     })
 }
 

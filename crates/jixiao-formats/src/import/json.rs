@@ -7,22 +7,37 @@ use super::Imported;
 use crate::report::{ImportError, ImportReport, ReportKind, SourceLocation};
 
 /// Reads canonical JSON. `template`: the template the caller expects, if any.
-pub fn read(bytes: &[u8], registry: &Registry, template: Option<&str>) -> Result<Imported, ImportError> {
+pub fn read(
+    bytes: &[u8],
+    registry: &Registry,
+    template: Option<&str>,
+) -> Result<Imported, ImportError> {
     let form: Form = serde_json::from_slice(bytes).map_err(|e| ImportError::Malformed {
-        location: SourceLocation { line: Some(e.line()), ..Default::default() },
+        location: SourceLocation {
+            line: Some(e.line()),
+            ..Default::default()
+        },
         message: format!("第 {} 列：规范 JSON 无法读取：{}", e.column(), describe(&e)),
     })?;
     let found = registry
         .get(&form.template.id, Some(form.template.version))
         .or_else(|_| registry.get(&form.template.id, None))
-        .map_err(|_| ImportError::UnknownTemplate(format!("申报表使用的模板「{}」（版本 {}）不在模板库中", form.template.id, form.template.version)))?;
+        .map_err(|_| {
+            ImportError::UnknownTemplate(format!(
+                "申报表使用的模板「{}」（版本 {}）不在模板库中",
+                form.template.id, form.template.version
+            ))
+        })?;
     let mut report = ImportReport::new("json");
     if found.version != form.template.version {
         report.push(
             ReportKind::Note,
             SourceLocation::default(),
             Some("/template/version".into()),
-            format!("模板「{}」没有版本 {}，按最新版本 {} 校验", found.id, form.template.version, found.version),
+            format!(
+                "模板「{}」没有版本 {}，按最新版本 {} 校验",
+                found.id, form.template.version, found.version
+            ),
         );
     }
     if let Some(t) = template
@@ -33,7 +48,11 @@ pub fn read(bytes: &[u8], registry: &Registry, template: Option<&str>) -> Result
             form.template.id
         )));
     }
-    Ok(Imported { template_id: form.template.id.clone(), form, report })
+    Ok(Imported {
+        template_id: form.template.id.clone(),
+        form,
+        report,
+    })
 }
 
 /// A Chinese description of a serde_json error.

@@ -52,9 +52,18 @@ pub enum SourceFormat {
 
 /// Detects the format from the content (never from the name alone).
 pub fn detect(bytes: &[u8]) -> Result<SourceFormat, ImportError> {
-    let start = bytes.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(bytes.len());
-    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes[start..]);
-    if bytes.len() >= 5 && bytes[..bytes.len().min(1024)].windows(5).any(|w| w == b"%PDF-") {
+    let start = bytes
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(bytes.len());
+    let body = bytes
+        .strip_prefix(b"\xEF\xBB\xBF")
+        .unwrap_or(&bytes[start..]);
+    if bytes.len() >= 5
+        && bytes[..bytes.len().min(1024)]
+            .windows(5)
+            .any(|w| w == b"%PDF-")
+    {
         return Ok(SourceFormat::Pdf);
     }
     if bytes.starts_with(b"PK\x03\x04") {
@@ -64,19 +73,28 @@ pub fn detect(bytes: &[u8]) -> Result<SourceFormat, ImportError> {
         return Ok(SourceFormat::Json);
     }
     if std::str::from_utf8(bytes).is_err_and(|e| e.error_len().is_some()) {
-        return Err(ImportError::UnknownFormat("既不是 PDF、XLSX，也不是 UTF-8 文本（可能是二进制文件或其他编码）".into()));
+        return Err(ImportError::UnknownFormat(
+            "既不是 PDF、XLSX，也不是 UTF-8 文本（可能是二进制文件或其他编码）".into(),
+        ));
     }
     Ok(SourceFormat::Text)
 }
 
 /// Imports a file.
-pub fn import_path(path: &Path, registry: &Registry, options: &ImportOptions) -> Result<Imported, ImportError> {
+pub fn import_path(
+    path: &Path,
+    registry: &Registry,
+    options: &ImportOptions,
+) -> Result<Imported, ImportError> {
     let meta = std::fs::metadata(path).map_err(|e| io_error(path, e))?;
     if meta.len() > MAX_FILE_BYTES as u64 {
         return Err(too_large(meta.len() as usize));
     }
     let bytes = std::fs::read(path).map_err(|e| io_error(path, e))?;
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     import_bytes(&name, &bytes, registry, options)
 }
 
@@ -88,11 +106,19 @@ fn io_error(path: &Path, e: std::io::Error) -> ImportError {
 }
 
 fn too_large(len: usize) -> ImportError {
-    ImportError::TooLarge { what: format!("{} 字节", len), limit: format!("{} MB", MAX_FILE_BYTES / 1024 / 1024) }
+    ImportError::TooLarge {
+        what: format!("{} 字节", len),
+        limit: format!("{} MB", MAX_FILE_BYTES / 1024 / 1024),
+    }
 }
 
 /// Imports a file's content; `name` is only used in messages.
-pub fn import_bytes(name: &str, bytes: &[u8], registry: &Registry, options: &ImportOptions) -> Result<Imported, ImportError> {
+pub fn import_bytes(
+    name: &str,
+    bytes: &[u8],
+    registry: &Registry,
+    options: &ImportOptions,
+) -> Result<Imported, ImportError> {
     let _ = name;
     if bytes.len() > MAX_FILE_BYTES {
         return Err(too_large(bytes.len()));
@@ -106,36 +132,56 @@ pub fn import_bytes(name: &str, bytes: &[u8], registry: &Registry, options: &Imp
         SourceFormat::Xlsx => return Err(ImportError::UnknownFormat("xlsx 导入尚未合并".into())),
         SourceFormat::Pdf => {
             let pages = pdf::read_rows(bytes)?;
-            with_templates(registry, options, "pdf", |t, f| build::Builder::new(t, f).build(&pages))?
+            with_templates(registry, options, "pdf", |t, f| {
+                build::Builder::new(t, f).build(&pages)
+            })?
         }
         SourceFormat::Text => {
             // A file cut in the middle of a character keeps its complete part (and says so).
             let (text, cut) = match std::str::from_utf8(bytes) {
                 Ok(t) => (t, false),
-                Err(e) if e.error_len().is_none() => (std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or(""), true),
+                Err(e) if e.error_len().is_none() => (
+                    std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or(""),
+                    true,
+                ),
                 Err(_) => return Err(ImportError::UnknownFormat("文本不是 UTF-8 编码".into())),
             };
             let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
             let (rows, truncated) = rows::text_rows(text);
-            let mut imported = with_templates(registry, options, "text", |t, f| build::Builder::new(t, f).build(&rows))?;
+            let mut imported = with_templates(registry, options, "text", |t, f| {
+                build::Builder::new(t, f).build(&rows)
+            })?;
             if cut {
-                imported.report.push(ReportKind::Unplaced, Default::default(), None, "文件末尾在一个字符中间被截断，截断的字符未读取");
+                imported.report.push(
+                    ReportKind::Unplaced,
+                    Default::default(),
+                    None,
+                    "文件末尾在一个字符中间被截断，截断的字符未读取",
+                );
             }
             if truncated {
                 imported.report.push(
                     ReportKind::Unplaced,
                     Default::default(),
                     None,
-                    format!("文本超过 {} 行或单行超过 {} 列，超出部分未读取", rows::MAX_ROWS, rows::MAX_CELLS),
+                    format!(
+                        "文本超过 {} 行或单行超过 {} 列，超出部分未读取",
+                        rows::MAX_ROWS,
+                        rows::MAX_CELLS
+                    ),
                 );
             }
             imported
         }
     };
     if options.strict {
-        let n = imported.report.count(ReportKind::Guess) + imported.report.count(ReportKind::Unplaced);
+        let n =
+            imported.report.count(ReportKind::Guess) + imported.report.count(ReportKind::Unplaced);
         if n > 0 {
-            return Err(ImportError::Strict { count: n, report: Box::new(imported.report) });
+            return Err(ImportError::Strict {
+                count: n,
+                report: Box::new(imported.report),
+            });
         }
     }
     Ok(imported)
@@ -149,7 +195,11 @@ fn with_templates(
     build: impl Fn(&Template, &str) -> Result<(Form, ImportReport), ImportError>,
 ) -> Result<Imported, ImportError> {
     let candidates: Vec<&Template> = match &options.template {
-        Some(id) => vec![registry.get(id, None).map_err(|e| ImportError::UnknownTemplate(e.to_string()))?],
+        Some(id) => vec![
+            registry
+                .get(id, None)
+                .map_err(|e| ImportError::UnknownTemplate(e.to_string()))?,
+        ],
         None => {
             let mut all: Vec<&Template> = registry.all().iter().collect();
             all.sort_by_key(|t| t.id != DEFAULT_TEMPLATE);
@@ -159,7 +209,13 @@ fn with_templates(
     let mut first_err = None;
     for t in candidates {
         match build(t, format) {
-            Ok((form, report)) => return Ok(Imported { form, report, template_id: t.id.clone() }),
+            Ok((form, report)) => {
+                return Ok(Imported {
+                    form,
+                    report,
+                    template_id: t.id.clone(),
+                });
+            }
             Err(e @ ImportError::UnknownTemplate(_)) => {
                 first_err.get_or_insert(e);
             }

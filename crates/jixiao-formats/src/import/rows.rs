@@ -57,7 +57,10 @@ pub fn text_rows(text: &str) -> (Vec<SourceRow>, bool) {
         }
         rows.push(SourceRow {
             cells,
-            loc: SourceLocation { line: Some(i + 1), ..Default::default() },
+            loc: SourceLocation {
+                line: Some(i + 1),
+                ..Default::default()
+            },
             after_break: pending_break,
         });
         pending_break = false;

@@ -53,9 +53,14 @@ pub fn run(args: Args) -> ExitCode {
 
 fn run_inner(args: &Args) -> anyhow::Result<bool> {
     let registry = Registry::default();
-    let options = ImportOptions { template: args.template.clone(), strict: args.strict };
+    let options = ImportOptions {
+        template: args.template.clone(),
+        strict: args.strict,
+    };
     if args.path.is_dir() {
-        let Some(out) = &args.output else { bail!("批量导入目录时必须用 -o 指定输出目录") };
+        let Some(out) = &args.output else {
+            bail!("批量导入目录时必须用 -o 指定输出目录")
+        };
         return batch(&args.path, out, &registry, &options, args.format);
     }
     let result = import_path(&args.path, &registry, &options);
@@ -67,17 +72,27 @@ fn run_inner(args: &Args) -> anyhow::Result<bool> {
     } else {
         eprint!("{printed}");
     }
-    let Ok(imported) = result else { return Ok(false) };
+    let Ok(imported) = result else {
+        return Ok(false);
+    };
     let json = serde_json::to_string_pretty(&imported.form).context("无法序列化申报表")? + "\n";
     match &args.output {
-        Some(out) => std::fs::write(out, json).with_context(|| format!("无法写入 {}", out.display()))?,
-        None => std::io::stdout().write_all(json.as_bytes()).context("无法写到标准输出")?,
+        Some(out) => {
+            std::fs::write(out, json).with_context(|| format!("无法写入 {}", out.display()))?
+        }
+        None => std::io::stdout()
+            .write_all(json.as_bytes())
+            .context("无法写到标准输出")?,
     }
     Ok(true)
 }
 
 /// The report of one file (or its error) as text or JSON.
-fn render_result(path: &Path, result: &Result<Imported, ImportError>, format: ReportFormat) -> String {
+fn render_result(
+    path: &Path,
+    result: &Result<Imported, ImportError>,
+    format: ReportFormat,
+) -> String {
     match format {
         ReportFormat::Json => {
             let value = match result {
@@ -96,7 +111,12 @@ fn render_result(path: &Path, result: &Result<Imported, ImportError>, format: Re
             let mut s = String::new();
             match result {
                 Ok(i) => {
-                    s += &format!("导入 {}（{}，模板 {}）\n", path.display(), format_name(&i.report.format), i.template_id);
+                    s += &format!(
+                        "导入 {}（{}，模板 {}）\n",
+                        path.display(),
+                        format_name(&i.report.format),
+                        i.template_id
+                    );
                     s += &render_items(&i.report, false);
                     s += &format!(
                         "结果：成功；推断修复 {} 处，未能识别 {} 处，说明 {} 条\n",
@@ -142,7 +162,11 @@ fn render_items(report: &ImportReport, strict: bool) -> String {
             (true, ReportKind::Guess | ReportKind::Unplaced) => "错误",
             _ => item.kind.label(),
         };
-        let path = item.path.as_deref().map(|p| format!(" → {p}")).unwrap_or_default();
+        let path = item
+            .path
+            .as_deref()
+            .map(|p| format!(" → {p}"))
+            .unwrap_or_default();
         s += &format!("  [{label}] {}{path}：{}\n", item.source, item.message);
     }
     s
@@ -158,11 +182,22 @@ struct Summary {
     error: Option<String>,
 }
 
-fn batch(dir: &Path, out: &Path, registry: &Registry, options: &ImportOptions, format: ReportFormat) -> anyhow::Result<bool> {
+fn batch(
+    dir: &Path,
+    out: &Path,
+    registry: &Registry,
+    options: &ImportOptions,
+    format: ReportFormat,
+) -> anyhow::Result<bool> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
         .with_context(|| format!("无法读取目录 {}", dir.display()))?
         .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.is_file() && !p.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.')))
+        .filter(|p| {
+            p.is_file()
+                && !p
+                    .file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with('.'))
+        })
         .collect();
     files.sort();
     std::fs::create_dir_all(out).with_context(|| format!("无法创建输出目录 {}", out.display()))?;
@@ -170,7 +205,10 @@ fn batch(dir: &Path, out: &Path, registry: &Registry, options: &ImportOptions, f
     let mut summary = Vec::new();
     let mut used_names = Vec::new();
     for (k, file) in files.iter().enumerate() {
-        let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = file
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         bar.show(k, &name);
         let result = import_path(file, registry, options);
         let line = match &result {
@@ -182,9 +220,11 @@ fn batch(dir: &Path, out: &Path, registry: &Registry, options: &ImportOptions, f
                     file: name.clone(),
                     unit: imported.form.header.unit_name.clone(),
                     year: imported.form.header.fiscal_year.to_string(),
-                    rows: (imported.form.indicators.long_term.rows.len() + imported.form.indicators.annual.rows.len())
-                        .to_string(),
-                    warnings: imported.report.count(ReportKind::Guess) + imported.report.count(ReportKind::Unplaced),
+                    rows: (imported.form.indicators.long_term.rows.len()
+                        + imported.form.indicators.annual.rows.len())
+                    .to_string(),
+                    warnings: imported.report.count(ReportKind::Guess)
+                        + imported.report.count(ReportKind::Unplaced),
                     error: write.err().map(|e| format!("无法写入 {target}：{e}")),
                 }
             }
@@ -219,19 +259,32 @@ fn batch(dir: &Path, out: &Path, registry: &Registry, options: &ImportOptions, f
         }
         ReportFormat::Text => print!("{}", table(&summary)),
     }
-    eprintln!("共 {} 个文件：成功 {}，失败 {}；结果在 {}", summary.len(), summary.len() - failed, failed, out.display());
+    eprintln!(
+        "共 {} 个文件：成功 {}，失败 {}；结果在 {}",
+        summary.len(),
+        summary.len() - failed,
+        failed,
+        out.display()
+    );
     Ok(failed == 0)
 }
 
 fn stem(file: &Path) -> String {
-    file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "form".into())
+    file.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "form".into())
 }
 
 /// `<stem>.json`, or `<file name>.json` when two inputs share a stem.
 fn output_name(file: &Path, used: &mut Vec<String>) -> String {
     let mut name = format!("{}.json", stem(file));
     if used.contains(&name) {
-        name = format!("{}.json", file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default());
+        name = format!(
+            "{}.json",
+            file.file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default()
+        );
     }
     used.push(name.clone());
     name
@@ -239,7 +292,9 @@ fn output_name(file: &Path, used: &mut Vec<String>) -> String {
 
 /// Display width: CJK characters take two columns.
 fn width(s: &str) -> usize {
-    s.chars().map(|c| if jixiao_domain::text::is_cjk(c) { 2 } else { 1 }).sum()
+    s.chars()
+        .map(|c| if jixiao_domain::text::is_cjk(c) { 2 } else { 1 })
+        .sum()
 }
 
 fn pad(s: &str, w: usize) -> String {
@@ -270,9 +325,19 @@ fn table(summary: &[Summary]) -> String {
     }
     let mut out = String::new();
     let line = |cols: Vec<String>| cols.join("  ").trim_end().to_string() + "\n";
-    out += &line(head.iter().enumerate().map(|(i, h)| pad(h, widths[i])).collect());
+    out += &line(
+        head.iter()
+            .enumerate()
+            .map(|(i, h)| pad(h, widths[i]))
+            .collect(),
+    );
     for row in &cells {
-        out += &line(row.iter().enumerate().map(|(i, c)| pad(c, widths[i])).collect());
+        out += &line(
+            row.iter()
+                .enumerate()
+                .map(|(i, c)| pad(c, widths[i]))
+                .collect(),
+        );
     }
     out
 }
@@ -285,7 +350,10 @@ struct Progress {
 
 impl Progress {
     fn new(total: usize) -> Self {
-        Progress { total, tty: std::io::stderr().is_terminal() }
+        Progress {
+            total,
+            tty: std::io::stderr().is_terminal(),
+        }
     }
 
     fn show(&self, done: usize, name: &str) {
@@ -294,7 +362,12 @@ impl Progress {
         }
         let filled = done * 30 / self.total;
         let name: String = name.chars().take(40).collect();
-        eprint!("\r[{}{}] {done}/{} {name}\x1b[K", "#".repeat(filled), "-".repeat(30 - filled), self.total);
+        eprint!(
+            "\r[{}{}] {done}/{} {name}\x1b[K",
+            "#".repeat(filled),
+            "-".repeat(30 - filled),
+            self.total
+        );
     }
 
     fn finish(&self, total: usize) {
@@ -320,7 +393,10 @@ mod tests {
         }]);
         let lines: Vec<&str> = t.lines().collect();
         assert_eq!(lines.len(), 2);
-        assert_eq!(width(lines[0].split("年度").next().unwrap()), width(lines[1].split("2026").next().unwrap()));
+        assert_eq!(
+            width(lines[0].split("年度").next().unwrap()),
+            width(lines[1].split("2026").next().unwrap())
+        );
     }
 
     #[test]

@@ -20,7 +20,12 @@ impl Builder<'_> {
         self.repair_comparators();
         let funding = self.take_funding(fiscal_year);
         let unit_name = self.unit_name.take().unwrap_or_else(|| {
-            self.report.push(ReportKind::Unplaced, SourceLocation::default(), Some("/header/unit_name".into()), "没有找到部门（单位）名称");
+            self.report.push(
+                ReportKind::Unplaced,
+                SourceLocation::default(),
+                Some("/header/unit_name".into()),
+                "没有找到部门（单位）名称",
+            );
             String::new()
         });
         let header = Header {
@@ -29,10 +34,16 @@ impl Builder<'_> {
             unit_name,
             filler: self.filler.take(),
             phone: self.phone.take(),
-            amount_unit: self.amount_unit.take().unwrap_or_else(|| self.template.amount_unit.clone()),
+            amount_unit: self
+                .amount_unit
+                .take()
+                .unwrap_or_else(|| self.template.amount_unit.clone()),
         };
         let form = Form {
-            template: TemplateRef { id: self.template.id.clone(), version: self.template.version },
+            template: TemplateRef {
+                id: self.template.id.clone(),
+                version: self.template.version,
+            },
             header,
             funding,
             functions: std::mem::take(&mut self.functions).finish(),
@@ -50,16 +61,33 @@ impl Builder<'_> {
             (self.funding.rows.is_empty(), "/funding", "部门总体资金情况"),
             (self.functions.len() == 0, "/functions", "部门职能概述"),
             (self.tasks.len() == 0, "/annual_tasks", "年度工作任务"),
-            (self.goals.long_term.items.is_empty() && self.goals.annual.is_empty(), "/goals", "整体绩效总目标"),
-            (self.indicators.long_term.rows.is_empty(), "/indicators/long_term/rows", "长期绩效指标"),
-            (self.indicators.annual.rows.is_empty(), "/indicators/annual/rows", "年度绩效指标"),
+            (
+                self.goals.long_term.items.is_empty() && self.goals.annual.is_empty(),
+                "/goals",
+                "整体绩效总目标",
+            ),
+            (
+                self.indicators.long_term.rows.is_empty(),
+                "/indicators/long_term/rows",
+                "长期绩效指标",
+            ),
+            (
+                self.indicators.annual.rows.is_empty(),
+                "/indicators/annual/rows",
+                "年度绩效指标",
+            ),
         ]
         .into_iter()
         .filter(|(m, _, _)| *m)
         .map(|(_, p, l)| (p, l))
         .collect();
         for (path, label) in missing {
-            self.report.push(ReportKind::Unplaced, SourceLocation::default(), Some(path.into()), format!("没有找到「{label}」部分（文件可能不完整）"));
+            self.report.push(
+                ReportKind::Unplaced,
+                SourceLocation::default(),
+                Some(path.into()),
+                format!("没有找到「{label}」部分（文件可能不完整）"),
+            );
         }
     }
 
@@ -87,24 +115,45 @@ impl Builder<'_> {
     /// The budget year: the 上年 column label + 1, else the fill date's year + 1, else the
     /// long-term deadline year. The choice and any disagreement are reported.
     fn fiscal_year(&mut self) -> Result<FiscalYear, ImportError> {
-        let from_labels = self.funding.last_year.map(|y| (y + 1, format!("资金表“近两年收支金额”的上年列标 {y} 年 + 1")));
-        let from_before = self.funding.year_before.map(|y| (y + 2, format!("资金表前年列标 {y} 年 + 2")));
-        let from_date = self.fill_date.map(|d| (d.year + 1, format!("填报日期 {} 的年份 + 1", d)));
-        let from_deadline =
-            self.goals.long_term.deadline_year.map(|y| (y.get(), format!("长期目标截止年份 {y} 年")));
-        let candidates: Vec<(u16, String)> =
-            [from_labels, from_before, from_date, from_deadline].into_iter().flatten().collect();
+        let from_labels = self.funding.last_year.map(|y| {
+            (
+                y + 1,
+                format!("资金表“近两年收支金额”的上年列标 {y} 年 + 1"),
+            )
+        });
+        let from_before = self
+            .funding
+            .year_before
+            .map(|y| (y + 2, format!("资金表前年列标 {y} 年 + 2")));
+        let from_date = self
+            .fill_date
+            .map(|d| (d.year + 1, format!("填报日期 {} 的年份 + 1", d)));
+        let from_deadline = self
+            .goals
+            .long_term
+            .deadline_year
+            .map(|y| (y.get(), format!("长期目标截止年份 {y} 年")));
+        let candidates: Vec<(u16, String)> = [from_labels, from_before, from_date, from_deadline]
+            .into_iter()
+            .flatten()
+            .collect();
         let Some((year, how)) = candidates.first().cloned() else {
             return Err(ImportError::Malformed {
                 location: SourceLocation::default(),
-                message: "无法确定预算年度：资金表没有年份列标，也没有填报日期和长期目标截止年份".into(),
+                message: "无法确定预算年度：资金表没有年份列标，也没有填报日期和长期目标截止年份"
+                    .into(),
             });
         };
         let fy = FiscalYear::new(year as i64).map_err(|e| ImportError::Malformed {
             location: SourceLocation::default(),
             message: format!("预算年度无效：{e}"),
         })?;
-        self.report.push(ReportKind::Note, SourceLocation::default(), Some("/header/fiscal_year".into()), format!("预算年度定为 {year} 年，依据：{how}"));
+        self.report.push(
+            ReportKind::Note,
+            SourceLocation::default(),
+            Some("/header/fiscal_year".into()),
+            format!("预算年度定为 {year} 年，依据：{how}"),
+        );
         for (other, why) in candidates.iter().skip(1) {
             if *other != year {
                 self.report.push(
@@ -128,10 +177,18 @@ impl Builder<'_> {
             let loc = self.annual_locs.get(i).cloned().unwrap_or_default();
             let row = &self.indicators.annual.rows[i];
             let bounded_row = in_bounded(row, &bounded);
-            let values = [row.year_before.clone(), row.last_year.clone(), row.target.clone()];
+            let values = [
+                row.year_before.clone(),
+                row.last_year.clone(),
+                row.target.clone(),
+            ];
             for (k, field) in ["year_before", "last_year", "target"].iter().enumerate() {
-                let others: Vec<TargetValue> =
-                    values.iter().enumerate().filter(|(j, _)| *j != k).filter_map(|(_, v)| v.clone()).collect();
+                let others: Vec<TargetValue> = values
+                    .iter()
+                    .enumerate()
+                    .filter(|(j, _)| *j != k)
+                    .filter_map(|(_, v)| v.clone())
+                    .collect();
                 let fixed = repair_one(values[k].as_ref(), &others, bounded_row);
                 self.apply_repair(TableKind::Annual, i, field, fixed, &loc);
             }
@@ -154,7 +211,14 @@ impl Builder<'_> {
         }
     }
 
-    fn apply_repair(&mut self, table: TableKind, i: usize, field: &str, fixed: Repair, loc: &SourceLocation) {
+    fn apply_repair(
+        &mut self,
+        table: TableKind,
+        i: usize,
+        field: &str,
+        fixed: Repair,
+        loc: &SourceLocation,
+    ) {
         let path = format!("/indicators/{}/rows/{i}/{field}", table.key());
         let rows = match table {
             TableKind::LongTerm => &mut self.indicators.long_term.rows,
@@ -170,13 +234,21 @@ impl Builder<'_> {
         match fixed {
             Repair::None => {}
             Repair::Fixed(v, why) => {
-                let msg = format!("{}「{name}」的指标值「{before}」读作「{v}」：{why}", table.label());
+                let msg = format!(
+                    "{}「{name}」的指标值「{before}」读作「{v}」：{why}",
+                    table.label()
+                );
                 *slot = Some(v);
-                self.report.push(ReportKind::Guess, loc.clone(), Some(path), msg);
+                self.report
+                    .push(ReportKind::Guess, loc.clone(), Some(path), msg);
             }
             Repair::Suspicious(why) => {
-                let msg = format!("{}「{name}」的指标值「{before}」可疑，按原文保留：{why}", table.label());
-                self.report.push(ReportKind::Unplaced, loc.clone(), Some(path), msg);
+                let msg = format!(
+                    "{}「{name}」的指标值「{before}」可疑，按原文保留：{why}",
+                    table.label()
+                );
+                self.report
+                    .push(ReportKind::Unplaced, loc.clone(), Some(path), msg);
             }
         }
     }
@@ -195,31 +267,60 @@ enum Repair {
 }
 
 fn repair_one(value: Option<&TargetValue>, others: &[TargetValue], bounded: bool) -> Repair {
-    let Some(TargetValue::Quantity { comparator: None, number, unit }) = value else {
+    let Some(TargetValue::Quantity {
+        comparator: None,
+        number,
+        unit,
+    }) = value
+    else {
         return Repair::None;
     };
     let with_cmp: Vec<(Comparator, rust_decimal::Decimal)> = others
         .iter()
         .filter_map(|o| match o {
-            TargetValue::Quantity { comparator: Some(c), number, unit: u } if u == unit => Some((*c, *number)),
+            TargetValue::Quantity {
+                comparator: Some(c),
+                number,
+                unit: u,
+            } if u == unit => Some((*c, *number)),
             _ => None,
         })
         .collect();
     let text = number.to_string();
-    let stripped = text.strip_prefix('2').and_then(|r| r.parse::<rust_decimal::Decimal>().ok().filter(|_| !r.is_empty()));
+    let stripped = text.strip_prefix('2').and_then(|r| {
+        r.parse::<rust_decimal::Decimal>()
+            .ok()
+            .filter(|_| !r.is_empty())
+    });
     // `≥95%` printed as `295%`: another column reads `≥95%`.
     if let Some(rest) = stripped
-        && let Some((c, _)) = with_cmp.iter().find(|(c, n)| *n == rest && *c == Comparator::Ge)
+        && let Some((c, _)) = with_cmp
+            .iter()
+            .find(|(c, n)| *n == rest && *c == Comparator::Ge)
     {
-        let v = TargetValue::Quantity { comparator: Some(*c), number: rest, unit: unit.clone() };
-        return Repair::Fixed(v, "同一指标的其他列为「≥」加相同数值，判断「≥」被识别成了数字 2");
+        let v = TargetValue::Quantity {
+            comparator: Some(*c),
+            number: rest,
+            unit: unit.clone(),
+        };
+        return Repair::Fixed(
+            v,
+            "同一指标的其他列为「≥」加相同数值，判断「≥」被识别成了数字 2",
+        );
     }
     // `≥95%` printed as `95%`: another column has the same number with a comparator.
     if let Some((c, _)) = with_cmp.iter().find(|(_, n)| n == number)
         && with_cmp.iter().all(|(c2, n)| n != number || c2 == c)
     {
-        let v = TargetValue::Quantity { comparator: Some(*c), number: *number, unit: unit.clone() };
-        return Repair::Fixed(v, "同一指标的其他列带有比较符号且数值相同，判断比较符号在提取时丢失");
+        let v = TargetValue::Quantity {
+            comparator: Some(*c),
+            number: *number,
+            unit: unit.clone(),
+        };
+        return Repair::Fixed(
+            v,
+            "同一指标的其他列带有比较符号且数值相同，判断比较符号在提取时丢失",
+        );
     }
     let hundred = rust_decimal::Decimal::ONE_HUNDRED;
     if unit == "%" && *number > hundred {
@@ -227,7 +328,11 @@ fn repair_one(value: Option<&TargetValue>, others: &[TargetValue], bounded: bool
             && bounded
             && rest <= hundred
         {
-            let v = TargetValue::Quantity { comparator: Some(Comparator::Ge), number: rest, unit: unit.clone() };
+            let v = TargetValue::Quantity {
+                comparator: Some(Comparator::Ge),
+                number: rest,
+                unit: unit.clone(),
+            };
             return Repair::Fixed(v, "该指标按模板应在 0–100% 之间，判断「≥」被识别成了数字 2");
         }
         if stripped.is_some() {

@@ -1,8 +1,8 @@
 //! 部门总体资金情况: the header with the two previous years, and the fixed income and
 //! expenditure rows matched by name or alias against the template.
 
-use jixiao_domain::form::{FiscalYear, FundingAmounts};
 use jixiao_domain::Percent;
+use jixiao_domain::form::{FiscalYear, FundingAmounts};
 
 use super::super::cells::{self, clean};
 use super::super::rows::SourceRow;
@@ -53,8 +53,17 @@ impl Builder<'_> {
         let row = if !row.cell(0).trim().is_empty() {
             let mut cells = vec![String::new()];
             cells.extend(row.cells.iter().cloned());
-            shifted = SourceRow { cells, loc: row.loc.clone(), after_break: row.after_break };
-            self.note(ReportKind::Note, &row.loc, None, "资金表此行缺少前导空单元格（整行左移一列），已按内容对齐");
+            shifted = SourceRow {
+                cells,
+                loc: row.loc.clone(),
+                after_break: row.after_break,
+            };
+            self.note(
+                ReportKind::Note,
+                &row.loc,
+                None,
+                "资金表此行缺少前导空单元格（整行左移一列），已按内容对齐",
+            );
             &shifted
         } else {
             row
@@ -62,9 +71,16 @@ impl Builder<'_> {
         let cleaned: Vec<String> = row.cells.iter().map(|c| clean(c)).collect();
         let current_col = self.funding.cols.get("current").unwrap_or(3);
         // The years row under 近两年收支金额.
-        let years: Vec<(usize, u16)> =
-            cleaned.iter().enumerate().filter_map(|(i, c)| cells::find_year(c).map(|y| (i, y))).collect();
-        let label_cells = cleaned.iter().take(current_col).filter(|c| !c.is_empty()).count();
+        let years: Vec<(usize, u16)> = cleaned
+            .iter()
+            .enumerate()
+            .filter_map(|(i, c)| cells::find_year(c).map(|y| (i, y)))
+            .collect();
+        let label_cells = cleaned
+            .iter()
+            .take(current_col)
+            .filter(|c| !c.is_empty())
+            .count();
         if years.len() >= 2 && label_cells == 0 {
             let (a, b) = (years[0], years[1]);
             let (last, before) = if a.1 >= b.1 { (a, b) } else { (b, a) };
@@ -90,19 +106,36 @@ impl Builder<'_> {
         for c in cleaned.iter().take(current_col) {
             if c == "合计" || c == "总计" {
                 found = Some(None);
-            } else if let Some(d) = defs.iter().find(|d| &d.name == c || d.aliases.iter().any(|a| a == c)) {
+            } else if let Some(d) = defs
+                .iter()
+                .find(|d| &d.name == c || d.aliases.iter().any(|a| a == c))
+            {
                 found = Some(Some((d.key.clone(), d.name.clone())));
             }
         }
         let Some(which) = found else {
             let has_numbers = cleaned.iter().skip(current_col).any(|c| !c.is_empty());
-            if has_numbers || cleaned.iter().take(current_col).any(|c| !c.is_empty() && !matches!(c.as_str(), "收入构成" | "支出构成")) {
-                let names: Vec<&str> = cleaned.iter().take(current_col).filter(|c| !c.is_empty()).map(String::as_str).collect();
+            if has_numbers
+                || cleaned
+                    .iter()
+                    .take(current_col)
+                    .any(|c| !c.is_empty() && !matches!(c.as_str(), "收入构成" | "支出构成"))
+            {
+                let names: Vec<&str> = cleaned
+                    .iter()
+                    .take(current_col)
+                    .filter(|c| !c.is_empty())
+                    .map(String::as_str)
+                    .collect();
                 self.note(
                     ReportKind::Unplaced,
                     &row.loc,
                     None,
-                    format!("资金表中的行「{}」不是模板「{}」的资金行，未导入", names.join(" "), self.template.id),
+                    format!(
+                        "资金表中的行「{}」不是模板「{}」的资金行，未导入",
+                        names.join(" "),
+                        self.template.id
+                    ),
                 );
             }
             return;
@@ -117,7 +150,9 @@ impl Builder<'_> {
         let cols = &self.funding.cols;
         let (cs, cl, cb) = (
             cols.get("share").unwrap_or(current_col + 1),
-            cols.get("last_year").or(cols.get("history")).unwrap_or(current_col + 2),
+            cols.get("last_year")
+                .or(cols.get("history"))
+                .unwrap_or(current_col + 2),
             cols.get("year_before").unwrap_or(current_col + 3),
         );
         let amounts = FundingAmounts {
@@ -128,8 +163,18 @@ impl Builder<'_> {
         };
         match which {
             Some((key, _)) => {
-                if self.funding.rows.iter().any(|(b, k, _)| *b == block && *k == key) {
-                    self.note(ReportKind::Unplaced, &row.loc, Some(path), "资金行重复出现，保留第一次的数值");
+                if self
+                    .funding
+                    .rows
+                    .iter()
+                    .any(|(b, k, _)| *b == block && *k == key)
+                {
+                    self.note(
+                        ReportKind::Unplaced,
+                        &row.loc,
+                        Some(path),
+                        "资金行重复出现，保留第一次的数值",
+                    );
                 } else {
                     self.funding.rows.push((block, key, amounts));
                 }
@@ -142,7 +187,12 @@ impl Builder<'_> {
                 if slot.is_none() {
                     *slot = Some(amounts);
                 } else {
-                    self.note(ReportKind::Unplaced, &row.loc, Some(path), "合计行重复出现，保留第一次的数值");
+                    self.note(
+                        ReportKind::Unplaced,
+                        &row.loc,
+                        Some(path),
+                        "合计行重复出现，保留第一次的数值",
+                    );
                 }
                 // A total closes its block: the next total belongs to the expenditure block.
                 if block == Block::Income {
@@ -160,12 +210,22 @@ impl Builder<'_> {
         match raw.parse::<Percent>() {
             Ok(p) => {
                 if cells::has_stray_space(raw) {
-                    self.note(ReportKind::Guess, &row.loc, Some(path.into()), format!("占比「{raw}」中有多余空格，读作 {p}"));
+                    self.note(
+                        ReportKind::Guess,
+                        &row.loc,
+                        Some(path.into()),
+                        format!("占比「{raw}」中有多余空格，读作 {p}"),
+                    );
                 }
                 Some(p)
             }
             Err(e) => {
-                self.note(ReportKind::Unplaced, &row.loc, Some(path.into()), format!("占比「{raw}」无法识别（{e}），未导入"));
+                self.note(
+                    ReportKind::Unplaced,
+                    &row.loc,
+                    Some(path.into()),
+                    format!("占比「{raw}」无法识别（{e}），未导入"),
+                );
                 None
             }
         }
@@ -182,7 +242,12 @@ impl Builder<'_> {
             };
             let mut rows = Vec::new();
             for (i, d) in defs.iter().enumerate() {
-                let amounts = match self.funding.rows.iter().position(|(b, k, _)| *b == block && *k == d.key) {
+                let amounts = match self
+                    .funding
+                    .rows
+                    .iter()
+                    .position(|(b, k, _)| *b == block && *k == d.key)
+                {
                     Some(p) => self.funding.rows[p].2.clone(),
                     None => {
                         self.report.push(
@@ -194,7 +259,11 @@ impl Builder<'_> {
                         FundingAmounts::default()
                     }
                 };
-                rows.push(FundingRow { key: d.key.clone(), name: d.name.clone(), amounts });
+                rows.push(FundingRow {
+                    key: d.key.clone(),
+                    name: d.name.clone(),
+                    amounts,
+                });
             }
             let total = match block {
                 Block::Income => self.funding.income_total.take(),
@@ -214,7 +283,8 @@ impl Builder<'_> {
         let expenditure = blocks.pop().expect("two blocks");
         let income = blocks.pop().expect("two blocks");
         let year = |y: Option<u16>, back: u16| {
-            y.and_then(|y| FiscalYear::new(y as i64).ok()).unwrap_or_else(|| fiscal_year.minus(back))
+            y.and_then(|y| FiscalYear::new(y as i64).ok())
+                .unwrap_or_else(|| fiscal_year.minus(back))
         };
         Funding {
             last_year: year(self.funding.last_year, 1),

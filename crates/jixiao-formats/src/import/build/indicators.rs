@@ -1,8 +1,8 @@
 //! The two indicator tables: header columns, level-3 rows under the template's level-1/level-2
 //! frame, shifted rows, and cells run together by the extraction.
 
-use jixiao_domain::form::{Indicator, TableKind};
 use jixiao_domain::TargetValue;
+use jixiao_domain::form::{Indicator, TableKind};
 
 use super::super::cells::{self, clean};
 use super::super::rows::SourceRow;
@@ -21,15 +21,37 @@ impl Builder<'_> {
     /// rows of the annual table). Returns true when the row was a header row.
     pub(super) fn table_header(&mut self, row: &SourceRow, table: TableKind) -> bool {
         // Header cells are short and hold one of these characters; other rows are not cleaned.
-        if !row.cells.iter().any(|c| c.len() < 120 && c.contains(['指', '前', '上'])) {
+        if !row
+            .cells
+            .iter()
+            .any(|c| c.len() < 120 && c.contains(['指', '前', '上']))
+        {
             return false;
         }
-        let cleaned: Vec<String> = row.cells.iter().map(|c| if c.len() < 120 { clean(c) } else { String::new() }).collect();
+        let cleaned: Vec<String> = row
+            .cells
+            .iter()
+            .map(|c| {
+                if c.len() < 120 {
+                    clean(c)
+                } else {
+                    String::new()
+                }
+            })
+            .collect();
         let is_header = cleaned.iter().any(|c| {
             matches!(
                 c.as_str(),
-                "一级指标" | "二级指标" | "三级指标" | "指标值" | "指标值确定依据" | "指标分类" | "前年" | "上年"
-                    | "近两年指标值" | "预期当年实现值"
+                "一级指标"
+                    | "二级指标"
+                    | "三级指标"
+                    | "指标值"
+                    | "指标值确定依据"
+                    | "指标分类"
+                    | "前年"
+                    | "上年"
+                    | "近两年指标值"
+                    | "预期当年实现值"
             )
         });
         if !is_header {
@@ -61,7 +83,11 @@ impl Builder<'_> {
         let ccl = c("class", cb + 1);
         let value_cols: Vec<usize> = if annual {
             let v = c("value", 4);
-            vec![c("year_before", v), c("last_year", v + 1), c("target", v + 2)]
+            vec![
+                c("year_before", v),
+                c("last_year", v + 1),
+                c("target", v + 2),
+            ]
         } else {
             vec![c("value", 4)]
         };
@@ -69,26 +95,50 @@ impl Builder<'_> {
         // its leading empty cell.
         let mut cells: Vec<&str> = row.cells.iter().map(String::as_str).collect();
         let class_words = &self.template.dictionaries.class;
-        let is_class = |i: usize| cells.get(i).is_some_and(|c| class_words.contains(&clean(c)));
+        let is_class = |i: usize| {
+            cells
+                .get(i)
+                .is_some_and(|c| class_words.contains(&clean(c)))
+        };
         let class_left = ccl > 0 && !is_class(ccl) && is_class(ccl - 1);
         let data_in_first = !cells.first().is_none_or(|c| c.trim().is_empty());
         if (class_left || data_in_first) && c1 > 0 {
             cells.insert(0, "");
-            self.note(ReportKind::Note, &row.loc, None, format!("{}：此行缺少前导空单元格（整行左移一列），已按内容对齐", table.label()));
+            self.note(
+                ReportKind::Note,
+                &row.loc,
+                None,
+                format!(
+                    "{}：此行缺少前导空单元格（整行左移一列），已按内容对齐",
+                    table.label()
+                ),
+            );
         }
         let get = |i: usize| cells.get(i).copied().unwrap_or("");
         let mut l1 = clean(get(c1));
         let mut l2 = clean(get(c2));
         let mut name = clean(get(cn));
-        let mut raw_values: Vec<String> = value_cols.iter().map(|&i| get(i).trim().to_string()).collect();
+        let mut raw_values: Vec<String> = value_cols
+            .iter()
+            .map(|&i| get(i).trim().to_string())
+            .collect();
         let mut basis = clean(get(cb));
         let mut class = clean(get(ccl));
-        let extra: Vec<String> =
-            cells.iter().skip(ccl + 1).map(|c| clean(c)).filter(|c| !c.is_empty()).collect();
+        let extra: Vec<String> = cells
+            .iter()
+            .skip(ccl + 1)
+            .map(|c| clean(c))
+            .filter(|c| !c.is_empty())
+            .collect();
 
         if class.is_empty() && basis.is_empty() {
             // Columns run together: look for the basis and class words at the end of the text.
-            let all: Vec<String> = cells.iter().skip(c1).map(|c| clean(c)).filter(|c| !c.is_empty()).collect();
+            let all: Vec<String> = cells
+                .iter()
+                .skip(c1)
+                .map(|c| clean(c))
+                .filter(|c| !c.is_empty())
+                .collect();
             if let Some(split) = self.split_run_together(&all, raw_values.len()) {
                 let pos = self.frame_prefix(&split.head);
                 (l1, l2, name) = pos;
@@ -99,14 +149,26 @@ impl Builder<'_> {
                     ReportKind::Guess,
                     &row.loc,
                     None,
-                    format!("{}：此行的列连在一起（「{}」），已按指标值、确定依据和分类拆开", table.label(), super::truncate(&all.join(""), 60)),
+                    format!(
+                        "{}：此行的列连在一起（「{}」），已按指标值、确定依据和分类拆开",
+                        table.label(),
+                        super::truncate(&all.join(""), 60)
+                    ),
                 );
             }
         }
 
         if !l1.is_empty() {
             if self.template.level1(&l1).is_none() {
-                self.note(ReportKind::Note, &row.loc, None, format!("一级指标「{l1}」不在模板「{}」的指标框架中，按原文保留", self.template.id));
+                self.note(
+                    ReportKind::Note,
+                    &row.loc,
+                    None,
+                    format!(
+                        "一级指标「{l1}」不在模板「{}」的指标框架中，按原文保留",
+                        self.template.id
+                    ),
+                );
             }
             // A level-1 label repeated on a new page keeps the open level-2 node.
             if l1 != self.level1 {
@@ -131,7 +193,12 @@ impl Builder<'_> {
         let index = rows.len();
         let path = format!("/indicators/{}/rows/{index}", table.key());
         if self.level1.is_empty() {
-            self.note(ReportKind::Unplaced, &row.loc, Some(path.clone()), format!("指标「{name}」之前没有一级指标，无法确定其位置"));
+            self.note(
+                ReportKind::Unplaced,
+                &row.loc,
+                Some(path.clone()),
+                format!("指标「{name}」之前没有一级指标，无法确定其位置"),
+            );
         }
         let mut parsed: Vec<Option<TargetValue>> = Vec::new();
         for (k, raw) in raw_values.iter().enumerate() {
@@ -140,12 +207,22 @@ impl Builder<'_> {
                 && let Some(v) = &v
             {
                 let field = value_field(annual, k);
-                self.note(ReportKind::Guess, &row.loc, Some(format!("{path}/{field}")), format!("指标值「{raw}」中有多余空格，读作「{v}」"));
+                self.note(
+                    ReportKind::Guess,
+                    &row.loc,
+                    Some(format!("{path}/{field}")),
+                    format!("指标值「{raw}」中有多余空格，读作「{v}」"),
+                );
             }
             parsed.push(v);
         }
         if !extra.is_empty() {
-            self.note(ReportKind::Unplaced, &row.loc, Some(path.clone()), format!("指标分类之后还有内容「{}」，未导入", extra.join(" ")));
+            self.note(
+                ReportKind::Unplaced,
+                &row.loc,
+                Some(path.clone()),
+                format!("指标分类之后还有内容「{}」，未导入", extra.join(" ")),
+            );
         }
         let word = |w: String| if w.is_empty() { None } else { Some(w) };
         let mut ind = Indicator {
@@ -179,11 +256,21 @@ impl Builder<'_> {
     fn split_run_together(&self, all: &[String], n: usize) -> Option<RunTogether> {
         let mut text = all.join("\u{1}");
         let dict = &self.template.dictionaries;
-        let class = dict.class.iter().find(|c| text.ends_with(c.as_str()))?.clone();
+        let class = dict
+            .class
+            .iter()
+            .find(|c| text.ends_with(c.as_str()))?
+            .clone();
         text.truncate(text.len() - class.len());
         let text = text.trim_end_matches('\u{1}').to_string();
-        let basis = dict.basis.iter().find(|b| text.ends_with(b.as_str()))?.clone();
-        let mut rest = text[..text.len() - basis.len()].trim_end_matches('\u{1}').to_string();
+        let basis = dict
+            .basis
+            .iter()
+            .find(|b| text.ends_with(b.as_str()))?
+            .clone();
+        let mut rest = text[..text.len() - basis.len()]
+            .trim_end_matches('\u{1}')
+            .to_string();
         let mut values = Vec::new();
         for _ in 0..n {
             let (head, value) = split_value_suffix(&rest, &dict.qualitative)?;
@@ -191,8 +278,17 @@ impl Builder<'_> {
             rest = head;
         }
         values.reverse();
-        let head: Vec<String> = rest.split('\u{1}').map(str::to_string).filter(|s| !s.is_empty()).collect();
-        Some(RunTogether { head, values, basis, class })
+        let head: Vec<String> = rest
+            .split('\u{1}')
+            .map(str::to_string)
+            .filter(|s| !s.is_empty())
+            .collect();
+        Some(RunTogether {
+            head,
+            values,
+            basis,
+            class,
+        })
     }
 
     /// Reads the leading cells of a row as level 1, level 2 and name, using the frame.
@@ -205,9 +301,16 @@ impl Builder<'_> {
         {
             l1 = it.next().cloned().unwrap_or_default();
         }
-        let frame_l1 = if l1.is_empty() { self.level1.as_str() } else { l1.as_str() };
+        let frame_l1 = if l1.is_empty() {
+            self.level1.as_str()
+        } else {
+            l1.as_str()
+        };
         if let Some(h) = it.peek()
-            && self.template.level1(frame_l1).is_some_and(|n| n.children.iter().any(|c| c.matches(h)))
+            && self
+                .template
+                .level1(frame_l1)
+                .is_some_and(|n| n.children.iter().any(|c| c.matches(h)))
             && head.len() > 1
         {
             l2 = it.next().cloned().unwrap_or_default();
@@ -252,12 +355,19 @@ fn split_value_suffix(text: &str, words: &[String]) -> Option<(String, String)> 
         }
     }
     if let Some(len) = best {
-        return Some((t[..t.len() - len].to_string(), t[t.len() - len..].to_string()));
+        return Some((
+            t[..t.len() - len].to_string(),
+            t[t.len() - len..].to_string(),
+        ));
     }
     // A quantity: unit letters, digits, a decimal point, then an optional comparator.
     let chars: Vec<(usize, char)> = t.char_indices().collect();
     let mut i = chars.len();
-    while i > 0 && !chars[i - 1].1.is_ascii_digit() && chars.len() - i < 3 && chars[i - 1].1 != '\u{1}' {
+    while i > 0
+        && !chars[i - 1].1.is_ascii_digit()
+        && chars.len() - i < 3
+        && chars[i - 1].1 != '\u{1}'
+    {
         i -= 1;
     }
     let unit_start = i;
@@ -281,10 +391,22 @@ mod tests {
     #[test]
     fn value_suffixes() {
         let words = vec!["健全".to_string(), "持续推进".to_string()];
-        assert_eq!(split_value_suffix("预算执行率100%", &words), Some(("预算执行率".into(), "100%".into())));
-        assert_eq!(split_value_suffix("甲≥4项", &words), Some(("甲".into(), "≥4项".into())));
-        assert_eq!(split_value_suffix("制度健全性健全", &words), Some(("制度健全性".into(), "健全".into())));
-        assert_eq!(split_value_suffix("甲\u{1}≥95%", &words), Some(("甲\u{1}".into(), "≥95%".into())));
+        assert_eq!(
+            split_value_suffix("预算执行率100%", &words),
+            Some(("预算执行率".into(), "100%".into()))
+        );
+        assert_eq!(
+            split_value_suffix("甲≥4项", &words),
+            Some(("甲".into(), "≥4项".into()))
+        );
+        assert_eq!(
+            split_value_suffix("制度健全性健全", &words),
+            Some(("制度健全性".into(), "健全".into()))
+        );
+        assert_eq!(
+            split_value_suffix("甲\u{1}≥95%", &words),
+            Some(("甲\u{1}".into(), "≥95%".into()))
+        );
         assert_eq!(split_value_suffix("甲乙", &words), None);
     }
 }

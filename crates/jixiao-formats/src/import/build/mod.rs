@@ -7,9 +7,9 @@ mod funding;
 mod indicators;
 mod paragraphs;
 
-use jixiao_domain::form::{Form, Goals, Indicators, TableKind};
 use jixiao_domain::Template;
 use jixiao_domain::form::Date;
+use jixiao_domain::form::{Form, Goals, Indicators, TableKind};
 
 use super::cells::{self, clean};
 use super::rows::SourceRow;
@@ -66,7 +66,11 @@ impl Columns {
 
     /// Records the first cell of `row` whose cleaned text is one of `labels`, as `key`.
     fn find(&mut self, row: &SourceRow, key: &'static str, labels: &[&str]) {
-        if let Some(i) = row.cells.iter().position(|c| labels.contains(&clean(c).as_str())) {
+        if let Some(i) = row
+            .cells
+            .iter()
+            .position(|c| labels.contains(&clean(c).as_str()))
+        {
             self.set(key, i);
         }
     }
@@ -130,7 +134,13 @@ impl<'t> Builder<'t> {
     }
 
     /// Adds a report item.
-    fn note(&mut self, kind: ReportKind, loc: &SourceLocation, path: Option<String>, msg: impl Into<String>) {
+    fn note(
+        &mut self,
+        kind: ReportKind,
+        loc: &SourceLocation,
+        path: Option<String>,
+        msg: impl Into<String>,
+    ) {
         self.report.push(kind, loc.clone(), path, msg);
     }
 
@@ -160,7 +170,11 @@ impl<'t> Builder<'t> {
                 }
                 let mut cells = row.cells.clone();
                 cells[0].clear();
-                let cleared = SourceRow { cells, loc: row.loc.clone(), after_break: row.after_break };
+                let cleared = SourceRow {
+                    cells,
+                    loc: row.loc.clone(),
+                    after_break: row.after_break,
+                };
                 return self.section_row(&cleared);
             }
             self.section = section;
@@ -185,7 +199,11 @@ impl<'t> Builder<'t> {
         }
         // The header of an indicator table opens it even when the label cell is elsewhere.
         if matches!(self.section, Section::LongGoal | Section::AnnualGoal) && is_table_header(row) {
-            self.section = if self.section == Section::LongGoal { Section::LongTable } else { Section::AnnualTable };
+            self.section = if self.section == Section::LongGoal {
+                Section::LongTable
+            } else {
+                Section::AnnualTable
+            };
             self.sections_seen += 1;
             self.level1.clear();
             self.level2.clear();
@@ -209,9 +227,19 @@ impl<'t> Builder<'t> {
 
     /// Reports a whole row that could not be placed.
     fn unplaced(&mut self, row: &SourceRow) {
-        let text: Vec<String> = row.cells.iter().map(|c| clean(c)).filter(|c| !c.is_empty()).collect();
+        let text: Vec<String> = row
+            .cells
+            .iter()
+            .map(|c| clean(c))
+            .filter(|c| !c.is_empty())
+            .collect();
         let shown = truncate(&text.join(" | "), 80);
-        self.note(ReportKind::Unplaced, &row.loc, None, format!("无法归入表格任何部分，已略过：「{shown}」"));
+        self.note(
+            ReportKind::Unplaced,
+            &row.loc,
+            None,
+            format!("无法归入表格任何部分，已略过：「{shown}」"),
+        );
     }
 
     /// The title, the fill date line and the unit / filler rows. Returns true when the row was
@@ -219,18 +247,26 @@ impl<'t> Builder<'t> {
     fn header_fields(&mut self, row: &SourceRow) -> bool {
         let is_label = |c: &str| {
             let c = c.replace(['(', ')', '（', '）'], "");
-            c.starts_with("填报日期") || ["部门单位名称", "单位名称", "部门名称", "填报人"].contains(&c.as_str())
+            c.starts_with("填报日期")
+                || ["部门单位名称", "单位名称", "部门名称", "填报人"].contains(&c.as_str())
         };
         // Outside the preamble only a row that starts with a header label is one: look at its
         // first cell before cleaning the whole row (paragraph cells are long).
         if self.section != Section::Preamble
-            && !row.cells.iter().find(|c| !c.trim().is_empty()).is_some_and(|c| c.len() < 200 && is_label(&clean(c)))
+            && !row
+                .cells
+                .iter()
+                .find(|c| !c.trim().is_empty())
+                .is_some_and(|c| c.len() < 200 && is_label(&clean(c)))
         {
             return false;
         }
         let cleaned: Vec<String> = row.cells.iter().map(|c| clean(c)).collect();
         let nonempty: Vec<&String> = cleaned.iter().filter(|c| !c.is_empty()).collect();
-        if nonempty.len() == 1 && nonempty[0].contains("绩效目标申报表") && !nonempty[0].contains("填报日期") {
+        if nonempty.len() == 1
+            && nonempty[0].contains("绩效目标申报表")
+            && !nonempty[0].contains("填报日期")
+        {
             return true;
         }
         let mut used = false;
@@ -249,9 +285,12 @@ impl<'t> Builder<'t> {
                 };
                 match date_text.parse::<Date>() {
                     Ok(d) => self.fill_date = Some(d),
-                    Err(e) if !date_text.trim().is_empty() => {
-                        self.note(ReportKind::Unplaced, &row.loc, Some("/header/fill_date".into()), format!("填报日期无法识别：{e}"))
-                    }
+                    Err(e) if !date_text.trim().is_empty() => self.note(
+                        ReportKind::Unplaced,
+                        &row.loc,
+                        Some("/header/fill_date".into()),
+                        format!("填报日期无法识别：{e}"),
+                    ),
                     Err(_) => {}
                 }
                 if let Some(u) = unit_part {
@@ -265,7 +304,9 @@ impl<'t> Builder<'t> {
             }
         }
         let label_value = |labels: &[&str]| -> Option<Option<String>> {
-            let i = cleaned.iter().position(|c| labels.contains(&c.replace(['(', ')', '（', '）'], "").as_str()))?;
+            let i = cleaned
+                .iter()
+                .position(|c| labels.contains(&c.replace(['(', ')', '（', '）'], "").as_str()))?;
             Some(cleaned[i + 1..].iter().find(|c| !c.is_empty()).cloned())
         };
         if let Some(v) = label_value(&["部门单位名称", "单位名称", "部门名称"]) {
@@ -293,7 +334,11 @@ impl<'t> Builder<'t> {
                 cols.find(row, "category", &["支出项目类别", "项目类别"]);
                 cols.find(row, "total", &["项目总预算"]);
                 cols.find(row, "current", &["项目本年度预算", "本年度预算"]);
-                cols.find(row, "purpose", &["项目主要支出方向和用途", "主要支出方向和用途"]);
+                cols.find(
+                    row,
+                    "purpose",
+                    &["项目主要支出方向和用途", "主要支出方向和用途"],
+                );
             }
             Section::Goals => {
                 for (i, c) in row.cells.iter().enumerate() {
@@ -301,7 +346,8 @@ impl<'t> Builder<'t> {
                     if c.starts_with("长期目标") {
                         self.goal_cols.set("long", i);
                         if let Some(y) = cells::find_year(&c) {
-                            self.goals.long_term.deadline_year = jixiao_domain::form::FiscalYear::new(y as i64).ok();
+                            self.goals.long_term.deadline_year =
+                                jixiao_domain::form::FiscalYear::new(y as i64).ok();
                         }
                     } else if c.starts_with("年度目标") {
                         self.goal_cols.set("annual", i);
@@ -312,18 +358,32 @@ impl<'t> Builder<'t> {
                 if self.goals.long_term.deadline_year.is_none()
                     && let Some(y) = cells::find_year(&clean(row.cell(0)))
                 {
-                    self.goals.long_term.deadline_year = jixiao_domain::form::FiscalYear::new(y as i64).ok();
+                    self.goals.long_term.deadline_year =
+                        jixiao_domain::form::FiscalYear::new(y as i64).ok();
                 }
                 self.goal_text_row(row, 1)
             }
             Section::AnnualGoal => self.goal_text_row(row, 1),
             Section::LongTable | Section::AnnualTable => {
-                let table = if self.section == Section::LongTable { TableKind::LongTerm } else { TableKind::Annual };
-                if !self.table_header(row, table) && row.cells.iter().skip(1).any(|c| !c.trim().is_empty()) {
+                let table = if self.section == Section::LongTable {
+                    TableKind::LongTerm
+                } else {
+                    TableKind::Annual
+                };
+                if !self.table_header(row, table)
+                    && row.cells.iter().skip(1).any(|c| !c.trim().is_empty())
+                {
                     // The label sits in a data row (a merged label cell centred on its rows).
                     let mut cells = row.cells.clone();
                     cells[0].clear();
-                    self.indicator_row(&SourceRow { cells, loc: row.loc.clone(), after_break: row.after_break }, table);
+                    self.indicator_row(
+                        &SourceRow {
+                            cells,
+                            loc: row.loc.clone(),
+                            after_break: row.after_break,
+                        },
+                        table,
+                    );
                 }
             }
             Section::Preamble => {}
@@ -341,7 +401,11 @@ impl<'t> Builder<'t> {
             if cell.trim().is_empty() {
                 continue;
             }
-            let target = if self.section == Section::Functions { &mut self.functions } else { &mut self.tasks };
+            let target = if self.section == Section::Functions {
+                &mut self.functions
+            } else {
+                &mut self.tasks
+            };
             let added = target.add(cell, row.after_break && first);
             let n = target.len();
             first = false;
@@ -359,18 +423,39 @@ impl<'t> Builder<'t> {
     /// 项目支出情况 rows.
     fn project_row(&mut self, row: &SourceRow) {
         let c = |k: &str, d: usize| self.project_cols.get(k).unwrap_or(d);
-        let (cn, cc, ct, cu, cp) = (c("name", 1), c("category", 3), c("total", 4), c("current", 5), c("purpose", 6));
+        let (cn, cc, ct, cu, cp) = (
+            c("name", 1),
+            c("category", 3),
+            c("total", 4),
+            c("current", 5),
+            c("purpose", 6),
+        );
         let name = clean(row.cell(cn));
         let category = clean(row.cell(cc));
-        let purpose = clean(&row.cells.iter().skip(cp).map(String::as_str).collect::<Vec<_>>().join(" "));
+        let purpose = clean(
+            &row.cells
+                .iter()
+                .skip(cp)
+                .map(String::as_str)
+                .collect::<Vec<_>>()
+                .join(" "),
+        );
         if name.is_empty() && category.is_empty() {
             if let Some(last) = self.projects.last_mut()
                 && !purpose.is_empty()
                 && row.after_break
             {
-                last.purpose = jixiao_domain::text::squeeze_cjk_spaces(&format!("{} {}", last.purpose, purpose));
+                last.purpose = jixiao_domain::text::squeeze_cjk_spaces(&format!(
+                    "{} {}",
+                    last.purpose, purpose
+                ));
                 let i = self.projects.len() - 1;
-                self.note(ReportKind::Guess, &row.loc, Some(format!("/projects/{i}/purpose")), "项目支出方向和用途在分页处被截断，已与上一行合并");
+                self.note(
+                    ReportKind::Guess,
+                    &row.loc,
+                    Some(format!("/projects/{i}/purpose")),
+                    "项目支出方向和用途在分页处被截断，已与上一行合并",
+                );
             } else {
                 self.unplaced(row);
             }
@@ -379,10 +464,27 @@ impl<'t> Builder<'t> {
         let i = self.projects.len();
         let total_budget = self.money(row, ct, &format!("/projects/{i}/total_budget"));
         let current_budget = self.money(row, cu, &format!("/projects/{i}/current_budget"));
-        if !category.is_empty() && !self.template.project_categories.iter().any(|p| p.name == category) {
-            self.note(ReportKind::Note, &row.loc, Some(format!("/projects/{i}/category")), format!("支出项目类别「{category}」不在模板的类别中，按原文保留"));
+        if !category.is_empty()
+            && !self
+                .template
+                .project_categories
+                .iter()
+                .any(|p| p.name == category)
+        {
+            self.note(
+                ReportKind::Note,
+                &row.loc,
+                Some(format!("/projects/{i}/category")),
+                format!("支出项目类别「{category}」不在模板的类别中，按原文保留"),
+            );
         }
-        self.projects.push(jixiao_domain::form::Project { name, category, total_budget, current_budget, purpose });
+        self.projects.push(jixiao_domain::form::Project {
+            name,
+            category,
+            total_budget,
+            current_budget,
+            purpose,
+        });
     }
 
     /// Reads an amount cell; reports repaired or unreadable numbers.
@@ -394,12 +496,22 @@ impl<'t> Builder<'t> {
         match raw.parse::<jixiao_domain::Money>() {
             Ok(m) => {
                 if cells::has_stray_space(raw) {
-                    self.note(ReportKind::Guess, &row.loc, Some(path.into()), format!("数字「{raw}」中有多余空格，读作 {m}"));
+                    self.note(
+                        ReportKind::Guess,
+                        &row.loc,
+                        Some(path.into()),
+                        format!("数字「{raw}」中有多余空格，读作 {m}"),
+                    );
                 }
                 Some(m)
             }
             Err(e) => {
-                self.note(ReportKind::Unplaced, &row.loc, Some(path.into()), format!("金额「{raw}」无法识别（{e}），未导入"));
+                self.note(
+                    ReportKind::Unplaced,
+                    &row.loc,
+                    Some(path.into()),
+                    format!("金额「{raw}」无法识别（{e}），未导入"),
+                );
                 None
             }
         }
@@ -409,13 +521,22 @@ impl<'t> Builder<'t> {
     fn goals_row(&mut self, row: &SourceRow) {
         let long = self.goal_cols.get("long");
         let annual = self.goal_cols.get("annual");
-        let filled: Vec<usize> = (1..row.cells.len()).filter(|&i| !row.cell(i).trim().is_empty()).collect();
+        let filled: Vec<usize> = (1..row.cells.len())
+            .filter(|&i| !row.cell(i).trim().is_empty())
+            .collect();
         let (li, ai) = match (long, annual) {
-            (Some(l), Some(a)) if !row.cell(l).trim().is_empty() || !row.cell(a).trim().is_empty() => (Some(l), Some(a)),
+            (Some(l), Some(a))
+                if !row.cell(l).trim().is_empty() || !row.cell(a).trim().is_empty() =>
+            {
+                (Some(l), Some(a))
+            }
             _ => (filled.first().copied(), filled.get(1).copied()),
         };
         if let Some(i) = li {
-            self.goals.long_term.items.extend(cells::goal_items(row.cell(i)));
+            self.goals
+                .long_term
+                .items
+                .extend(cells::goal_items(row.cell(i)));
         }
         if let Some(i) = ai {
             self.goals.annual.extend(cells::goal_items(row.cell(i)));
@@ -427,7 +548,14 @@ impl<'t> Builder<'t> {
 
     /// 长期目标 / 年度目标 paragraph above a table: text from column `from` on.
     fn goal_text_row(&mut self, row: &SourceRow, from: usize) {
-        let text = clean(&row.cells.iter().skip(from).map(String::as_str).collect::<Vec<_>>().join(" "));
+        let text = clean(
+            &row.cells
+                .iter()
+                .skip(from)
+                .map(String::as_str)
+                .collect::<Vec<_>>()
+                .join(" "),
+        );
         if text.is_empty() {
             return;
         }
@@ -440,8 +568,17 @@ impl<'t> Builder<'t> {
         } else {
             let joined = jixiao_domain::text::squeeze_cjk_spaces(&format!("{goal} {text}"));
             *goal = joined;
-            let key = if self.section == Section::LongGoal { "long_term" } else { "annual" };
-            self.note(ReportKind::Guess, &row.loc, Some(format!("/indicators/{key}/goal")), "目标文字跨行，已合并为一段");
+            let key = if self.section == Section::LongGoal {
+                "long_term"
+            } else {
+                "annual"
+            };
+            self.note(
+                ReportKind::Guess,
+                &row.loc,
+                Some(format!("/indicators/{key}/goal")),
+                "目标文字跨行，已合并为一段",
+            );
         }
     }
 }
@@ -449,8 +586,13 @@ impl<'t> Builder<'t> {
 /// The section whose header row this is, for headers that can be told without their label:
 /// the goals header and the projects header.
 fn header_signature(row: &SourceRow) -> Option<Section> {
-    let cleaned: Vec<String> =
-        row.cells.iter().skip(1).filter(|c| c.len() < 120 && c.contains(['目', '项'])).map(|c| clean(c)).collect();
+    let cleaned: Vec<String> = row
+        .cells
+        .iter()
+        .skip(1)
+        .filter(|c| c.len() < 120 && c.contains(['目', '项']))
+        .map(|c| clean(c))
+        .collect();
     let has = |p: &str| cleaned.iter().any(|c| c.starts_with(p));
     if has("长期目标") && has("年度目标") {
         return Some(Section::Goals);
@@ -463,11 +605,20 @@ fn header_signature(row: &SourceRow) -> Option<Section> {
 
 /// True for the header row of an indicator table.
 fn is_table_header(row: &SourceRow) -> bool {
-    let cleaned: Vec<String> = row.cells.iter().filter(|c| c.len() < 120).map(|c| clean(c)).collect();
+    let cleaned: Vec<String> = row
+        .cells
+        .iter()
+        .filter(|c| c.len() < 120)
+        .map(|c| clean(c))
+        .collect();
     cleaned.iter().any(|c| c == "一级指标") && cleaned.iter().any(|c| c == "三级指标")
 }
 
 /// The first `n` characters of `s`, with an ellipsis when cut.
 pub(crate) fn truncate(s: &str, n: usize) -> String {
-    if s.chars().count() <= n { s.to_string() } else { s.chars().take(n).collect::<String>() + "…" }
+    if s.chars().count() <= n {
+        s.to_string()
+    } else {
+        s.chars().take(n).collect::<String>() + "…"
+    }
 }

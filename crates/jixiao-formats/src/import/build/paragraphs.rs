@@ -46,7 +46,11 @@ impl Paragraphs {
                     added.joined_across_break = true;
                 }
             } else {
-                self.raw.push(if numbered { rest.to_string() } else { seg.clone() });
+                self.raw.push(if numbered {
+                    rest.to_string()
+                } else {
+                    seg.clone()
+                });
                 added.started += 1;
             }
         }
@@ -60,7 +64,11 @@ impl Paragraphs {
 
     /// The clean paragraphs (line-wrap spaces next to Chinese characters removed).
     pub fn finish(self) -> Vec<String> {
-        self.raw.iter().map(|p| squeeze_cjk_spaces(p)).filter(|p| !p.is_empty()).collect()
+        self.raw
+            .iter()
+            .map(|p| squeeze_cjk_spaces(p))
+            .filter(|p| !p.is_empty())
+            .collect()
     }
 }
 

@@ -24,17 +24,28 @@ pub struct Font {
 impl Font {
     /// Reads a font dictionary. Never fails: what cannot be read falls back to defaults.
     pub fn read(doc: &Document, dict: &Dictionary) -> Font {
-        let is_type0 = dict.get(b"Subtype").and_then(Object::as_name).is_ok_and(|n| n == b"Type0");
+        let is_type0 = dict
+            .get(b"Subtype")
+            .and_then(Object::as_name)
+            .is_ok_and(|n| n == b"Type0");
         let mut font = Font {
             code_bytes: if is_type0 { 2 } else { 1 },
             to_unicode: HashMap::new(),
             widths: HashMap::new(),
             default_width: if is_type0 { 1000.0 } else { 500.0 },
         };
-        if let Ok(stream) = dict.get_deref(b"ToUnicode", doc).and_then(Object::as_stream)
-            && let Ok(data) = stream.decompressed_content_with_limit(MAX_CMAP_BYTES).or_else(|_| {
-                if stream.content.len() <= MAX_CMAP_BYTES { Ok(stream.content.clone()) } else { Err(()) }
-            })
+        if let Ok(stream) = dict
+            .get_deref(b"ToUnicode", doc)
+            .and_then(Object::as_stream)
+            && let Ok(data) = stream
+                .decompressed_content_with_limit(MAX_CMAP_BYTES)
+                .or_else(|_| {
+                    if stream.content.len() <= MAX_CMAP_BYTES {
+                        Ok(stream.content.clone())
+                    } else {
+                        Err(())
+                    }
+                })
         {
             let (map, bytes) = parse_cmap(&data);
             font.to_unicode = map;
@@ -46,7 +57,10 @@ impl Font {
             if let Ok(desc) = dict
                 .get_deref(b"DescendantFonts", doc)
                 .and_then(Object::as_array)
-                .and_then(|a| a.first().ok_or(lopdf::Error::DictKey("DescendantFonts".into())))
+                .and_then(|a| {
+                    a.first()
+                        .ok_or(lopdf::Error::DictKey("DescendantFonts".into()))
+                })
                 .and_then(|o| doc.dereference(o).map(|(_, o)| o))
                 .and_then(Object::as_dict)
             {
@@ -58,7 +72,11 @@ impl Font {
                 }
             }
         } else {
-            let first = dict.get(b"FirstChar").and_then(Object::as_i64).unwrap_or(0).max(0) as u32;
+            let first = dict
+                .get(b"FirstChar")
+                .and_then(Object::as_i64)
+                .unwrap_or(0)
+                .max(0) as u32;
             if let Ok(w) = dict.get_deref(b"Widths", doc).and_then(Object::as_array) {
                 for (i, o) in w.iter().take(MAX_ENTRIES).enumerate() {
                     if let Ok(v) = deref_float(doc, o) {
@@ -87,7 +105,10 @@ impl Font {
                 }
                 Some(Ok(o)) => {
                     let end = o.as_i64().unwrap_or(start as i64).max(start as i64) as u32;
-                    let v = w.get(i + 2).and_then(|o| deref_float(doc, o).ok()).unwrap_or(self.default_width);
+                    let v = w
+                        .get(i + 2)
+                        .and_then(|o| deref_float(doc, o).ok())
+                        .unwrap_or(self.default_width);
                     for c in start..=end.min(start + MAX_ENTRIES as u32) {
                         self.widths.insert(c, v);
                     }
@@ -112,14 +133,20 @@ impl Font {
             return t.clone();
         }
         if self.code_bytes == 1 {
-            return char::from_u32(code).filter(|c| !c.is_control()).map(String::from).unwrap_or_default();
+            return char::from_u32(code)
+                .filter(|c| !c.is_control())
+                .map(String::from)
+                .unwrap_or_default();
         }
         "\u{FFFD}".to_string()
     }
 
     /// The advance width of a code in text space units (1/1000 of the font size).
     pub fn width(&self, code: u32) -> f32 {
-        self.widths.get(&code).copied().unwrap_or(self.default_width)
+        self.widths
+            .get(&code)
+            .copied()
+            .unwrap_or(self.default_width)
     }
 }
 
@@ -144,15 +171,19 @@ pub fn parse_cmap(data: &[u8]) -> (HashMap<u32, String>, Option<usize>) {
             }
             Tok::Word(w) if w == "beginbfchar" => {
                 i += 1;
-                while let (Some(Tok::Hex(src)), Some(Tok::Hex(dst))) = (tokens.get(i), tokens.get(i + 1)) {
+                while let (Some(Tok::Hex(src)), Some(Tok::Hex(dst))) =
+                    (tokens.get(i), tokens.get(i + 1))
+                {
                     map.insert(be(src), utf16(dst));
                     i += 2;
                 }
             }
             Tok::Word(w) if w == "beginbfrange" => {
                 i += 1;
-                loop {
-                    let (Some(Tok::Hex(lo)), Some(Tok::Hex(hi))) = (tokens.get(i), tokens.get(i + 1)) else { break };
+                while let (Some(Tok::Hex(lo)), Some(Tok::Hex(hi))) =
+                    (tokens.get(i), tokens.get(i + 1))
+                    && map.len() < MAX_ENTRIES
+                {
                     let (lo, hi) = (be(lo), be(hi));
                     if hi < lo || hi - lo > MAX_ENTRIES as u32 {
                         i += 3;
@@ -192,11 +223,17 @@ fn bump_last(base: &str, k: u32) -> String {
 }
 
 fn be(bytes: &[u8]) -> u32 {
-    bytes.iter().take(4).fold(0u32, |acc, b| (acc << 8) | u32::from(*b))
+    bytes
+        .iter()
+        .take(4)
+        .fold(0u32, |acc, b| (acc << 8) | u32::from(*b))
 }
 
 fn utf16(bytes: &[u8]) -> String {
-    let units: Vec<u16> = bytes.chunks(2).map(|c| (u16::from(c[0]) << 8) | u16::from(*c.get(1).unwrap_or(&0))).collect();
+    let units: Vec<u16> = bytes
+        .chunks(2)
+        .map(|c| (u16::from(c[0]) << 8) | u16::from(*c.get(1).unwrap_or(&0)))
+        .collect();
     String::from_utf16_lossy(&units)
 }
 
@@ -216,8 +253,16 @@ fn tokenize(data: &[u8]) -> Vec<Tok> {
         let b = data[i];
         match b {
             b'<' => {
-                let end = data[i + 1..].iter().position(|&c| c == b'>').map(|p| i + 1 + p).unwrap_or(data.len());
-                let hex: Vec<u8> = data[i + 1..end].iter().copied().filter(u8::is_ascii_hexdigit).collect();
+                let end = data[i + 1..]
+                    .iter()
+                    .position(|&c| c == b'>')
+                    .map(|p| i + 1 + p)
+                    .unwrap_or(data.len());
+                let hex: Vec<u8> = data[i + 1..end]
+                    .iter()
+                    .copied()
+                    .filter(u8::is_ascii_hexdigit)
+                    .collect();
                 let bytes: Vec<u8> = hex
                     .chunks(2)
                     .map(|c| {
@@ -251,7 +296,9 @@ fn tokenize(data: &[u8]) -> Vec<Tok> {
                 while i < data.len() && data[i].is_ascii_alphanumeric() {
                     i += 1;
                 }
-                out.push(Tok::Word(String::from_utf8_lossy(&data[start..i]).into_owned()));
+                out.push(Tok::Word(
+                    String::from_utf8_lossy(&data[start..i]).into_owned(),
+                ));
             }
             _ => i += 1,
         }
@@ -279,7 +326,13 @@ mod tests {
 
     #[test]
     fn broken_cmaps_do_not_panic() {
-        for junk in [&b"beginbfrange <FF> <00> <41>"[..], b"<", b"beginbfchar <01>", b"[[[", b"beginbfrange <00> <FFFFFFFF> <41>"] {
+        for junk in [
+            &b"beginbfrange <FF> <00> <41>"[..],
+            b"<",
+            b"beginbfchar <01>",
+            b"[[[",
+            b"beginbfrange <00> <FFFFFFFF> <41>",
+        ] {
             let _ = parse_cmap(junk);
         }
     }

@@ -39,7 +39,12 @@ fn band(edges: &[f32], v: f32) -> Option<usize> {
     if edges.len() < 2 || v < edges[0] || v > edges[edges.len() - 1] {
         return None;
     }
-    Some(edges.windows(2).position(|w| v >= w[0] && v <= w[1]).unwrap_or(edges.len() - 2))
+    Some(
+        edges
+            .windows(2)
+            .position(|w| v >= w[0] && v <= w[1])
+            .unwrap_or(edges.len() - 2),
+    )
 }
 
 fn find(parent: &mut [usize], i: usize) -> usize {
@@ -62,7 +67,18 @@ const MAX_GRID: usize = 20_000;
 /// The column positions of a set of rules: the x of every vertical rule, clustered. The PDF
 /// reader takes them over the whole document so that a column has the same index on every page.
 pub fn columns(rules: &[Rule]) -> Vec<f32> {
-    cluster(rules.iter().filter_map(|r| if let Rule::V { x, .. } = r { Some(*x) } else { None }).collect())
+    cluster(
+        rules
+            .iter()
+            .filter_map(|r| {
+                if let Rule::V { x, .. } = r {
+                    Some(*x)
+                } else {
+                    None
+                }
+            })
+            .collect(),
+    )
 }
 
 /// Turns one page into rows, with the document's column positions `xs`.
@@ -104,7 +120,9 @@ pub fn rows(glyphs: &[Glyph], rules: &[Rule], xs: &[f32]) -> Vec<PageRow> {
             }
         }
     }
-    let covers = |segs: &[(f32, f32)], lo: f32, hi: f32| segs.iter().any(|&(a, b)| a <= lo + SNAP && b >= hi - SNAP);
+    let covers = |segs: &[(f32, f32)], lo: f32, hi: f32| {
+        segs.iter().any(|&(a, b)| a <= lo + SNAP && b >= hi - SNAP)
+    };
     let covers_v = |xi: usize, y0: f32, y1: f32| covers(&v_at[xi], y0, y1);
     let covers_h = |yi: usize, x0: f32, x1: f32| covers(&h_at[yi], x0, x1);
     // Elementary cell (r, c): row r counted from the top (ys descending), column c from the left.
@@ -166,16 +184,19 @@ pub fn rows(glyphs: &[Glyph], rules: &[Rule], xs: &[f32]) -> Vec<PageRow> {
         }
     }
     let mut out: Vec<PageRow> = Vec::new();
-    for r in 0..nr {
-        let mut cells = vec![String::new(); nc];
-        for c in 0..nc {
-            let root = find(&mut parent, id(r, c));
-            if top_left[root] == (r, c) {
-                cells[c] = cell_text(&cell_glyphs[root]);
-            }
-        }
+    for (r, &top) in ys_desc.iter().enumerate().take(nr) {
+        let cells: Vec<String> = (0..nc)
+            .map(|c| {
+                let root = find(&mut parent, id(r, c));
+                if top_left[root] == (r, c) {
+                    cell_text(&cell_glyphs[root])
+                } else {
+                    String::new()
+                }
+            })
+            .collect();
         if cells.iter().any(|c| !c.is_empty()) {
-            out.push(PageRow { top: ys_desc[r], cells });
+            out.push(PageRow { top, cells });
         }
     }
     out.extend(free_text(&outside));
@@ -218,11 +239,18 @@ fn join_line(line: &[&Glyph]) -> String {
 
 /// True when a line has a gap wider than two characters (several cells).
 fn has_gap(line: &[&Glyph]) -> bool {
-    line.windows(2).any(|w| w[1].x - (w[0].x + w[0].w) > w[0].size.max(w[1].size) * 2.0 && (w[0].y - w[1].y).abs() < w[0].size * 0.5)
+    line.windows(2).any(|w| {
+        w[1].x - (w[0].x + w[0].w) > w[0].size.max(w[1].size) * 2.0
+            && (w[0].y - w[1].y).abs() < w[0].size * 0.5
+    })
 }
 
 fn cell_text(glyphs: &[&Glyph]) -> String {
-    lines(glyphs).iter().map(|l| join_line(l)).collect::<Vec<_>>().join("\n")
+    lines(glyphs)
+        .iter()
+        .map(|l| join_line(l))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// Text outside any table: one row per line, cells split at gaps wider than two characters.
@@ -235,7 +263,8 @@ pub fn free_text(glyphs: &[Glyph]) -> Vec<PageRow> {
             && let (Some(a), Some(b)) = (prev.last(), line.first())
             && (a.y - b.y).abs() <= a.size.max(b.size) * 1.8
             && (prev[0].x - b.x).abs() <= b.size
-            && !has_gap(prev) && !has_gap(&line)
+            && !has_gap(prev)
+            && !has_gap(&line)
         {
             prev.extend(line);
             continue;
@@ -257,7 +286,10 @@ pub fn free_text(glyphs: &[Glyph]) -> Vec<PageRow> {
                 prev = Some(g);
             }
             let top = line.iter().map(|g| g.y + g.size).fold(f32::MIN, f32::max);
-            PageRow { top, cells: cells.iter().map(|c| cell_text(c)).collect() }
+            PageRow {
+                top,
+                cells: cells.iter().map(|c| cell_text(c)).collect(),
+            }
         })
         .collect()
 }
@@ -267,24 +299,66 @@ mod tests {
     use super::*;
 
     fn g(text: &str, x: f32, y: f32) -> Glyph {
-        Glyph { text: text.into(), x, y, w: 10.0, size: 10.0 }
+        Glyph {
+            text: text.into(),
+            x,
+            y,
+            w: 10.0,
+            size: 10.0,
+        }
     }
 
     #[test]
     fn merged_cells_leave_empty_positions() {
         // A 2×2 grid whose left column is one merged cell.
         let rules = vec![
-            Rule::H { y: 100.0, x0: 0.0, x1: 200.0 },
-            Rule::H { y: 50.0, x0: 100.0, x1: 200.0 },
-            Rule::H { y: 0.0, x0: 0.0, x1: 200.0 },
-            Rule::V { x: 0.0, y0: 0.0, y1: 100.0 },
-            Rule::V { x: 100.0, y0: 0.0, y1: 100.0 },
-            Rule::V { x: 200.0, y0: 0.0, y1: 100.0 },
+            Rule::H {
+                y: 100.0,
+                x0: 0.0,
+                x1: 200.0,
+            },
+            Rule::H {
+                y: 50.0,
+                x0: 100.0,
+                x1: 200.0,
+            },
+            Rule::H {
+                y: 0.0,
+                x0: 0.0,
+                x1: 200.0,
+            },
+            Rule::V {
+                x: 0.0,
+                y0: 0.0,
+                y1: 100.0,
+            },
+            Rule::V {
+                x: 100.0,
+                y0: 0.0,
+                y1: 100.0,
+            },
+            Rule::V {
+                x: 200.0,
+                y0: 0.0,
+                y1: 100.0,
+            },
         ];
-        let glyphs = vec![g("甲", 10.0, 45.0), g("乙", 110.0, 70.0), g("丙", 110.0, 20.0), g("题", 10.0, 120.0)];
+        let glyphs = vec![
+            g("甲", 10.0, 45.0),
+            g("乙", 110.0, 70.0),
+            g("丙", 110.0, 20.0),
+            g("题", 10.0, 120.0),
+        ];
         let rows = rows(&glyphs, &rules, &columns(&rules));
         let cells: Vec<Vec<String>> = rows.iter().map(|r| r.cells.clone()).collect();
-        assert_eq!(cells, vec![vec!["题".to_string()], vec!["甲".into(), "乙".into()], vec!["".into(), "丙".into()]]);
+        assert_eq!(
+            cells,
+            vec![
+                vec!["题".to_string()],
+                vec!["甲".into(), "乙".into()],
+                vec!["".into(), "丙".into()]
+            ]
+        );
     }
 
     #[test]

@@ -4,8 +4,8 @@
 
 use std::collections::HashMap;
 
-use lopdf::content::Operation;
 use lopdf::Object;
+use lopdf::content::Operation;
 
 use super::fonts::Font;
 
@@ -93,16 +93,30 @@ pub struct PageContent {
 /// Interprets the operations of one page.
 pub fn run(ops: &[Operation], fonts: &HashMap<Vec<u8>, Font>) -> PageContent {
     let mut out = PageContent::default();
-    let mut gs = State { ctm: M::ID, font: None, size: 0.0, char_space: 0.0, word_space: 0.0, scale: 1.0, leading: 0.0, rise: 0.0 };
+    let mut gs = State {
+        ctm: M::ID,
+        font: None,
+        size: 0.0,
+        char_space: 0.0,
+        word_space: 0.0,
+        scale: 1.0,
+        leading: 0.0,
+        rise: 0.0,
+    };
     let mut stack: Vec<State> = Vec::new();
     let mut tm = M::ID;
     let mut tlm = M::ID;
-    let mut path: Vec<((f32, f32), (f32, f32))> = Vec::new();
+    let mut path: Vec<Segment> = Vec::new();
     let mut current: Option<(f32, f32)> = None;
     let mut start: Option<(f32, f32)> = None;
     let fallback = Font::read(&lopdf::Document::new(), &lopdf::Dictionary::new());
     for op in ops.iter().take(MAX_OPERATIONS) {
-        let n = |i: usize| op.operands.get(i).and_then(|o| o.as_float().ok()).unwrap_or(0.0);
+        let n = |i: usize| {
+            op.operands
+                .get(i)
+                .and_then(|o| o.as_float().ok())
+                .unwrap_or(0.0)
+        };
         match op.operator.as_str() {
             "q" if stack.len() < 64 => stack.push(gs.clone()),
             "Q" => {
@@ -116,7 +130,11 @@ pub fn run(ops: &[Operation], fonts: &HashMap<Vec<u8>, Font>) -> PageContent {
                 tlm = M::ID;
             }
             "Tf" => {
-                gs.font = op.operands.first().and_then(|o| o.as_name().ok()).map(<[u8]>::to_vec);
+                gs.font = op
+                    .operands
+                    .first()
+                    .and_then(|o| o.as_name().ok())
+                    .map(<[u8]>::to_vec);
                 gs.size = n(1);
             }
             "Tc" => gs.char_space = n(0),
@@ -150,16 +168,27 @@ pub fn run(ops: &[Operation], fonts: &HashMap<Vec<u8>, Font>) -> PageContent {
                     tlm = M::translate(0.0, -gs.leading).mul(tlm);
                     tm = tlm;
                 }
-                let font = gs.font.as_ref().and_then(|f| fonts.get(f)).unwrap_or(&fallback);
+                let font = gs
+                    .font
+                    .as_ref()
+                    .and_then(|f| fonts.get(f))
+                    .unwrap_or(&fallback);
                 let items: Vec<&Object> = match op.operator.as_str() {
-                    "TJ" => op.operands.first().and_then(|o| o.as_array().ok()).map(|a| a.iter().collect()).unwrap_or_default(),
+                    "TJ" => op
+                        .operands
+                        .first()
+                        .and_then(|o| o.as_array().ok())
+                        .map(|a| a.iter().collect())
+                        .unwrap_or_default(),
                     _ => op.operands.last().into_iter().collect(),
                 };
                 for item in items {
                     match item {
                         Object::String(bytes, _) => {
                             for code in font.codes(bytes) {
-                                let trm = M([gs.size * gs.scale, 0.0, 0.0, gs.size, 0.0, gs.rise]).mul(tm).mul(gs.ctm);
+                                let trm = M([gs.size * gs.scale, 0.0, 0.0, gs.size, 0.0, gs.rise])
+                                    .mul(tm)
+                                    .mul(gs.ctm);
                                 let (x, y) = trm.apply(0.0, 0.0);
                                 let size = (trm.0[2].powi(2) + trm.0[3].powi(2)).sqrt();
                                 let mut adv = font.width(code) / 1000.0 * gs.size + gs.char_space;
@@ -167,10 +196,21 @@ pub fn run(ops: &[Operation], fonts: &HashMap<Vec<u8>, Font>) -> PageContent {
                                     adv += gs.word_space;
                                 }
                                 adv *= gs.scale;
-                                let (x2, _) = M::translate(adv, 0.0).mul(tm).mul(gs.ctm).apply(0.0, 0.0);
+                                let (x2, _) =
+                                    M::translate(adv, 0.0).mul(tm).mul(gs.ctm).apply(0.0, 0.0);
                                 let text = font.text(code);
-                                if out.glyphs.len() < MAX_GLYPHS && !text.trim().is_empty() && x.is_finite() && y.is_finite() {
-                                    out.glyphs.push(Glyph { text, x, y, w: (x2 - x).abs(), size });
+                                if out.glyphs.len() < MAX_GLYPHS
+                                    && !text.trim().is_empty()
+                                    && x.is_finite()
+                                    && y.is_finite()
+                                {
+                                    out.glyphs.push(Glyph {
+                                        text,
+                                        x,
+                                        y,
+                                        w: (x2 - x).abs(),
+                                        size,
+                                    });
                                 }
                                 tm = M::translate(adv, 0.0).mul(tm);
                             }
@@ -202,7 +242,12 @@ pub fn run(ops: &[Operation], fonts: &HashMap<Vec<u8>, Font>) -> PageContent {
             }
             "re" => {
                 let (x, y, w, h) = (n(0), n(1), n(2), n(3));
-                let pts = [gs.ctm.apply(x, y), gs.ctm.apply(x + w, y), gs.ctm.apply(x + w, y + h), gs.ctm.apply(x, y + h)];
+                let pts = [
+                    gs.ctm.apply(x, y),
+                    gs.ctm.apply(x + w, y),
+                    gs.ctm.apply(x + w, y + h),
+                    gs.ctm.apply(x, y + h),
+                ];
                 for k in 0..4 {
                     path.push((pts[k], pts[(k + 1) % 4]));
                 }
@@ -225,21 +270,35 @@ pub fn run(ops: &[Operation], fonts: &HashMap<Vec<u8>, Font>) -> PageContent {
     out
 }
 
+/// A straight path segment in page space.
+type Segment = ((f32, f32), (f32, f32));
+
 /// Most ruling lines kept from one page.
 const MAX_RULES: usize = 100_000;
 
 /// Keeps the horizontal and vertical segments of a painted path. A filled thin rectangle is a
 /// line too (some producers draw borders that way); a filled large one (a shaded cell) is not.
-fn add_rules(rules: &mut Vec<Rule>, path: &[((f32, f32), (f32, f32))], filled: bool) {
+fn add_rules(rules: &mut Vec<Rule>, path: &[Segment], filled: bool) {
+    if rules.len() >= MAX_RULES {
+        return;
+    }
     if filled && path.len() == 4 {
         let xs = path.iter().flat_map(|(a, b)| [a.0, b.0]);
         let ys = path.iter().flat_map(|(a, b)| [a.1, b.1]);
         let (x0, x1) = xs.fold((f32::MAX, f32::MIN), |(lo, hi), v| (lo.min(v), hi.max(v)));
         let (y0, y1) = ys.fold((f32::MAX, f32::MIN), |(lo, hi), v| (lo.min(v), hi.max(v)));
         if y1 - y0 < 2.0 && x1 - x0 > 2.0 {
-            rules.push(Rule::H { y: (y0 + y1) / 2.0, x0, x1 });
+            rules.push(Rule::H {
+                y: (y0 + y1) / 2.0,
+                x0,
+                x1,
+            });
         } else if x1 - x0 < 2.0 && y1 - y0 > 2.0 {
-            rules.push(Rule::V { x: (x0 + x1) / 2.0, y0, y1 });
+            rules.push(Rule::V {
+                x: (x0 + x1) / 2.0,
+                y0,
+                y1,
+            });
         }
         return;
     }
@@ -248,9 +307,17 @@ fn add_rules(rules: &mut Vec<Rule>, path: &[((f32, f32), (f32, f32))], filled: b
             return;
         }
         if (ay - by).abs() < 0.5 && (ax - bx).abs() > 1.0 {
-            rules.push(Rule::H { y: (ay + by) / 2.0, x0: ax.min(bx), x1: ax.max(bx) });
+            rules.push(Rule::H {
+                y: (ay + by) / 2.0,
+                x0: ax.min(bx),
+                x1: ax.max(bx),
+            });
         } else if (ax - bx).abs() < 0.5 && (ay - by).abs() > 1.0 {
-            rules.push(Rule::V { x: (ax + bx) / 2.0, y0: ay.min(by), y1: ay.max(by) });
+            rules.push(Rule::V {
+                x: (ax + bx) / 2.0,
+                y0: ay.min(by),
+                y1: ay.max(by),
+            });
         }
     }
 }
