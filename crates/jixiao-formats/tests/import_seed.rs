@@ -132,14 +132,33 @@ fn text_artefacts_are_repaired_as_guesses() {
     // `≥` read as 2 in the 上年 column, `≥` lost in the long-term table, and a long-term row
     // whose value, basis and class ran together into one cell.
     let text = seed
-        .replace("群众满意度\t≥95%\t≥95%\t≥95%", "群众满意度\t≥95%\t295%\t≥95%")
-        .replace("政府采购执行率\t≥90%\t预算支出标准\t基本型", "政府采购执行率\t90%\t预算支出标准\t基本型")
-        .replace("\t\t\t结转结余率\t≤5%\t预算支出标准\t基本型", "\t\t\t结转结余率≤5%预算支出标准基本型");
+        .replace(
+            "群众满意度\t≥95%\t≥95%\t≥95%",
+            "群众满意度\t≥95%\t295%\t≥95%",
+        )
+        .replace(
+            "政府采购执行率\t≥90%\t预算支出标准\t基本型",
+            "政府采购执行率\t90%\t预算支出标准\t基本型",
+        )
+        .replace(
+            "\t\t\t结转结余率\t≤5%\t预算支出标准\t基本型",
+            "\t\t\t结转结余率≤5%预算支出标准基本型",
+        );
     assert_ne!(text, seed);
-    let imported = import_bytes("x.txt", text.as_bytes(), &Registry::default(), &ImportOptions::default()).unwrap();
+    let imported = import_bytes(
+        "x.txt",
+        text.as_bytes(),
+        &Registry::default(),
+        &ImportOptions::default(),
+    )
+    .unwrap();
     assert_eq!(imported.form, seed_form());
     let r = &imported.report;
-    let has = |s: &str| r.items.iter().any(|i| i.kind == ReportKind::Guess && i.message.contains(s) && i.source.line.is_some());
+    let has = |s: &str| {
+        r.items.iter().any(|i| {
+            i.kind == ReportKind::Guess && i.message.contains(s) && i.source.line.is_some()
+        })
+    };
     assert!(has("「295%」读作「≥95%」"), "{:#?}", r.items);
     assert!(has("「90%」读作「≥90%」"), "{:#?}", r.items);
     assert!(has("列连在一起"), "{:#?}", r.items);
@@ -149,15 +168,33 @@ fn text_artefacts_are_repaired_as_guesses() {
 fn a_suspicious_value_without_evidence_is_kept_and_reported() {
     let seed = std::fs::read_to_string(fixture("seed/seed.txt")).unwrap();
     let text = seed.replace("业务学习与培训 完成率\t≥95%", "业务学习与培训 完成率\t295%");
-    let imported = import_bytes("x.txt", text.as_bytes(), &Registry::default(), &ImportOptions::default()).unwrap();
+    let imported = import_bytes(
+        "x.txt",
+        text.as_bytes(),
+        &Registry::default(),
+        &ImportOptions::default(),
+    )
+    .unwrap();
     // The annual table has `≥95%` for the same indicator: that is evidence, so it is repaired.
     let row = &imported.form.indicators.long_term.rows[33];
     assert_eq!(row.name, "业务学习与培训完成率");
     assert_eq!(row.target, jixiao_domain::TargetValue::parse("≥95%"));
     // Without the annual table there is no evidence: kept as written and reported.
     let cut = text.split("\n年度目标\t").next().unwrap();
-    let imported = import_bytes("x.txt", cut.as_bytes(), &Registry::default(), &ImportOptions::default()).unwrap();
+    let imported = import_bytes(
+        "x.txt",
+        cut.as_bytes(),
+        &Registry::default(),
+        &ImportOptions::default(),
+    )
+    .unwrap();
     let row = &imported.form.indicators.long_term.rows[33];
     assert_eq!(row.target, jixiao_domain::TargetValue::parse("295%"));
-    assert!(imported.report.items.iter().any(|i| i.kind == ReportKind::Unplaced && i.message.contains("可疑")));
+    assert!(
+        imported
+            .report
+            .items
+            .iter()
+            .any(|i| i.kind == ReportKind::Unplaced && i.message.contains("可疑"))
+    );
 }

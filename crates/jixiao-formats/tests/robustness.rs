@@ -166,3 +166,16 @@ fn an_unknown_template_id_is_a_clear_error() {
     .unwrap_err();
     assert!(err.to_string().contains("未知模板「nope」"), "{err}");
 }
+
+#[test]
+fn a_pdf_name_with_other_content_is_not_read_as_text() {
+    let opts = ImportOptions::default();
+    let err = import_bytes(
+        "scan.pdf",
+        "部门整体绩效目标申报表".as_bytes(),
+        &Registry::default(),
+        &opts,
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("scan.pdf"), "{err}");
+}

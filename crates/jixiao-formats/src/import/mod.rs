@@ -112,14 +112,14 @@ fn too_large(len: usize) -> ImportError {
     }
 }
 
-/// Imports a file's content; `name` is only used in messages.
+/// Imports a file's content. `name` (the file name) only serves messages: a `.pdf` whose
+/// content is not a PDF is refused rather than read as text.
 pub fn import_bytes(
     name: &str,
     bytes: &[u8],
     registry: &Registry,
     options: &ImportOptions,
 ) -> Result<Imported, ImportError> {
-    let _ = name;
     if bytes.len() > MAX_FILE_BYTES {
         return Err(too_large(bytes.len()));
     }
@@ -135,6 +135,11 @@ pub fn import_bytes(
             with_templates(registry, options, "pdf", |t, f| {
                 build::Builder::new(t, f).build(&pages)
             })?
+        }
+        SourceFormat::Text if has_extension(name, &["pdf", "xlsx", "xls", "docx", "doc"]) => {
+            return Err(ImportError::UnknownFormat(format!(
+                "文件「{name}」的扩展名表明它不是文本，但内容也不是可识别的 PDF 或 XLSX（可能已损坏）"
+            )));
         }
         SourceFormat::Text => {
             // A file cut in the middle of a character keeps its complete part (and says so).
@@ -185,6 +190,13 @@ pub fn import_bytes(
         }
     }
     Ok(imported)
+}
+
+fn has_extension(name: &str, exts: &[&str]) -> bool {
+    std::path::Path::new(name)
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| exts.iter().any(|x| e.eq_ignore_ascii_case(x)))
 }
 
 /// Builds with the requested template, or with each built-in one in turn until one fits.
