@@ -56,6 +56,19 @@ fn landscape_print_with_wide_columns_gives_the_canonical_form() {
 }
 
 #[test]
+fn chromium_print_of_an_html_rendition_gives_the_canonical_form() {
+    // Another producer: Type 3 fonts, and CJK radicals (⽬ for 目) in its ToUnicode maps.
+    let imported = import("seed-chromium.pdf").unwrap();
+    assert_eq!(imported.form, seed_form());
+    assert_eq!(
+        imported.report.count(ReportKind::Unplaced),
+        0,
+        "{:#?}",
+        imported.report.items
+    );
+}
+
+#[test]
 fn extraction_artefacts_are_repaired_and_reported_with_pages() {
     let imported = import("seed-artefacts.pdf").unwrap();
     assert_eq!(imported.form, seed_form());

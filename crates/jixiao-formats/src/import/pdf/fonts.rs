@@ -24,10 +24,11 @@ pub struct Font {
 impl Font {
     /// Reads a font dictionary. Never fails: what cannot be read falls back to defaults.
     pub fn read(doc: &Document, dict: &Dictionary) -> Font {
-        let is_type0 = dict
+        let subtype: &[u8] = dict
             .get(b"Subtype")
             .and_then(Object::as_name)
-            .is_ok_and(|n| n == b"Type0");
+            .unwrap_or(b"");
+        let is_type0 = subtype == b"Type0";
         let mut font = Font {
             code_bytes: if is_type0 { 2 } else { 1 },
             to_unicode: HashMap::new(),
@@ -48,7 +49,10 @@ impl Font {
                 })
         {
             let (map, bytes) = parse_cmap(&data);
-            font.to_unicode = map;
+            font.to_unicode = map
+                .into_iter()
+                .map(|(k, v)| (k, super::radicals::normalize(&v)))
+                .collect();
             if let Some(b) = bytes {
                 font.code_bytes = b;
             }
@@ -77,10 +81,23 @@ impl Font {
                 .and_then(Object::as_i64)
                 .unwrap_or(0)
                 .max(0) as u32;
+            // Type 3 widths are in glyph space: scale them by the font matrix to thousandths.
+            let scale = match subtype {
+                b"Type3" => dict
+                    .get_deref(b"FontMatrix", doc)
+                    .and_then(Object::as_array)
+                    .ok()
+                    .and_then(|m| m.first())
+                    .and_then(|a| a.as_float().ok())
+                    .filter(|a| a.is_finite() && *a != 0.0)
+                    .map(|a| a.abs() * 1000.0)
+                    .unwrap_or(1.0),
+                _ => 1.0,
+            };
             if let Ok(w) = dict.get_deref(b"Widths", doc).and_then(Object::as_array) {
                 for (i, o) in w.iter().take(MAX_ENTRIES).enumerate() {
                     if let Ok(v) = deref_float(doc, o) {
-                        font.widths.insert(first + i as u32, v);
+                        font.widths.insert(first + i as u32, v * scale);
                     }
                 }
             }

@@ -6,6 +6,7 @@
 mod fonts;
 mod lattice;
 mod page;
+mod radicals;
 
 use std::collections::HashMap;
 
