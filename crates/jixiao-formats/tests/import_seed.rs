@@ -198,3 +198,25 @@ fn a_suspicious_value_without_evidence_is_kept_and_reported() {
             .any(|i| i.kind == ReportKind::Unplaced && i.message.contains("可疑"))
     );
 }
+
+#[test]
+fn gbk_encoded_text_is_read_too() {
+    let seed = std::fs::read_to_string(fixture("seed/seed.txt")).unwrap();
+    let (gbk, _, lossy) = encoding_rs::GB18030.encode(&seed);
+    assert!(!lossy);
+    let imported = import_bytes(
+        "seed.txt",
+        &gbk,
+        &Registry::default(),
+        &ImportOptions::default(),
+    )
+    .unwrap();
+    assert_eq!(imported.form, seed_form());
+    assert!(
+        imported
+            .report
+            .items
+            .iter()
+            .any(|i| i.message.contains("GB18030"))
+    );
+}

@@ -72,12 +72,24 @@ pub fn detect(bytes: &[u8]) -> Result<SourceFormat, ImportError> {
     if body.trim_ascii_start().starts_with(b"{") {
         return Ok(SourceFormat::Json);
     }
-    if std::str::from_utf8(bytes).is_err_and(|e| e.error_len().is_some()) {
+    if std::str::from_utf8(bytes).is_err_and(|e| e.error_len().is_some())
+        && decode_gbk(bytes).is_none()
+    {
         return Err(ImportError::UnknownFormat(
-            "既不是 PDF、XLSX，也不是 UTF-8 文本（可能是二进制文件或其他编码）".into(),
+            "既不是 PDF、XLSX，也不是 UTF-8 或 GBK 文本（可能是二进制文件）".into(),
         ));
     }
     Ok(SourceFormat::Text)
+}
+
+/// Decodes GB18030 (a superset of GBK, the usual encoding of Chinese text files on Windows);
+/// `None` when the bytes are not valid GB18030 or hold control characters (a binary file).
+fn decode_gbk(bytes: &[u8]) -> Option<String> {
+    let text = encoding_rs::GB18030.decode_without_bom_handling_and_without_replacement(bytes)?;
+    let binary = text
+        .chars()
+        .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'));
+    (!binary).then(|| text.into_owned())
 }
 
 /// Imports a file.
@@ -143,19 +155,41 @@ pub fn import_bytes(
         }
         SourceFormat::Text => {
             // A file cut in the middle of a character keeps its complete part (and says so).
-            let (text, cut) = match std::str::from_utf8(bytes) {
-                Ok(t) => (t, false),
+            let mut gbk = false;
+            let (text, cut): (std::borrow::Cow<str>, bool) = match std::str::from_utf8(bytes) {
+                Ok(t) => (t.into(), false),
                 Err(e) if e.error_len().is_none() => (
-                    std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or(""),
+                    std::str::from_utf8(&bytes[..e.valid_up_to()])
+                        .unwrap_or("")
+                        .into(),
                     true,
                 ),
-                Err(_) => return Err(ImportError::UnknownFormat("文本不是 UTF-8 编码".into())),
+                Err(_) => match decode_gbk(bytes) {
+                    Some(t) => {
+                        gbk = true;
+                        (t.into(), false)
+                    }
+                    None => {
+                        return Err(ImportError::UnknownFormat(
+                            "文本既不是 UTF-8 也不是 GBK 编码".into(),
+                        ));
+                    }
+                },
             };
+            let text: &str = &text;
             let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
             let (rows, truncated) = rows::text_rows(text);
             let mut imported = with_templates(registry, options, "text", |t, f| {
                 build::Builder::new(t, f).build(&rows)
             })?;
+            if gbk {
+                imported.report.push(
+                    ReportKind::Note,
+                    Default::default(),
+                    None,
+                    "文本不是 UTF-8，已按 GB18030（GBK）编码读取",
+                );
+            }
             if cut {
                 imported.report.push(
                     ReportKind::Unplaced,
