@@ -118,6 +118,14 @@ impl ImportReport {
 /// Why a file could not be imported at all.
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
+    /// The file could not be read at all.
+    #[error("无法读取文件 {path}：{reason}")]
+    Io {
+        /// The path as given.
+        path: String,
+        /// Why, in Chinese.
+        reason: String,
+    },
     /// Nothing in the file.
     #[error("文件为空")]
     Empty,

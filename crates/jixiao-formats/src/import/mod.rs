@@ -111,9 +111,15 @@ pub fn import_path(
 }
 
 fn io_error(path: &Path, e: std::io::Error) -> ImportError {
-    ImportError::Malformed {
-        location: Default::default(),
-        message: format!("无法读取文件 {}：{e}", path.display()),
+    let reason = match e.kind() {
+        std::io::ErrorKind::NotFound => "文件不存在".to_string(),
+        std::io::ErrorKind::PermissionDenied => "没有读取权限".to_string(),
+        std::io::ErrorKind::IsADirectory => "这是一个目录".to_string(),
+        _ => format!("读取出错（{e}）"),
+    };
+    ImportError::Io {
+        path: path.display().to_string(),
+        reason,
     }
 }
 
