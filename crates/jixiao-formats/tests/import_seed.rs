@@ -220,3 +220,29 @@ fn gbk_encoded_text_is_read_too() {
             .any(|i| i.message.contains("GB18030"))
     );
 }
+
+#[test]
+fn a_row_run_into_one_line_is_split_by_the_frame() {
+    let seed = std::fs::read_to_string(fixture("seed/seed.txt")).unwrap();
+    // The first long-term indicator row with its cells run together by spaces.
+    let text = seed.replace(
+        "\t运行成本\t公用经费控制\t公用经费控制率\t100%\t预算支出标准\t基本型",
+        "\t运行成本 公用经费控制 公用经费控制率 100% 预算支出标准 基本型",
+    );
+    assert_ne!(text, seed);
+    let imported = import_bytes(
+        "x.txt",
+        text.as_bytes(),
+        &Registry::default(),
+        &ImportOptions::default(),
+    )
+    .unwrap();
+    assert_eq!(imported.form, seed_form());
+    assert!(
+        imported
+            .report
+            .items
+            .iter()
+            .any(|i| i.kind == ReportKind::Guess && i.message.contains("列连在一起"))
+    );
+}

@@ -293,30 +293,45 @@ impl Builder<'_> {
 
     /// Reads the leading cells of a row as level 1, level 2 and name, using the frame.
     fn frame_prefix(&self, head: &[String]) -> (String, String, String) {
-        let mut it = head.iter().peekable();
+        // Cells are joined: a row run into one line has lost its cell boundaries anyway, and
+        // the frame's names are matched as prefixes.
+        let mut rest: &str = &head.concat();
         let mut l1 = String::new();
-        let mut l2 = String::new();
-        if let Some(h) = it.peek()
-            && self.template.level1(h).is_some()
+        if let Some(node) = self
+            .template
+            .indicator_frame
+            .iter()
+            .filter(|n| rest.starts_with(n.name.as_str()) && rest.len() > n.name.len())
+            .max_by_key(|n| n.name.len())
         {
-            l1 = it.next().cloned().unwrap_or_default();
+            l1 = node.name.clone();
+            rest = &rest[node.name.len()..];
         }
         let frame_l1 = if l1.is_empty() {
             self.level1.as_str()
         } else {
             l1.as_str()
         };
-        if let Some(h) = it.peek()
-            && self
-                .template
-                .level1(frame_l1)
-                .is_some_and(|n| n.children.iter().any(|c| c.matches(h)))
-            && head.len() > 1
-        {
-            l2 = it.next().cloned().unwrap_or_default();
+        let mut l2 = String::new();
+        if let Some(node) = self.template.level1(frame_l1) {
+            for child in &node.children {
+                let Some(after) = rest.strip_prefix(child.name.as_str()) else {
+                    continue;
+                };
+                let digits = if child.numbered {
+                    after.chars().take_while(char::is_ascii_digit).count()
+                } else {
+                    0
+                };
+                let len = child.name.len() + digits;
+                if rest.len() > len {
+                    l2 = rest[..len].to_string();
+                    rest = &rest[len..];
+                    break;
+                }
+            }
         }
-        let name = it.cloned().collect::<Vec<_>>().join("");
-        (l1, l2, name)
+        (l1, l2, rest.to_string())
     }
 }
 
