@@ -8,6 +8,8 @@ use jixiao_domain::text::squeeze_cjk_spaces;
 #[derive(Debug, Default)]
 pub struct Paragraphs {
     raw: Vec<String>,
+    /// Whether the paragraphs carry numbers (`1、`): then an unnumbered piece is a continuation.
+    numbered: bool,
 }
 
 /// What happened to a cell added to a [`Paragraphs`].
@@ -35,9 +37,16 @@ impl Paragraphs {
                 (Some(_), _) => true,
                 (None, _) => false,
             };
+            // Across a page break an unnumbered piece continues the last paragraph when the
+            // paragraphs are numbered, or when the last one did not end a sentence.
+            let open_end = self.raw.last().is_some_and(|p| {
+                !p.trim_end()
+                    .ends_with(['。', '；', '！', '？', '.', ';', '!', '?'])
+            });
             let continues = !numbered
                 && !self.raw.is_empty()
-                && ((k == 0 && after_break) || (k > 0 && mode == SegmentMode::Lines));
+                && ((k == 0 && after_break && (self.numbered || open_end))
+                    || (k > 0 && mode == SegmentMode::Lines));
             if continues {
                 let last = self.raw.last_mut().expect("checked non-empty");
                 last.push(' ');
@@ -46,6 +55,7 @@ impl Paragraphs {
                     added.joined_across_break = true;
                 }
             } else {
+                self.numbered |= numbered;
                 self.raw.push(if numbered {
                     rest.to_string()
                 } else {
@@ -83,6 +93,15 @@ mod tests {
         let a = p.add("<p>丁戊</p> <p>3、己</p>", true);
         assert!(a.joined_across_break);
         assert_eq!(p.finish(), vec!["甲乙", "丙丁戊", "己"]);
+    }
+
+    #[test]
+    fn unnumbered_paragraphs_join_across_a_break_only_mid_sentence() {
+        let mut p = Paragraphs::default();
+        p.add("<p>甲句。</p><p>乙句没有</p>", false);
+        p.add("<p>完。</p>", true);
+        p.add("<p>丙段。</p>", true);
+        assert_eq!(p.finish(), vec!["甲句。", "乙句没有完。", "丙段。"]);
     }
 
     #[test]
