@@ -149,7 +149,14 @@ pub fn import_bytes(
         // xlsx: wired by the lead after merge (crate::xlsx::read_form).
         SourceFormat::Xlsx => return Err(ImportError::UnknownFormat("xlsx 导入尚未合并".into())),
         SourceFormat::Pdf => {
-            let pages = pdf::read_rows(bytes)?;
+            // Defence in depth: a panic inside the PDF parser on a hostile file must not take
+            // a batch down with it.
+            let pages = std::panic::catch_unwind(|| pdf::read_rows(bytes)).map_err(|_| {
+                ImportError::Malformed {
+                    location: Default::default(),
+                    message: "PDF 文件结构异常，无法解析（可能已损坏）".into(),
+                }
+            })??;
             with_templates(registry, options, "pdf", |t, f| {
                 build::Builder::new(t, f).build(&pages)
             })?
