@@ -109,6 +109,26 @@ impl ImportReport {
         });
     }
 
+    /// The items as Chinese text, one line each (`  [推断修复] 第 21 行 → /functions/6：…`). With
+    /// `strict`, guesses and unplaced items read as errors (错误). Shared by `jixiao import` and
+    /// `jixiao validate`.
+    pub fn to_text(&self, strict: bool) -> String {
+        let mut s = String::new();
+        for item in &self.items {
+            let label = match (strict, item.kind) {
+                (true, ReportKind::Guess | ReportKind::Unplaced) => "错误",
+                _ => item.kind.label(),
+            };
+            let path = item
+                .path
+                .as_deref()
+                .map(|p| format!(" → {p}"))
+                .unwrap_or_default();
+            s += &format!("  [{label}] {}{path}：{}\n", item.source, item.message);
+        }
+        s
+    }
+
     /// Number of items of a kind.
     pub fn count(&self, kind: ReportKind) -> usize {
         self.items.iter().filter(|i| i.kind == kind).count()

@@ -117,7 +117,7 @@ fn render_result(
                         format_name(&i.report.format),
                         i.template_id
                     );
-                    s += &render_items(&i.report, false);
+                    s += &i.report.to_text(false);
                     s += &format!(
                         "结果：成功；推断修复 {} 处，未能识别 {} 处，说明 {} 条\n",
                         i.report.count(ReportKind::Guess),
@@ -128,7 +128,7 @@ fn render_result(
                 Err(e) => {
                     s += &format!("导入 {} 失败：{e}\n", path.display());
                     if let Some(r) = strict_report(e) {
-                        s += &render_items(r, true);
+                        s += &r.to_text(true);
                     }
                 }
             }
@@ -152,24 +152,6 @@ fn format_name(f: &str) -> &str {
         "xlsx" => "XLSX",
         other => other,
     }
-}
-
-/// One line per report item; in strict mode guesses and unplaced items read as errors.
-fn render_items(report: &ImportReport, strict: bool) -> String {
-    let mut s = String::new();
-    for item in &report.items {
-        let label = match (strict, item.kind) {
-            (true, ReportKind::Guess | ReportKind::Unplaced) => "错误",
-            _ => item.kind.label(),
-        };
-        let path = item
-            .path
-            .as_deref()
-            .map(|p| format!(" → {p}"))
-            .unwrap_or_default();
-        s += &format!("  [{label}] {}{path}：{}\n", item.source, item.message);
-    }
-    s
 }
 
 /// One line of the batch summary.
