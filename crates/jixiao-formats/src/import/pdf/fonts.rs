@@ -341,6 +341,14 @@ mod tests {
         assert_eq!(map[&0x21], "≤");
     }
 
+    proptest::proptest! {
+        #[test]
+        fn random_cmaps_do_not_panic(data in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..2048)) {
+            let (map, _) = parse_cmap(&data);
+            proptest::prop_assert!(map.len() <= MAX_ENTRIES);
+        }
+    }
+
     #[test]
     fn broken_cmaps_do_not_panic() {
         for junk in [

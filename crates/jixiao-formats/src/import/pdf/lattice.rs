@@ -361,6 +361,23 @@ mod tests {
         );
     }
 
+    proptest::proptest! {
+        #[test]
+        fn random_rules_and_glyphs_do_not_panic(
+            rules in proptest::collection::vec((proptest::prelude::any::<bool>(), -50f32..700.0, -50f32..900.0, -50f32..900.0), 0..80),
+            glyphs in proptest::collection::vec((-50f32..700.0, -50f32..900.0, 0f32..30.0), 0..200),
+        ) {
+            let rules: Vec<Rule> = rules
+                .into_iter()
+                .map(|(h, a, b, c)| if h { Rule::H { y: a, x0: b.min(c), x1: b.max(c) } } else { Rule::V { x: a, y0: b.min(c), y1: b.max(c) } })
+                .collect();
+            let glyphs: Vec<Glyph> = glyphs.into_iter().map(|(x, y, s)| Glyph { text: "字".into(), x, y, w: s, size: s }).collect();
+            let out = rows(&glyphs, &rules, &columns(&rules));
+            let placed: usize = out.iter().flat_map(|r| &r.cells).map(|c| c.matches('字').count()).sum();
+            proptest::prop_assert_eq!(placed, glyphs.len(), "every glyph lands somewhere");
+        }
+    }
+
     #[test]
     fn wrapped_text_becomes_lines() {
         let glyphs = [g("a", 0.0, 20.0), g("b", 10.0, 20.0), g("c", 0.0, 5.0)];
