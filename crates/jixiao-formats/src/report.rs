@@ -168,8 +168,8 @@ pub enum ImportError {
     /// The form belongs to a template jixiao does not know.
     #[error("无法识别表格所属模板：{0}")]
     UnknownTemplate(String),
-    /// The content is broken at a known place.
-    #[error("{location}：{message}")]
+    /// The content is broken (at a known place, when `location` is set).
+    #[error("{}{message}", location_prefix(.location))]
     Malformed {
         /// Where.
         location: SourceLocation,
@@ -184,4 +184,13 @@ pub enum ImportError {
         /// The full report, so the caller can show the items.
         report: Box<ImportReport>,
     },
+}
+
+/// `第 3 行：` for a known location, nothing for an unknown one.
+fn location_prefix(location: &SourceLocation) -> String {
+    if *location == SourceLocation::default() {
+        String::new()
+    } else {
+        format!("{location}：")
+    }
 }
