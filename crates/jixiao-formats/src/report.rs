@@ -30,7 +30,7 @@ impl std::fmt::Display for SourceLocation {
             parts.push(format!("单元格 {c}"));
         }
         if parts.is_empty() {
-            f.write_str("（位置不明）")
+            f.write_str("（整份文件）")
         } else {
             f.write_str(&parts.join("，"))
         }
