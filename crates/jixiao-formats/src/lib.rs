@@ -13,6 +13,7 @@ pub mod csv;
 pub mod export;
 pub mod html;
 pub mod json;
+pub mod import;
 pub mod report;
 pub mod summary;
 pub mod xlsx;

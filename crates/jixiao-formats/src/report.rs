@@ -30,7 +30,7 @@ impl std::fmt::Display for SourceLocation {
             parts.push(format!("单元格 {c}"));
         }
         if parts.is_empty() {
-            f.write_str("（位置不明）")
+            f.write_str("（整份文件）")
         } else {
             f.write_str(&parts.join("，"))
         }
@@ -109,6 +109,26 @@ impl ImportReport {
         });
     }
 
+    /// The items as Chinese text, one line each (`  [推断修复] 第 21 行 → /functions/6：…`). With
+    /// `strict`, guesses and unplaced items read as errors (错误). Shared by `jixiao import` and
+    /// `jixiao validate`.
+    pub fn to_text(&self, strict: bool) -> String {
+        let mut s = String::new();
+        for item in &self.items {
+            let label = match (strict, item.kind) {
+                (true, ReportKind::Guess | ReportKind::Unplaced) => "错误",
+                _ => item.kind.label(),
+            };
+            let path = item
+                .path
+                .as_deref()
+                .map(|p| format!(" → {p}"))
+                .unwrap_or_default();
+            s += &format!("  [{label}] {}{path}：{}\n", item.source, item.message);
+        }
+        s
+    }
+
     /// Number of items of a kind.
     pub fn count(&self, kind: ReportKind) -> usize {
         self.items.iter().filter(|i| i.kind == kind).count()
@@ -118,6 +138,14 @@ impl ImportReport {
 /// Why a file could not be imported at all.
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
+    /// The file could not be read at all.
+    #[error("无法读取文件 {path}：{reason}")]
+    Io {
+        /// The path as given.
+        path: String,
+        /// Why, in Chinese.
+        reason: String,
+    },
     /// Nothing in the file.
     #[error("文件为空")]
     Empty,
@@ -140,8 +168,8 @@ pub enum ImportError {
     /// The form belongs to a template jixiao does not know.
     #[error("无法识别表格所属模板：{0}")]
     UnknownTemplate(String),
-    /// The content is broken at a known place.
-    #[error("{location}：{message}")]
+    /// The content is broken (at a known place, when `location` is set).
+    #[error("{}{message}", location_prefix(.location))]
     Malformed {
         /// Where.
         location: SourceLocation,
@@ -149,6 +177,20 @@ pub enum ImportError {
         message: String,
     },
     /// `--strict` and the report has guesses or unplaced items.
-    #[error("严格模式：导入报告中有 {0} 处推断或未识别内容")]
-    Strict(usize),
+    #[error("严格模式：导入报告中有 {count} 处推断或未识别内容，按错误处理")]
+    Strict {
+        /// Number of guesses and unplaced items.
+        count: usize,
+        /// The full report, so the caller can show the items.
+        report: Box<ImportReport>,
+    },
+}
+
+/// `第 3 行：` for a known location, nothing for an unknown one.
+fn location_prefix(location: &SourceLocation) -> String {
+    if *location == SourceLocation::default() {
+        String::new()
+    } else {
+        format!("{location}：")
+    }
 }

@@ -32,6 +32,8 @@ enum Command {
     User(cmd::user::Args),
     /// 在线备份数据库（SQLite：VACUUM INTO；PostgreSQL 请用 pg_dump）
     Backup(cmd::backup::Args),
+    /// 导入现有申报表（公开文本、PDF、规范 JSON）为规范 JSON，并给出导入报告；可批量导入目录
+    Import(cmd::import::Args),
 }
 
 fn main() -> std::process::ExitCode {
@@ -49,6 +51,7 @@ fn main() -> std::process::ExitCode {
         Command::Migrate(args) => cmd::migrate::run(args),
         Command::User(args) => cmd::user::run(args),
         Command::Backup(args) => cmd::backup::run(args),
+        Command::Import(args) => cmd::import::run(args),
     }
 }
 

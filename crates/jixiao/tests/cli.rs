@@ -232,7 +232,48 @@ fn oversized_and_odd_files_give_exit_2() {
     assert!(stderr(&o).contains("过大"), "{}", stderr(&o));
     let o = jixiao(&["validate", dir.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("是目录"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("目录"), "{}", stderr(&o));
     let o = jixiao(&["validate", "--format", "xml", seed_path().to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2), "clap rejects unknown formats");
+}
+
+#[test]
+fn validate_imports_published_text_and_pdf_and_shows_the_report() {
+    let text = repo().join("fixtures/seed/seed.txt");
+    let o = jixiao(&["validate", text.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.starts_with("导入报告（text）"), "{out}");
+    assert!(out.contains("分页处被截断的段落"), "{out}");
+    assert!(out.contains("结果：0 个错误，7 个警告"), "{out}");
+
+    let o = jixiao(&["validate", text.to_str().unwrap(), "--format", "json"]);
+    let findings: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let codes: Vec<&str> = findings.as_array().unwrap().iter().map(|f| f["code"].as_str().unwrap()).collect();
+    assert!(codes.contains(&"IMPORT") && codes.contains(&"X003"), "{codes:?}");
+
+    // --strict turns the page-break repairs into an error: exit 2 with the report.
+    let o = jixiao(&["validate", text.to_str().unwrap(), "--strict"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("严格模式"), "{}", stderr(&o));
+
+    let pdf = repo().join("fixtures/pdf/seed-portrait.pdf");
+    let o = jixiao(&["validate", pdf.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).contains("阳新县兴国镇人民政府 2026 年"));
+}
+
+#[test]
+fn text_to_xlsx_and_back_gives_the_canonical_form() {
+    let dir = scratch();
+    let xlsx = dir.join("seed.xlsx");
+    let json = dir.join("seed.json");
+    let text = repo().join("fixtures/seed/seed.txt");
+    let o = jixiao(&["export", text.to_str().unwrap(), "--format", "xlsx", "--private", "-o", xlsx.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = jixiao(&["import", xlsx.to_str().unwrap(), "-o", json.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let back: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    let seed: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(seed_path()).unwrap()).unwrap();
+    assert_eq!(back, seed);
 }

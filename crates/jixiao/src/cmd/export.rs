@@ -9,9 +9,6 @@ use indicatif::{ProgressBar, ProgressStyle};
 use jixiao_domain::{Form, Registry};
 use jixiao_formats::{csv, html, json, xlsx};
 
-/// Largest input file read (a real form is well under 1 MB).
-const MAX_INPUT_BYTES: u64 = 64 * 1024 * 1024;
-
 /// Export formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -52,43 +49,15 @@ pub struct Args {
     pub private: bool,
 }
 
-/// Reads a form from canonical JSON or a jixiao workbook, chosen by the file extension.
-// The lead may switch this to `jixiao_formats::import::import_path` once the general importer
-// lands; it then also reads published text and PDF.
+/// Reads a form from any importable file (canonical JSON, published text, PDF, XLSX); the import
+/// report, if it has anything to say, goes to stderr.
 pub fn load_form(path: &Path, registry: &Registry) -> anyhow::Result<Form> {
-    let size = std::fs::metadata(path)
-        .with_context(|| format!("无法读取文件 {}", path.display()))?
-        .len();
-    if size > MAX_INPUT_BYTES {
-        bail!(
-            "文件 {} 过大（{} MB，上限 {} MB）",
-            path.display(),
-            size / 1024 / 1024,
-            MAX_INPUT_BYTES / 1024 / 1024
-        );
+    let imported = jixiao_formats::import::import_path(path, registry, &Default::default())
+        .map_err(|e| anyhow::anyhow!("{} 无法导入：{e}", path.display()))?;
+    if !imported.report.items.is_empty() {
+        eprint!("{} 的导入报告：\n{}", path.display(), imported.report.to_text(false));
     }
-    let ext = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .unwrap_or("")
-        .to_ascii_lowercase();
-    match ext.as_str() {
-        "json" => {
-            let text = std::fs::read_to_string(path)
-                .with_context(|| format!("无法读取文件 {}", path.display()))?;
-            Ok(json::from_json(&text)?)
-        }
-        "xlsx" => {
-            let bytes =
-                std::fs::read(path).with_context(|| format!("无法读取文件 {}", path.display()))?;
-            let (form, _report) = xlsx::read_form(&bytes, registry)?;
-            Ok(form)
-        }
-        _ => bail!(
-            "不支持的输入文件类型「{}」：请提供 .json 或 .xlsx",
-            path.display()
-        ),
-    }
+    Ok(imported.form)
 }
 
 /// Renders one form in a format.
@@ -122,7 +91,7 @@ pub fn form_files(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
                 .and_then(|e| e.to_str())
                 .unwrap_or("")
                 .to_ascii_lowercase();
-            ext == "json" || ext == "xlsx"
+            matches!(ext.as_str(), "json" | "xlsx" | "txt" | "pdf")
         })
         .collect();
     files.sort();

@@ -10,6 +10,7 @@ pub mod db;
 pub mod migrate;
 pub mod serve;
 pub mod user;
+pub mod import;
 pub mod validate;
 
 /// Runs an async command on a multi-threaded runtime; prints an error in Chinese on failure.

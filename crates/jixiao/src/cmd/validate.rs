@@ -5,8 +5,10 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::bail;
-use jixiao_domain::validate::{Finding, Section, counts, has_errors, validate};
+use jixiao_domain::validate::{Finding, Section, Severity, counts, has_errors, validate};
 use jixiao_domain::{Form, Template};
+use jixiao_formats::import::{ImportOptions, import_path};
+use jixiao_formats::{ImportError, ImportReport, ReportItem, ReportKind};
 
 use super::template::{Source, load_template_file, registry};
 
@@ -26,8 +28,14 @@ pub enum Format {
 /// Arguments of `jixiao validate`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// 申报表文件（规范 JSON）
+    /// 申报表文件：规范 JSON、公开发布的文本、PDF 或 XLSX 工作簿
     pub file: PathBuf,
+    /// 导入非 JSON 文件时使用的模板 ID（默认自动识别）
+    #[arg(long, value_name = "ID")]
+    pub template: Option<String>,
+    /// 严格模式：导入时的任何推断或未识别内容都作为错误
+    #[arg(long)]
+    pub strict: bool,
     /// 输出格式
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
@@ -38,7 +46,7 @@ pub struct Args {
     pub source: Source,
 }
 
-/// Reads a form from a file. Today: canonical JSON. Importers extend this by file type.
+/// Reads a canonical JSON form from a file, with line/column on errors.
 pub fn load_form(path: &Path) -> anyhow::Result<Form> {
     let text = read_text(path, MAX_FORM_BYTES)?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
@@ -87,17 +95,27 @@ pub fn io_error(path: &Path, e: &std::io::Error) -> anyhow::Error {
 
 /// Runs the command.
 pub fn run(args: Args) -> ExitCode {
-    let (form, template) = match prepare(&args) {
+    let (form, template, report) = match prepare(&args) {
         Ok(x) => x,
         Err(e) => {
             eprintln!("错误：{e:#}");
             return ExitCode::from(2);
         }
     };
-    let findings = validate(&form, &template);
+    let mut findings = validate(&form, &template);
     let out = match args.format {
-        Format::Json => serde_json::to_string_pretty(&findings).unwrap_or_default() + "\n",
-        Format::Text => text_report(&args.file, &form, &template, &findings),
+        Format::Json => {
+            // The import report travels with the findings, as findings of code IMPORT.
+            findings.extend(report.items.iter().map(report_finding));
+            serde_json::to_string_pretty(&findings).unwrap_or_default() + "\n"
+        }
+        Format::Text => {
+            let mut out = String::new();
+            if !report.items.is_empty() {
+                out.push_str(&format!("导入报告（{}）：\n{}\n", report.format, report.to_text(false)));
+            }
+            out + &text_report(&args.file, &form, &template, &findings)
+        }
     };
     print!("{out}");
     if has_errors(&findings) {
@@ -107,13 +125,45 @@ pub fn run(args: Args) -> ExitCode {
     }
 }
 
-fn prepare(args: &Args) -> anyhow::Result<(Form, Template)> {
-    let form = load_form(&args.file)?;
+/// Reads the file (canonical JSON directly; anything else through the importers) and picks the
+/// template to validate with.
+fn prepare(args: &Args) -> anyhow::Result<(Form, Template, ImportReport)> {
+    let reg = registry(&args.source)?;
+    let is_json = args.file.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"));
+    let (form, report) = if is_json && args.template.is_none() && !args.strict {
+        (load_form(&args.file)?, ImportReport::new("json"))
+    } else {
+        let options = ImportOptions { template: args.template.clone(), strict: args.strict };
+        match import_path(&args.file, &reg, &options) {
+            Ok(imported) => (imported.form, imported.report),
+            Err(ImportError::Strict { count, report }) => bail!(
+                "{} 导入时有 {count} 处推断或未识别内容（严格模式）：\n{}",
+                args.file.display(),
+                report.to_text(true)
+            ),
+            Err(e) => bail!("{} 无法导入：{e}", args.file.display()),
+        }
+    };
     let template = match &args.template_file {
         Some(p) => load_template_file(p)?,
-        None => registry(&args.source)?.for_form(&form)?.clone(),
+        None => reg.for_form(&form)?.clone(),
     };
-    Ok((form, template))
+    Ok((form, template, report))
+}
+
+/// An import report item as a finding (for `--format json`): guesses and unplaced content are
+/// warnings, notes are information.
+fn report_finding(item: &ReportItem) -> Finding {
+    let severity = match item.kind {
+        ReportKind::Note => Severity::Info,
+        ReportKind::Guess | ReportKind::Unplaced => Severity::Warning,
+    };
+    Finding {
+        code: "IMPORT".into(),
+        severity,
+        path: item.path.clone().unwrap_or_default(),
+        message: format!("{}（{}）：{}", item.kind.label(), item.source, item.message),
+    }
 }
 
 /// The readable Chinese report, grouped by section.

@@ -1,0 +1,351 @@
+//! The form builder: turns [`SourceRow`]s (from text or PDF) into the canonical form, using the
+//! template for the fixed labels, the funding rows and the indicator frame. It repairs layout
+//! artefacts only (never the content) and reports every repair and everything it could not place.
+
+mod finish;
+mod funding;
+mod indicators;
+mod paragraphs;
+mod sections;
+
+use jixiao_domain::Template;
+use jixiao_domain::form::Date;
+use jixiao_domain::form::{Form, Goals, Indicators, TableKind};
+
+use super::cells::{self, clean};
+use super::rows::SourceRow;
+use crate::report::{ImportError, ImportReport, ReportKind, SourceLocation};
+use paragraphs::Paragraphs;
+
+/// The part of the form a row belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Section {
+    Preamble,
+    Funding,
+    Functions,
+    Tasks,
+    Projects,
+    Goals,
+    LongGoal,
+    LongTable,
+    AnnualGoal,
+    AnnualTable,
+}
+
+impl Section {
+    /// The section a label in the first column opens.
+    fn from_label(label: &str) -> Option<Section> {
+        let l = label.replace(['(', ')'], "").replace(['（', '）'], "");
+        Some(match l.as_str() {
+            "部门总体资金情况" => Section::Funding,
+            "部门职能概述" | "部门职能" => Section::Functions,
+            "年度工作任务" | "年度主要工作任务" => Section::Tasks,
+            "项目支出情况" => Section::Projects,
+            "整体绩效总目标" => Section::Goals,
+            "长期绩效指标" => Section::LongTable,
+            "年度目标" => Section::AnnualGoal,
+            "年度绩效指标" => Section::AnnualTable,
+            _ if l.starts_with("长期目标") => Section::LongGoal,
+            _ => return None,
+        })
+    }
+}
+
+/// Column positions of a table, read from its header row.
+#[derive(Debug, Clone, Default)]
+struct Columns(Vec<(&'static str, usize)>);
+
+impl Columns {
+    fn get(&self, key: &str) -> Option<usize> {
+        self.0.iter().find(|(k, _)| *k == key).map(|(_, c)| *c)
+    }
+
+    fn set(&mut self, key: &'static str, col: usize) {
+        self.0.retain(|(k, _)| *k != key);
+        self.0.push((key, col));
+    }
+
+    /// Records the first cell of `row` whose cleaned text is one of `labels`, as `key`.
+    fn find(&mut self, row: &SourceRow, key: &'static str, labels: &[&str]) {
+        if let Some(i) = row
+            .cells
+            .iter()
+            .position(|c| labels.contains(&clean(c).as_str()))
+        {
+            self.set(key, i);
+        }
+    }
+}
+
+/// The builder's state while it walks the rows.
+pub struct Builder<'t> {
+    template: &'t Template,
+    report: ImportReport,
+    section: Section,
+    sections_seen: usize,
+    fill_date: Option<Date>,
+    amount_unit: Option<String>,
+    unit_name: Option<String>,
+    filler: Option<String>,
+    phone: Option<String>,
+    funding: funding::FundingState,
+    functions: Paragraphs,
+    tasks: Paragraphs,
+    projects: Vec<jixiao_domain::form::Project>,
+    project_cols: Columns,
+    goals: Goals,
+    goal_cols: Columns,
+    indicators: Indicators,
+    long_cols: Columns,
+    annual_cols: Columns,
+    level1: String,
+    level2: String,
+    long_locs: Vec<SourceLocation>,
+    annual_locs: Vec<SourceLocation>,
+}
+
+impl<'t> Builder<'t> {
+    /// A builder for a template; `format` names the source in the report.
+    pub fn new(template: &'t Template, format: &str) -> Self {
+        Builder {
+            template,
+            report: ImportReport::new(format),
+            section: Section::Preamble,
+            sections_seen: 0,
+            fill_date: None,
+            amount_unit: None,
+            unit_name: None,
+            filler: None,
+            phone: None,
+            funding: funding::FundingState::default(),
+            functions: Paragraphs::default(),
+            tasks: Paragraphs::default(),
+            projects: Vec::new(),
+            project_cols: Columns::default(),
+            goals: Goals::default(),
+            goal_cols: Columns::default(),
+            indicators: Indicators::default(),
+            long_cols: Columns::default(),
+            annual_cols: Columns::default(),
+            level1: String::new(),
+            level2: String::new(),
+            long_locs: Vec::new(),
+            annual_locs: Vec::new(),
+        }
+    }
+
+    /// Adds a report item.
+    fn note(
+        &mut self,
+        kind: ReportKind,
+        loc: &SourceLocation,
+        path: Option<String>,
+        msg: impl Into<String>,
+    ) {
+        self.report.push(kind, loc.clone(), path, msg);
+    }
+
+    /// Builds the form from all rows.
+    pub fn build(mut self, rows: &[SourceRow]) -> Result<(Form, ImportReport), ImportError> {
+        for row in rows {
+            self.row(row);
+        }
+        self.finish()
+    }
+
+    fn row(&mut self, row: &SourceRow) {
+        if row.is_blank() {
+            return;
+        }
+        if self.header_fields(row) {
+            return;
+        }
+        let first = clean(row.cell(0));
+        if let Some(section) = Section::from_label(&first) {
+            let rest_blank = row.cells.iter().skip(1).all(|c| c.trim().is_empty());
+            if section == self.section {
+                // The label of a merged cell repeated on a new page: the row, if anything is
+                // left of it, belongs to the section already open.
+                if rest_blank {
+                    return;
+                }
+                let mut cells = row.cells.clone();
+                cells[0].clear();
+                let cleared = SourceRow {
+                    cells,
+                    loc: row.loc.clone(),
+                    after_break: row.after_break,
+                };
+                return self.section_row(&cleared);
+            }
+            self.section = section;
+            self.sections_seen += 1;
+            self.level1.clear();
+            self.level2.clear();
+            self.open_section(row);
+            return;
+        }
+        // A section's header row opens it even when its label cell was printed elsewhere (a
+        // merged label cut by a page break).
+        if let Some(section) = header_signature(row)
+            && section != self.section
+            && !(section == Section::LongTable && self.section == Section::AnnualTable)
+        {
+            self.section = section;
+            self.sections_seen += 1;
+            self.level1.clear();
+            self.level2.clear();
+            self.open_section(row);
+            return;
+        }
+        // The header of an indicator table opens it even when the label cell is elsewhere.
+        if matches!(self.section, Section::LongGoal | Section::AnnualGoal) && is_table_header(row) {
+            self.section = if self.section == Section::LongGoal {
+                Section::LongTable
+            } else {
+                Section::AnnualTable
+            };
+            self.sections_seen += 1;
+            self.level1.clear();
+            self.level2.clear();
+        }
+        self.section_row(row);
+    }
+
+    /// A row inside the current section.
+    fn section_row(&mut self, row: &SourceRow) {
+        match self.section {
+            Section::Preamble => self.unplaced(row),
+            Section::Funding => self.funding_row(row),
+            Section::Functions | Section::Tasks => self.paragraph_row(row, 1),
+            Section::Projects => self.project_row(row),
+            Section::Goals => self.goals_row(row),
+            Section::LongGoal | Section::AnnualGoal => self.goal_text_row(row, 0),
+            Section::LongTable => self.indicator_row(row, TableKind::LongTerm),
+            Section::AnnualTable => self.indicator_row(row, TableKind::Annual),
+        }
+    }
+
+    /// Reports a whole row that could not be placed.
+    fn unplaced(&mut self, row: &SourceRow) {
+        let text: Vec<String> = row
+            .cells
+            .iter()
+            .map(|c| clean(c))
+            .filter(|c| !c.is_empty())
+            .collect();
+        let shown = truncate(&text.join(" | "), 80);
+        self.note(
+            ReportKind::Unplaced,
+            &row.loc,
+            None,
+            format!("无法归入表格任何部分，已略过：「{shown}」"),
+        );
+    }
+
+    fn open_section(&mut self, row: &SourceRow) {
+        match self.section {
+            Section::Funding => self.funding_header(row),
+            Section::Functions | Section::Tasks => self.paragraph_row(row, 1),
+            Section::Projects => {
+                let cols = &mut self.project_cols;
+                cols.find(row, "name", &["项目名称"]);
+                cols.find(row, "category", &["支出项目类别", "项目类别"]);
+                cols.find(row, "total", &["项目总预算"]);
+                cols.find(row, "current", &["项目本年度预算", "本年度预算"]);
+                cols.find(
+                    row,
+                    "purpose",
+                    &["项目主要支出方向和用途", "主要支出方向和用途"],
+                );
+            }
+            Section::Goals => {
+                for (i, c) in row.cells.iter().enumerate() {
+                    let c = clean(c);
+                    if c.starts_with("长期目标") {
+                        self.goal_cols.set("long", i);
+                        if let Some(y) = cells::find_year(&c) {
+                            self.goals.long_term.deadline_year =
+                                jixiao_domain::form::FiscalYear::new(y as i64).ok();
+                        }
+                    } else if c.starts_with("年度目标") {
+                        self.goal_cols.set("annual", i);
+                    }
+                }
+            }
+            Section::LongGoal => {
+                if self.goals.long_term.deadline_year.is_none()
+                    && let Some(y) = cells::find_year(&clean(row.cell(0)))
+                {
+                    self.goals.long_term.deadline_year =
+                        jixiao_domain::form::FiscalYear::new(y as i64).ok();
+                }
+                self.goal_text_row(row, 1)
+            }
+            Section::AnnualGoal => self.goal_text_row(row, 1),
+            Section::LongTable | Section::AnnualTable => {
+                let table = if self.section == Section::LongTable {
+                    TableKind::LongTerm
+                } else {
+                    TableKind::Annual
+                };
+                if !self.table_header(row, table)
+                    && row.cells.iter().skip(1).any(|c| !c.trim().is_empty())
+                {
+                    // The label sits in a data row (a merged label cell centred on its rows).
+                    let mut cells = row.cells.clone();
+                    cells[0].clear();
+                    self.indicator_row(
+                        &SourceRow {
+                            cells,
+                            loc: row.loc.clone(),
+                            after_break: row.after_break,
+                        },
+                        table,
+                    );
+                }
+            }
+            Section::Preamble => {}
+        }
+    }
+}
+
+/// The section whose header row this is, for headers that can be told without their label:
+/// the goals header and the projects header.
+fn header_signature(row: &SourceRow) -> Option<Section> {
+    let cleaned: Vec<String> = row
+        .cells
+        .iter()
+        .skip(1)
+        .filter(|c| c.len() < 120 && c.contains(['目', '项']))
+        .map(|c| clean(c))
+        .collect();
+    let has = |p: &str| cleaned.iter().any(|c| c.starts_with(p));
+    if has("长期目标") && has("年度目标") {
+        return Some(Section::Goals);
+    }
+    if has("项目名称") && has("项目总预算") {
+        return Some(Section::Projects);
+    }
+    None
+}
+
+/// True for the header row of an indicator table.
+fn is_table_header(row: &SourceRow) -> bool {
+    let cleaned: Vec<String> = row
+        .cells
+        .iter()
+        .filter(|c| c.len() < 120)
+        .map(|c| clean(c))
+        .collect();
+    cleaned.iter().any(|c| c == "一级指标") && cleaned.iter().any(|c| c == "三级指标")
+}
+
+/// The first `n` characters of `s`, with an ellipsis when cut.
+pub(crate) fn truncate(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        s.to_string()
+    } else {
+        s.chars().take(n).collect::<String>() + "…"
+    }
+}

@@ -1,0 +1,290 @@
+//! Importing forms that exist today: text extracted from published forms, PDF files, and
+//! canonical JSON. Every importer yields the canonical [`Form`] and an [`ImportReport`].
+
+pub mod build;
+pub mod cells;
+pub mod json;
+pub mod pdf;
+pub mod rows;
+
+use std::path::Path;
+
+use jixiao_domain::{Form, Registry, Template};
+
+use crate::report::{ImportError, ImportReport, ReportKind};
+
+/// Largest file jixiao reads (20 MB).
+pub const MAX_FILE_BYTES: usize = 20 * 1024 * 1024;
+
+/// Options of an import.
+#[derive(Debug, Clone, Default)]
+pub struct ImportOptions {
+    /// The template to read the form with; `None` tries the built-in ones, `hubei-dept-2026`
+    /// first.
+    pub template: Option<String>,
+    /// Turns every guess and every unplaced item into an error.
+    pub strict: bool,
+}
+
+/// A successfully imported form.
+#[derive(Debug, Clone)]
+pub struct Imported {
+    /// The canonical form.
+    pub form: Form,
+    /// What the importer has to say about the source.
+    pub report: ImportReport,
+    /// The template the form was read with.
+    pub template_id: String,
+}
+
+/// The source formats jixiao recognises.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SourceFormat {
+    /// Canonical JSON.
+    Json,
+    /// A PDF file.
+    Pdf,
+    /// An Office Open XML spreadsheet.
+    Xlsx,
+    /// Text extracted from a published form.
+    Text,
+}
+
+/// Detects the format from the content (never from the name alone).
+pub fn detect(bytes: &[u8]) -> Result<SourceFormat, ImportError> {
+    let start = bytes
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(bytes.len());
+    let body = bytes
+        .strip_prefix(b"\xEF\xBB\xBF")
+        .unwrap_or(&bytes[start..]);
+    if bytes.len() >= 5
+        && bytes[..bytes.len().min(1024)]
+            .windows(5)
+            .any(|w| w == b"%PDF-")
+    {
+        return Ok(SourceFormat::Pdf);
+    }
+    if bytes.starts_with(b"PK\x03\x04") {
+        return Ok(SourceFormat::Xlsx);
+    }
+    if body.trim_ascii_start().starts_with(b"{") {
+        return Ok(SourceFormat::Json);
+    }
+    if std::str::from_utf8(bytes).is_err_and(|e| e.error_len().is_some())
+        && decode_gbk(bytes).is_none()
+    {
+        return Err(ImportError::UnknownFormat(
+            "既不是 PDF、XLSX，也不是 UTF-8 或 GBK 文本（可能是二进制文件）".into(),
+        ));
+    }
+    Ok(SourceFormat::Text)
+}
+
+/// Decodes GB18030 (a superset of GBK, the usual encoding of Chinese text files on Windows);
+/// `None` when the bytes are not valid GB18030 or hold control characters (a binary file).
+fn decode_gbk(bytes: &[u8]) -> Option<String> {
+    let text = encoding_rs::GB18030.decode_without_bom_handling_and_without_replacement(bytes)?;
+    let binary = text
+        .chars()
+        .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'));
+    (!binary).then(|| text.into_owned())
+}
+
+/// Imports a file.
+pub fn import_path(
+    path: &Path,
+    registry: &Registry,
+    options: &ImportOptions,
+) -> Result<Imported, ImportError> {
+    let meta = std::fs::metadata(path).map_err(|e| io_error(path, e))?;
+    if meta.len() > MAX_FILE_BYTES as u64 {
+        return Err(too_large(meta.len() as usize));
+    }
+    let bytes = std::fs::read(path).map_err(|e| io_error(path, e))?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    import_bytes(&name, &bytes, registry, options)
+}
+
+fn io_error(path: &Path, e: std::io::Error) -> ImportError {
+    let reason = match e.kind() {
+        std::io::ErrorKind::NotFound => "文件不存在".to_string(),
+        std::io::ErrorKind::PermissionDenied => "没有读取权限".to_string(),
+        std::io::ErrorKind::IsADirectory => "这是一个目录".to_string(),
+        _ => format!("读取出错（{e}）"),
+    };
+    ImportError::Io {
+        path: path.display().to_string(),
+        reason,
+    }
+}
+
+fn too_large(len: usize) -> ImportError {
+    ImportError::TooLarge {
+        what: format!("{} 字节", len),
+        limit: format!("{} MB", MAX_FILE_BYTES / 1024 / 1024),
+    }
+}
+
+/// Imports a file's content. `name` (the file name) only serves messages: a `.pdf` whose
+/// content is not a PDF is refused rather than read as text.
+pub fn import_bytes(
+    name: &str,
+    bytes: &[u8],
+    registry: &Registry,
+    options: &ImportOptions,
+) -> Result<Imported, ImportError> {
+    if bytes.len() > MAX_FILE_BYTES {
+        return Err(too_large(bytes.len()));
+    }
+    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+        return Err(ImportError::Empty);
+    }
+    let imported = match detect(bytes)? {
+        SourceFormat::Json => json::read(bytes, registry, options.template.as_deref())?,
+        SourceFormat::Xlsx => {
+            let (form, report) = crate::xlsx::read_form(bytes, registry)?;
+            Imported { template_id: form.template.id.clone(), form, report }
+        }
+        SourceFormat::Pdf => {
+            // Defence in depth: a panic inside the PDF parser on a hostile file must not take
+            // a batch down with it.
+            let pages = std::panic::catch_unwind(|| pdf::read_rows(bytes)).map_err(|_| {
+                ImportError::Malformed {
+                    location: Default::default(),
+                    message: "PDF 文件结构异常，无法解析（可能已损坏）".into(),
+                }
+            })??;
+            with_templates(registry, options, "pdf", |t, f| {
+                build::Builder::new(t, f).build(&pages)
+            })?
+        }
+        SourceFormat::Text if has_extension(name, &["pdf", "xlsx", "xls", "docx", "doc"]) => {
+            return Err(ImportError::UnknownFormat(format!(
+                "文件「{name}」的扩展名表明它不是文本，但内容也不是可识别的 PDF 或 XLSX（可能已损坏）"
+            )));
+        }
+        SourceFormat::Text => {
+            // A file cut in the middle of a character keeps its complete part (and says so).
+            let mut gbk = false;
+            let (text, cut): (std::borrow::Cow<str>, bool) = match std::str::from_utf8(bytes) {
+                Ok(t) => (t.into(), false),
+                Err(e) if e.error_len().is_none() => (
+                    std::str::from_utf8(&bytes[..e.valid_up_to()])
+                        .unwrap_or("")
+                        .into(),
+                    true,
+                ),
+                Err(_) => match decode_gbk(bytes) {
+                    Some(t) => {
+                        gbk = true;
+                        (t.into(), false)
+                    }
+                    None => {
+                        return Err(ImportError::UnknownFormat(
+                            "文本既不是 UTF-8 也不是 GBK 编码".into(),
+                        ));
+                    }
+                },
+            };
+            let text: &str = &text;
+            let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
+            let (rows, truncated) = rows::text_rows(text);
+            let mut imported = with_templates(registry, options, "text", |t, f| {
+                build::Builder::new(t, f).build(&rows)
+            })?;
+            if gbk {
+                imported.report.push(
+                    ReportKind::Note,
+                    Default::default(),
+                    None,
+                    "文本不是 UTF-8，已按 GB18030（GBK）编码读取",
+                );
+            }
+            if cut {
+                imported.report.push(
+                    ReportKind::Unplaced,
+                    Default::default(),
+                    None,
+                    "文件末尾在一个字符中间被截断，截断的字符未读取",
+                );
+            }
+            if truncated {
+                imported.report.push(
+                    ReportKind::Unplaced,
+                    Default::default(),
+                    None,
+                    format!(
+                        "文本超过 {} 行或单行超过 {} 列，超出部分未读取",
+                        rows::MAX_ROWS,
+                        rows::MAX_CELLS
+                    ),
+                );
+            }
+            imported
+        }
+    };
+    if options.strict {
+        let n =
+            imported.report.count(ReportKind::Guess) + imported.report.count(ReportKind::Unplaced);
+        if n > 0 {
+            return Err(ImportError::Strict {
+                count: n,
+                report: Box::new(imported.report),
+            });
+        }
+    }
+    Ok(imported)
+}
+
+fn has_extension(name: &str, exts: &[&str]) -> bool {
+    std::path::Path::new(name)
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| exts.iter().any(|x| e.eq_ignore_ascii_case(x)))
+}
+
+/// Builds with the requested template, or with each built-in one in turn until one fits.
+fn with_templates(
+    registry: &Registry,
+    options: &ImportOptions,
+    format: &str,
+    build: impl Fn(&Template, &str) -> Result<(Form, ImportReport), ImportError>,
+) -> Result<Imported, ImportError> {
+    let candidates: Vec<&Template> = match &options.template {
+        Some(id) => vec![
+            registry
+                .get(id, None)
+                .map_err(|e| ImportError::UnknownTemplate(e.to_string()))?,
+        ],
+        None => {
+            let mut all: Vec<&Template> = registry.all().iter().collect();
+            all.sort_by_key(|t| t.id != DEFAULT_TEMPLATE);
+            all
+        }
+    };
+    let mut first_err = None;
+    for t in candidates {
+        match build(t, format) {
+            Ok((form, report)) => {
+                return Ok(Imported {
+                    form,
+                    report,
+                    template_id: t.id.clone(),
+                });
+            }
+            Err(e @ ImportError::UnknownTemplate(_)) => {
+                first_err.get_or_insert(e);
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    Err(first_err.unwrap_or_else(|| ImportError::UnknownTemplate("没有可用的模板".into())))
+}
+
+/// The template tried first.
+pub const DEFAULT_TEMPLATE: &str = "hubei-dept-2026";

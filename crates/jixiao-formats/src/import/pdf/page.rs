@@ -1,0 +1,323 @@
+//! Runs a page's content stream far enough to know where each glyph and each ruling line is:
+//! the graphics state (CTM, q/Q), the text state (Tm, Tf, Tc, Tw, Tz, TL, Ts) and the path
+//! operators that draw table borders.
+
+use std::collections::HashMap;
+
+use lopdf::Object;
+use lopdf::content::Operation;
+
+use super::fonts::Font;
+
+/// Most operations run on one page.
+pub const MAX_OPERATIONS: usize = 2_000_000;
+/// Most glyphs kept from one page.
+pub const MAX_GLYPHS: usize = 200_000;
+
+/// A placed glyph in page space (PDF points, y upwards).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Glyph {
+    /// Its text (usually one character).
+    pub text: String,
+    /// Left edge of the glyph's origin.
+    pub x: f32,
+    /// Baseline.
+    pub y: f32,
+    /// Advance width.
+    pub w: f32,
+    /// Font size in page space.
+    pub size: f32,
+}
+
+/// A horizontal or vertical ruling line.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Rule {
+    /// At `y`, from `x0` to `x1`.
+    H { y: f32, x0: f32, x1: f32 },
+    /// At `x`, from `y0` to `y1`.
+    V { x: f32, y0: f32, y1: f32 },
+}
+
+/// An affine matrix `[a b c d e f]`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct M([f32; 6]);
+
+impl M {
+    const ID: M = M([1.0, 0.0, 0.0, 1.0, 0.0, 0.0]);
+
+    /// `self × other` (apply self first, then other).
+    fn mul(self, o: M) -> M {
+        let [a, b, c, d, e, f] = self.0;
+        let [a2, b2, c2, d2, e2, f2] = o.0;
+        M([
+            a * a2 + b * c2,
+            a * b2 + b * d2,
+            c * a2 + d * c2,
+            c * b2 + d * d2,
+            e * a2 + f * c2 + e2,
+            e * b2 + f * d2 + f2,
+        ])
+    }
+
+    fn apply(self, x: f32, y: f32) -> (f32, f32) {
+        let [a, b, c, d, e, f] = self.0;
+        (a * x + c * y + e, b * x + d * y + f)
+    }
+
+    fn translate(x: f32, y: f32) -> M {
+        M([1.0, 0.0, 0.0, 1.0, x, y])
+    }
+}
+
+#[derive(Debug, Clone)]
+struct State {
+    ctm: M,
+    font: Option<Vec<u8>>,
+    size: f32,
+    char_space: f32,
+    word_space: f32,
+    scale: f32,
+    leading: f32,
+    rise: f32,
+}
+
+/// What one page yields.
+#[derive(Debug, Default)]
+pub struct PageContent {
+    /// Glyphs in drawing order.
+    pub glyphs: Vec<Glyph>,
+    /// Ruling lines.
+    pub rules: Vec<Rule>,
+}
+
+/// Interprets the operations of one page.
+pub fn run(ops: &[Operation], fonts: &HashMap<Vec<u8>, Font>) -> PageContent {
+    let mut out = PageContent::default();
+    let mut gs = State {
+        ctm: M::ID,
+        font: None,
+        size: 0.0,
+        char_space: 0.0,
+        word_space: 0.0,
+        scale: 1.0,
+        leading: 0.0,
+        rise: 0.0,
+    };
+    let mut stack: Vec<State> = Vec::new();
+    let mut tm = M::ID;
+    let mut tlm = M::ID;
+    let mut path: Vec<Segment> = Vec::new();
+    let mut current: Option<(f32, f32)> = None;
+    let mut start: Option<(f32, f32)> = None;
+    let fallback = Font::read(&lopdf::Document::new(), &lopdf::Dictionary::new());
+    for op in ops.iter().take(MAX_OPERATIONS) {
+        let n = |i: usize| {
+            op.operands
+                .get(i)
+                .and_then(|o| o.as_float().ok())
+                .unwrap_or(0.0)
+        };
+        match op.operator.as_str() {
+            "q" if stack.len() < 64 => stack.push(gs.clone()),
+            "Q" => {
+                if let Some(s) = stack.pop() {
+                    gs = s;
+                }
+            }
+            "cm" => gs.ctm = M([n(0), n(1), n(2), n(3), n(4), n(5)]).mul(gs.ctm),
+            "BT" => {
+                tm = M::ID;
+                tlm = M::ID;
+            }
+            "Tf" => {
+                gs.font = op
+                    .operands
+                    .first()
+                    .and_then(|o| o.as_name().ok())
+                    .map(<[u8]>::to_vec);
+                gs.size = n(1);
+            }
+            "Tc" => gs.char_space = n(0),
+            "Tw" => gs.word_space = n(0),
+            "Tz" => gs.scale = n(0) / 100.0,
+            "TL" => gs.leading = n(0),
+            "Ts" => gs.rise = n(0),
+            "Td" => {
+                tlm = M::translate(n(0), n(1)).mul(tlm);
+                tm = tlm;
+            }
+            "TD" => {
+                gs.leading = -n(1);
+                tlm = M::translate(n(0), n(1)).mul(tlm);
+                tm = tlm;
+            }
+            "Tm" => {
+                tlm = M([n(0), n(1), n(2), n(3), n(4), n(5)]);
+                tm = tlm;
+            }
+            "T*" => {
+                tlm = M::translate(0.0, -gs.leading).mul(tlm);
+                tm = tlm;
+            }
+            "Tj" | "'" | "\"" | "TJ" => {
+                if op.operator == "'" || op.operator == "\"" {
+                    if op.operator == "\"" {
+                        gs.word_space = n(0);
+                        gs.char_space = n(1);
+                    }
+                    tlm = M::translate(0.0, -gs.leading).mul(tlm);
+                    tm = tlm;
+                }
+                let font = gs
+                    .font
+                    .as_ref()
+                    .and_then(|f| fonts.get(f))
+                    .unwrap_or(&fallback);
+                let items: Vec<&Object> = match op.operator.as_str() {
+                    "TJ" => op
+                        .operands
+                        .first()
+                        .and_then(|o| o.as_array().ok())
+                        .map(|a| a.iter().collect())
+                        .unwrap_or_default(),
+                    _ => op.operands.last().into_iter().collect(),
+                };
+                for item in items {
+                    match item {
+                        Object::String(bytes, _) => {
+                            for code in font.codes(bytes) {
+                                let trm = M([gs.size * gs.scale, 0.0, 0.0, gs.size, 0.0, gs.rise])
+                                    .mul(tm)
+                                    .mul(gs.ctm);
+                                let (x, y) = trm.apply(0.0, 0.0);
+                                let size = (trm.0[2].powi(2) + trm.0[3].powi(2)).sqrt();
+                                let mut adv = font.width(code) / 1000.0 * gs.size + gs.char_space;
+                                if font.code_bytes == 1 && code == 32 {
+                                    adv += gs.word_space;
+                                }
+                                adv *= gs.scale;
+                                let (x2, _) =
+                                    M::translate(adv, 0.0).mul(tm).mul(gs.ctm).apply(0.0, 0.0);
+                                let text = font.text(code);
+                                if out.glyphs.len() < MAX_GLYPHS
+                                    && !text.trim().is_empty()
+                                    && x.is_finite()
+                                    && y.is_finite()
+                                {
+                                    out.glyphs.push(Glyph {
+                                        text,
+                                        x,
+                                        y,
+                                        w: (x2 - x).abs(),
+                                        size,
+                                    });
+                                }
+                                tm = M::translate(adv, 0.0).mul(tm);
+                            }
+                        }
+                        other => {
+                            let k = other.as_float().unwrap_or(0.0);
+                            tm = M::translate(-k / 1000.0 * gs.size * gs.scale, 0.0).mul(tm);
+                        }
+                    }
+                }
+            }
+            "m" => {
+                let p = gs.ctm.apply(n(0), n(1));
+                current = Some(p);
+                start = Some(p);
+            }
+            "l" => {
+                let p = gs.ctm.apply(n(0), n(1));
+                if let Some(c) = current {
+                    path.push((c, p));
+                }
+                current = Some(p);
+            }
+            "h" => {
+                if let (Some(c), Some(s)) = (current, start) {
+                    path.push((c, s));
+                    current = Some(s);
+                }
+            }
+            "re" => {
+                let (x, y, w, h) = (n(0), n(1), n(2), n(3));
+                let pts = [
+                    gs.ctm.apply(x, y),
+                    gs.ctm.apply(x + w, y),
+                    gs.ctm.apply(x + w, y + h),
+                    gs.ctm.apply(x, y + h),
+                ];
+                for k in 0..4 {
+                    path.push((pts[k], pts[(k + 1) % 4]));
+                }
+                current = Some(pts[0]);
+                start = Some(pts[0]);
+            }
+            "S" | "s" | "f" | "F" | "f*" | "B" | "B*" | "b" | "b*" => {
+                let filled = !matches!(op.operator.as_str(), "S" | "s");
+                add_rules(&mut out.rules, &path, filled);
+                path.clear();
+                current = None;
+            }
+            "n" => {
+                path.clear();
+                current = None;
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// A straight path segment in page space.
+type Segment = ((f32, f32), (f32, f32));
+
+/// Most ruling lines kept from one page.
+const MAX_RULES: usize = 100_000;
+
+/// Keeps the horizontal and vertical segments of a painted path. A filled thin rectangle is a
+/// line too (some producers draw borders that way); a filled large one (a shaded cell) is not.
+fn add_rules(rules: &mut Vec<Rule>, path: &[Segment], filled: bool) {
+    if rules.len() >= MAX_RULES {
+        return;
+    }
+    if filled && path.len() == 4 {
+        let xs = path.iter().flat_map(|(a, b)| [a.0, b.0]);
+        let ys = path.iter().flat_map(|(a, b)| [a.1, b.1]);
+        let (x0, x1) = xs.fold((f32::MAX, f32::MIN), |(lo, hi), v| (lo.min(v), hi.max(v)));
+        let (y0, y1) = ys.fold((f32::MAX, f32::MIN), |(lo, hi), v| (lo.min(v), hi.max(v)));
+        if y1 - y0 < 2.0 && x1 - x0 > 2.0 {
+            rules.push(Rule::H {
+                y: (y0 + y1) / 2.0,
+                x0,
+                x1,
+            });
+        } else if x1 - x0 < 2.0 && y1 - y0 > 2.0 {
+            rules.push(Rule::V {
+                x: (x0 + x1) / 2.0,
+                y0,
+                y1,
+            });
+        }
+        return;
+    }
+    for &((ax, ay), (bx, by)) in path {
+        if rules.len() >= MAX_RULES {
+            return;
+        }
+        if (ay - by).abs() < 0.5 && (ax - bx).abs() > 1.0 {
+            rules.push(Rule::H {
+                y: (ay + by) / 2.0,
+                x0: ax.min(bx),
+                x1: ax.max(bx),
+            });
+        } else if (ax - bx).abs() < 0.5 && (ay - by).abs() > 1.0 {
+            rules.push(Rule::V {
+                x: (ax + bx) / 2.0,
+                y0: ay.min(by),
+                y1: ay.max(by),
+            });
+        }
+    }
+}

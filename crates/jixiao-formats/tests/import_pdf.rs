@@ -1,0 +1,135 @@
+//! PDF import: LibreOffice prints of the seed (portrait and landscape, different column widths)
+//! import to exactly the seed's canonical JSON; extraction artefacts are repaired as reported
+//! guesses; a scan without a text layer is refused with a clear error.
+
+use jixiao_domain::{Form, Registry};
+use jixiao_formats::import::{ImportOptions, Imported, import_path};
+use jixiao_formats::{ImportError, ReportKind};
+
+fn fixture(rel: &str) -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../fixtures")
+        .join(rel)
+}
+
+fn seed_form() -> Form {
+    serde_json::from_str(&std::fs::read_to_string(fixture("seed/seed.form.json")).unwrap()).unwrap()
+}
+
+fn import(name: &str) -> Result<Imported, ImportError> {
+    import_path(
+        &fixture(&format!("pdf/{name}")),
+        &Registry::default(),
+        &ImportOptions::default(),
+    )
+}
+
+#[test]
+fn portrait_print_gives_the_canonical_form() {
+    let imported = import("seed-portrait.pdf").unwrap();
+    assert_eq!(imported.report.format, "pdf");
+    assert_eq!(imported.form, seed_form());
+    assert_eq!(
+        imported.report.count(ReportKind::Unplaced),
+        0,
+        "{:#?}",
+        imported.report.items
+    );
+    assert_eq!(
+        imported.report.count(ReportKind::Guess),
+        0,
+        "{:#?}",
+        imported.report.items
+    );
+}
+
+#[test]
+fn landscape_print_with_wide_columns_gives_the_canonical_form() {
+    let imported = import("seed-landscape.pdf").unwrap();
+    assert_eq!(imported.form, seed_form());
+    assert_eq!(
+        imported.report.count(ReportKind::Unplaced),
+        0,
+        "{:#?}",
+        imported.report.items
+    );
+}
+
+#[test]
+fn chromium_print_of_an_html_rendition_gives_the_canonical_form() {
+    // Another producer: Type 3 fonts, and CJK radicals (⽬ for 目) in its ToUnicode maps.
+    let imported = import("seed-chromium.pdf").unwrap();
+    assert_eq!(imported.form, seed_form());
+    assert_eq!(
+        imported.report.count(ReportKind::Unplaced),
+        0,
+        "{:#?}",
+        imported.report.items
+    );
+}
+
+#[test]
+fn extraction_artefacts_are_repaired_and_reported_with_pages() {
+    let imported = import("seed-artefacts.pdf").unwrap();
+    assert_eq!(imported.form, seed_form());
+    let guesses: Vec<_> = imported
+        .report
+        .items
+        .iter()
+        .filter(|i| i.kind == ReportKind::Guess)
+        .collect();
+    assert_eq!(guesses.len(), 3, "{guesses:#?}");
+    let lost_sign = guesses
+        .iter()
+        .find(|g| g.message.contains("「295%」读作「≥95%」"))
+        .expect("≥ read as 2");
+    assert_eq!(
+        lost_sign.path.as_deref(),
+        Some("/indicators/annual/rows/37/last_year")
+    );
+    assert_eq!(lost_sign.source.page, Some(4));
+    assert!(
+        guesses
+            .iter()
+            .any(|g| g.message.contains("「90%」读作「≥90%」"))
+    );
+    assert!(
+        guesses
+            .iter()
+            .any(|g| g.message.contains("列连在一起") && g.source.page.is_some())
+    );
+    // Strict mode refuses the same file.
+    let strict = ImportOptions {
+        strict: true,
+        ..Default::default()
+    };
+    let err = import_path(
+        &fixture("pdf/seed-artefacts.pdf"),
+        &Registry::default(),
+        &strict,
+    )
+    .unwrap_err();
+    assert!(matches!(err, ImportError::Strict { count: 3, .. }), "{err}");
+}
+
+#[test]
+fn a_scan_has_no_text_layer() {
+    let err = import("seed-scanned.pdf").unwrap_err();
+    assert!(matches!(err, ImportError::NoTextLayer));
+    assert!(err.to_string().contains("没有文字层"));
+}
+
+#[test]
+fn a_truncated_pdf_gets_a_clear_error() {
+    let bytes = std::fs::read(fixture("pdf/seed-portrait.pdf")).unwrap();
+    for cut in [10, 1000, bytes.len() / 2] {
+        let r = jixiao_formats::import::import_bytes(
+            "x.pdf",
+            &bytes[..cut],
+            &Registry::default(),
+            &ImportOptions::default(),
+        );
+        let err = r.expect_err("a cut PDF is not a form");
+        assert!(!err.to_string().is_empty());
+    }
+}
