@@ -20,6 +20,14 @@ enum Command {
     Schema,
     /// 查看模板：list 列出，show ID 显示
     Template(cmd::template::Args),
+    /// 启动网页服务（默认 127.0.0.1:8080，内置 SQLite；--demo 载入演示数据）
+    Serve(cmd::serve::Args),
+    /// 迁移数据库到最新版本
+    Migrate(cmd::migrate::Args),
+    /// 管理用户：新建、重设密码、列出
+    User(cmd::user::Args),
+    /// 在线备份数据库（SQLite：VACUUM INTO；PostgreSQL 请用 pg_dump）
+    Backup(cmd::backup::Args),
 }
 
 fn main() -> std::process::ExitCode {
@@ -28,7 +36,28 @@ fn main() -> std::process::ExitCode {
         Command::Validate(args) => cmd::validate::run(args),
         Command::Schema => cmd::schema::run(),
         Command::Template(args) => cmd::template::run(args),
+        Command::Serve(args) => {
+            init_logging();
+            cmd::serve::run(args)
+        }
+        Command::Migrate(args) => cmd::migrate::run(args),
+        Command::User(args) => cmd::user::run(args),
+        Command::Backup(args) => cmd::backup::run(args),
     }
+}
+
+/// Logs to stderr at the level of `JIXIAO_LOG` (error, warn, info, debug; default warn).
+fn init_logging() {
+    let level = match std::env::var("JIXIAO_LOG").as_deref() {
+        Ok("error") => tracing::Level::ERROR,
+        Ok("info") => tracing::Level::INFO,
+        Ok("debug") => tracing::Level::DEBUG,
+        _ => tracing::Level::WARN,
+    };
+    tracing_subscriber::fmt()
+        .with_max_level(level)
+        .with_writer(std::io::stderr)
+        .init();
 }
 
 #[cfg(test)]

@@ -1,0 +1,8 @@
+//! The JSON API handlers, one file per area.
+
+pub mod admin;
+pub mod forms;
+pub mod history;
+pub mod misc;
+pub mod session;
+pub mod workflow;

@@ -1,0 +1,297 @@
+//! Sessions, CSRF and passwords.
+//!
+//! - The session cookie `jixiao_session` (HttpOnly, SameSite=Lax) holds a random token; the
+//!   database keeps only its SHA-256, so a leaked table does not yield live sessions.
+//! - CSRF: each session has a random token, sent to the browser in the script-readable cookie
+//!   `jixiao_csrf` (and in pages). A state-changing request must echo it in `X-CSRF-Token`
+//!   (fetch) or in the form field `_csrf` (HTML form posts); it is compared with both the
+//!   cookie and the session's stored value.
+//! - Passwords: argon2id PHC strings.
+
+use std::net::SocketAddr;
+
+use argon2::Argon2;
+use argon2::password_hash::rand_core::{OsRng, RngCore};
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::http::header::{COOKIE, SET_COOKIE};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
+use jixiao_storage::User;
+use sha2::{Digest, Sha256};
+
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// Name of the session cookie.
+pub const SESSION_COOKIE: &str = "jixiao_session";
+/// Name of the CSRF cookie (readable by scripts).
+pub const CSRF_COOKIE: &str = "jixiao_csrf";
+/// Header carrying the CSRF token on fetch requests.
+pub const CSRF_HEADER: &str = "x-csrf-token";
+/// Form field carrying the CSRF token on HTML form posts.
+pub const CSRF_FIELD: &str = "_csrf";
+
+/// The logged-in user of a request whose CSRF token (for state-changing methods, from the
+/// `X-CSRF-Token` header) has been checked. Rejects with 401 without a live session and 403
+/// on a bad CSRF token.
+#[derive(Debug, Clone)]
+pub struct CurrentUser {
+    /// The user.
+    pub user: User,
+    /// The session's CSRF token, to put into pages (`<meta name="csrf-token">`, `_csrf`).
+    pub csrf_token: String,
+    session_hash: String,
+}
+
+impl CurrentUser {
+    /// The hash of the session token (to end the session).
+    pub(crate) fn session_hash(&self) -> &str {
+        &self.session_hash
+    }
+}
+
+/// The logged-in user of an HTML form post, before the CSRF check: the handler must call
+/// [`FormPostUser::check_csrf`] with the form's `_csrf` field to get a [`CurrentUser`].
+#[derive(Debug, Clone)]
+pub struct FormPostUser(CurrentUser);
+
+impl FormPostUser {
+    /// Checks the `_csrf` form field against the session and the CSRF cookie.
+    pub fn check_csrf(self, token: &str) -> Result<CurrentUser, ApiError> {
+        if csrf_matches(&self.0.csrf_token, token) {
+            Ok(self.0)
+        } else {
+            Err(csrf_error())
+        }
+    }
+}
+
+/// Constant-time comparison of an expected CSRF token with a given one.
+pub fn csrf_matches(expected: &str, given: &str) -> bool {
+    let (a, b) = (expected.as_bytes(), given.as_bytes());
+    if a.len() != b.len() || a.is_empty() {
+        return false;
+    }
+    a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+fn csrf_error() -> ApiError {
+    ApiError::new(
+        StatusCode::FORBIDDEN,
+        "csrf",
+        "安全校验失败（CSRF），请刷新页面后重试",
+    )
+}
+
+/// The value of a cookie in the request headers.
+pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+async fn session_from(parts: &Parts, state: &AppState) -> Result<CurrentUser, ApiError> {
+    let token = cookie(&parts.headers, SESSION_COOKIE).ok_or_else(ApiError::unauthorized)?;
+    if token.len() > 128 {
+        return Err(ApiError::unauthorized());
+    }
+    let hash = token_hash(token);
+    let s = state
+        .db
+        .session_user(&hash)
+        .await?
+        .ok_or_else(ApiError::unauthorized)?;
+    Ok(CurrentUser {
+        user: s.user,
+        csrf_token: s.csrf_token,
+        session_hash: hash,
+    })
+}
+
+fn is_safe(method: &Method) -> bool {
+    matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+impl FromRequestParts<AppState> for CurrentUser {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let user = session_from(parts, state).await?;
+        if !is_safe(&parts.method) {
+            let header = parts
+                .headers
+                .get(CSRF_HEADER)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("");
+            let cookie = cookie(&parts.headers, CSRF_COOKIE).unwrap_or("");
+            if !csrf_matches(&user.csrf_token, header) || !csrf_matches(&user.csrf_token, cookie) {
+                return Err(csrf_error());
+            }
+        }
+        Ok(user)
+    }
+}
+
+impl FromRequestParts<AppState> for FormPostUser {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let user = session_from(parts, state).await?;
+        // Double submit: the cookie must carry the session's token too.
+        let cookie = cookie(&parts.headers, CSRF_COOKIE).unwrap_or("");
+        if !is_safe(&parts.method) && !csrf_matches(&user.csrf_token, cookie) {
+            return Err(csrf_error());
+        }
+        Ok(FormPostUser(user))
+    }
+}
+
+/// The client's address (for throttling), `unknown` when the server runs without
+/// connection info (in-process tests).
+#[derive(Debug, Clone)]
+pub struct ClientAddr(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let addr = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip().to_string());
+        Ok(ClientAddr(addr.unwrap_or_else(|| "unknown".into())))
+    }
+}
+
+/// 32 random bytes as 64 hex digits.
+pub fn random_token() -> String {
+    let mut bytes = [0u8; 32];
+    OsRng.fill_bytes(&mut bytes);
+    hex(&bytes)
+}
+
+/// SHA-256 of a session token, hex.
+pub fn token_hash(token: &str) -> String {
+    hex(&Sha256::digest(token.as_bytes()))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A readable random password (16 characters without look-alikes).
+pub fn random_password() -> String {
+    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    let mut bytes = [0u8; 16];
+    OsRng.fill_bytes(&mut bytes);
+    bytes
+        .iter()
+        .map(|b| ALPHABET[*b as usize % ALPHABET.len()] as char)
+        .collect()
+}
+
+/// Hashes a password with argon2id (default parameters). CPU-heavy: call from a blocking task.
+pub fn hash_password(password: &str) -> Result<String, ApiError> {
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(ApiError::internal)
+}
+
+/// Checks a password against a PHC string. CPU-heavy: call from a blocking task.
+pub fn verify_password(password: &str, phc: &str) -> bool {
+    match PasswordHash::new(phc) {
+        Ok(h) => Argon2::default()
+            .verify_password(password.as_bytes(), &h)
+            .is_ok(),
+        Err(_) => false,
+    }
+}
+
+/// Checks a new password's strength; a Chinese message when too weak.
+pub fn check_password_strength(password: &str) -> Result<(), ApiError> {
+    let n = password.chars().count();
+    if n < 8 {
+        return Err(ApiError::unprocessable("密码至少需要 8 个字符"));
+    }
+    if n > 256 {
+        return Err(ApiError::unprocessable("密码不能超过 256 个字符"));
+    }
+    Ok(())
+}
+
+/// The `Set-Cookie` headers that start a session.
+pub fn session_cookies(token: &str, csrf: &str, max_age_s: i64, secure: bool) -> [HeaderValue; 2] {
+    let secure = if secure { "; Secure" } else { "" };
+    [
+        header_value(format!(
+            "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_s}{secure}"
+        )),
+        header_value(format!(
+            "{CSRF_COOKIE}={csrf}; Path=/; SameSite=Lax; Max-Age={max_age_s}{secure}"
+        )),
+    ]
+}
+
+/// The `Set-Cookie` headers that end a session.
+pub fn clear_cookies() -> [HeaderValue; 2] {
+    [
+        header_value(format!(
+            "{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0"
+        )),
+        header_value(format!("{CSRF_COOKIE}=; Path=/; SameSite=Lax; Max-Age=0")),
+    ]
+}
+
+fn header_value(s: String) -> HeaderValue {
+    // Cookie values are hex tokens and fixed text: always valid header values.
+    HeaderValue::from_str(&s).unwrap_or_else(|_| HeaderValue::from_static(""))
+}
+
+/// Appends `Set-Cookie` headers to a response's headers.
+pub fn set_cookies(headers: &mut HeaderMap, cookies: [HeaderValue; 2]) {
+    for c in cookies {
+        headers.append(SET_COOKIE, c);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_verify() {
+        let h = hash_password("correct horse").unwrap();
+        assert!(verify_password("correct horse", &h));
+        assert!(!verify_password("wrong horse", &h));
+        assert!(!verify_password("x", "not a hash"));
+    }
+
+    #[test]
+    fn csrf_compare() {
+        assert!(csrf_matches("abc", "abc"));
+        assert!(!csrf_matches("abc", "abd"));
+        assert!(!csrf_matches("", ""));
+        assert!(!csrf_matches("abc", "ab"));
+    }
+
+    #[test]
+    fn reads_cookies() {
+        let mut h = HeaderMap::new();
+        h.insert(
+            COOKIE,
+            HeaderValue::from_static("a=1; jixiao_session=tok; b=2"),
+        );
+        assert_eq!(cookie(&h, SESSION_COOKIE), Some("tok"));
+        assert_eq!(cookie(&h, "c"), None);
+        assert_eq!(random_token().len(), 64);
+        assert_eq!(random_password().len(), 16);
+    }
+}

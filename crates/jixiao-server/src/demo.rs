@@ -1,0 +1,130 @@
+//! Demo data for `jixiao serve --demo`: the region 阳新县, three units, one user per role (and
+//! a filler of a second unit, to show the scoping), and the seed form for the first unit.
+
+use jixiao_domain::Form;
+use jixiao_storage::Role;
+
+use crate::api::admin::{NewUserInput, create_user_in, set_password_in};
+use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+
+/// The seed form (阳新县兴国镇人民政府, 2026).
+pub const SEED_FORM_JSON: &str = include_str!("../../../fixtures/seed/seed.form.json");
+
+/// The password of every demo account. Demo mode is for trying jixiao on one's own machine.
+pub const DEMO_PASSWORD: &str = "jixiao-demo-2026";
+
+/// A demo login.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DemoAccount {
+    /// Login name.
+    pub username: String,
+    /// Password.
+    pub password: String,
+    /// Role.
+    pub role: Role,
+    /// Unit name, for unit roles.
+    pub unit: Option<String>,
+}
+
+const REGION: (&str, &str) = ("420222", "阳新县");
+const UNITS: [(&str, &str); 3] = [
+    ("420222001", "阳新县兴国镇人民政府"),
+    ("420222002", "阳新县教育局"),
+    ("420222003", "阳新县卫生健康局"),
+];
+
+/// (username, display name, role, index of the unit).
+const USERS: [(&str, &str, Role, Option<usize>); 5] = [
+    ("xingguo_filler", "刘洋（填报人）", Role::Filler, Some(0)),
+    (
+        "xingguo_approver",
+        "兴国镇单位审核人",
+        Role::UnitApprover,
+        Some(0),
+    ),
+    ("jiaoyu_filler", "教育局填报人", Role::Filler, Some(1)),
+    ("reviewer", "县财政局绩效股", Role::Reviewer, None),
+    ("admin", "系统管理员", Role::Admin, None),
+];
+
+/// Creates what is missing of the demo data and (re)sets the demo passwords; returns the
+/// accounts to print.
+pub async fn seed(state: &AppState) -> ApiResult<Vec<DemoAccount>> {
+    let db = &state.db;
+    let region = match db.regions().await?.into_iter().find(|r| r.code == REGION.0) {
+        Some(r) => r,
+        None => {
+            let mut tx = db.begin_write().await?;
+            let r = tx.create_region(REGION.0, REGION.1).await?;
+            tx.audit(None, None, "region.create", "演示数据：新建区划")
+                .await?;
+            tx.commit().await?;
+            r
+        }
+    };
+    let mut units = Vec::new();
+    for (code, name) in UNITS {
+        let unit = match db.unit_by_code_or_name(code).await? {
+            Some(u) => u,
+            None => {
+                let mut tx = db.begin_write().await?;
+                let u = tx.create_unit(region.id, code, name).await?;
+                tx.audit(
+                    None,
+                    None,
+                    "unit.create",
+                    &format!("演示数据：新建单位 {name}"),
+                )
+                .await?;
+                tx.commit().await?;
+                u
+            }
+        };
+        units.push(unit);
+    }
+    let existing = db.users(None).await?;
+    let mut accounts = Vec::new();
+    for (username, display, role, unit) in USERS {
+        let unit = unit.map(|i| &units[i]);
+        match existing.iter().find(|u| u.username == username) {
+            Some(u) => set_password_in(db, u.id, DEMO_PASSWORD, None).await?,
+            None => {
+                let input = NewUserInput {
+                    username: username.into(),
+                    display_name: Some(display.into()),
+                    password: DEMO_PASSWORD.into(),
+                    role,
+                    unit_id: unit.map(|u| u.id),
+                    region_id: (!role.is_unit_role()).then_some(region.id),
+                };
+                create_user_in(db, &input, None).await?;
+            }
+        }
+        accounts.push(DemoAccount {
+            username: username.into(),
+            password: DEMO_PASSWORD.into(),
+            role,
+            unit: unit.map(|u| u.name.clone()),
+        });
+    }
+    let form: Form = serde_json::from_str(SEED_FORM_JSON).map_err(ApiError::internal)?;
+    let year = form.header.fiscal_year.get() as i64;
+    let first = &units[0];
+    let has_form = db
+        .list_forms(&jixiao_storage::ListFilter {
+            unit_id: Some(first.id),
+            fiscal_year: Some(year),
+            limit: 1,
+            ..Default::default()
+        })
+        .await?;
+    if has_form.is_empty() {
+        let filler = db
+            .user_for_login(USERS[0].0)
+            .await?
+            .ok_or_else(|| ApiError::internal("demo filler missing"))?;
+        crate::api::forms::insert_form(state, first, &form, filler.0.id, "演示数据").await?;
+    }
+    Ok(accounts)
+}

@@ -1,0 +1,76 @@
+//! # jixiao-server
+//!
+//! The HTTP server of jixiao: the JSON API under `/api` (contract: `docs/api.md`, machine
+//! version at `/api/openapi.json`), sessions in the database, roles and unit/region scoping on
+//! every route, and the workflow of a form.
+//!
+//! Extension point for the HTML pages: build the state with [`AppState::new`], then
+//! [`app_with`]`(state, pages)` where `pages` is a `Router<AppState>` whose handlers take
+//! [`CurrentUser`] (GET pages) or [`FormPostUser`] + [`FormPostUser::check_csrf`] (form posts).
+//! Both get the same security headers, body limits and JSON API.
+
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod access;
+pub mod api;
+pub mod auth;
+pub mod demo;
+pub mod diff;
+pub mod error;
+pub mod json;
+pub mod openapi;
+pub mod rollover;
+mod routes;
+pub mod state;
+mod throttle;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::header::{self, HeaderName, HeaderValue};
+use tower_http::set_header::SetResponseHeaderLayer;
+
+pub use auth::{CurrentUser, FormPostUser, csrf_matches};
+pub use error::{ApiError, ApiResult};
+pub use routes::api_routes;
+pub use state::{
+    AppState, ExportError, ExportFile, ExportHook, ImportHook, ServerConfig, ValidateHook,
+};
+
+/// The application: the JSON API, `/healthz`, security headers and body limits.
+pub fn app(state: AppState) -> Router {
+    app_with(state, Router::new())
+}
+
+/// The application with more routes (the HTML pages) merged in under the same layers.
+pub fn app_with(state: AppState, pages: Router<AppState>) -> Router {
+    let max_body = state.config.max_body_bytes;
+    let (api, _) = api_routes(&state.config);
+    let header = |name: HeaderName, value: &'static str| {
+        SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))
+    };
+    api.merge(pages)
+        .fallback(|| async { ApiError::not_found("页面或接口不存在") })
+        .method_not_allowed_fallback(|| async {
+            ApiError::new(
+                axum::http::StatusCode::METHOD_NOT_ALLOWED,
+                "method_not_allowed",
+                "不支持该请求方法",
+            )
+        })
+        .layer(DefaultBodyLimit::max(max_body))
+        .layer(header(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .layer(header(header::X_FRAME_OPTIONS, "DENY"))
+        .layer(header(header::REFERRER_POLICY, "same-origin"))
+        .layer(header(
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'self'; \
+             form-action 'self'; frame-ancestors 'none'",
+        ))
+        .layer(header(
+            HeaderName::from_static("cross-origin-opener-policy"),
+            "same-origin",
+        ))
+        .layer(header(header::CACHE_CONTROL, "no-store"))
+        .with_state(state)
+}

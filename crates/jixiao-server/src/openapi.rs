@@ -1,0 +1,168 @@
+//! The OpenAPI 3.1 document, built from the route table (so every route is in it) and the
+//! form's JSON Schema from the domain crate.
+
+use axum::Json;
+use axum::extract::State;
+use serde_json::{Map, Value, json};
+
+use crate::routes::RouteDoc;
+use crate::state::AppState;
+
+/// `GET /api/openapi.json`.
+pub async fn handler(State(state): State<AppState>) -> Json<Value> {
+    let (_, docs) = crate::routes::api_routes(&state.config);
+    Json(document(&docs))
+}
+
+fn grade() -> Value {
+    json!({"type": "string", "enum": ["优", "良", "中", "差"]})
+}
+
+/// The request and answer schemas besides the form.
+fn schemas() -> Map<String, Value> {
+    let obj = |props: Value, required: &[&str]| json!({"type": "object", "properties": props, "required": required});
+    let mut m = Map::new();
+    m.insert("Error".into(), obj(json!({"error": {"type": "string"}, "message": {"type": "string", "description": "中文说明"}}), &["error", "message"]));
+    m.insert("Finding".into(), obj(json!({"code": {"type": "string"}, "severity": {"type": "string", "enum": ["error", "warning", "info"]},
+        "path": {"type": "string", "description": "JSON Pointer"}, "message": {"type": "string"}}), &["code", "severity", "path", "message"]));
+    m.insert(
+        "LoginRequest".into(),
+        obj(
+            json!({"username": {"type": "string"}, "password": {"type": "string"}}),
+            &["username", "password"],
+        ),
+    );
+    m.insert(
+        "ValidateRequest".into(),
+        obj(
+            json!({"form": {"$ref": "#/components/schemas/Form"}}),
+            &["form"],
+        ),
+    );
+    m.insert(
+        "ImportRequest".into(),
+        obj(
+            json!({"file": {"type": "string", "format": "binary"}}),
+            &["file"],
+        ),
+    );
+    m.insert("CreateFormRequest".into(), obj(json!({
+        "form": {"$ref": "#/components/schemas/Form"},
+        "template_id": {"type": "string"}, "fiscal_year": {"type": "integer"},
+        "from": {"type": "string", "enum": ["blank", "last_year"]}, "unit_id": {"type": "integer", "description": "管理员须指定"}}), &[]));
+    m.insert("SaveFormRequest".into(), obj(json!({"base_version": {"type": "integer"}, "form": {"$ref": "#/components/schemas/Form"}}), &["base_version", "form"]));
+    m.insert(
+        "SubmitRequest".into(),
+        obj(
+            json!({"base_version": {"type": "integer"}}),
+            &["base_version"],
+        ),
+    );
+    m.insert("ReviewRequest".into(), obj(json!({
+        "decision": {"type": "string", "enum": ["approve", "return"]},
+        "reason": {"type": "string", "description": "退回时必填"},
+        "grades": obj(json!({"completeness": grade(), "relevance": grade(), "suitability": grade(), "feasibility": grade()}),
+            &["completeness", "relevance", "suitability", "feasibility"]),
+        "comments": {"type": "array", "items": obj(json!({"path": {"type": "string", "description": "JSON Pointer"}, "text": {"type": "string"}}), &["path", "text"])}}),
+        &["decision", "grades"]));
+    m.insert(
+        "NewRegion".into(),
+        obj(
+            json!({"code": {"type": "string"}, "name": {"type": "string"}}),
+            &["code", "name"],
+        ),
+    );
+    m.insert("NewUnit".into(), obj(json!({"code": {"type": "string"}, "name": {"type": "string"}, "region_id": {"type": "integer"}}), &["code", "name", "region_id"]));
+    let role = json!({"type": "string", "enum": ["filler", "unit_approver", "reviewer", "admin"]});
+    m.insert("NewUser".into(), obj(json!({"username": {"type": "string"}, "display_name": {"type": "string"}, "password": {"type": "string", "minLength": 8},
+        "role": role, "unit_id": {"type": "integer"}, "region_id": {"type": "integer"}}), &["username", "password", "role"]));
+    m.insert("UserPatch".into(), obj(json!({"display_name": {"type": "string"}, "role": role, "unit_id": {"type": "integer"}, "region_id": {"type": "integer"},
+        "disabled": {"type": "boolean"}, "password": {"type": "string"}, "unlock": {"type": "boolean"}}), &[]));
+    m
+}
+
+/// The form schema with its `$defs` lifted into `components/schemas`.
+fn form_schemas() -> Map<String, Value> {
+    let text = jixiao_domain::form_schema_json().replace("#/$defs/", "#/components/schemas/");
+    let mut schema: Value = serde_json::from_str(&text).unwrap_or(json!({"type": "object"}));
+    let mut out = Map::new();
+    if let Some(Value::Object(defs)) = schema.as_object_mut().and_then(|o| o.remove("$defs")) {
+        out.extend(defs);
+    }
+    if let Some(o) = schema.as_object_mut() {
+        o.remove("$schema");
+    }
+    out.insert("Form".into(), schema);
+    out
+}
+
+/// Builds the document for a route table.
+pub fn document(routes: &[RouteDoc]) -> Value {
+    let mut paths = Map::new();
+    for r in routes {
+        let mut op = Map::new();
+        op.insert("summary".into(), json!(r.summary));
+        op.insert(
+            "operationId".into(),
+            json!(format!(
+                "{}{}",
+                r.method,
+                r.path.replace(['/', '{', '}', '.'], "_")
+            )),
+        );
+        let params: Vec<Value> = r
+            .path
+            .split('/')
+            .filter_map(|seg| seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
+            .map(|name| {
+                let ty = if name == "id" && r.path.starts_with("/api/templates") {
+                    "string"
+                } else {
+                    "integer"
+                };
+                json!({"name": name, "in": "path", "required": true, "schema": {"type": ty}})
+            })
+            .collect();
+        if !params.is_empty() {
+            op.insert("parameters".into(), json!(params));
+        }
+        if let Some(body) = r.body {
+            let media = if body == "ImportRequest" {
+                "multipart/form-data"
+            } else {
+                "application/json"
+            };
+            op.insert("requestBody".into(), json!({"required": true, "content": {media: {"schema": {"$ref": format!("#/components/schemas/{body}")}}}}));
+        }
+        let err = json!({"description": "错误", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}});
+        let mut responses = Map::new();
+        responses.insert("200".into(), json!({"description": "成功"}));
+        if r.auth {
+            op.insert("security".into(), json!([{"session": []}]));
+            responses.insert(
+                "401".into(),
+                json!({"description": "未登录", "content": err["content"].clone()}),
+            );
+            responses.insert(
+                "403".into(),
+                json!({"description": "无权限或 CSRF 校验失败", "content": err["content"].clone()}),
+            );
+        }
+        responses.insert("default".into(), err);
+        op.insert("responses".into(), Value::Object(responses));
+        let entry = paths.entry(r.path.to_string()).or_insert_with(|| json!({}));
+        entry[r.method] = Value::Object(op);
+    }
+    let mut components = form_schemas();
+    components.extend(schemas());
+    json!({
+        "openapi": "3.1.0",
+        "info": {"title": "jixiao API", "version": env!("CARGO_PKG_VERSION"),
+                 "description": "部门整体绩效目标申报、审核与公开系统的 JSON 接口。状态变更请求须带 X-CSRF-Token 头（值同 jixiao_csrf Cookie）。"},
+        "paths": paths,
+        "components": {
+            "schemas": components,
+            "securitySchemes": {"session": {"type": "apiKey", "in": "cookie", "name": crate::auth::SESSION_COOKIE}}
+        }
+    })
+}

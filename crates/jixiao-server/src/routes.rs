@@ -1,0 +1,92 @@
+//! The route table. Every API route is added through [`RouteTable::add`], which also records
+//! it with its summary for the OpenAPI document, so the document cannot miss a route.
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{MethodRouter, get, patch, post, put};
+
+use crate::api::{admin, forms, history, misc, session, workflow};
+use crate::state::{AppState, ServerConfig};
+
+/// One documented route.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RouteDoc {
+    /// `get`, `post`, `put`, `patch`, `delete`.
+    pub method: &'static str,
+    /// Path with `{param}` segments.
+    pub path: &'static str,
+    /// Chinese summary.
+    pub summary: &'static str,
+    /// Name of the request body schema in the OpenAPI document, if any.
+    pub body: Option<&'static str>,
+    /// Whether a session is needed.
+    pub auth: bool,
+}
+
+struct RouteTable {
+    router: Router<AppState>,
+    docs: Vec<RouteDoc>,
+}
+
+impl RouteTable {
+    fn add(
+        mut self,
+        method: &'static str,
+        path: &'static str,
+        summary: &'static str,
+        body: Option<&'static str>,
+        route: MethodRouter<AppState>,
+    ) -> Self {
+        self.router = self.router.route(path, route);
+        let auth = !matches!(path, "/api/login" | "/healthz" | "/api/openapi.json");
+        self.docs.push(RouteDoc {
+            method,
+            path,
+            summary,
+            body,
+            auth,
+        });
+        self
+    }
+}
+
+/// The API routes and their documentation.
+#[rustfmt::skip]
+pub fn api_routes(config: &ServerConfig) -> (Router<AppState>, Vec<RouteDoc>) {
+    let upload_limit = DefaultBodyLimit::max(config.max_upload_bytes);
+    let t = RouteTable { router: Router::new(), docs: Vec::new() }
+        .add("get", "/healthz", "健康检查（数据库可用时 200）", None, get(misc::health))
+        .add("get", "/api/openapi.json", "本接口的 OpenAPI 3 文档", None, get(crate::openapi::handler))
+        .add("post", "/api/login", "登录，设置会话与 CSRF Cookie", Some("LoginRequest"), post(session::login))
+        .add("post", "/api/logout", "退出登录", None, post(session::logout))
+        .add("get", "/api/me", "当前用户", None, get(session::me))
+        .add("get", "/api/templates", "模板列表", None, get(misc::templates))
+        .add("get", "/api/templates/{id}", "模板内容（最新版本）", None, get(misc::template))
+        .add("post", "/api/validate", "校验申报表（不保存）", Some("ValidateRequest"), post(forms::validate))
+        .add("post", "/api/import", "导入文件为申报表（multipart 字段 file；不保存）", Some("ImportRequest"),
+             post(misc::import).layer(upload_limit))
+        .add("get", "/api/forms", "列出与搜索申报表（按角色限定范围）", None, get(forms::list))
+        .add("post", "/api/forms", "新建申报表（上传的表、空白或上年结转）", Some("CreateFormRequest"), post(forms::create))
+        .add("get", "/api/forms/{id}", "读取申报表当前版本及校验结果、审核意见", None, get(forms::get))
+        .add("put", "/api/forms/{id}", "保存新版本（须给出所基于的版本号，过期则 409）", Some("SaveFormRequest"), put(forms::save))
+        .add("post", "/api/forms/{id}/submit", "提交审核（仍有错误时 422）", Some("SubmitRequest"), post(workflow::submit))
+        .add("post", "/api/forms/{id}/review", "审核：通过或退回，附评级与意见", Some("ReviewRequest"), post(workflow::review))
+        .add("post", "/api/forms/{id}/publish", "公开已批复的申报表", None, post(workflow::publish))
+        .add("post", "/api/forms/{id}/adjust", "调整已批复的申报表（新版本重新审核）", None, post(workflow::adjust))
+        .add("get", "/api/forms/{id}/versions", "版本列表", None, get(history::versions))
+        .add("get", "/api/forms/{id}/versions/{v}", "读取某一版本", None, get(history::version))
+        .add("get", "/api/forms/{id}/diff", "两个版本之间的差异（from、to）", None, get(history::diff_versions))
+        .add("get", "/api/forms/{id}/audit", "操作日志", None, get(history::audit))
+        .add("get", "/api/forms/{id}/export", "导出文件（format=pdf|xlsx|html|json|csv）", None, get(history::export))
+        .add("get", "/api/units", "可见的单位列表", None, get(admin::units))
+        .add("get", "/api/admin/regions", "区划列表（管理员）", None, get(admin::regions))
+        .add("post", "/api/admin/regions", "新建区划（管理员）", Some("NewRegion"), post(admin::create_region))
+        .add("get", "/api/admin/units", "单位列表（管理员）", None, get(admin::admin_units))
+        .add("post", "/api/admin/units", "新建单位（管理员）", Some("NewUnit"), post(admin::create_unit))
+        .add("get", "/api/admin/audit", "全部操作日志（管理员）", None, get(admin::audit))
+        .add("get", "/api/admin/users", "用户列表（管理员）", None, get(admin::users))
+        .add("post", "/api/admin/users", "新建用户（管理员）", Some("NewUser"), post(admin::create_user))
+        .add("patch", "/api/admin/users/{id}", "修改用户：角色、范围、停用、解锁、重设密码（管理员）", Some("UserPatch"),
+             patch(admin::update_user));
+    (t.router, t.docs)
+}

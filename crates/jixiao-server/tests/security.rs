@@ -1,0 +1,489 @@
+//! Security basics: 401 without a session on every route that needs one, CSRF on every
+//! state-changing request, lock-out, body limits, honest statuses, security headers, and a user
+//! of one unit (or one region) that cannot reach another's form through any route.
+
+mod common;
+
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode, header};
+use common::{Client, Kind, TestApp, send, try_login};
+use jixiao_server::ServerConfig;
+use serde_json::{Value, json};
+
+fn method(m: &str) -> Method {
+    Method::from_bytes(m.to_uppercase().as_bytes()).unwrap()
+}
+
+fn body_for(path: &str) -> Value {
+    let grades =
+        json!({"completeness": "优", "relevance": "优", "suitability": "优", "feasibility": "优"});
+    let form: Value = serde_json::from_str(jixiao_server::demo::SEED_FORM_JSON).unwrap();
+    match path {
+        p if p.ends_with("/submit") => json!({"base_version": 1}),
+        p if p.ends_with("/review") => json!({"decision": "approve", "grades": grades}),
+        "/api/forms/{id}" => json!({"base_version": 1, "form": form}),
+        "/api/forms" => json!({"form": form, "unit_id": 1}),
+        "/api/validate" => json!({"form": form}),
+        "/api/admin/users" => json!({"username": "x1", "password": "longenough1", "role": "admin"}),
+        "/api/admin/units" => json!({"code": "x", "name": "x", "region_id": 1}),
+        "/api/admin/regions" => json!({"code": "x", "name": "x"}),
+        "/api/admin/users/{id}" => json!({"disabled": true}),
+        _ => json!({}),
+    }
+}
+
+fn concrete(path: &str, form_id: i64) -> String {
+    path.replace("{id}", &form_id.to_string())
+        .replace("{v}", "1")
+        .replace("/api/templates/1", "/api/templates/hubei-dept-2026")
+        + if path.ends_with("/diff") {
+            "?from=1&to=1"
+        } else if path.ends_with("/export") {
+            "?format=json"
+        } else {
+            ""
+        }
+}
+
+async fn unauthenticated(kind: Kind) {
+    let Some(t) = TestApp::new(kind).await else {
+        return;
+    };
+    let (_, routes) = jixiao_server::api_routes(&ServerConfig::default());
+    for r in routes.iter().filter(|r| r.auth) {
+        let path = concrete(r.path, 1);
+        let req = Request::builder()
+            .method(method(r.method))
+            .uri(&path)
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(body_for(r.path).to_string()))
+            .unwrap();
+        let a = send(&t.app, req).await;
+        assert_eq!(a.status, StatusCode::UNAUTHORIZED, "{} {path}", r.method);
+        assert_eq!(a.body["error"], "unauthorized");
+        assert_eq!(a.body["message"], "请先登录");
+    }
+    // A forged cookie is no session either.
+    let req = Request::get("/api/forms")
+        .header(header::COOKIE, "jixiao_session=00ff")
+        .body(Body::empty())
+        .unwrap();
+    assert_eq!(send(&t.app, req).await.status, StatusCode::UNAUTHORIZED);
+    // Public routes answer without a session.
+    let health = send(
+        &t.app,
+        Request::get("/healthz").body(Body::empty()).unwrap(),
+    )
+    .await;
+    assert_eq!(health.status, StatusCode::OK);
+    t.cleanup().await;
+}
+on_both!(unauthenticated);
+
+async fn csrf_and_headers(kind: Kind) {
+    let Some(t) = TestApp::new(kind).await else {
+        return;
+    };
+    let c = t.login("xingguo_filler").await;
+    let cookie = format!("jixiao_session={}; jixiao_csrf={}", c.session, c.csrf);
+    let post = |cookie: String, token: Option<&str>| {
+        let mut b = Request::post("/api/validate")
+            .header(header::CONTENT_TYPE, "application/json")
+            .header(header::COOKIE, cookie);
+        if let Some(tok) = token {
+            b = b.header("x-csrf-token", tok);
+        }
+        b.body(Body::from(body_for("/api/validate").to_string()))
+            .unwrap()
+    };
+    let no_header = send(&t.app, post(cookie.clone(), None)).await;
+    assert_eq!(no_header.status, StatusCode::FORBIDDEN);
+    assert_eq!(no_header.body["error"], "csrf");
+    let wrong = send(&t.app, post(cookie.clone(), Some("0000"))).await;
+    assert_eq!(wrong.status, StatusCode::FORBIDDEN);
+    let no_cookie = send(
+        &t.app,
+        post(format!("jixiao_session={}", c.session), Some(&c.csrf)),
+    )
+    .await;
+    assert_eq!(
+        no_cookie.status,
+        StatusCode::FORBIDDEN,
+        "double submit needs the cookie too"
+    );
+    let ok = send(&t.app, post(cookie.clone(), Some(&c.csrf))).await;
+    assert_eq!(ok.status, StatusCode::OK, "{}", ok.body);
+    for (name, value) in [
+        ("x-content-type-options", "nosniff"),
+        ("x-frame-options", "DENY"),
+        ("referrer-policy", "same-origin"),
+        ("cache-control", "no-store"),
+    ] {
+        assert_eq!(ok.headers[name], value);
+    }
+    assert!(
+        ok.headers["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .contains("frame-ancestors 'none'")
+    );
+
+    // Honest statuses for bad requests, all as JSON with a Chinese message.
+    let raw = |ct: &str, body: String| {
+        Request::post("/api/validate")
+            .header(header::CONTENT_TYPE, ct)
+            .header(header::COOKIE, cookie.clone())
+            .header("x-csrf-token", &c.csrf)
+            .body(Body::from(body))
+            .unwrap()
+    };
+    let a = send(&t.app, raw("application/json", "{not json".into())).await;
+    assert_eq!(a.status, StatusCode::BAD_REQUEST);
+    let a = send(&t.app, raw("text/plain", "{}".into())).await;
+    assert_eq!(a.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    let a = send(
+        &t.app,
+        raw("application/json", json!({"form": {"nope": 1}}).to_string()),
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        a.body["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("请求内容不符合要求")
+    );
+    let big = format!("{{\"form\": \"{}\"}}", "x".repeat(3 * 1024 * 1024));
+    let a = send(&t.app, raw("application/json", big)).await;
+    assert_eq!(a.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(a.body["error"], "too_large");
+    let a = c.get("/api/no/such/route").await;
+    assert_eq!(a.status, StatusCode::NOT_FOUND);
+    assert_eq!(a.body["error"], "not_found");
+    let a = c.call(Method::DELETE, "/api/forms", None).await;
+    assert_eq!(a.status, StatusCode::METHOD_NOT_ALLOWED);
+    let a = c.get("/api/forms/abc").await;
+    assert_eq!(a.status, StatusCode::BAD_REQUEST);
+    assert_eq!(a.body["message"], "地址中的编号无效");
+    let a = c
+        .get("/api/forms?q=%27%25%3B%20DROP%20TABLE%20forms%3B--")
+        .await;
+    assert_eq!(a.status, StatusCode::OK);
+    assert_eq!(
+        c.get("/api/forms").await.body.as_array().unwrap().len(),
+        1,
+        "the forms table is intact"
+    );
+
+    // Logout ends the session everywhere.
+    let out = c.post("/api/logout", &json!({})).await;
+    assert_eq!(out.status, StatusCode::NO_CONTENT);
+    assert_eq!(c.get("/api/me").await.status, StatusCode::UNAUTHORIZED);
+    t.cleanup().await;
+}
+on_both!(csrf_and_headers);
+
+async fn lockout(kind: Kind) {
+    let Some(t) = TestApp::new(kind).await else {
+        return;
+    };
+    for _ in 0..5 {
+        let a = try_login(&t.app, "xingguo_filler", "wrong-password").await;
+        assert_eq!(a.status, StatusCode::UNAUTHORIZED);
+        assert_eq!(a.body["message"], "用户名或密码错误");
+    }
+    let locked = try_login(&t.app, "xingguo_filler", jixiao_server::demo::DEMO_PASSWORD).await;
+    assert_eq!(
+        locked.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "{}",
+        locked.body
+    );
+    assert!(locked.body["message"].as_str().unwrap().contains("锁定"));
+    let unknown = try_login(&t.app, "nobody", "whatever-pass").await;
+    assert_eq!(
+        unknown.status,
+        StatusCode::UNAUTHORIZED,
+        "unknown names look like wrong passwords"
+    );
+
+    let admin = t.login("admin").await;
+    let users = admin.get("/api/admin/users").await.body;
+    let uid = users
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["username"] == "xingguo_filler")
+        .unwrap()["id"]
+        .clone();
+    assert_eq!(
+        users
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|u| u["id"] == uid)
+            .unwrap()["locked"],
+        true
+    );
+    let r = admin
+        .call(
+            Method::PATCH,
+            &format!("/api/admin/users/{uid}"),
+            Some(&json!({"unlock": true})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let filler = t.login("xingguo_filler").await;
+
+    // Disabling a user ends their sessions and refuses their logins.
+    let r = admin
+        .call(
+            Method::PATCH,
+            &format!("/api/admin/users/{uid}"),
+            Some(&json!({"disabled": true})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(filler.get("/api/me").await.status, StatusCode::UNAUTHORIZED);
+    let a = try_login(&t.app, "xingguo_filler", jixiao_server::demo::DEMO_PASSWORD).await;
+    assert_eq!(a.status, StatusCode::FORBIDDEN);
+
+    let log = admin.get("/api/admin/audit?limit=3").await.body;
+    let actions: Vec<&str> = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        actions,
+        ["user.update", "login", "user.update"],
+        "unlock, the filler's login, disable"
+    );
+    assert_eq!(log[0]["user"], "admin");
+    assert_eq!(log[1]["user"], "xingguo_filler");
+    t.cleanup().await;
+}
+on_both!(lockout);
+
+/// Every route, called by a user of another unit and by a reviewer of another region, on unit
+/// A's form: never a success, never a leak.
+async fn cross_unit(kind: Kind) {
+    let Some(t) = TestApp::new(kind).await else {
+        return;
+    };
+    let owner = t.login("xingguo_filler").await;
+    let form_id = owner.get("/api/forms").await.body[0]["id"]
+        .as_i64()
+        .unwrap();
+    let unit_a = owner.get("/api/me").await.body["unit_id"].as_i64().unwrap();
+
+    // A reviewer of another region, made by the administrator.
+    let admin = t.login("admin").await;
+    let region = admin
+        .post(
+            "/api/admin/regions",
+            &json!({"code": "420281", "name": "大冶市"}),
+        )
+        .await;
+    assert_eq!(region.status, StatusCode::CREATED, "{}", region.body);
+    let r = admin
+        .post(
+            "/api/admin/users",
+            &json!({"username": "daye_reviewer", "password": "daye-password-1", "role": "reviewer", "region_id": region.body["id"]}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let dup = admin
+        .post(
+            "/api/admin/users",
+            &json!({"username": "daye_reviewer", "password": "daye-password-1", "role": "admin"}),
+        )
+        .await;
+    assert_eq!(dup.status, StatusCode::CONFLICT);
+
+    let other_unit = t.login("jiaoyu_filler").await;
+    let other_region = Client::login(&t.app, "daye_reviewer", "daye-password-1").await;
+    let (_, routes) = jixiao_server::api_routes(&ServerConfig::default());
+    for who in [&other_unit, &other_region] {
+        assert!(
+            who.get("/api/forms")
+                .await
+                .body
+                .as_array()
+                .unwrap()
+                .is_empty()
+        );
+        assert!(
+            who.get(&format!("/api/forms?unit_id={unit_a}"))
+                .await
+                .body
+                .as_array()
+                .unwrap()
+                .is_empty()
+        );
+        for r in routes
+            .iter()
+            .filter(|r| r.auth && r.path.starts_with("/api/forms/{id}"))
+        {
+            let path = concrete(r.path, form_id);
+            let a = who
+                .call(method(r.method), &path, Some(&body_for(r.path)))
+                .await;
+            assert_eq!(
+                a.status,
+                StatusCode::NOT_FOUND,
+                "{} {path}: {}",
+                r.method,
+                a.body
+            );
+        }
+        for r in routes.iter().filter(|r| r.path.starts_with("/api/admin")) {
+            let a = who
+                .call(
+                    method(r.method),
+                    &concrete(r.path, 1),
+                    Some(&body_for(r.path)),
+                )
+                .await;
+            assert_eq!(a.status, StatusCode::FORBIDDEN, "{} {}", r.method, r.path);
+        }
+    }
+    let make = other_unit
+        .post(
+            "/api/forms",
+            &json!({"fiscal_year": 2026, "unit_id": unit_a}),
+        )
+        .await;
+    assert_eq!(make.status, StatusCode::FORBIDDEN);
+    let units = other_unit.get("/api/units").await.body;
+    assert_eq!(units.as_array().unwrap().len(), 1);
+    assert_eq!(units[0]["name"], "阳新县教育局");
+    // Nothing changed for the owner.
+    let f = owner.get(&format!("/api/forms/{form_id}")).await.body;
+    assert_eq!(
+        (f["version"].as_i64(), f["status"].as_str()),
+        (Some(1), Some("draft"))
+    );
+    t.cleanup().await;
+}
+on_both!(cross_unit);
+
+fn multipart(name: &str, content: &[u8]) -> (String, Vec<u8>) {
+    let boundary = "jixiaoBOUNDARY42";
+    let mut body = Vec::new();
+    body.extend_from_slice(
+        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes(),
+    );
+    body.extend_from_slice(content);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+async fn import(kind: Kind) {
+    let Some(t) = TestApp::new(kind).await else {
+        return;
+    };
+    let c = t.login("jiaoyu_filler").await;
+    let send_file = |name: &str, content: &[u8]| {
+        let (ct, body) = multipart(name, content);
+        Request::post("/api/import")
+            .header(header::CONTENT_TYPE, ct)
+            .header(
+                header::COOKIE,
+                format!("jixiao_session={}; jixiao_csrf={}", c.session, c.csrf),
+            )
+            .header("x-csrf-token", &c.csrf)
+            .body(Body::from(body))
+            .unwrap()
+    };
+    let seed = jixiao_server::demo::SEED_FORM_JSON.as_bytes();
+    let a = send(&t.app, send_file("../../etc/seed.json", seed)).await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.body);
+    assert_eq!(
+        a.body["form"]["header"]["unit_name"],
+        "阳新县兴国镇人民政府"
+    );
+    assert!(a.body["findings"].is_array());
+    let a = send(&t.app, send_file("seed.txt", b"some text")).await;
+    assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let a = send(&t.app, send_file("big.json", &vec![b' '; 21 * 1024 * 1024])).await;
+    assert_eq!(a.status, StatusCode::PAYLOAD_TOO_LARGE);
+
+    // The imported form becomes the unit's own form (unit name kept as imported).
+    let mut form: Value = serde_json::from_slice(seed).unwrap();
+    form["header"]["unit_name"] = json!("阳新县教育局");
+    let made = c.post("/api/forms", &json!({"form": form})).await;
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.body);
+    let list = c.get("/api/forms?year=2026").await.body;
+    assert_eq!(list.as_array().unwrap().len(), 1);
+    assert_eq!(list[0]["unit_name"], "阳新县教育局");
+    t.cleanup().await;
+}
+on_both!(import);
+
+#[tokio::test]
+async fn openapi_lists_every_route_and_api_md_is_true() {
+    let Some(t) = TestApp::new(Kind::Sqlite).await else {
+        return;
+    };
+    let doc = send(
+        &t.app,
+        Request::get("/api/openapi.json")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await
+    .body;
+    assert_eq!(doc["openapi"], "3.1.0");
+    let (_, routes) = jixiao_server::api_routes(&ServerConfig::default());
+    assert!(routes.len() >= 25);
+    for r in &routes {
+        assert!(
+            doc["paths"][r.path][r.method]["summary"].is_string(),
+            "{} {} missing",
+            r.method,
+            r.path
+        );
+    }
+    let n_ops: usize = doc["paths"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|p| p.as_object().unwrap().len())
+        .sum();
+    assert_eq!(n_ops, routes.len());
+    assert!(doc["components"]["schemas"]["Form"].is_object());
+    let refs = doc.to_string();
+    assert!(
+        !refs.contains("#/$defs/"),
+        "all schema references resolve into components"
+    );
+
+    // Every endpoint row of docs/api.md names a real route, and every route is documented there.
+    let md =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/api.md")).unwrap();
+    let mut documented = Vec::new();
+    for line in md.lines() {
+        let cells: Vec<&str> = line.split('|').map(str::trim).collect();
+        if cells.len() > 3 && ["GET", "POST", "PUT", "PATCH", "DELETE"].contains(&cells[1]) {
+            let path = cells[2].split('?').next().unwrap().to_string();
+            documented.push((cells[1].to_lowercase(), path));
+        }
+    }
+    for (m, p) in &documented {
+        assert!(
+            routes.iter().any(|r| r.method == m && r.path == p),
+            "docs/api.md lists {m} {p}, not served"
+        );
+    }
+    for r in &routes {
+        assert!(
+            documented.iter().any(|(m, p)| m == r.method && p == r.path),
+            "{} {} not in docs/api.md",
+            r.method,
+            r.path
+        );
+    }
+    t.cleanup().await;
+}

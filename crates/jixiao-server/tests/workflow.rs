@@ -1,0 +1,404 @@
+//! The life of a form through the API: save with optimistic concurrency, submit refused while
+//! errors remain, return with a comment, resubmit, approve with grades, publish, adjust, history,
+//! diff, audit, export, and the next year's rollover.
+
+mod common;
+
+use std::sync::Arc;
+
+use axum::http::StatusCode;
+use common::{Kind, TestApp};
+use jixiao_domain::{Finding, Severity};
+use serde_json::{Value, json};
+
+fn grades(g: &str) -> Value {
+    json!({"completeness": g, "relevance": g, "suitability": g, "feasibility": g})
+}
+
+/// A validator that finds one error while the filler's name is empty (the real rules live in
+/// the domain crate; this one makes the refusal path observable).
+fn strict_validator(app: jixiao_server::AppState) -> jixiao_server::AppState {
+    app.with_validator(Arc::new(|form, template| {
+        let mut f = jixiao_domain::validate::validate(form, template);
+        if form.header.filler.as_deref().unwrap_or("").is_empty() {
+            f.push(Finding {
+                code: "T001".into(),
+                severity: Severity::Error,
+                path: "/header/filler".into(),
+                message: "缺少填报人".into(),
+            });
+        }
+        f
+    }))
+}
+
+async fn lifecycle(kind: Kind) {
+    let Some(t) = TestApp::with(kind, strict_validator).await else {
+        return;
+    };
+    let filler = t.login("xingguo_filler").await;
+    let reviewer = t.login("reviewer").await;
+
+    let list = filler.get("/api/forms").await;
+    assert_eq!(list.status, StatusCode::OK);
+    let items = list.body.as_array().unwrap();
+    assert_eq!(items.len(), 1);
+    let id = items[0]["id"].as_i64().unwrap();
+    assert_eq!(items[0]["unit_name"], "阳新县兴国镇人民政府");
+    assert_eq!(items[0]["status"], "draft");
+    assert_eq!(items[0]["income_total"], "1679.6");
+
+    let got = filler.get(&format!("/api/forms/{id}")).await;
+    assert_eq!(got.status, StatusCode::OK);
+    assert_eq!(got.body["version"], 1);
+    assert_eq!(
+        got.body["form"]["header"]["phone"], "15172093138",
+        "the unit sees its phone"
+    );
+    let mut form = got.body["form"].clone();
+
+    // Save with the filler removed: version 2, with an error.
+    form["header"]["filler"] = Value::Null;
+    let saved = filler
+        .put(
+            &format!("/api/forms/{id}"),
+            &json!({"base_version": 1, "form": form}),
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::OK, "{}", saved.body);
+    assert_eq!(saved.body["version"], 2);
+    assert_eq!(saved.body["findings"][0]["code"], "T001");
+
+    // A save on the stale base gets 409 with the current version.
+    let stale = filler
+        .put(
+            &format!("/api/forms/{id}"),
+            &json!({"base_version": 1, "form": form}),
+        )
+        .await;
+    assert_eq!(stale.status, StatusCode::CONFLICT);
+    assert_eq!(stale.body["error"], "stale_version");
+    assert_eq!(stale.body["current_version"], 2);
+    assert!(stale.body["current"]["header"].is_object());
+    assert!(stale.body["message"].as_str().unwrap().contains("第 2 版"));
+
+    // Submission refused while errors remain.
+    let refused = filler
+        .post(
+            &format!("/api/forms/{id}/submit"),
+            &json!({"base_version": 2}),
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(refused.body["findings"][0]["path"], "/header/filler");
+
+    form["header"]["filler"] = json!("刘洋");
+    let saved = filler
+        .put(
+            &format!("/api/forms/{id}"),
+            &json!({"base_version": 2, "form": form}),
+        )
+        .await;
+    assert_eq!(saved.body["version"], 3);
+    let sub = filler
+        .post(
+            &format!("/api/forms/{id}/submit"),
+            &json!({"base_version": 3}),
+        )
+        .await;
+    assert_eq!(sub.status, StatusCode::OK, "{}", sub.body);
+    assert_eq!(sub.body["status"], "submitted");
+
+    // A submitted form is read-only for the unit; the reviewer cannot edit it either.
+    let locked = filler
+        .put(
+            &format!("/api/forms/{id}"),
+            &json!({"base_version": 3, "form": form}),
+        )
+        .await;
+    assert_eq!(locked.status, StatusCode::CONFLICT);
+    assert_eq!(locked.body["error"], "wrong_status");
+    let rev_edit = reviewer
+        .put(
+            &format!("/api/forms/{id}"),
+            &json!({"base_version": 3, "form": form}),
+        )
+        .await;
+    assert_eq!(rev_edit.status, StatusCode::FORBIDDEN);
+    // The unit cannot approve its own form.
+    let self_approve = filler
+        .post(
+            &format!("/api/forms/{id}/review"),
+            &json!({"decision": "approve", "grades": grades("优")}),
+        )
+        .await;
+    assert_eq!(self_approve.status, StatusCode::FORBIDDEN);
+
+    // The reviewer sees the phone masked.
+    let rv = reviewer.get(&format!("/api/forms/{id}")).await;
+    assert_eq!(rv.body["form"]["header"]["phone"], "151****3138");
+
+    // Return needs a reason; comments must point into the form.
+    let no_reason = reviewer
+        .post(
+            &format!("/api/forms/{id}/review"),
+            &json!({"decision": "return", "grades": grades("中")}),
+        )
+        .await;
+    assert_eq!(no_reason.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let bad_path = reviewer
+        .post(
+            &format!("/api/forms/{id}/review"),
+            &json!({"decision": "return", "reason": "指标不够细", "grades": grades("中"),
+                    "comments": [{"path": "/nowhere/9", "text": "?"}]}),
+        )
+        .await;
+    assert_eq!(bad_path.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let cannot_pass = reviewer
+        .post(
+            &format!("/api/forms/{id}/review"),
+            &json!({"decision": "approve", "grades": grades("中")}),
+        )
+        .await;
+    assert_eq!(cannot_pass.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let ret = reviewer
+        .post(
+            &format!("/api/forms/{id}/review"),
+            &json!({"decision": "return", "reason": "年度指标需细化", "grades": grades("中"),
+                    "comments": [{"path": "/indicators/annual/rows/0/target", "text": "请给出依据"}]}),
+        )
+        .await;
+    assert_eq!(ret.status, StatusCode::OK, "{}", ret.body);
+    assert_eq!(ret.body["status"], "returned");
+
+    // The unit sees the comment in place; fixes; resubmits.
+    let back = filler.get(&format!("/api/forms/{id}")).await;
+    assert_eq!(back.body["status"], "returned");
+    assert_eq!(
+        back.body["comments"][0]["path"],
+        "/indicators/annual/rows/0/target"
+    );
+    assert_eq!(back.body["comments"][0]["text"], "请给出依据");
+    assert_eq!(back.body["grades"]["completeness"], "中");
+    let before = form["indicators"]["annual"]["rows"][0]["basis"].clone();
+    assert_ne!(before, json!("历史标准"));
+    form["indicators"]["annual"]["rows"][0]["basis"] = json!("历史标准");
+    let saved = filler
+        .put(
+            &format!("/api/forms/{id}"),
+            &json!({"base_version": 3, "form": form}),
+        )
+        .await;
+    assert_eq!(saved.body["version"], 4);
+    let sub = filler
+        .post(
+            &format!("/api/forms/{id}/submit"),
+            &json!({"base_version": 4}),
+        )
+        .await;
+    assert_eq!(sub.status, StatusCode::OK);
+
+    // Approve, publish.
+    let ok = reviewer
+        .post(
+            &format!("/api/forms/{id}/review"),
+            &json!({"decision": "approve", "reason": "", "grades": grades("优")}),
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::OK, "{}", ok.body);
+    assert_eq!(ok.body["status"], "approved");
+    let approved_edit = filler
+        .put(
+            &format!("/api/forms/{id}"),
+            &json!({"base_version": 4, "form": form}),
+        )
+        .await;
+    assert_eq!(
+        approved_edit.status,
+        StatusCode::CONFLICT,
+        "approved forms are read-only"
+    );
+    let publish_by_unit = filler
+        .post(&format!("/api/forms/{id}/publish"), &json!({}))
+        .await;
+    assert_eq!(publish_by_unit.status, StatusCode::FORBIDDEN);
+    let publ = reviewer
+        .post(&format!("/api/forms/{id}/publish"), &json!({}))
+        .await;
+    assert_eq!(publ.body["status"], "published");
+
+    // Adjust: a new draft version; the approved one stays on record.
+    let adj = filler
+        .post(&format!("/api/forms/{id}/adjust"), &json!({}))
+        .await;
+    assert_eq!(adj.status, StatusCode::OK, "{}", adj.body);
+    assert_eq!(adj.body["version"], 5);
+    let now = filler.get(&format!("/api/forms/{id}")).await;
+    assert_eq!(now.body["status"], "draft");
+    assert_eq!(now.body["approved_version"], 4);
+
+    // History, diff, audit, export.
+    let versions = filler.get(&format!("/api/forms/{id}/versions")).await;
+    let v: Vec<i64> = versions
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["version"].as_i64().unwrap())
+        .collect();
+    assert_eq!(v, [1, 2, 3, 4, 5]);
+    assert_eq!(versions.body[1]["saved_by"], "xingguo_filler");
+    let v1 = filler.get(&format!("/api/forms/{id}/versions/1")).await;
+    assert_eq!(v1.body["form"]["header"]["filler"], "刘洋");
+    let d = filler
+        .get(&format!("/api/forms/{id}/diff?from=3&to=4"))
+        .await;
+    assert_eq!(d.status, StatusCode::OK);
+    assert_eq!(
+        d.body,
+        json!([{"path": "/indicators/annual/rows/0/basis", "before": before, "after": "历史标准"}])
+    );
+    let audit = reviewer.get(&format!("/api/forms/{id}/audit")).await;
+    let actions: Vec<&str> = audit
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            "create", "save", "save", "submit", "return", "save", "submit", "approve", "publish",
+            "adjust"
+        ]
+    );
+    let missing = filler.get(&format!("/api/forms/{id}/versions/99")).await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+
+    let exp = reviewer
+        .get(&format!("/api/forms/{id}/export?format=json&version=4"))
+        .await;
+    assert_eq!(exp.status, StatusCode::OK);
+    assert_eq!(exp.headers["content-type"], "application/json");
+    assert!(
+        exp.headers["content-disposition"]
+            .to_str()
+            .unwrap()
+            .starts_with("attachment;")
+    );
+    assert_eq!(
+        exp.body["header"]["phone"], "151****3138",
+        "exports outside the unit are masked"
+    );
+    let pdf = reviewer
+        .get(&format!("/api/forms/{id}/export?format=pdf"))
+        .await;
+    assert_eq!(
+        pdf.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "no PDF exporter is plugged into tests"
+    );
+
+    // Analytics rows are stored for submitted versions (3 and 4), not for drafts.
+    assert_eq!(t.state.db.indicator_count(id, 4).await.unwrap(), 78);
+    assert_eq!(t.state.db.indicator_count(id, 3).await.unwrap(), 78);
+    assert_eq!(t.state.db.indicator_count(id, 2).await.unwrap(), 0);
+    t.cleanup().await;
+}
+on_both!(lifecycle);
+
+async fn rollover(kind: Kind) {
+    let Some(t) = TestApp::new(kind).await else {
+        return;
+    };
+    let filler = t.login("xingguo_filler").await;
+    let reviewer = t.login("reviewer").await;
+    let id = filler.get("/api/forms").await.body[0]["id"]
+        .as_i64()
+        .unwrap();
+
+    let early = filler
+        .post(
+            "/api/forms",
+            &json!({"fiscal_year": 2027, "from": "last_year"}),
+        )
+        .await;
+    assert_eq!(
+        early.status,
+        StatusCode::NOT_FOUND,
+        "nothing approved yet: {}",
+        early.body
+    );
+
+    assert_eq!(
+        filler
+            .post(
+                &format!("/api/forms/{id}/submit"),
+                &json!({"base_version": 1})
+            )
+            .await
+            .status,
+        StatusCode::OK
+    );
+    let ok = reviewer
+        .post(
+            &format!("/api/forms/{id}/review"),
+            &json!({"decision": "approve", "grades": grades("良")}),
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::OK);
+
+    let made = filler
+        .post(
+            "/api/forms",
+            &json!({"fiscal_year": 2027, "from": "last_year"}),
+        )
+        .await;
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.body);
+    let new_id = made.body["id"].as_i64().unwrap();
+    let new = filler.get(&format!("/api/forms/{new_id}")).await.body;
+    assert_eq!(new["fiscal_year"], 2027);
+    let f = &new["form"];
+    assert_eq!(f["funding"]["last_year"], 2026);
+    assert_eq!(f["funding"]["year_before"], 2025);
+    assert_eq!(f["funding"]["income"]["total"]["last_year"], "1679.6");
+    assert_eq!(f["funding"]["income"]["total"]["year_before"], "1170.2");
+    assert_eq!(f["funding"]["income"]["total"]["current"], Value::Null);
+
+    let again = filler
+        .post(
+            "/api/forms",
+            &json!({"fiscal_year": 2027, "from": "last_year"}),
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::CONFLICT);
+    assert_eq!(again.body["id"], new_id);
+
+    let blank = filler
+        .post(
+            "/api/forms",
+            &json!({"fiscal_year": 2028, "template_id": "hubei-dept-2026"}),
+        )
+        .await;
+    assert_eq!(blank.status, StatusCode::CREATED);
+    let b = filler
+        .get(&format!("/api/forms/{}", blank.body["id"]))
+        .await
+        .body;
+    assert_eq!(b["form"]["header"]["unit_name"], "阳新县兴国镇人民政府");
+    assert_eq!(
+        b["form"]["funding"]["income"]["rows"]
+            .as_array()
+            .unwrap()
+            .len(),
+        3
+    );
+
+    let from_reviewer = reviewer
+        .post("/api/forms", &json!({"fiscal_year": 2029}))
+        .await;
+    assert_eq!(from_reviewer.status, StatusCode::FORBIDDEN);
+    t.cleanup().await;
+}
+on_both!(rollover);

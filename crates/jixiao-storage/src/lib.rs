@@ -1,0 +1,296 @@
+//! # jixiao-storage
+//!
+//! The database of jixiao: regions, units, users, sessions, versioned forms with their indicator
+//! rows, reviews, comments and the audit log. One SQL text per query (`$1..$N` placeholders)
+//! runs on SQLite (embedded, the default) and PostgreSQL (for several app servers) through
+//! sqlx's `AnyPool`. The `Any` driver knows only bools, integers, floats, strings and bytes, so
+//! money is stored as decimal TEXT, times as Unix milliseconds and flags as 0/1.
+//!
+//! Writes that belong together go through [`Db::begin_write`], which locks the way each backend
+//! needs (see [`WriteTx`]).
+
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod forms;
+mod migrate;
+pub mod reviews;
+pub mod time;
+pub mod users;
+
+pub use sqlx;
+use std::str::FromStr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{Any, AnyPool, Executor, Transaction};
+use tokio::sync::{Mutex, OwnedMutexGuard};
+
+pub use forms::{FormRow, FormSummary, ListFilter, VersionRow};
+pub use reviews::{AuditEntry, Comment, Review};
+pub use time::{format_time, now_ms};
+pub use users::{Region, Role, SessionUser, Unit, User};
+
+/// Which database engine a [`Db`] talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// Embedded SQLite (one file, WAL mode).
+    Sqlite,
+    /// PostgreSQL server.
+    Postgres,
+}
+
+/// Errors of the storage layer. Messages are Chinese; internal detail stays in
+/// [`StorageError::Database`] and is never shown to users by the server.
+#[derive(Debug, thiserror::Error)]
+pub enum StorageError {
+    /// The database failed (connection, SQL, I/O).
+    #[error("数据库错误")]
+    Database(#[from] sqlx::Error),
+    /// A migration failed.
+    #[error("数据库迁移失败：{0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    /// Unsupported or malformed database URL.
+    #[error("数据库地址无效：{0}")]
+    BadUrl(String),
+    /// Stored data could not be read back (for example a form JSON that no longer parses).
+    #[error("存储的数据无法读取：{0}")]
+    Corrupt(String),
+    /// A unique name is already taken.
+    #[error("{0}已存在")]
+    Duplicate(String),
+}
+
+impl StorageError {
+    /// True when the database was too busy to answer in time (pool or lock timeout).
+    pub fn is_busy(&self) -> bool {
+        match self {
+            StorageError::Database(sqlx::Error::PoolTimedOut) => true,
+            StorageError::Database(sqlx::Error::Database(d)) => {
+                // SQLite: SQLITE_BUSY (5) / SQLITE_LOCKED (6) after busy_timeout.
+                matches!(d.code().as_deref(), Some("5") | Some("6"))
+            }
+            _ => false,
+        }
+    }
+
+    /// Maps a unique-constraint violation to [`StorageError::Duplicate`] naming `what`.
+    pub fn duplicate_as(e: sqlx::Error, what: &str) -> StorageError {
+        match &e {
+            sqlx::Error::Database(d) if d.is_unique_violation() => {
+                StorageError::Duplicate(what.to_string())
+            }
+            _ => StorageError::Database(e),
+        }
+    }
+}
+
+/// Result alias of this crate.
+pub type Result<T, E = StorageError> = std::result::Result<T, E>;
+
+/// A handle on the database: a connection pool plus, for SQLite, the in-process writer gate.
+#[derive(Clone)]
+pub struct Db {
+    pool: AnyPool,
+    backend: Backend,
+    /// SQLite allows one writer at a time. Writers of this process queue here (fair, no
+    /// polling) instead of spinning in SQLite's busy handler; other processes still meet
+    /// `busy_timeout`.
+    write_gate: Option<Arc<Mutex<()>>>,
+}
+
+impl std::fmt::Debug for Db {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Db")
+            .field("backend", &self.backend)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Connection settings beyond the URL.
+#[derive(Debug, Clone)]
+pub struct ConnectOptions {
+    /// Largest number of pooled connections.
+    pub max_connections: u32,
+}
+
+impl Default for ConnectOptions {
+    fn default() -> Self {
+        ConnectOptions {
+            max_connections: 16,
+        }
+    }
+}
+
+impl Db {
+    /// Connects to `url` (`sqlite://PATH?mode=rwc` or `postgres://…`). SQLite connections get
+    /// WAL mode, `synchronous=NORMAL` (a committed transaction survives a killed process),
+    /// foreign keys and a busy timeout.
+    pub async fn connect(url: &str, options: &ConnectOptions) -> Result<Db> {
+        sqlx::any::install_default_drivers();
+        let backend = if url.starts_with("sqlite:") {
+            Backend::Sqlite
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            Backend::Postgres
+        } else {
+            return Err(StorageError::BadUrl(
+                "只支持 sqlite:// 与 postgres:// 地址".into(),
+            ));
+        };
+        let connect = AnyConnectOptions::from_str(url)
+            .map_err(|_| StorageError::BadUrl("无法解析数据库地址".into()))?;
+        let mut pool = AnyPoolOptions::new()
+            .max_connections(options.max_connections)
+            .acquire_timeout(Duration::from_secs(30));
+        if backend == Backend::Sqlite {
+            pool = pool.after_connect(|conn, _meta| {
+                Box::pin(async move {
+                    conn.execute(
+                        "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; \
+                         PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000;",
+                    )
+                    .await?;
+                    Ok(())
+                })
+            });
+        }
+        let pool = pool.connect_with(connect).await?;
+        let write_gate = (backend == Backend::Sqlite).then(|| Arc::new(Mutex::new(())));
+        Ok(Db {
+            pool,
+            backend,
+            write_gate,
+        })
+    }
+
+    /// The SQLite URL of a database file (created when missing).
+    pub fn sqlite_url(path: &std::path::Path) -> String {
+        format!("sqlite://{}?mode=rwc", path.display())
+    }
+
+    /// Applies the migrations of this backend that are not yet applied.
+    pub async fn migrate(&self) -> Result<()> {
+        migrate::migrator(self.backend).run(&self.pool).await?;
+        Ok(())
+    }
+
+    /// The backend.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// The pool, for read queries.
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    /// Closes the pool (waits for connections to be returned).
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    /// A cheap liveness query.
+    pub async fn ping(&self) -> Result<()> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    /// Begins a write transaction. On SQLite it waits for this process's writer gate and then
+    /// runs `BEGIN IMMEDIATE`, taking the database write lock up front so that no transaction
+    /// fails half-way on a lock upgrade. On PostgreSQL it is a plain `BEGIN`; rows that a step
+    /// checks are locked with `SELECT … FOR UPDATE` (see [`WriteTx::for_update`]).
+    pub async fn begin_write(&self) -> Result<WriteTx> {
+        let gate = match &self.write_gate {
+            Some(g) => Some(g.clone().lock_owned().await),
+            None => None,
+        };
+        let tx = match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.pool.begin().await?,
+        };
+        Ok(WriteTx {
+            tx,
+            backend: self.backend,
+            _gate: gate,
+        })
+    }
+
+    /// Copies the whole SQLite database into `out` with `VACUUM INTO` (a consistent online copy).
+    /// PostgreSQL databases are copied with `pg_dump`; this returns an error saying so.
+    pub async fn backup_sqlite(&self, out: &std::path::Path) -> Result<()> {
+        if self.backend != Backend::Sqlite {
+            return Err(StorageError::BadUrl(
+                "PostgreSQL 数据库请用 pg_dump 备份（例如 pg_dump -Fc 数据库地址 > 备份文件）"
+                    .into(),
+            ));
+        }
+        let path = out
+            .to_str()
+            .ok_or_else(|| StorageError::BadUrl("备份路径不是有效的 UTF-8".into()))?;
+        sqlx::query("VACUUM INTO $1")
+            .bind(path)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Runs `PRAGMA integrity_check` (SQLite) and returns its answer (`ok` when intact).
+    pub async fn integrity_check(&self) -> Result<String> {
+        if self.backend != Backend::Sqlite {
+            return Ok("ok".into());
+        }
+        let row: (String,) = sqlx::query_as("PRAGMA integrity_check")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(row.0)
+    }
+}
+
+/// A write transaction (one workflow step). Dropping it without [`WriteTx::commit`] rolls back.
+pub struct WriteTx {
+    tx: Transaction<'static, Any>,
+    backend: Backend,
+    _gate: Option<OwnedMutexGuard<()>>,
+}
+
+impl WriteTx {
+    /// ` FOR UPDATE` on PostgreSQL, empty on SQLite (whose `BEGIN IMMEDIATE` already holds the
+    /// write lock), to append to a `SELECT` of the rows a step checks.
+    pub fn for_update(&self) -> &'static str {
+        match self.backend {
+            Backend::Postgres => " FOR UPDATE",
+            Backend::Sqlite => "",
+        }
+    }
+
+    /// The transaction's connection, for queries.
+    pub fn conn(&mut self) -> &mut sqlx::AnyConnection {
+        &mut self.tx
+    }
+
+    /// Commits the step.
+    pub async fn commit(self) -> Result<()> {
+        self.tx.commit().await?;
+        Ok(())
+    }
+
+    /// Writes an audit row inside the transaction.
+    pub async fn audit(
+        &mut self,
+        form_id: Option<i64>,
+        user_id: Option<i64>,
+        action: &str,
+        detail: &str,
+    ) -> Result<()> {
+        sqlx::query("INSERT INTO audit_log (form_id, user_id, at, action, detail) VALUES ($1, $2, $3, $4, $5)")
+            .bind(form_id)
+            .bind(user_id)
+            .bind(now_ms())
+            .bind(action)
+            .bind(detail)
+            .execute(&mut *self.tx)
+            .await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,111 @@
+//! Migrations apply on a fresh SQLite file and on PostgreSQL (fresh schema), twice without
+//! harm, and give the same tables on both; a write transaction rolls back when dropped.
+
+use jixiao_storage::{Backend, ConnectOptions, Db};
+
+const TABLES: [&str; 10] = [
+    "audit_log",
+    "comments",
+    "form_versions",
+    "forms",
+    "indicators",
+    "regions",
+    "reviews",
+    "sessions",
+    "units",
+    "users",
+];
+
+async fn check(db: &Db) {
+    db.migrate().await.unwrap();
+    db.migrate().await.unwrap();
+    let sql = match db.backend() {
+        Backend::Sqlite => {
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_%' ESCAPE '\\' AND name NOT LIKE 'sqlite%' ORDER BY name"
+        }
+        Backend::Postgres => {
+            "SELECT table_name::text FROM information_schema.tables WHERE table_schema = current_schema() AND table_name NOT LIKE '\\_%' ORDER BY table_name"
+        }
+    };
+    let names: Vec<(String,)> = jixiao_storage::sqlx::query_as(sql)
+        .fetch_all(db.pool())
+        .await
+        .unwrap();
+    let names: Vec<&str> = names.iter().map(|n| n.0.as_str()).collect();
+    assert_eq!(names, TABLES);
+
+    {
+        let mut tx = db.begin_write().await.unwrap();
+        tx.create_region("999", "回滚区").await.unwrap();
+        // dropped without commit
+    }
+    assert!(
+        db.regions().await.unwrap().is_empty(),
+        "an uncommitted step leaves nothing behind"
+    );
+    let mut tx = db.begin_write().await.unwrap();
+    tx.create_region("420222", "阳新县").await.unwrap();
+    tx.commit().await.unwrap();
+    let mut tx = db.begin_write().await.unwrap();
+    let dup = tx.create_region("420222", "又一个").await.unwrap_err();
+    assert_eq!(dup.to_string(), "区划代码「420222」已存在");
+    drop(tx);
+    assert_eq!(db.regions().await.unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn sqlite_migrates() {
+    let dir = std::env::temp_dir().join(format!("jixiao-storage-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let db = Db::connect(
+        &Db::sqlite_url(&dir.join("m.db")),
+        &ConnectOptions::default(),
+    )
+    .await
+    .unwrap();
+    check(&db).await;
+    assert_eq!(db.integrity_check().await.unwrap(), "ok");
+    let journal: (String,) = jixiao_storage::sqlx::query_as("PRAGMA journal_mode")
+        .fetch_one(db.pool())
+        .await
+        .unwrap();
+    assert_eq!(journal.0, "wal");
+    db.close().await;
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[tokio::test]
+async fn postgres_migrates() {
+    let base = std::env::var("JIXIAO_TEST_DATABASE_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
+    let admin = match Db::connect(&base, &ConnectOptions { max_connections: 1 }).await {
+        Ok(db) => db,
+        Err(e) => {
+            assert!(
+                !std::env::var("CI").is_ok_and(|v| v == "true" || v == "1"),
+                "PostgreSQL unreachable in CI: {e}"
+            );
+            eprintln!("SKIP: PostgreSQL at {base} is unreachable ({e})");
+            return;
+        }
+    };
+    let schema = format!("m_{}", std::process::id());
+    jixiao_storage::sqlx::query(&format!("CREATE SCHEMA {schema}"))
+        .execute(admin.pool())
+        .await
+        .unwrap();
+    let sep = if base.contains('?') { '&' } else { '?' };
+    let db = Db::connect(
+        &format!("{base}{sep}options=-c%20search_path%3D{schema}"),
+        &ConnectOptions::default(),
+    )
+    .await
+    .unwrap();
+    check(&db).await;
+    db.close().await;
+    jixiao_storage::sqlx::query(&format!("DROP SCHEMA {schema} CASCADE"))
+        .execute(admin.pool())
+        .await
+        .unwrap();
+    admin.close().await;
+}

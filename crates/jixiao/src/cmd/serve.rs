@@ -1,0 +1,109 @@
+//! `jixiao serve`: the web application.
+
+use std::net::SocketAddr;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use anyhow::Context;
+use axum::serve::ListenerExt;
+use jixiao_server::{AppState, ServerConfig};
+
+use super::db::DbArgs;
+
+/// Arguments of `jixiao serve`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// 监听地址（端口 0 表示任选空闲端口）
+    #[arg(long, env = "JIXIAO_LISTEN", default_value = "127.0.0.1:8080")]
+    listen: String,
+    #[command(flatten)]
+    db: DbArgs,
+    /// 载入演示数据（阳新县的区划、单位、各角色用户和示例申报表），并在启动时显示演示账号
+    #[arg(long, env = "JIXIAO_DEMO")]
+    demo: bool,
+    /// 会话 Cookie 加 Secure 标记（经 HTTPS 访问时开启）
+    #[arg(long, env = "JIXIAO_SECURE_COOKIES")]
+    secure_cookies: bool,
+    /// 会话有效期（小时）
+    #[arg(long, env = "JIXIAO_SESSION_HOURS", default_value_t = 12)]
+    session_hours: u32,
+}
+
+/// Runs the command.
+pub fn run(args: Args) -> ExitCode {
+    super::block_on(async move {
+        let db = args.db.connect().await?;
+        db.migrate().await.context("数据库迁移失败")?;
+        let config = ServerConfig {
+            secure_cookies: args.secure_cookies,
+            session_ttl_ms: i64::from(args.session_hours.max(1)) * 3600 * 1000,
+            ..ServerConfig::default()
+        };
+        let state = AppState::new(db.clone(), config);
+        if args.demo {
+            let accounts = jixiao_server::demo::seed(&state)
+                .await
+                .map_err(|e| anyhow::anyhow!(e.message))?;
+            println!("演示模式：已载入阳新县演示数据。演示账号（仅供本机试用）：");
+            for a in &accounts {
+                let unit = a
+                    .unit
+                    .as_deref()
+                    .map(|u| format!("，{u}"))
+                    .unwrap_or_default();
+                println!(
+                    "  {:<18} 密码 {}  （{}{unit}）",
+                    a.username,
+                    a.password,
+                    a.role.label()
+                );
+            }
+        }
+        let listener = tokio::net::TcpListener::bind(&args.listen)
+            .await
+            .with_context(|| format!("无法监听 {}", args.listen))?;
+        let addr = listener.local_addr()?;
+        println!(
+            "jixiao 已启动：http://{addr}/ （数据库：{}）",
+            args.db.describe()
+        );
+        let purge = db.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(Duration::from_secs(3600));
+            loop {
+                tick.tick().await;
+                if let Err(e) = purge.purge_sessions().await {
+                    tracing::warn!(error = %e, "purging expired sessions failed");
+                }
+            }
+        });
+        // Small answers go out at once (no Nagle delay behind the client's delayed ACK).
+        let listener = listener.tap_io(|tcp| {
+            let _ = tcp.set_nodelay(true);
+        });
+        let app = jixiao_server::app(state).into_make_service_with_connect_info::<SocketAddr>();
+        axum::serve(listener, app)
+            .with_graceful_shutdown(shutdown())
+            .await
+            .context("服务器异常退出")?;
+        db.close().await;
+        println!("jixiao 已停止");
+        Ok(())
+    })
+}
+
+async fn shutdown() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}

@@ -1,0 +1,165 @@
+//! The command line: subcommands exist, `migrate`, `user add|passwd|list` and `backup` work on
+//! a fresh SQLite data directory, and errors are Chinese with a failing exit code.
+
+mod support;
+
+use std::io::Write;
+use std::process::{Output, Stdio};
+
+use support::{Server, Session, TempDir, jixiao};
+
+fn run(args: &[&str], stdin: Option<&str>) -> Output {
+    let mut child = jixiao()
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    if let Some(s) = stdin {
+        child.stdin.take().unwrap().write_all(s.as_bytes()).unwrap();
+    }
+    drop(child.stdin.take());
+    child.wait_with_output().unwrap()
+}
+
+fn text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+#[test]
+fn help_lists_the_subcommands() {
+    let o = run(&["--help"], None);
+    assert!(o.status.success());
+    let t = text(&o);
+    for cmd in ["serve", "migrate", "user", "backup"] {
+        assert!(t.contains(cmd), "{cmd} missing from help:\n{t}");
+    }
+    let o = run(&["serve", "--help"], None);
+    let t = text(&o);
+    for flag in [
+        "--listen",
+        "--data",
+        "--database-url",
+        "--demo",
+        "JIXIAO_LISTEN",
+        "JIXIAO_DATABASE_URL",
+    ] {
+        assert!(t.contains(flag), "{flag} missing from serve help");
+    }
+}
+
+#[test]
+fn migrate_users_and_backup() {
+    let dir = TempDir::new("jixiao-cli");
+    let data = dir.path().join("data");
+    let data = data.to_str().unwrap();
+    let o = run(&["migrate", "--data", data], None);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(dir.path().join("data/jixiao.db").exists());
+
+    let o = run(
+        &[
+            "user",
+            "add",
+            "chief",
+            "--role",
+            "admin",
+            "--password-stdin",
+            "--data",
+            data,
+        ],
+        Some("chief-password-1\n"),
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("已新建用户 chief（管理员）"));
+    let o = run(
+        &["user", "add", "chief", "--role", "admin", "--data", data],
+        None,
+    );
+    assert!(!o.status.success());
+    assert!(text(&o).contains("用户名「chief」已存在"), "{}", text(&o));
+    let o = run(
+        &[
+            "user",
+            "add",
+            "weak",
+            "--role",
+            "admin",
+            "--password-stdin",
+            "--data",
+            data,
+        ],
+        Some("short\n"),
+    );
+    assert!(!o.status.success());
+    assert!(text(&o).contains("密码至少需要 8 个字符"));
+    let o = run(
+        &["user", "add", "x", "--role", "boss", "--data", data],
+        None,
+    );
+    assert!(text(&o).contains("未知角色「boss」"));
+    let o = run(
+        &["user", "add", "f", "--role", "filler", "--data", data],
+        None,
+    );
+    assert!(text(&o).contains("须指定所属单位"));
+
+    // A generated password is printed once and works.
+    let o = run(&["user", "passwd", "chief", "--data", data], None);
+    assert!(o.status.success(), "{}", text(&o));
+    let out = text(&o);
+    let new_pw = out
+        .lines()
+        .find_map(|l| l.strip_prefix("新密码："))
+        .unwrap()
+        .trim()
+        .to_string();
+    assert_eq!(new_pw.len(), 16);
+    let o = run(&["user", "list", "--data", data], None);
+    assert!(text(&o).contains("chief\t管理员"));
+
+    let server = Server::start(&["--data", data]);
+    let admin = Session::login(server.port, "chief", &new_pw);
+    let me = admin.call("GET", "/api/me", None).unwrap();
+    assert_eq!(me.body["role"], "admin");
+
+    // An online backup while the server runs, then refused onto an existing file.
+    let out = dir.path().join("backup.db");
+    let out = out.to_str().unwrap();
+    let o = run(&["backup", out, "--data", data], None);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(std::fs::metadata(out).unwrap().len() > 0);
+    let o = run(&["backup", out, "--data", data], None);
+    assert!(!o.status.success());
+    assert!(text(&o).contains("已存在"));
+    server.kill9();
+
+    // The backup is a working database with the same users.
+    let restored = dir.path().join("restored");
+    std::fs::create_dir_all(&restored).unwrap();
+    std::fs::copy(out, restored.join("jixiao.db")).unwrap();
+    let o = run(
+        &["user", "list", "--data", restored.to_str().unwrap()],
+        None,
+    );
+    assert!(text(&o).contains("chief"), "{}", text(&o));
+
+    let o = run(
+        &[
+            "backup",
+            "/tmp/never.db",
+            "--database-url",
+            "postgres://u:secret@db/x",
+        ],
+        None,
+    );
+    assert!(!o.status.success());
+    let t = text(&o);
+    assert!(t.contains("pg_dump"));
+    assert!(!t.contains("secret"), "the password is not echoed");
+}
