@@ -47,7 +47,10 @@ fn editor_page(c: &mut Criterion) {
         (app, cookie, format!("/forms/{}/edit", forms[0]["id"]))
     });
     let get = || async {
-        let req = Request::get(&path).header(header::COOKIE, &cookie).body(Body::empty()).unwrap();
+        let req = Request::get(&path)
+            .header(header::COOKIE, &cookie)
+            .body(Body::empty())
+            .unwrap();
         let resp = app.clone().oneshot(req).await.unwrap();
         assert_eq!(resp.status(), StatusCode::OK);
         resp.into_body().collect().await.unwrap().to_bytes().len()

@@ -34,7 +34,10 @@ async fn form_post(c: &Client, path: &str, fields: &[(&str, &str)], extra_cookie
         .uri(path)
         .header(
             header::COOKIE,
-            format!("jixiao_session={}; jixiao_csrf={}{extra_cookie}", c.session, c.csrf),
+            format!(
+                "jixiao_session={}; jixiao_csrf={}{extra_cookie}",
+                c.session, c.csrf
+            ),
         )
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
         .body(Body::from(urlencoded(fields)))
@@ -48,7 +51,10 @@ async fn page_get(c: &Client, path: &str, extra_cookie: &str) -> Answer {
         .uri(path)
         .header(
             header::COOKIE,
-            format!("jixiao_session={}; jixiao_csrf={}{extra_cookie}", c.session, c.csrf),
+            format!(
+                "jixiao_session={}; jixiao_csrf={}{extra_cookie}",
+                c.session, c.csrf
+            ),
         )
         .body(Body::empty())
         .unwrap();
@@ -85,12 +91,21 @@ async fn seed_id(t: &TestApp) -> i64 {
 #[tokio::test]
 async fn login_form_logs_in_and_refuses_bad_input() {
     let t = TestApp::new(Kind::Sqlite).await.unwrap();
-    let page = send(&t.app, Request::get("/login?next=/forms/1").body(Body::empty()).unwrap()).await;
+    let page = send(
+        &t.app,
+        Request::get("/login?next=/forms/1")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
     assert_eq!(page.status, StatusCode::OK);
     let csrf = set_cookie(&page, "jixiao_csrf").unwrap();
     let token = csrf.strip_prefix("jixiao_csrf=").unwrap().to_string();
     let body = html(&page);
-    assert!(body.contains(&format!("value=\"{token}\"")), "the form carries the token");
+    assert!(
+        body.contains(&format!("value=\"{token}\"")),
+        "the form carries the token"
+    );
     assert!(body.contains("name=\"next\" value=\"/forms/1\""));
 
     let post = |fields: Vec<(&'static str, String)>, cookie: String| {
@@ -108,7 +123,12 @@ async fn login_form_logs_in_and_refuses_bad_input() {
     let pw = jixiao_server::demo::DEMO_PASSWORD.to_string();
     // Right password, local next: 303 there with the session cookies.
     let ok = post(
-        vec![("_csrf", token.clone()), ("username", "reviewer".into()), ("password", pw.clone()), ("next", "/forms/1".into())],
+        vec![
+            ("_csrf", token.clone()),
+            ("username", "reviewer".into()),
+            ("password", pw.clone()),
+            ("next", "/forms/1".into()),
+        ],
         csrf.clone(),
     )
     .await;
@@ -117,14 +137,23 @@ async fn login_form_logs_in_and_refuses_bad_input() {
     assert!(set_cookie(&ok, "jixiao_session").is_some());
     // A foreign next goes home.
     let foreign = post(
-        vec![("_csrf", token.clone()), ("username", "reviewer".into()), ("password", pw.clone()), ("next", "//evil.example/".into())],
+        vec![
+            ("_csrf", token.clone()),
+            ("username", "reviewer".into()),
+            ("password", pw.clone()),
+            ("next", "//evil.example/".into()),
+        ],
         csrf.clone(),
     )
     .await;
     assert_eq!(location(&foreign), "/");
     // Wrong password: 401, the form again with the reason and the name kept.
     let bad = post(
-        vec![("_csrf", token.clone()), ("username", "reviewer".into()), ("password", "wrong-password".into())],
+        vec![
+            ("_csrf", token.clone()),
+            ("username", "reviewer".into()),
+            ("password", "wrong-password".into()),
+        ],
         csrf.clone(),
     )
     .await;
@@ -132,7 +161,11 @@ async fn login_form_logs_in_and_refuses_bad_input() {
     assert!(html(&bad).contains("用户名或密码错误"));
     assert!(html(&bad).contains("value=\"reviewer\""));
     // Without the CSRF token: 403, nobody logged in.
-    let no_csrf = post(vec![("username", "reviewer".into()), ("password", pw)], csrf).await;
+    let no_csrf = post(
+        vec![("username", "reviewer".into()), ("password", pw)],
+        csrf,
+    )
+    .await;
     assert_eq!(no_csrf.status, StatusCode::FORBIDDEN);
     assert!(set_cookie(&no_csrf, "jixiao_session").is_none());
     t.cleanup().await;
@@ -152,7 +185,10 @@ async fn pages_without_a_session_go_to_login() {
     assert_eq!(edit.status, StatusCode::SEE_OTHER);
     assert_eq!(location(&edit), "/login?next=/forms/1/edit");
     let hist = get("/forms/1/history?from=1&to=2").await;
-    assert_eq!(location(&hist), "/login?next=/forms/1/history%3Ffrom%3D1%26to%3D2");
+    assert_eq!(
+        location(&hist),
+        "/login?next=/forms/1/history%3Ffrom%3D1%26to%3D2"
+    );
     let req = Request::post("/forms/1/save")
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
         .body(Body::from("_csrf=x"))
@@ -163,9 +199,22 @@ async fn pages_without_a_session_go_to_login() {
     // Assets need no session and are cached.
     let css = get("/assets/app.css").await;
     assert_eq!(css.status, StatusCode::OK);
-    assert!(css.headers[header::CONTENT_TYPE].to_str().unwrap().starts_with("text/css"));
-    assert!(css.headers[header::CACHE_CONTROL].to_str().unwrap().contains("max-age"));
-    assert_eq!(get("/assets/../Cargo.toml").await.status, StatusCode::NOT_FOUND);
+    assert!(
+        css.headers[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with("text/css")
+    );
+    assert!(
+        css.headers[header::CACHE_CONTROL]
+            .to_str()
+            .unwrap()
+            .contains("max-age")
+    );
+    assert_eq!(
+        get("/assets/../Cargo.toml").await.status,
+        StatusCode::NOT_FOUND
+    );
     t.cleanup().await;
 }
 
@@ -174,10 +223,17 @@ async fn a_unit_cannot_open_another_units_form() {
     let t = TestApp::new(Kind::Sqlite).await.unwrap();
     let id = seed_id(&t).await;
     let other = t.login("jiaoyu_filler").await;
-    for path in [format!("/forms/{id}"), format!("/forms/{id}/edit"), format!("/forms/{id}/history")] {
+    for path in [
+        format!("/forms/{id}"),
+        format!("/forms/{id}/edit"),
+        format!("/forms/{id}/history"),
+    ] {
         let a = other.get(&path).await;
         assert_eq!(a.status, StatusCode::NOT_FOUND, "{path}");
-        assert!(html(&a).contains("申报表不存在或无权查看"), "{path}: the error page");
+        assert!(
+            html(&a).contains("申报表不存在或无权查看"),
+            "{path}: the error page"
+        );
         assert!(!html(&a).contains("15172093138"));
     }
     let own = t.login("xingguo_filler").await;
@@ -191,9 +247,15 @@ async fn a_unit_cannot_open_another_units_form() {
     assert_eq!(location(&r), format!("/forms/{id}"));
     let view = html(&reviewer.get(&format!("/forms/{id}")).await);
     assert!(view.contains("151****3138"));
-    assert!(!view.contains("不是有效的手机号"), "the masked number is not a finding");
+    assert!(
+        !view.contains("不是有效的手机号"),
+        "the masked number is not a finding"
+    );
     // A draft is not for review yet.
-    assert_eq!(reviewer.get(&format!("/forms/{id}/review")).await.status, StatusCode::CONFLICT);
+    assert_eq!(
+        reviewer.get(&format!("/forms/{id}/review")).await.status,
+        StatusCode::CONFLICT
+    );
     t.cleanup().await;
 }
 
@@ -203,12 +265,21 @@ async fn form_posts_need_the_csrf_field() {
     let id = seed_id(&t).await;
     let c = t.login("xingguo_filler").await;
     let path = format!("/forms/{id}/save");
-    let missing = form_post(&c, &path, &[("base_version", "1"), ("/header/filler", "王五")], "").await;
+    let missing = form_post(
+        &c,
+        &path,
+        &[("base_version", "1"), ("/header/filler", "王五")],
+        "",
+    )
+    .await;
     assert_eq!(missing.status, StatusCode::FORBIDDEN);
     assert!(html(&missing).contains("CSRF"));
     let wrong = form_post(&c, &path, &[("_csrf", "0123"), ("base_version", "1")], "").await;
     assert_eq!(wrong.status, StatusCode::FORBIDDEN);
-    assert_eq!(form_post(&c, "/logout", &[], "").await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        form_post(&c, "/logout", &[], "").await.status,
+        StatusCode::FORBIDDEN
+    );
     // Nothing was saved.
     assert_eq!(c.get(&format!("/api/forms/{id}")).await.body["version"], 1);
     t.cleanup().await;
@@ -224,7 +295,12 @@ async fn no_script_save_makes_a_new_version() {
     let ok = form_post(
         &c,
         &path,
-        &[("_csrf", &csrf), ("base_version", "1"), ("/header/filler", "王五"), ("/funding/income/rows/0/current", "1700")],
+        &[
+            ("_csrf", &csrf),
+            ("base_version", "1"),
+            ("/header/filler", "王五"),
+            ("/funding/income/rows/0/current", "1700"),
+        ],
         "",
     )
     .await;
@@ -234,20 +310,41 @@ async fn no_script_save_makes_a_new_version() {
     let saved = c.get(&format!("/api/forms/{id}")).await.body;
     assert_eq!(saved["version"], 2);
     assert_eq!(saved["form"]["header"]["filler"], "王五");
-    assert_eq!(saved["form"]["funding"]["income"]["rows"][0]["current"], "1700");
+    assert_eq!(
+        saved["form"]["funding"]["income"]["rows"][0]["current"],
+        "1700"
+    );
     // The next page shows the flash once and clears it.
     let page = page_get(&c, &format!("/forms/{id}/edit"), &format!("; {flash}")).await;
     assert!(html(&page).contains("已保存（第 2 版）"));
-    assert_eq!(set_cookie(&page, "jixiao_flash").as_deref(), Some("jixiao_flash="));
+    assert_eq!(
+        set_cookie(&page, "jixiao_flash").as_deref(),
+        Some("jixiao_flash=")
+    );
     // A save based on the old version is refused and says so.
-    let stale = form_post(&c, &path, &[("_csrf", &csrf), ("base_version", "1"), ("/header/filler", "赵六")], "").await;
+    let stale = form_post(
+        &c,
+        &path,
+        &[
+            ("_csrf", &csrf),
+            ("base_version", "1"),
+            ("/header/filler", "赵六"),
+        ],
+        "",
+    )
+    .await;
     assert_eq!(stale.status, StatusCode::CONFLICT);
     assert!(html(&stale).contains("他人已保存了第 2 版，您的修改未保存"));
     // A bad amount: 422, the field named, everything else typed kept, nothing saved.
     let bad = form_post(
         &c,
         &path,
-        &[("_csrf", &csrf), ("base_version", "2"), ("/header/filler", "钱七"), ("/funding/income/rows/0/current", "十二万")],
+        &[
+            ("_csrf", &csrf),
+            ("base_version", "2"),
+            ("/header/filler", "钱七"),
+            ("/funding/income/rows/0/current", "十二万"),
+        ],
         "",
     )
     .await;
@@ -269,37 +366,84 @@ async fn submit_return_resubmit_approve_through_pages() {
         let unit = unit.clone();
         async move {
             let csrf = unit.csrf.clone();
-            form_post(&unit, &format!("/forms/{id}/submit"), &[("_csrf", &csrf), ("base_version", base)], "").await
+            form_post(
+                &unit,
+                &format!("/forms/{id}/submit"),
+                &[("_csrf", &csrf), ("base_version", base)],
+                "",
+            )
+            .await
         }
     };
     let s = submit("1").await;
     assert_eq!(s.status, StatusCode::SEE_OTHER, "{}", html(&s));
     assert_eq!(location(&s), format!("/forms/{id}"));
     // The reviewer's queue lists it; the review page opens.
-    assert!(html(&reviewer.get("/?status=submitted").await).contains(&format!("/forms/{id}/review")));
-    assert_eq!(reviewer.get(&format!("/forms/{id}/review")).await.status, StatusCode::OK);
+    assert!(
+        html(&reviewer.get("/?status=submitted").await).contains(&format!("/forms/{id}/review"))
+    );
+    assert_eq!(
+        reviewer.get(&format!("/forms/{id}/review")).await.status,
+        StatusCode::OK
+    );
     // The unit may not review.
     let csrf_u = unit.csrf.clone();
-    let u = form_post(&unit, &format!("/forms/{id}/review"), &[("_csrf", &csrf_u), ("decision", "approve"),
-        ("completeness", "优"), ("relevance", "优"), ("suitability", "优"), ("feasibility", "优")], "").await;
+    let u = form_post(
+        &unit,
+        &format!("/forms/{id}/review"),
+        &[
+            ("_csrf", &csrf_u),
+            ("decision", "approve"),
+            ("completeness", "优"),
+            ("relevance", "优"),
+            ("suitability", "优"),
+            ("feasibility", "优"),
+        ],
+        "",
+    )
+    .await;
     assert_eq!(u.status, StatusCode::FORBIDDEN);
     // An incomplete review: 422 with the reasons.
     let csrf = reviewer.csrf.clone();
     let review_path = format!("/forms/{id}/review");
-    let incomplete = form_post(&reviewer, &review_path, &[("_csrf", &csrf), ("decision", "return")], "").await;
+    let incomplete = form_post(
+        &reviewer,
+        &review_path,
+        &[("_csrf", &csrf), ("decision", "return")],
+        "",
+    )
+    .await;
     assert_eq!(incomplete.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(html(&incomplete).contains("退回时必须填写退回原因"));
     // Return with a comment on the funding section.
-    let grades = [("completeness", "良"), ("relevance", "优"), ("suitability", "中"), ("feasibility", "良")];
-    let mut fields = vec![("_csrf", csrf.as_str()), ("base_version", "1"), ("decision", "return"), ("reason", "收入合计请核对")];
+    let grades = [
+        ("completeness", "良"),
+        ("relevance", "优"),
+        ("suitability", "中"),
+        ("feasibility", "良"),
+    ];
+    let mut fields = vec![
+        ("_csrf", csrf.as_str()),
+        ("base_version", "1"),
+        ("decision", "return"),
+        ("reason", "收入合计请核对"),
+    ];
     fields.extend(grades);
-    fields.extend([("comment_path", "/funding"), ("comment_text", "财政拨款与上年差异较大，请说明"), ("comment_path", ""), ("comment_text", "")]);
+    fields.extend([
+        ("comment_path", "/funding"),
+        ("comment_text", "财政拨款与上年差异较大，请说明"),
+        ("comment_path", ""),
+        ("comment_text", ""),
+    ]);
     let r = form_post(&reviewer, &review_path, &fields, "").await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", html(&r));
     assert_eq!(location(&r), "/");
     let after = unit.get(&format!("/api/forms/{id}")).await.body;
     assert_eq!(after["status"], "returned");
-    assert_eq!(after["comments"][0]["text"], "财政拨款与上年差异较大，请说明");
+    assert_eq!(
+        after["comments"][0]["text"],
+        "财政拨款与上年差异较大，请说明"
+    );
     // The unit sees the comment and the reason in the editor.
     let edit = html(&unit.get(&format!("/forms/{id}/edit")).await);
     assert!(edit.contains("财政拨款与上年差异较大，请说明") && edit.contains("收入合计请核对"));
@@ -309,7 +453,10 @@ async fn submit_return_resubmit_approve_through_pages() {
     fields.extend(grades.map(|(k, _)| (k, "优")));
     let a = form_post(&reviewer, &review_path, &fields, "").await;
     assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", html(&a));
-    assert_eq!(unit.get(&format!("/api/forms/{id}")).await.body["status"], "approved");
+    assert_eq!(
+        unit.get(&format!("/api/forms/{id}")).await.body["status"],
+        "approved"
+    );
     // History shows the steps and a diff.
     let h = html(&unit.get(&format!("/forms/{id}/history?from=1&to=1")).await);
     assert!(h.contains("第 1 版"));
@@ -324,7 +471,11 @@ async fn start_page_imports_and_creates() {
     assert_eq!(start.status, StatusCode::OK);
     assert!(html(&start).contains("hubei-dept-2026"));
     // Upload the seed JSON (multipart, as the page's form posts it).
-    let seed = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/seed/seed.form.json")).unwrap();
+    let seed = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../fixtures/seed/seed.form.json"
+    ))
+    .unwrap();
     let boundary = "XjixiaoBOUNDARY";
     let mut body = format!(
         "--{boundary}\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"seed.form.json\"\r\nContent-Type: application/json\r\n\r\n",
@@ -334,8 +485,14 @@ async fn start_page_imports_and_creates() {
     body.extend_from_slice(&seed);
     body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
     let req = Request::post("/forms/import")
-        .header(header::COOKIE, format!("jixiao_session={}; jixiao_csrf={}", c.session, c.csrf))
-        .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"))
+        .header(
+            header::COOKIE,
+            format!("jixiao_session={}; jixiao_csrf={}", c.session, c.csrf),
+        )
+        .header(
+            header::CONTENT_TYPE,
+            format!("multipart/form-data; boundary={boundary}"),
+        )
         .body(Body::from(body))
         .unwrap();
     let preview = send(&c.app, req).await;
@@ -346,17 +503,40 @@ async fn start_page_imports_and_creates() {
     assert_eq!(c.get("/api/forms").await.body.as_array().unwrap().len(), 0);
     let form_json = std::str::from_utf8(&seed).unwrap();
     let csrf = c.csrf.clone();
-    let ok = form_post(&c, "/forms/import/confirm", &[("_csrf", &csrf), ("form_json", form_json)], "").await;
+    let ok = form_post(
+        &c,
+        "/forms/import/confirm",
+        &[("_csrf", &csrf), ("form_json", form_json)],
+        "",
+    )
+    .await;
     assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", html(&ok));
     let list = c.get("/api/forms").await.body;
     let id = list[0]["id"].as_i64().unwrap();
     assert_eq!(location(&ok), format!("/forms/{id}/edit"));
     // The same year again: 409 on the start page with the reason.
-    let again = form_post(&c, "/forms/import/confirm", &[("_csrf", &csrf), ("form_json", form_json)], "").await;
+    let again = form_post(
+        &c,
+        "/forms/import/confirm",
+        &[("_csrf", &csrf), ("form_json", form_json)],
+        "",
+    )
+    .await;
     assert_eq!(again.status, StatusCode::CONFLICT);
     assert!(html(&again).contains("已存在"));
     // A blank form for another year.
-    let blank = form_post(&c, "/forms/new", &[("_csrf", &csrf), ("from", "blank"), ("template_id", "hubei-dept-2026"), ("fiscal_year", "2027")], "").await;
+    let blank = form_post(
+        &c,
+        "/forms/new",
+        &[
+            ("_csrf", &csrf),
+            ("from", "blank"),
+            ("template_id", "hubei-dept-2026"),
+            ("fiscal_year", "2027"),
+        ],
+        "",
+    )
+    .await;
     assert_eq!(blank.status, StatusCode::SEE_OTHER, "{}", html(&blank));
     assert_eq!(c.get("/api/forms").await.body.as_array().unwrap().len(), 2);
     t.cleanup().await;
@@ -373,24 +553,78 @@ async fn home_pages_by_role_and_admin_posts() {
     let admin = t.login("admin").await;
     assert!(html(&admin.get("/").await).contains("xingguo_filler"));
     let csrf = admin.csrf.clone();
-    let r = form_post(&admin, "/admin/regions", &[("_csrf", &csrf), ("name", "大冶市"), ("code", "420281")], "").await;
+    let r = form_post(
+        &admin,
+        "/admin/regions",
+        &[("_csrf", &csrf), ("name", "大冶市"), ("code", "420281")],
+        "",
+    )
+    .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", html(&r));
     assert_eq!(location(&r), "/#regions");
     let regions = admin.get("/api/admin/regions").await.body;
-    let region = regions.as_array().unwrap().iter().find(|r| r["name"] == "大冶市").unwrap()["id"].to_string();
-    let u = form_post(&admin, "/admin/units", &[("_csrf", &csrf), ("name", "大冶市财政局"), ("region_id", &region)], "").await;
+    let region = regions
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == "大冶市")
+        .unwrap()["id"]
+        .to_string();
+    let u = form_post(
+        &admin,
+        "/admin/units",
+        &[
+            ("_csrf", &csrf),
+            ("name", "大冶市财政局"),
+            ("region_id", &region),
+        ],
+        "",
+    )
+    .await;
     assert_eq!(u.status, StatusCode::SEE_OTHER, "{}", html(&u));
-    let weak = form_post(&admin, "/admin/users", &[("_csrf", &csrf), ("username", "dy_reviewer"), ("display_name", "大冶审核"),
-        ("role", "reviewer"), ("unit_id", ""), ("region_id", &region), ("password", "short")], "").await;
+    let weak = form_post(
+        &admin,
+        "/admin/users",
+        &[
+            ("_csrf", &csrf),
+            ("username", "dy_reviewer"),
+            ("display_name", "大冶审核"),
+            ("role", "reviewer"),
+            ("unit_id", ""),
+            ("region_id", &region),
+            ("password", "short"),
+        ],
+        "",
+    )
+    .await;
     assert_eq!(weak.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(html(&weak).contains("密码至少需要 8 个字符"));
-    let ok = form_post(&admin, "/admin/users", &[("_csrf", &csrf), ("username", "dy_reviewer"), ("display_name", "大冶审核"),
-        ("role", "reviewer"), ("unit_id", ""), ("region_id", &region), ("password", "long-enough-1")], "").await;
+    let ok = form_post(
+        &admin,
+        "/admin/users",
+        &[
+            ("_csrf", &csrf),
+            ("username", "dy_reviewer"),
+            ("display_name", "大冶审核"),
+            ("role", "reviewer"),
+            ("unit_id", ""),
+            ("region_id", &region),
+            ("password", "long-enough-1"),
+        ],
+        "",
+    )
+    .await;
     assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", html(&ok));
     assert!(html(&admin.get("/").await).contains("dy_reviewer"));
     // Only administrators: a unit user's post is refused.
     let ucsrf = unit.csrf.clone();
-    let no = form_post(&unit, "/admin/regions", &[("_csrf", &ucsrf), ("name", "x"), ("code", "x")], "").await;
+    let no = form_post(
+        &unit,
+        "/admin/regions",
+        &[("_csrf", &ucsrf), ("name", "x"), ("code", "x")],
+        "",
+    )
+    .await;
     assert_eq!(no.status, StatusCode::FORBIDDEN);
     // Logout ends the session.
     let out = form_post(&unit, "/logout", &[("_csrf", &ucsrf)], "").await;

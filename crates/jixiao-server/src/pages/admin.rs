@@ -45,30 +45,46 @@ fn code_or_name(fields: &Fields) -> String {
 }
 
 /// `POST /admin/regions`.
-pub(crate) async fn create_region(State(state): State<AppState>, post: PagePost, fields: Fields) -> PageResult {
+pub(crate) async fn create_region(
+    State(state): State<AppState>,
+    post: PagePost,
+    fields: Fields,
+) -> PageResult {
     let p = post.check(&state, &fields).await?;
     let body = json!({ "code": code_or_name(&fields), "name": fields.get("name").unwrap_or("") });
     let result = match api_body(body) {
-        Ok(b) => admin::create_region(State(state.clone()), p.cu.clone(), ApiJson(b)).await.map(|_| ()),
+        Ok(b) => admin::create_region(State(state.clone()), p.cu.clone(), ApiJson(b))
+            .await
+            .map(|_| ()),
         Err(e) => Err(e),
     };
     done(&state, &p, result, "/#regions", "已新建区划").await
 }
 
 /// `POST /admin/units`.
-pub(crate) async fn create_unit(State(state): State<AppState>, post: PagePost, fields: Fields) -> PageResult {
+pub(crate) async fn create_unit(
+    State(state): State<AppState>,
+    post: PagePost,
+    fields: Fields,
+) -> PageResult {
     let p = post.check(&state, &fields).await?;
     let body = json!({ "code": code_or_name(&fields), "name": fields.get("name").unwrap_or(""),
         "region_id": opt_id(&fields, "region_id") });
     let result = match api_body(body) {
-        Ok(b) => admin::create_unit(State(state.clone()), p.cu.clone(), ApiJson(b)).await.map(|_| ()),
+        Ok(b) => admin::create_unit(State(state.clone()), p.cu.clone(), ApiJson(b))
+            .await
+            .map(|_| ()),
         Err(e) => Err(e),
     };
     done(&state, &p, result, "/#units", "已新建单位").await
 }
 
 /// `POST /admin/users`.
-pub(crate) async fn create_user(State(state): State<AppState>, post: PagePost, fields: Fields) -> PageResult {
+pub(crate) async fn create_user(
+    State(state): State<AppState>,
+    post: PagePost,
+    fields: Fields,
+) -> PageResult {
     let p = post.check(&state, &fields).await?;
     let role = fields.get("role").unwrap_or("");
     let unit_roles = matches!(role, "filler" | "unit_approver");
@@ -82,7 +98,9 @@ pub(crate) async fn create_user(State(state): State<AppState>, post: PagePost, f
         "region_id": if unit_roles { Value::Null } else { opt_id(&fields, "region_id") },
     });
     let result = match api_body(body) {
-        Ok(b) => admin::create_user(State(state.clone()), p.cu.clone(), ApiJson(b)).await.map(|_| ()),
+        Ok(b) => admin::create_user(State(state.clone()), p.cu.clone(), ApiJson(b))
+            .await
+            .map(|_| ()),
         Err(e) => Err(e),
     };
     done(&state, &p, result, "/#users", "已新建用户").await
@@ -97,7 +115,9 @@ pub(crate) async fn unlock_user(
 ) -> Result<Response, super::PageError> {
     let p = post.check(&state, &fields).await?;
     let result = match api_body(json!({ "unlock": true })) {
-        Ok(b) => admin::update_user(State(state.clone()), p.cu.clone(), ApiPath(id), ApiJson(b)).await.map(|_| ()),
+        Ok(b) => admin::update_user(State(state.clone()), p.cu.clone(), ApiPath(id), ApiJson(b))
+            .await
+            .map(|_| ()),
         Err(e) => Err(e),
     };
     done(&state, &p, result, "/#users", "已解锁").await

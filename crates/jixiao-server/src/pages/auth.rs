@@ -30,7 +30,9 @@ fn local_next(next: Option<&str>) -> String {
 /// (then also returned as a `Set-Cookie`).
 fn pre_session_token(headers: &HeaderMap) -> (String, Option<HeaderValue>) {
     match cookie(headers, CSRF_COOKIE) {
-        Some(t) if t.len() == 64 && t.bytes().all(|b| b.is_ascii_hexdigit()) => (t.to_string(), None),
+        Some(t) if t.len() == 64 && t.bytes().all(|b| b.is_ascii_hexdigit()) => {
+            (t.to_string(), None)
+        }
         _ => {
             let t = random_token();
             let c = HeaderValue::from_str(&format!("{CSRF_COOKIE}={t}; Path=/; SameSite=Lax"));
@@ -75,7 +77,10 @@ pub(crate) async fn login(
     fields: Fields,
 ) -> Response {
     let username = fields.get("username").unwrap_or("").to_string();
-    let next = fields.get("next").map(str::to_string).filter(|n| !n.is_empty());
+    let next = fields
+        .get("next")
+        .map(str::to_string)
+        .filter(|n| !n.is_empty());
     let (csrf_token, set) = pre_session_token(&headers);
     let fail = |status: StatusCode, message: String, set: Option<HeaderValue>| {
         let view = LoginView {
@@ -111,9 +116,15 @@ pub(crate) async fn login(
 }
 
 /// `POST /logout`: as `POST /api/logout`, then `303 /login`.
-pub(crate) async fn logout(State(state): State<AppState>, post: PagePost, fields: Fields) -> PageResult {
+pub(crate) async fn logout(
+    State(state): State<AppState>,
+    post: PagePost,
+    fields: Fields,
+) -> PageResult {
     let p = post.check(&state, &fields).await?;
-    let api = session::logout(State(state), p.cu.clone()).await.map_err(|e| p.err(e))?;
+    let api = session::logout(State(state), p.cu.clone())
+        .await
+        .map_err(|e| p.err(e))?;
     let cookies = api.headers().get_all(SET_COOKIE).iter().cloned().collect();
     Ok(see_other("/login", cookies))
 }

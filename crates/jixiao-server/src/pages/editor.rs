@@ -7,7 +7,10 @@ use jixiao_domain::{Finding, Form, Severity};
 use jixiao_web::{EditorView, form_from_fields, render_editor};
 use serde_json::json;
 
-use super::{Fields, OrPage, PagePost, PageResult, PageUser, api_body, form_page, redirect_with_flash, see_other};
+use super::{
+    Fields, OrPage, PagePost, PageResult, PageUser, api_body, form_page, redirect_with_flash,
+    see_other,
+};
 use crate::access::{require_unit_member, visible};
 use crate::api::{forms, workflow};
 use crate::error::ApiError;
@@ -39,7 +42,11 @@ async fn editor_page(
 
 /// `GET /forms/{id}/edit`: for members of the form's unit while it is a draft or returned;
 /// anyone else who may see the form goes to its read-only view.
-pub(crate) async fn edit(State(state): State<AppState>, p: PageUser, Path(id): Path<i64>) -> PageResult {
+pub(crate) async fn edit(
+    State(state): State<AppState>,
+    p: PageUser,
+    Path(id): Path<i64>,
+) -> PageResult {
     let row = state.db.form(id).await.map_err(ApiError::from).page(&p)?;
     let row = visible(&p.cu.user, row).page(&p)?;
     let editable = require_unit_member(&p.cu.user, &row, "修改申报表").is_ok()
@@ -91,8 +98,15 @@ pub(crate) async fn save(
                 .collect();
             let typed = apply_what_parses(&current, &fields.0);
             let flash = format!("有 {n} 处填写有误，未保存，请按提示修改");
-            return editor_page(&state, &p, id, StatusCode::UNPROCESSABLE_ENTITY, Some(flash), Some((typed, input)))
-                .await;
+            return editor_page(
+                &state,
+                &p,
+                id,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some(flash),
+                Some((typed, input)),
+            )
+            .await;
         }
     };
     let result = match api_body(json!({ "base_version": base_version, "form": form })) {
@@ -102,15 +116,30 @@ pub(crate) async fn save(
     match result {
         Ok(saved) => {
             let v = saved.0["version"].as_i64().unwrap_or(0);
-            Ok(redirect_with_flash(&format!("/forms/{id}/edit"), &format!("已保存（第 {v} 版）")))
+            Ok(redirect_with_flash(
+                &format!("/forms/{id}/edit"),
+                &format!("已保存（第 {v} 版）"),
+            ))
         }
         Err(e) if e.code == "stale_version" => {
-            let current = e.extra.get("current_version").and_then(|v| v.as_i64()).unwrap_or(0);
+            let current = e
+                .extra
+                .get("current_version")
+                .and_then(|v| v.as_i64())
+                .unwrap_or(0);
             let flash = format!("他人已保存了第 {current} 版，您的修改未保存");
             editor_page(&state, &p, id, StatusCode::CONFLICT, Some(flash), None).await
         }
         Err(e) if e.status == StatusCode::UNPROCESSABLE_ENTITY => {
-            editor_page(&state, &p, id, e.status, Some(e.message), Some((form, Vec::new()))).await
+            editor_page(
+                &state,
+                &p,
+                id,
+                e.status,
+                Some(e.message),
+                Some((form, Vec::new())),
+            )
+            .await
         }
         Err(e) => Err(p.err(e)),
     }
@@ -127,7 +156,9 @@ pub(crate) async fn submit(
     let p = post.check(&state, &fields).await?;
     let body = json!({ "base_version": fields.int("base_version") });
     let result = match api_body(body) {
-        Ok(b) => workflow::submit(State(state.clone()), p.cu.clone(), ApiPath(id), ApiJson(b)).await,
+        Ok(b) => {
+            workflow::submit(State(state.clone()), p.cu.clone(), ApiPath(id), ApiJson(b)).await
+        }
         Err(e) => Err(e),
     };
     match result {

@@ -18,9 +18,18 @@ pub(crate) async fn history(
     query: Result<Query<Vec<(String, String)>>, axum::extract::rejection::QueryRejection>,
 ) -> PageResult {
     let q = query.map(|Query(q)| q).unwrap_or_default();
-    let int = |k: &str| q.iter().find(|(n, _)| n == k).and_then(|(_, v)| v.parse::<i64>().ok());
+    let int = |k: &str| {
+        q.iter()
+            .find(|(n, _)| n == k)
+            .and_then(|(_, v)| v.parse::<i64>().ok())
+    };
     let st = || State(state.clone());
-    let row = state.db.form(id).await.map_err(crate::error::ApiError::from).page(&p)?;
+    let row = state
+        .db
+        .form(id)
+        .await
+        .map_err(crate::error::ApiError::from)
+        .page(&p)?;
     let row = crate::access::visible(&p.cu.user, row).page(&p)?;
     let versions = history::versions(st(), p.cu.clone(), ApiPath(id))
         .await

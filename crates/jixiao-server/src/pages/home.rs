@@ -42,7 +42,11 @@ pub(crate) async fn list_forms(
 }
 
 /// `GET /?year=&status=&q=`.
-pub(crate) async fn home(State(state): State<AppState>, p: PageUser, query: RawQuery) -> PageResult {
+pub(crate) async fn home(
+    State(state): State<AppState>,
+    p: PageUser,
+    query: RawQuery,
+) -> PageResult {
     let q = query.map(|Query(q)| q).unwrap_or_default();
     match p.cu.user.role {
         Role::Filler | Role::UnitApprover => {

@@ -214,7 +214,12 @@ pub(crate) struct PageUser {
 impl PageUser {
     async fn load(cu: CurrentUser, state: &AppState) -> Result<PageUser, PageError> {
         let unit_name = match cu.user.unit_id {
-            Some(id) => state.db.unit(id).await.map_err(ApiError::from)?.map(|u| u.name),
+            Some(id) => state
+                .db
+                .unit(id)
+                .await
+                .map_err(ApiError::from)?
+                .map(|u| u.name),
             None => None,
         };
         Ok(PageUser {
@@ -240,12 +245,18 @@ impl PageUser {
     }
 
     /// An HTML page for this user; clears the flash cookie once its message has been shown.
-    pub fn page(&self, status: StatusCode, page: Result<String, jixiao_web::RenderError>) -> Response {
+    pub fn page(
+        &self,
+        status: StatusCode,
+        page: Result<String, jixiao_web::RenderError>,
+    ) -> Response {
         let mut resp = html(status, page);
         if self.flash.is_some() {
             resp.headers_mut().append(
                 SET_COOKIE,
-                HeaderValue::from_static("jixiao_flash=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0"),
+                HeaderValue::from_static(
+                    "jixiao_flash=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0",
+                ),
             );
         }
         resp
@@ -331,7 +342,10 @@ pub(crate) struct Fields(pub Vec<(String, String)>);
 impl Fields {
     /// The first value of a field.
     pub fn get(&self, name: &str) -> Option<&str> {
-        self.0.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+        self.0
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
     }
 
     /// A field as an integer.
@@ -346,7 +360,9 @@ impl FromRequest<AppState> for Fields {
     async fn from_request(req: Request, state: &AppState) -> Result<Self, PageError> {
         match axum::Form::<Vec<(String, String)>>::from_request(req, state).await {
             Ok(axum::Form(v)) => Ok(Fields(v)),
-            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => Err(ApiError::too_large().into()),
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                Err(ApiError::too_large().into())
+            }
             Err(_) => Err(ApiError::bad_request("提交的内容无法读取，请刷新页面后重试").into()),
         }
     }
@@ -373,10 +389,11 @@ pub(crate) async fn form_page(
     let current = v["version"].as_i64().unwrap_or(0);
     let (form_value, shown) = match version {
         Some(n) if n != current => {
-            let old = crate::api::history::version(State(state.clone()), p.cu.clone(), ApiPath((id, n)))
-                .await
-                .page(p)?
-                .0;
+            let old =
+                crate::api::history::version(State(state.clone()), p.cu.clone(), ApiPath((id, n)))
+                    .await
+                    .page(p)?
+                    .0;
             (old["form"].clone(), n)
         }
         _ => (v["form"].clone(), current),

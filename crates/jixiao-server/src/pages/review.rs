@@ -4,7 +4,9 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use jixiao_web::{ReviewView, render_review, review_from_fields};
 
-use super::{Fields, OrPage, PagePost, PageResult, PageUser, api_body, form_page, redirect_with_flash};
+use super::{
+    Fields, OrPage, PagePost, PageResult, PageUser, api_body, form_page, redirect_with_flash,
+};
 use crate::access::{require_reviewer, require_status, visible};
 use crate::api::workflow;
 use crate::error::ApiError;
@@ -28,7 +30,11 @@ async fn review_view(
 }
 
 /// `GET /forms/{id}/review`: for the reviewers of the form's region, while it is submitted.
-pub(crate) async fn review_page(State(state): State<AppState>, p: PageUser, Path(id): Path<i64>) -> PageResult {
+pub(crate) async fn review_page(
+    State(state): State<AppState>,
+    p: PageUser,
+    Path(id): Path<i64>,
+) -> PageResult {
     let row = state.db.form(id).await.map_err(ApiError::from).page(&p)?;
     let row = visible(&p.cu.user, row).page(&p)?;
     require_reviewer(&p.cu.user, &row, "审核申报表").page(&p)?;
@@ -47,16 +53,26 @@ pub(crate) async fn review(
     let p = post.check(&state, &fields).await?;
     let decision = match review_from_fields(&fields.0) {
         Ok(d) => d,
-        Err(errors) => return review_view(&state, &p, id, StatusCode::UNPROCESSABLE_ENTITY, errors).await,
+        Err(errors) => {
+            return review_view(&state, &p, id, StatusCode::UNPROCESSABLE_ENTITY, errors).await;
+        }
     };
-    let body = serde_json::to_value(&decision).map_err(ApiError::internal).page(&p)?;
+    let body = serde_json::to_value(&decision)
+        .map_err(ApiError::internal)
+        .page(&p)?;
     let result = match api_body(body) {
-        Ok(b) => workflow::review(State(state.clone()), p.cu.clone(), ApiPath(id), ApiJson(b)).await,
+        Ok(b) => {
+            workflow::review(State(state.clone()), p.cu.clone(), ApiPath(id), ApiJson(b)).await
+        }
         Err(e) => Err(e),
     };
     match result {
         Ok(_) => {
-            let flash = if decision.decision == "approve" { "已通过" } else { "已退回" };
+            let flash = if decision.decision == "approve" {
+                "已通过"
+            } else {
+                "已退回"
+            };
             Ok(redirect_with_flash("/", flash))
         }
         Err(e) if e.status == StatusCode::UNPROCESSABLE_ENTITY => {

@@ -38,10 +38,14 @@ async fn start_view(
         })
         .collect();
     let last_year = if p.cu.user.role.is_unit_role() {
-        list_forms(state, p, json!({ "unit_id": p.cu.user.unit_id, "year": fiscal_year - 1 }))
-            .await?
-            .into_iter()
-            .find(|f| matches!(f.status.as_str(), "approved" | "published"))
+        list_forms(
+            state,
+            p,
+            json!({ "unit_id": p.cu.user.unit_id, "year": fiscal_year - 1 }),
+        )
+        .await?
+        .into_iter()
+        .find(|f| matches!(f.status.as_str(), "approved" | "published"))
     } else {
         None
     };
@@ -71,7 +75,10 @@ async fn create_form(state: &AppState, p: &PageUser, body: serde_json::Value) ->
     match result {
         Ok((_, created)) => {
             let id = created.0["id"].as_i64().unwrap_or(0);
-            Ok(super::redirect_with_flash(&format!("/forms/{id}/edit"), "已新建申报表（第 1 版）"))
+            Ok(super::redirect_with_flash(
+                &format!("/forms/{id}/edit"),
+                "已新建申报表（第 1 版）",
+            ))
         }
         Err(e) if e.status.is_client_error() && e.status != StatusCode::FORBIDDEN => {
             start_view(state, p, e.status, None, None, Some(e.message)).await
@@ -81,7 +88,11 @@ async fn create_form(state: &AppState, p: &PageUser, body: serde_json::Value) ->
 }
 
 /// `POST /forms/new`: `from` = `blank` (with `template_id`) or `last_year`, and `fiscal_year`.
-pub(crate) async fn create(State(state): State<AppState>, post: PagePost, fields: Fields) -> PageResult {
+pub(crate) async fn create(
+    State(state): State<AppState>,
+    post: PagePost,
+    fields: Fields,
+) -> PageResult {
     let p = post.check(&state, &fields).await?;
     let from = fields.get("from").unwrap_or("blank");
     let body = json!({
@@ -93,13 +104,25 @@ pub(crate) async fn create(State(state): State<AppState>, post: PagePost, fields
 }
 
 /// `POST /forms/import/confirm`: the previewed form (`form_json`) saved as a new draft.
-pub(crate) async fn confirm_import(State(state): State<AppState>, post: PagePost, fields: Fields) -> PageResult {
+pub(crate) async fn confirm_import(
+    State(state): State<AppState>,
+    post: PagePost,
+    fields: Fields,
+) -> PageResult {
     let p = post.check(&state, &fields).await?;
     let form: Form = match serde_json::from_str(fields.get("form_json").unwrap_or("")) {
         Ok(f) => f,
         Err(e) => {
             let msg = format!("导入的申报表内容有误，请重新上传文件：{e}");
-            return start_view(&state, &p, StatusCode::UNPROCESSABLE_ENTITY, None, Some(msg), None).await;
+            return start_view(
+                &state,
+                &p,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                None,
+                Some(msg),
+                None,
+            )
+            .await;
         }
     };
     create_form(&state, &p, json!({ "form": form })).await
@@ -107,7 +130,11 @@ pub(crate) async fn confirm_import(State(state): State<AppState>, post: PagePost
 
 /// `POST /forms/import` (multipart `_csrf`, `file`): the import report and findings of the
 /// file through the server's importer (as `POST /api/import`); nothing is saved.
-pub(crate) async fn import(State(state): State<AppState>, post: PagePost, mut mp: Multipart) -> PageResult {
+pub(crate) async fn import(
+    State(state): State<AppState>,
+    post: PagePost,
+    mut mp: Multipart,
+) -> PageResult {
     let mut csrf = String::new();
     let mut file: Option<(String, Vec<u8>)> = None;
     let mut read_error: Option<ApiError> = None;
@@ -138,7 +165,10 @@ pub(crate) async fn import(State(state): State<AppState>, post: PagePost, mut mp
         }
     }
     // The CSRF token comes before the file in the page's form; without it nothing is read.
-    let p = match post.check(&state, &Fields(vec![("_csrf".into(), csrf)])).await {
+    let p = match post
+        .check(&state, &Fields(vec![("_csrf".into(), csrf)]))
+        .await
+    {
         Ok(p) => p,
         Err(e) => return Err(e),
     };
@@ -146,7 +176,9 @@ pub(crate) async fn import(State(state): State<AppState>, post: PagePost, mut mp
     let outcome = match (read_error, file) {
         (Some(e), _) => Err(fail(e)),
         (None, None) => Err(fail(ApiError::unprocessable("请选择要导入的文件"))),
-        (None, Some((_, bytes))) if bytes.is_empty() => Err(fail(ApiError::unprocessable("上传的文件是空的"))),
+        (None, Some((_, bytes))) if bytes.is_empty() => {
+            Err(fail(ApiError::unprocessable("上传的文件是空的")))
+        }
         (None, Some((name, bytes))) => {
             let hook = state.import.clone();
             let hook_name = name.clone();
@@ -157,10 +189,16 @@ pub(crate) async fn import(State(state): State<AppState>, post: PagePost, mut mp
             match result {
                 Ok((form, report)) => {
                     let findings = forms::findings_of(&state, &form).unwrap_or_default();
-                    let report: ImportReport = serde_json::from_value(report.clone()).unwrap_or_else(|_| {
-                        ImportReport::new(report["format"].as_str().unwrap_or("json"))
-                    });
-                    Ok(ImportPreview { file_name: name, form, report, findings })
+                    let report: ImportReport = serde_json::from_value(report.clone())
+                        .unwrap_or_else(|_| {
+                            ImportReport::new(report["format"].as_str().unwrap_or("json"))
+                        });
+                    Ok(ImportPreview {
+                        file_name: name,
+                        form,
+                        report,
+                        findings,
+                    })
                 }
                 Err(msg) => Err((StatusCode::UNPROCESSABLE_ENTITY, msg)),
             }
@@ -179,4 +217,3 @@ fn upload_error(status: StatusCode) -> ApiError {
         ApiError::bad_request("上传内容无法读取")
     }
 }
-
