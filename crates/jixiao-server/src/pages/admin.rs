@@ -2,12 +2,12 @@
 //! through the matching `/api/admin` handler; a refusal shows the admin page again with the
 //! reason and the API's status.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::Response;
 use serde_json::{Value, json};
 
 use super::home::admin_home;
-use super::{Fields, PagePost, PageResult, PageUser, api_body, redirect_with_flash};
+use super::{Fields, Id, PagePost, PageResult, PageUser, api_body, redirect_with_flash};
 use crate::api::admin;
 use crate::error::ApiError;
 use crate::json::{ApiJson, ApiPath};
@@ -110,7 +110,7 @@ pub(crate) async fn create_user(
 pub(crate) async fn unlock_user(
     State(state): State<AppState>,
     post: PagePost,
-    Path(id): Path<i64>,
+    Id(id): Id,
     fields: Fields,
 ) -> Result<Response, super::PageError> {
     let p = post.check(&state, &fields).await?;

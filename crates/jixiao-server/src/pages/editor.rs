@@ -1,14 +1,14 @@
 //! The editor: `GET /forms/{id}/edit`, the no-JavaScript save `POST /forms/{id}/save` and
 //! `POST /forms/{id}/submit`.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use jixiao_domain::{Finding, Form, Severity};
 use jixiao_web::{EditorView, form_from_fields, render_editor};
 use serde_json::json;
 
 use super::{
-    Fields, OrPage, PagePost, PageResult, PageUser, api_body, form_page, redirect_with_flash,
+    Fields, Id, OrPage, PagePost, PageResult, PageUser, api_body, form_page, redirect_with_flash,
     see_other,
 };
 use crate::access::{require_unit_member, visible};
@@ -42,11 +42,7 @@ async fn editor_page(
 
 /// `GET /forms/{id}/edit`: for members of the form's unit while it is a draft or returned;
 /// anyone else who may see the form goes to its read-only view.
-pub(crate) async fn edit(
-    State(state): State<AppState>,
-    p: PageUser,
-    Path(id): Path<i64>,
-) -> PageResult {
+pub(crate) async fn edit(State(state): State<AppState>, p: PageUser, Id(id): Id) -> PageResult {
     let row = state.db.form(id).await.map_err(ApiError::from).page(&p)?;
     let row = visible(&p.cu.user, row).page(&p)?;
     let editable = require_unit_member(&p.cu.user, &row, "修改申报表").is_ok()
@@ -74,7 +70,7 @@ fn apply_what_parses(base: &Form, fields: &[(String, String)]) -> Form {
 pub(crate) async fn save(
     State(state): State<AppState>,
     post: PagePost,
-    Path(id): Path<i64>,
+    Id(id): Id,
     fields: Fields,
 ) -> PageResult {
     let p = post.check(&state, &fields).await?;
@@ -150,7 +146,7 @@ pub(crate) async fn save(
 pub(crate) async fn submit(
     State(state): State<AppState>,
     post: PagePost,
-    Path(id): Path<i64>,
+    Id(id): Id,
     fields: Fields,
 ) -> PageResult {
     let p = post.check(&state, &fields).await?;

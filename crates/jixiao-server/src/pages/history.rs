@@ -1,11 +1,11 @@
 //! `GET /forms/{id}/history?from=&to=`: versions, the diff between two, the audit log.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use jixiao_web::{AuditRow, DiffEntry, DiffView, HistoryView, VersionRow, render_history};
 use serde_json::json;
 
-use super::{OrPage, PageResult, PageUser, api_body, text};
+use super::{Id, OrPage, PageResult, PageUser, api_body, text};
 use crate::api::history;
 use crate::json::{ApiPath, ApiQuery};
 use crate::state::AppState;
@@ -14,7 +14,7 @@ use crate::state::AppState;
 pub(crate) async fn history(
     State(state): State<AppState>,
     p: PageUser,
-    Path(id): Path<i64>,
+    Id(id): Id,
     query: Result<Query<Vec<(String, String)>>, axum::extract::rejection::QueryRejection>,
 ) -> PageResult {
     let q = query.map(|Query(q)| q).unwrap_or_default();

@@ -336,6 +336,20 @@ impl PagePost {
     }
 }
 
+/// The numeric `{id}` of a page path; anything else is the 404 page.
+pub(crate) struct Id(pub i64);
+
+impl FromRequestParts<AppState> for Id {
+    type Rejection = PageError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, PageError> {
+        match axum::extract::Path::<i64>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path(id)) => Ok(Id(id)),
+            Err(_) => Err(ApiError::not_found("页面不存在").into()),
+        }
+    }
+}
+
 /// The fields of an urlencoded form post, in order (`comment_path`/`comment_text` repeat).
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Fields(pub Vec<(String, String)>);

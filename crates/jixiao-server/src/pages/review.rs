@@ -1,11 +1,11 @@
 //! The review: `GET /forms/{id}/review` and `POST /forms/{id}/review`.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use jixiao_web::{ReviewView, render_review, review_from_fields};
 
 use super::{
-    Fields, OrPage, PagePost, PageResult, PageUser, api_body, form_page, redirect_with_flash,
+    Fields, Id, OrPage, PagePost, PageResult, PageUser, api_body, form_page, redirect_with_flash,
 };
 use crate::access::{require_reviewer, require_status, visible};
 use crate::api::workflow;
@@ -33,7 +33,7 @@ async fn review_view(
 pub(crate) async fn review_page(
     State(state): State<AppState>,
     p: PageUser,
-    Path(id): Path<i64>,
+    Id(id): Id,
 ) -> PageResult {
     let row = state.db.form(id).await.map_err(ApiError::from).page(&p)?;
     let row = visible(&p.cu.user, row).page(&p)?;
@@ -47,7 +47,7 @@ pub(crate) async fn review_page(
 pub(crate) async fn review(
     State(state): State<AppState>,
     post: PagePost,
-    Path(id): Path<i64>,
+    Id(id): Id,
     fields: Fields,
 ) -> PageResult {
     let p = post.check(&state, &fields).await?;

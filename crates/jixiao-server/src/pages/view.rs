@@ -1,17 +1,17 @@
 //! `GET /forms/{id}?version=`: the read-only view with downloads and print.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use jixiao_web::{FormViewView, render_form_view};
 
-use super::{PageResult, PageUser, form_page};
+use super::{Id, PageResult, PageUser, form_page};
 use crate::state::AppState;
 
 /// The form (the current version, or the one asked for) read-only.
 pub(crate) async fn form_view(
     State(state): State<AppState>,
     p: PageUser,
-    Path(id): Path<i64>,
+    Id(id): Id,
     query: Result<Query<Vec<(String, String)>>, axum::extract::rejection::QueryRejection>,
 ) -> PageResult {
     let version = query
