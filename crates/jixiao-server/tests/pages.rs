@@ -2,85 +2,12 @@
 //! to the login page, scoping, CSRF on form posts, the no-JavaScript save, submit and review.
 
 mod common;
+mod page_helpers;
 
 use axum::body::Body;
-use axum::http::{Method, Request, StatusCode, header};
-use common::{Answer, Client, Kind, TestApp, send};
-
-/// `application/x-www-form-urlencoded` of fields.
-fn urlencoded(fields: &[(&str, &str)]) -> String {
-    let enc = |s: &str| {
-        s.bytes()
-            .map(|b| {
-                if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-                    (b as char).to_string()
-                } else {
-                    format!("%{b:02X}")
-                }
-            })
-            .collect::<String>()
-    };
-    fields
-        .iter()
-        .map(|(k, v)| format!("{}={}", enc(k), enc(v)))
-        .collect::<Vec<_>>()
-        .join("&")
-}
-
-/// A browser-like form post: session and CSRF cookies, no CSRF header; `_csrf` only if given.
-async fn form_post(c: &Client, path: &str, fields: &[(&str, &str)], extra_cookie: &str) -> Answer {
-    let req = Request::builder()
-        .method(Method::POST)
-        .uri(path)
-        .header(
-            header::COOKIE,
-            format!(
-                "jixiao_session={}; jixiao_csrf={}{extra_cookie}",
-                c.session, c.csrf
-            ),
-        )
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .body(Body::from(urlencoded(fields)))
-        .unwrap();
-    send(&c.app, req).await
-}
-
-/// A page GET with an extra cookie (`; jixiao_flash=…`).
-async fn page_get(c: &Client, path: &str, extra_cookie: &str) -> Answer {
-    let req = Request::builder()
-        .uri(path)
-        .header(
-            header::COOKIE,
-            format!(
-                "jixiao_session={}; jixiao_csrf={}{extra_cookie}",
-                c.session, c.csrf
-            ),
-        )
-        .body(Body::empty())
-        .unwrap();
-    send(&c.app, req).await
-}
-
-fn html(a: &Answer) -> String {
-    String::from_utf8_lossy(&a.bytes).into_owned()
-}
-
-fn location(a: &Answer) -> String {
-    a.headers
-        .get(header::LOCATION)
-        .map(|v| v.to_str().unwrap().to_string())
-        .unwrap_or_default()
-}
-
-/// The `name=value` of a `Set-Cookie` header of the answer.
-fn set_cookie(a: &Answer, name: &str) -> Option<String> {
-    a.headers
-        .get_all(header::SET_COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|c| c.starts_with(&format!("{name}=")))
-        .map(|c| c.split(';').next().unwrap().to_string())
-}
+use axum::http::{Request, StatusCode, header};
+use common::{Kind, TestApp, send};
+use page_helpers::{form_post, html, location, page_get, set_cookie, urlencoded};
 
 /// The id of the demo's seed form (兴国镇, 2026).
 async fn seed_id(t: &TestApp) -> i64 {
@@ -539,97 +466,5 @@ async fn start_page_imports_and_creates() {
     .await;
     assert_eq!(blank.status, StatusCode::SEE_OTHER, "{}", html(&blank));
     assert_eq!(c.get("/api/forms").await.body.as_array().unwrap().len(), 2);
-    t.cleanup().await;
-}
-
-#[tokio::test]
-async fn home_pages_by_role_and_admin_posts() {
-    let t = TestApp::new(Kind::Sqlite).await.unwrap();
-    let unit = t.login("xingguo_filler").await;
-    let home = html(&unit.get("/").await);
-    assert!(home.contains("阳新县兴国镇人民政府") && home.contains("/forms/new"));
-    let reviewer = t.login("reviewer").await;
-    assert!(html(&reviewer.get("/").await).contains("阳新县"));
-    let admin = t.login("admin").await;
-    assert!(html(&admin.get("/").await).contains("xingguo_filler"));
-    let csrf = admin.csrf.clone();
-    let r = form_post(
-        &admin,
-        "/admin/regions",
-        &[("_csrf", &csrf), ("name", "大冶市"), ("code", "420281")],
-        "",
-    )
-    .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", html(&r));
-    assert_eq!(location(&r), "/#regions");
-    let regions = admin.get("/api/admin/regions").await.body;
-    let region = regions
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["name"] == "大冶市")
-        .unwrap()["id"]
-        .to_string();
-    let u = form_post(
-        &admin,
-        "/admin/units",
-        &[
-            ("_csrf", &csrf),
-            ("name", "大冶市财政局"),
-            ("region_id", &region),
-        ],
-        "",
-    )
-    .await;
-    assert_eq!(u.status, StatusCode::SEE_OTHER, "{}", html(&u));
-    let weak = form_post(
-        &admin,
-        "/admin/users",
-        &[
-            ("_csrf", &csrf),
-            ("username", "dy_reviewer"),
-            ("display_name", "大冶审核"),
-            ("role", "reviewer"),
-            ("unit_id", ""),
-            ("region_id", &region),
-            ("password", "short"),
-        ],
-        "",
-    )
-    .await;
-    assert_eq!(weak.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(html(&weak).contains("密码至少需要 8 个字符"));
-    let ok = form_post(
-        &admin,
-        "/admin/users",
-        &[
-            ("_csrf", &csrf),
-            ("username", "dy_reviewer"),
-            ("display_name", "大冶审核"),
-            ("role", "reviewer"),
-            ("unit_id", ""),
-            ("region_id", &region),
-            ("password", "long-enough-1"),
-        ],
-        "",
-    )
-    .await;
-    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", html(&ok));
-    assert!(html(&admin.get("/").await).contains("dy_reviewer"));
-    // Only administrators: a unit user's post is refused.
-    let ucsrf = unit.csrf.clone();
-    let no = form_post(
-        &unit,
-        "/admin/regions",
-        &[("_csrf", &ucsrf), ("name", "x"), ("code", "x")],
-        "",
-    )
-    .await;
-    assert_eq!(no.status, StatusCode::FORBIDDEN);
-    // Logout ends the session.
-    let out = form_post(&unit, "/logout", &[("_csrf", &ucsrf)], "").await;
-    assert_eq!(out.status, StatusCode::SEE_OTHER);
-    assert_eq!(location(&out), "/login");
-    assert_eq!(unit.get("/").await.status, StatusCode::SEE_OTHER);
     t.cleanup().await;
 }
