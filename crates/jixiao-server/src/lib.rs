@@ -20,6 +20,7 @@ pub mod diff;
 pub mod error;
 pub mod json;
 pub mod openapi;
+mod pages;
 pub mod rollover;
 mod routes;
 pub mod state;
@@ -37,9 +38,10 @@ pub use state::{
     AppState, ExportError, ExportFile, ExportHook, ImportHook, ServerConfig, ValidateHook,
 };
 
-/// The application: the JSON API, `/healthz`, security headers and body limits.
+/// The application: the JSON API, `/healthz`, the HTML pages, security headers and body limits.
 pub fn app(state: AppState) -> Router {
-    app_with(state, Router::new())
+    let pages = pages::router(&state.config);
+    app_with(state, pages)
 }
 
 /// The application with more routes (the HTML pages) merged in under the same layers.

@@ -1,0 +1,167 @@
+//! The editor: `GET /forms/{id}/edit`, the no-JavaScript save `POST /forms/{id}/save` and
+//! `POST /forms/{id}/submit`.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use jixiao_domain::{Finding, Form, Severity};
+use jixiao_web::{EditorView, form_from_fields, render_editor};
+use serde_json::json;
+
+use super::{
+    Fields, Id, OrPage, PagePost, PageResult, PageUser, api_body, form_page, redirect_with_flash,
+    see_other,
+};
+use crate::access::{require_unit_member, visible};
+use crate::api::{forms, workflow};
+use crate::error::ApiError;
+use crate::json::{ApiJson, ApiPath};
+use crate::state::AppState;
+
+/// The editor page of the current version; with `typed`, the form as the user typed it and
+/// their input errors shown as findings (code `INPUT`).
+async fn editor_page(
+    state: &AppState,
+    p: &PageUser,
+    id: i64,
+    status: StatusCode,
+    flash: Option<String>,
+    typed: Option<(Form, Vec<Finding>)>,
+) -> PageResult {
+    let mut page = form_page(state, p, id, None).await?;
+    if let Some((form, mut input)) = typed {
+        input.extend(forms::findings_of(state, &form).unwrap_or_default());
+        page.form = form;
+        page.findings = input;
+    }
+    let view = EditorView {
+        chrome: p.chrome(flash),
+        page,
+    };
+    Ok(p.page(status, render_editor(&view)))
+}
+
+/// `GET /forms/{id}/edit`: for members of the form's unit while it is a draft or returned;
+/// anyone else who may see the form goes to its read-only view.
+pub(crate) async fn edit(State(state): State<AppState>, p: PageUser, Id(id): Id) -> PageResult {
+    let row = state.db.form(id).await.map_err(ApiError::from).page(&p)?;
+    let row = visible(&p.cu.user, row).page(&p)?;
+    let editable = require_unit_member(&p.cu.user, &row, "修改申报表").is_ok()
+        && matches!(row.status.as_str(), "draft" | "returned");
+    if !editable {
+        return Ok(see_other(&format!("/forms/{id}"), Vec::new()));
+    }
+    editor_page(&state, &p, id, StatusCode::OK, None, None).await
+}
+
+/// Applies the fields one at a time, skipping the ones that do not parse, so that a refused
+/// save shows everything else the user typed.
+fn apply_what_parses(base: &Form, fields: &[(String, String)]) -> Form {
+    let mut form = base.clone();
+    for field in fields.iter().filter(|(n, _)| n.starts_with('/')) {
+        if let Ok(next) = form_from_fields(&form, std::slice::from_ref(field)) {
+            form = next;
+        }
+    }
+    form
+}
+
+/// `POST /forms/{id}/save`: the posted fields applied to the current form, saved as
+/// `PUT /api/forms/{id}` would.
+pub(crate) async fn save(
+    State(state): State<AppState>,
+    post: PagePost,
+    Id(id): Id,
+    fields: Fields,
+) -> PageResult {
+    let p = post.check(&state, &fields).await?;
+    let base_version = fields
+        .int("base_version")
+        .ok_or_else(|| ApiError::unprocessable("缺少所基于的版本号，请刷新页面后重试"))
+        .page(&p)?;
+    let current = form_page(&state, &p, id, None).await?.form;
+    let form = match form_from_fields(&current, &fields.0) {
+        Ok(form) => form,
+        Err(errors) => {
+            let n = errors.len();
+            let input = errors
+                .into_iter()
+                .map(|(path, message)| Finding {
+                    code: "INPUT".into(),
+                    severity: Severity::Error,
+                    path,
+                    message,
+                })
+                .collect();
+            let typed = apply_what_parses(&current, &fields.0);
+            let flash = format!("有 {n} 处填写有误，未保存，请按提示修改");
+            return editor_page(
+                &state,
+                &p,
+                id,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some(flash),
+                Some((typed, input)),
+            )
+            .await;
+        }
+    };
+    let result = match api_body(json!({ "base_version": base_version, "form": form })) {
+        Ok(b) => forms::save(State(state.clone()), p.cu.clone(), ApiPath(id), ApiJson(b)).await,
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(saved) => {
+            let v = saved.0["version"].as_i64().unwrap_or(0);
+            Ok(redirect_with_flash(
+                &format!("/forms/{id}/edit"),
+                &format!("已保存（第 {v} 版）"),
+            ))
+        }
+        Err(e) if e.code == "stale_version" => {
+            let current = e
+                .extra
+                .get("current_version")
+                .and_then(|v| v.as_i64())
+                .unwrap_or(0);
+            let flash = format!("他人已保存了第 {current} 版，您的修改未保存");
+            editor_page(&state, &p, id, StatusCode::CONFLICT, Some(flash), None).await
+        }
+        Err(e) if e.status == StatusCode::UNPROCESSABLE_ENTITY => {
+            editor_page(
+                &state,
+                &p,
+                id,
+                e.status,
+                Some(e.message),
+                Some((form, Vec::new())),
+            )
+            .await
+        }
+        Err(e) => Err(p.err(e)),
+    }
+}
+
+/// `POST /forms/{id}/submit`: as `POST /api/forms/{id}/submit`; refused while errors remain
+/// (the editor again, with the reason).
+pub(crate) async fn submit(
+    State(state): State<AppState>,
+    post: PagePost,
+    Id(id): Id,
+    fields: Fields,
+) -> PageResult {
+    let p = post.check(&state, &fields).await?;
+    let body = json!({ "base_version": fields.int("base_version") });
+    let result = match api_body(body) {
+        Ok(b) => {
+            workflow::submit(State(state.clone()), p.cu.clone(), ApiPath(id), ApiJson(b)).await
+        }
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(_) => Ok(redirect_with_flash(&format!("/forms/{id}"), "已提交审核")),
+        Err(e) if matches!(e.status.as_u16(), 409 | 422) && e.code != "wrong_status" => {
+            editor_page(&state, &p, id, e.status, Some(e.message), None).await
+        }
+        Err(e) => Err(p.err(e)),
+    }
+}

@@ -1,0 +1,499 @@
+//! The HTML pages (`docs/ui.md`, routes section): server-rendered with `jixiao-web`.
+//!
+//! Every page handler goes through the same service functions as the JSON API: it calls the
+//! `/api` handler functions themselves (same access checks, same transactions, same
+//! validation), then fills a `jixiao-web` view model with the answer. Pages add only what a
+//! browser needs around them:
+//! - a page without a session answers `303 /login?next=…` ([`PageUser`], [`PagePost`]);
+//! - every POST checks the `_csrf` field (and the CSRF cookie) before anything else;
+//! - a successful POST answers `303` (Post/Redirect/Get), with a one-line flash message
+//!   carried to the next page by the short-lived `jixiao_flash` cookie;
+//! - errors render the error page with the real status.
+
+mod admin;
+mod assets;
+mod auth;
+mod editor;
+mod history;
+mod home;
+mod review;
+mod start;
+mod view;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{DefaultBodyLimit, FromRequest, FromRequestParts, Request, State};
+use axum::http::header::{CONTENT_TYPE, LOCATION, SET_COOKIE};
+use axum::http::request::Parts;
+use axum::http::{HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use jixiao_web::{Chrome, CommentView, ErrorView, FormPage, Grades, UserView, render_error};
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use crate::api::forms;
+use crate::auth::{CurrentUser, FormPostUser, cookie};
+use crate::error::{ApiError, ApiResult};
+use crate::json::ApiPath;
+use crate::state::{AppState, ServerConfig};
+
+/// Name of the cookie that carries a flash message to the page after a redirect.
+const FLASH_COOKIE: &str = "jixiao_flash";
+
+/// The HTML routes, to merge into the application next to the API.
+#[rustfmt::skip]
+pub fn router(config: &ServerConfig) -> Router<AppState> {
+    let upload_limit = DefaultBodyLimit::max(config.max_upload_bytes);
+    Router::new()
+        .route("/assets/{name}", get(assets::asset))
+        .route("/login", get(auth::login_page).post(auth::login))
+        .route("/logout", post(auth::logout))
+        .route("/", get(home::home))
+        .route("/admin/regions", post(admin::create_region))
+        .route("/admin/units", post(admin::create_unit))
+        .route("/admin/users", post(admin::create_user))
+        .route("/admin/users/{id}/unlock", post(admin::unlock_user))
+        .route("/forms/new", get(start::start_page).post(start::create))
+        .route("/forms/import", post(start::import).layer(upload_limit))
+        .route("/forms/import/confirm", post(start::confirm_import))
+        .route("/forms/{id}", get(view::form_view))
+        .route("/forms/{id}/edit", get(editor::edit))
+        .route("/forms/{id}/save", post(editor::save))
+        .route("/forms/{id}/submit", post(editor::submit))
+        .route("/forms/{id}/review", get(review::review_page).post(review::review))
+        .route("/forms/{id}/history", get(history::history))
+}
+
+/// Why a page handler stopped: a redirect (to the login page) or an error page.
+#[derive(Debug)]
+pub(crate) enum PageError {
+    /// `303` to this location.
+    Redirect(String),
+    /// The error page with this status and message, in this chrome.
+    Page {
+        status: StatusCode,
+        message: String,
+        chrome: Box<Chrome>,
+    },
+}
+
+impl PageError {
+    fn from_api(e: ApiError, chrome: Chrome) -> PageError {
+        PageError::Page {
+            status: e.status,
+            message: e.message,
+            chrome: Box::new(chrome),
+        }
+    }
+}
+
+impl From<ApiError> for PageError {
+    fn from(e: ApiError) -> PageError {
+        PageError::from_api(e, anonymous_chrome())
+    }
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        match self {
+            PageError::Redirect(to) => see_other(&to, Vec::new()),
+            PageError::Page {
+                status,
+                message,
+                chrome,
+            } => {
+                let view = ErrorView {
+                    chrome: *chrome,
+                    status: status.as_u16(),
+                    message,
+                };
+                html(status, render_error(&view))
+            }
+        }
+    }
+}
+
+/// The result of a page handler.
+pub(crate) type PageResult = Result<Response, PageError>;
+
+fn anonymous_chrome() -> Chrome {
+    Chrome {
+        user: None,
+        csrf_token: String::new(),
+        flash: None,
+    }
+}
+
+/// A page's HTML answer; a render failure (a bug, never user input) is a plain 500.
+pub(crate) fn html(status: StatusCode, page: Result<String, jixiao_web::RenderError>) -> Response {
+    match page {
+        Ok(body) => (
+            status,
+            [(CONTENT_TYPE, "text/html; charset=utf-8")],
+            Body::from(body),
+        )
+            .into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "page render failed");
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                [(CONTENT_TYPE, "text/plain; charset=utf-8")],
+                "页面渲染失败，请联系管理员",
+            )
+                .into_response()
+        }
+    }
+}
+
+/// `303 See Other` to a local location, with extra `Set-Cookie` headers.
+pub(crate) fn see_other(to: &str, cookies: Vec<HeaderValue>) -> Response {
+    let mut resp = StatusCode::SEE_OTHER.into_response();
+    if let Ok(v) = HeaderValue::from_str(to) {
+        resp.headers_mut().insert(LOCATION, v);
+    }
+    for c in cookies {
+        resp.headers_mut().append(SET_COOKIE, c);
+    }
+    resp
+}
+
+/// `303` to a location with a flash message for the next page.
+pub(crate) fn redirect_with_flash(to: &str, flash: &str) -> Response {
+    let value = format!(
+        "{FLASH_COOKIE}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age=60",
+        pct_encode(flash)
+    );
+    let cookies = HeaderValue::from_str(&value).into_iter().collect();
+    see_other(to, cookies)
+}
+
+/// Percent-encodes everything but unreserved characters and `/` (for cookies and `next`).
+pub(crate) fn pct_encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+fn pct_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |c: u8| (c as char).to_digit(16).map(|d| d as u8);
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2]))
+        {
+            out.push(h * 16 + l);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The logged-in user of a page, with the flash message the request carried.
+#[derive(Debug, Clone)]
+pub(crate) struct PageUser {
+    /// The user and the session's CSRF token, as the API handlers take them.
+    pub cu: CurrentUser,
+    /// The user's unit name, for the page header.
+    pub unit_name: Option<String>,
+    /// The flash message of the previous POST, if any.
+    pub flash: Option<String>,
+}
+
+impl PageUser {
+    async fn load(cu: CurrentUser, state: &AppState) -> Result<PageUser, PageError> {
+        let unit_name = match cu.user.unit_id {
+            Some(id) => state
+                .db
+                .unit(id)
+                .await
+                .map_err(ApiError::from)?
+                .map(|u| u.name),
+            None => None,
+        };
+        Ok(PageUser {
+            cu,
+            unit_name,
+            flash: None,
+        })
+    }
+
+    /// The chrome of the user's pages, with a flash message (else the one the request carried).
+    pub fn chrome(&self, flash: Option<String>) -> Chrome {
+        let u = &self.cu.user;
+        Chrome {
+            user: Some(UserView {
+                username: u.username.clone(),
+                display_name: u.display_name.clone(),
+                role: u.role.as_str().to_string(),
+                unit_name: self.unit_name.clone(),
+            }),
+            csrf_token: self.cu.csrf_token.clone(),
+            flash: flash.or_else(|| self.flash.clone()),
+        }
+    }
+
+    /// An HTML page for this user; clears the flash cookie once its message has been shown.
+    pub fn page(
+        &self,
+        status: StatusCode,
+        page: Result<String, jixiao_web::RenderError>,
+    ) -> Response {
+        let mut resp = html(status, page);
+        if self.flash.is_some() {
+            resp.headers_mut().append(
+                SET_COOKIE,
+                HeaderValue::from_static(
+                    "jixiao_flash=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0",
+                ),
+            );
+        }
+        resp
+    }
+
+    /// The error page of an API error, in this user's chrome.
+    pub fn err(&self, e: ApiError) -> PageError {
+        PageError::from_api(e, self.chrome(None))
+    }
+}
+
+/// `ApiResult` → page result with the user's chrome on the error page.
+pub(crate) trait OrPage<T> {
+    /// Maps the error to the error page of the user.
+    fn page(self, p: &PageUser) -> Result<T, PageError>;
+}
+
+impl<T> OrPage<T> for ApiResult<T> {
+    fn page(self, p: &PageUser) -> Result<T, PageError> {
+        self.map_err(|e| p.err(e))
+    }
+}
+
+fn login_redirect(parts: &Parts) -> PageError {
+    let next = parts
+        .uri
+        .path_and_query()
+        .map(|pq| pq.as_str())
+        .unwrap_or("/");
+    if next == "/" {
+        PageError::Redirect("/login".into())
+    } else {
+        PageError::Redirect(format!("/login?next={}", pct_encode(next)))
+    }
+}
+
+impl FromRequestParts<AppState> for PageUser {
+    type Rejection = PageError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, PageError> {
+        let cu = match CurrentUser::from_request_parts(parts, state).await {
+            Ok(cu) => cu,
+            Err(e) if e.status == StatusCode::UNAUTHORIZED => return Err(login_redirect(parts)),
+            Err(e) => return Err(e.into()),
+        };
+        let mut p = PageUser::load(cu, state).await?;
+        p.flash = cookie(&parts.headers, FLASH_COOKIE)
+            .filter(|v| !v.is_empty() && v.len() <= 1000)
+            .map(pct_decode);
+        Ok(p)
+    }
+}
+
+/// The user of an HTML form post before the `_csrf` field is checked ([`PagePost::check`]).
+pub(crate) struct PagePost(FormPostUser);
+
+impl FromRequestParts<AppState> for PagePost {
+    type Rejection = PageError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, PageError> {
+        match FormPostUser::from_request_parts(parts, state).await {
+            Ok(u) => Ok(PagePost(u)),
+            Err(e) if e.status == StatusCode::UNAUTHORIZED => {
+                Err(PageError::Redirect("/login".into()))
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+}
+
+impl PagePost {
+    /// Checks the posted `_csrf` field; the page user on success, 403 otherwise.
+    pub async fn check(self, state: &AppState, fields: &Fields) -> Result<PageUser, PageError> {
+        let cu = self.0.check_csrf(fields.get("_csrf").unwrap_or(""))?;
+        PageUser::load(cu, state).await
+    }
+}
+
+/// The numeric `{id}` of a page path; anything else is the 404 page.
+pub(crate) struct Id(pub i64);
+
+impl FromRequestParts<AppState> for Id {
+    type Rejection = PageError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, PageError> {
+        match axum::extract::Path::<i64>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path(id)) => Ok(Id(id)),
+            Err(_) => Err(ApiError::not_found("页面不存在").into()),
+        }
+    }
+}
+
+/// The fields of an urlencoded form post, in order (`comment_path`/`comment_text` repeat).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Fields(pub Vec<(String, String)>);
+
+impl Fields {
+    /// The first value of a field.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// A field as an integer.
+    pub fn int(&self, name: &str) -> Option<i64> {
+        self.get(name).and_then(|v| v.trim().parse().ok())
+    }
+}
+
+impl FromRequest<AppState> for Fields {
+    type Rejection = PageError;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, PageError> {
+        match axum::Form::<Vec<(String, String)>>::from_request(req, state).await {
+            Ok(axum::Form(v)) => Ok(Fields(v)),
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                Err(ApiError::too_large().into())
+            }
+            Err(_) => Err(ApiError::bad_request("提交的内容无法读取，请刷新页面后重试").into()),
+        }
+    }
+}
+
+/// A request body for an API handler, built from a JSON value (the handlers' bodies are
+/// deserialized exactly as a JSON request's would be).
+pub(crate) fn api_body<T: DeserializeOwned>(v: Value) -> ApiResult<T> {
+    serde_json::from_value(v).map_err(|e| ApiError::unprocessable(format!("提交的内容有误：{e}")))
+}
+
+/// The form of `GET /api/forms/{id}` (or one older version of it) with everything the form
+/// pages show around it; also the status of the form.
+pub(crate) async fn form_page(
+    state: &AppState,
+    p: &PageUser,
+    id: i64,
+    version: Option<i64>,
+) -> Result<FormPage, PageError> {
+    let v = forms::get(State(state.clone()), p.cu.clone(), ApiPath(id))
+        .await
+        .page(p)?
+        .0;
+    let current = v["version"].as_i64().unwrap_or(0);
+    let (form_value, shown) = match version {
+        Some(n) if n != current => {
+            let old =
+                crate::api::history::version(State(state.clone()), p.cu.clone(), ApiPath((id, n)))
+                    .await
+                    .page(p)?
+                    .0;
+            (old["form"].clone(), n)
+        }
+        _ => (v["form"].clone(), current),
+    };
+    let form: jixiao_domain::Form = serde_json::from_value(form_value)
+        .map_err(|e| p.err(ApiError::internal(format!("form JSON: {e}"))))?;
+    let template = state
+        .templates
+        .get(&form.template.id, Some(form.template.version))
+        .map_err(|e| p.err(ApiError::unprocessable(e.to_string())))?
+        .clone();
+    let findings = if shown == current {
+        serde_json::from_value(v["findings"].clone()).unwrap_or_default()
+    } else {
+        // An older version comes masked for viewers outside the unit: its masked phone
+        // number is not a finding.
+        let masked = !p.cu.user.role.is_unit_role();
+        forms::findings_of(state, &form)
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|f| !(masked && f.path == "/header/phone"))
+            .collect()
+    };
+    let comments = v["comments"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|c| CommentView {
+                    path: text(&c["path"]),
+                    text: text(&c["text"]),
+                    author: text(&c["author"]),
+                    at: text(&c["at"]),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let grades: Option<Grades> = serde_json::from_value(v["grades"].clone()).ok();
+    let status = text(&v["status"]);
+    let return_reason = if status == "returned" {
+        v["reviews"].as_array().and_then(|rs| {
+            rs.iter()
+                .rev()
+                .find(|r| r["decision"] == "return")
+                .map(|r| text(&r["reason"]))
+        })
+    } else {
+        None
+    };
+    Ok(FormPage {
+        id,
+        status,
+        version: shown,
+        form,
+        template,
+        findings,
+        comments,
+        grades,
+        return_reason,
+    })
+}
+
+/// A JSON string value as text (empty when absent).
+pub(crate) fn text(v: &Value) -> String {
+    v.as_str().unwrap_or_default().to_string()
+}
+
+/// The current calendar year (UTC).
+pub(crate) fn this_year() -> i32 {
+    jixiao_storage::format_time(jixiao_storage::now_ms())[..4]
+        .parse()
+        .unwrap_or(2026)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percent_round_trip() {
+        for s in ["已保存（第 4 版）", "/forms/3/edit?x=1&y=2", "a b%c"] {
+            let e = pct_encode(s);
+            assert!(e.is_ascii() && !e.contains(' ') && !e.contains(';'));
+            assert_eq!(pct_decode(&e), s);
+        }
+        assert_eq!(pct_decode("%E5%"), "\u{FFFD}%");
+        assert_eq!(pct_decode("%zz"), "%zz");
+    }
+}

@@ -1,0 +1,470 @@
+//! The HTML pages through the real router (in-process, SQLite, demo data): login, redirects
+//! to the login page, scoping, CSRF on form posts, the no-JavaScript save, submit and review.
+
+mod common;
+mod page_helpers;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use common::{Kind, TestApp, send};
+use page_helpers::{form_post, html, location, page_get, set_cookie, urlencoded};
+
+/// The id of the demo's seed form (兴国镇, 2026).
+async fn seed_id(t: &TestApp) -> i64 {
+    let c = t.login("xingguo_filler").await;
+    c.get("/api/forms").await.body[0]["id"].as_i64().unwrap()
+}
+
+#[tokio::test]
+async fn login_form_logs_in_and_refuses_bad_input() {
+    let t = TestApp::new(Kind::Sqlite).await.unwrap();
+    let page = send(
+        &t.app,
+        Request::get("/login?next=/forms/1")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(page.status, StatusCode::OK);
+    let csrf = set_cookie(&page, "jixiao_csrf").unwrap();
+    let token = csrf.strip_prefix("jixiao_csrf=").unwrap().to_string();
+    let body = html(&page);
+    assert!(
+        body.contains(&format!("value=\"{token}\"")),
+        "the form carries the token"
+    );
+    assert!(body.contains("name=\"next\" value=\"/forms/1\""));
+
+    let post = |fields: Vec<(&'static str, String)>, cookie: String| {
+        let app = t.app.clone();
+        async move {
+            let f: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            let req = Request::post("/login")
+                .header(header::COOKIE, cookie)
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from(urlencoded(&f)))
+                .unwrap();
+            send(&app, req).await
+        }
+    };
+    let pw = jixiao_server::demo::DEMO_PASSWORD.to_string();
+    // Right password, local next: 303 there with the session cookies.
+    let ok = post(
+        vec![
+            ("_csrf", token.clone()),
+            ("username", "reviewer".into()),
+            ("password", pw.clone()),
+            ("next", "/forms/1".into()),
+        ],
+        csrf.clone(),
+    )
+    .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER);
+    assert_eq!(location(&ok), "/forms/1");
+    assert!(set_cookie(&ok, "jixiao_session").is_some());
+    // A foreign next goes home.
+    let foreign = post(
+        vec![
+            ("_csrf", token.clone()),
+            ("username", "reviewer".into()),
+            ("password", pw.clone()),
+            ("next", "//evil.example/".into()),
+        ],
+        csrf.clone(),
+    )
+    .await;
+    assert_eq!(location(&foreign), "/");
+    // Wrong password: 401, the form again with the reason and the name kept.
+    let bad = post(
+        vec![
+            ("_csrf", token.clone()),
+            ("username", "reviewer".into()),
+            ("password", "wrong-password".into()),
+        ],
+        csrf.clone(),
+    )
+    .await;
+    assert_eq!(bad.status, StatusCode::UNAUTHORIZED);
+    assert!(html(&bad).contains("用户名或密码错误"));
+    assert!(html(&bad).contains("value=\"reviewer\""));
+    // Without the CSRF token: 403, nobody logged in.
+    let no_csrf = post(
+        vec![("username", "reviewer".into()), ("password", pw)],
+        csrf,
+    )
+    .await;
+    assert_eq!(no_csrf.status, StatusCode::FORBIDDEN);
+    assert!(set_cookie(&no_csrf, "jixiao_session").is_none());
+    t.cleanup().await;
+}
+
+#[tokio::test]
+async fn pages_without_a_session_go_to_login() {
+    let t = TestApp::new(Kind::Sqlite).await.unwrap();
+    let get = |path: &'static str| {
+        let app = t.app.clone();
+        async move { send(&app, Request::get(path).body(Body::empty()).unwrap()).await }
+    };
+    let home = get("/").await;
+    assert_eq!(home.status, StatusCode::SEE_OTHER);
+    assert_eq!(location(&home), "/login");
+    let edit = get("/forms/1/edit").await;
+    assert_eq!(edit.status, StatusCode::SEE_OTHER);
+    assert_eq!(location(&edit), "/login?next=/forms/1/edit");
+    let hist = get("/forms/1/history?from=1&to=2").await;
+    assert_eq!(
+        location(&hist),
+        "/login?next=/forms/1/history%3Ffrom%3D1%26to%3D2"
+    );
+    let req = Request::post("/forms/1/save")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from("_csrf=x"))
+        .unwrap();
+    let save = send(&t.app, req).await;
+    assert_eq!(save.status, StatusCode::SEE_OTHER);
+    assert_eq!(location(&save), "/login");
+    // Assets need no session and are cached.
+    let css = get("/assets/app.css").await;
+    assert_eq!(css.status, StatusCode::OK);
+    assert!(
+        css.headers[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with("text/css")
+    );
+    assert!(
+        css.headers[header::CACHE_CONTROL]
+            .to_str()
+            .unwrap()
+            .contains("max-age")
+    );
+    assert_eq!(
+        get("/assets/../Cargo.toml").await.status,
+        StatusCode::NOT_FOUND
+    );
+    t.cleanup().await;
+}
+
+#[tokio::test]
+async fn a_unit_cannot_open_another_units_form() {
+    let t = TestApp::new(Kind::Sqlite).await.unwrap();
+    let id = seed_id(&t).await;
+    let other = t.login("jiaoyu_filler").await;
+    for path in [
+        format!("/forms/{id}"),
+        format!("/forms/{id}/edit"),
+        format!("/forms/{id}/history"),
+    ] {
+        let a = other.get(&path).await;
+        assert_eq!(a.status, StatusCode::NOT_FOUND, "{path}");
+        assert!(
+            html(&a).contains("申报表不存在或无权查看"),
+            "{path}: the error page"
+        );
+        assert!(!html(&a).contains("15172093138"));
+    }
+    let own = t.login("xingguo_filler").await;
+    let edit = own.get(&format!("/forms/{id}/edit")).await;
+    assert_eq!(edit.status, StatusCode::OK);
+    assert!(html(&edit).contains("阳新县兴国镇人民政府"));
+    // The reviewer may see the form but not edit it: the read-only view instead.
+    let reviewer = t.login("reviewer").await;
+    let r = reviewer.get(&format!("/forms/{id}/edit")).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(location(&r), format!("/forms/{id}"));
+    let view = html(&reviewer.get(&format!("/forms/{id}")).await);
+    assert!(view.contains("151****3138"));
+    assert!(
+        !view.contains("不是有效的手机号"),
+        "the masked number is not a finding"
+    );
+    // A draft is not for review yet.
+    assert_eq!(
+        reviewer.get(&format!("/forms/{id}/review")).await.status,
+        StatusCode::CONFLICT
+    );
+    t.cleanup().await;
+}
+
+#[tokio::test]
+async fn form_posts_need_the_csrf_field() {
+    let t = TestApp::new(Kind::Sqlite).await.unwrap();
+    let id = seed_id(&t).await;
+    let c = t.login("xingguo_filler").await;
+    let path = format!("/forms/{id}/save");
+    let missing = form_post(
+        &c,
+        &path,
+        &[("base_version", "1"), ("/header/filler", "王五")],
+        "",
+    )
+    .await;
+    assert_eq!(missing.status, StatusCode::FORBIDDEN);
+    assert!(html(&missing).contains("CSRF"));
+    let wrong = form_post(&c, &path, &[("_csrf", "0123"), ("base_version", "1")], "").await;
+    assert_eq!(wrong.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        form_post(&c, "/logout", &[], "").await.status,
+        StatusCode::FORBIDDEN
+    );
+    // Nothing was saved.
+    assert_eq!(c.get(&format!("/api/forms/{id}")).await.body["version"], 1);
+    t.cleanup().await;
+}
+
+#[tokio::test]
+async fn no_script_save_makes_a_new_version() {
+    let t = TestApp::new(Kind::Sqlite).await.unwrap();
+    let id = seed_id(&t).await;
+    let c = t.login("xingguo_filler").await;
+    let path = format!("/forms/{id}/save");
+    let csrf = c.csrf.clone();
+    let ok = form_post(
+        &c,
+        &path,
+        &[
+            ("_csrf", &csrf),
+            ("base_version", "1"),
+            ("/header/filler", "王五"),
+            ("/funding/income/rows/0/current", "1700"),
+        ],
+        "",
+    )
+    .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", html(&ok));
+    assert_eq!(location(&ok), format!("/forms/{id}/edit"));
+    let flash = set_cookie(&ok, "jixiao_flash").unwrap();
+    let saved = c.get(&format!("/api/forms/{id}")).await.body;
+    assert_eq!(saved["version"], 2);
+    assert_eq!(saved["form"]["header"]["filler"], "王五");
+    assert_eq!(
+        saved["form"]["funding"]["income"]["rows"][0]["current"],
+        "1700"
+    );
+    // The next page shows the flash once and clears it.
+    let page = page_get(&c, &format!("/forms/{id}/edit"), &format!("; {flash}")).await;
+    assert!(html(&page).contains("已保存（第 2 版）"));
+    assert_eq!(
+        set_cookie(&page, "jixiao_flash").as_deref(),
+        Some("jixiao_flash=")
+    );
+    // A save based on the old version is refused and says so.
+    let stale = form_post(
+        &c,
+        &path,
+        &[
+            ("_csrf", &csrf),
+            ("base_version", "1"),
+            ("/header/filler", "赵六"),
+        ],
+        "",
+    )
+    .await;
+    assert_eq!(stale.status, StatusCode::CONFLICT);
+    assert!(html(&stale).contains("他人已保存了第 2 版，您的修改未保存"));
+    // A bad amount: 422, the field named, everything else typed kept, nothing saved.
+    let bad = form_post(
+        &c,
+        &path,
+        &[
+            ("_csrf", &csrf),
+            ("base_version", "2"),
+            ("/header/filler", "钱七"),
+            ("/funding/income/rows/0/current", "十二万"),
+        ],
+        "",
+    )
+    .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let body = html(&bad);
+    assert!(body.contains("INPUT") || body.contains("/funding/income/rows/0/current"));
+    assert!(body.contains("钱七"), "what the user typed is kept");
+    assert_eq!(c.get(&format!("/api/forms/{id}")).await.body["version"], 2);
+    t.cleanup().await;
+}
+
+#[tokio::test]
+async fn submit_return_resubmit_approve_through_pages() {
+    let t = TestApp::new(Kind::Sqlite).await.unwrap();
+    let id = seed_id(&t).await;
+    let unit = t.login("xingguo_filler").await;
+    let reviewer = t.login("reviewer").await;
+    let submit = |base: &'static str| {
+        let unit = unit.clone();
+        async move {
+            let csrf = unit.csrf.clone();
+            form_post(
+                &unit,
+                &format!("/forms/{id}/submit"),
+                &[("_csrf", &csrf), ("base_version", base)],
+                "",
+            )
+            .await
+        }
+    };
+    let s = submit("1").await;
+    assert_eq!(s.status, StatusCode::SEE_OTHER, "{}", html(&s));
+    assert_eq!(location(&s), format!("/forms/{id}"));
+    // The reviewer's queue lists it; the review page opens.
+    assert!(
+        html(&reviewer.get("/?status=submitted").await).contains(&format!("/forms/{id}/review"))
+    );
+    assert_eq!(
+        reviewer.get(&format!("/forms/{id}/review")).await.status,
+        StatusCode::OK
+    );
+    // The unit may not review.
+    let csrf_u = unit.csrf.clone();
+    let u = form_post(
+        &unit,
+        &format!("/forms/{id}/review"),
+        &[
+            ("_csrf", &csrf_u),
+            ("decision", "approve"),
+            ("completeness", "优"),
+            ("relevance", "优"),
+            ("suitability", "优"),
+            ("feasibility", "优"),
+        ],
+        "",
+    )
+    .await;
+    assert_eq!(u.status, StatusCode::FORBIDDEN);
+    // An incomplete review: 422 with the reasons.
+    let csrf = reviewer.csrf.clone();
+    let review_path = format!("/forms/{id}/review");
+    let incomplete = form_post(
+        &reviewer,
+        &review_path,
+        &[("_csrf", &csrf), ("decision", "return")],
+        "",
+    )
+    .await;
+    assert_eq!(incomplete.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html(&incomplete).contains("退回时必须填写退回原因"));
+    // Return with a comment on the funding section.
+    let grades = [
+        ("completeness", "良"),
+        ("relevance", "优"),
+        ("suitability", "中"),
+        ("feasibility", "良"),
+    ];
+    let mut fields = vec![
+        ("_csrf", csrf.as_str()),
+        ("base_version", "1"),
+        ("decision", "return"),
+        ("reason", "收入合计请核对"),
+    ];
+    fields.extend(grades);
+    fields.extend([
+        ("comment_path", "/funding"),
+        ("comment_text", "财政拨款与上年差异较大，请说明"),
+        ("comment_path", ""),
+        ("comment_text", ""),
+    ]);
+    let r = form_post(&reviewer, &review_path, &fields, "").await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", html(&r));
+    assert_eq!(location(&r), "/");
+    let after = unit.get(&format!("/api/forms/{id}")).await.body;
+    assert_eq!(after["status"], "returned");
+    assert_eq!(
+        after["comments"][0]["text"],
+        "财政拨款与上年差异较大，请说明"
+    );
+    // The unit sees the comment and the reason in the editor.
+    let edit = html(&unit.get(&format!("/forms/{id}/edit")).await);
+    assert!(edit.contains("财政拨款与上年差异较大，请说明") && edit.contains("收入合计请核对"));
+    // Resubmit, approve.
+    assert_eq!(submit("1").await.status, StatusCode::SEE_OTHER);
+    let mut fields = vec![("_csrf", csrf.as_str()), ("decision", "approve")];
+    fields.extend(grades.map(|(k, _)| (k, "优")));
+    let a = form_post(&reviewer, &review_path, &fields, "").await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", html(&a));
+    assert_eq!(
+        unit.get(&format!("/api/forms/{id}")).await.body["status"],
+        "approved"
+    );
+    // History shows the steps and a diff.
+    let h = html(&unit.get(&format!("/forms/{id}/history?from=1&to=1")).await);
+    assert!(h.contains("第 1 版"));
+    t.cleanup().await;
+}
+
+#[tokio::test]
+async fn start_page_imports_and_creates() {
+    let t = TestApp::new(Kind::Sqlite).await.unwrap();
+    let c = t.login("jiaoyu_filler").await;
+    let start = c.get("/forms/new").await;
+    assert_eq!(start.status, StatusCode::OK);
+    assert!(html(&start).contains("hubei-dept-2026"));
+    // Upload the seed JSON (multipart, as the page's form posts it).
+    let seed = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../fixtures/seed/seed.form.json"
+    ))
+    .unwrap();
+    let boundary = "XjixiaoBOUNDARY";
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"seed.form.json\"\r\nContent-Type: application/json\r\n\r\n",
+        c.csrf
+    )
+    .into_bytes();
+    body.extend_from_slice(&seed);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let req = Request::post("/forms/import")
+        .header(
+            header::COOKIE,
+            format!("jixiao_session={}; jixiao_csrf={}", c.session, c.csrf),
+        )
+        .header(
+            header::CONTENT_TYPE,
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(Body::from(body))
+        .unwrap();
+    let preview = send(&c.app, req).await;
+    assert_eq!(preview.status, StatusCode::OK, "{}", html(&preview));
+    let page = html(&preview);
+    assert!(page.contains("/forms/import/confirm"));
+    // Nothing saved yet.
+    assert_eq!(c.get("/api/forms").await.body.as_array().unwrap().len(), 0);
+    let form_json = std::str::from_utf8(&seed).unwrap();
+    let csrf = c.csrf.clone();
+    let ok = form_post(
+        &c,
+        "/forms/import/confirm",
+        &[("_csrf", &csrf), ("form_json", form_json)],
+        "",
+    )
+    .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", html(&ok));
+    let list = c.get("/api/forms").await.body;
+    let id = list[0]["id"].as_i64().unwrap();
+    assert_eq!(location(&ok), format!("/forms/{id}/edit"));
+    // The same year again: 409 on the start page with the reason.
+    let again = form_post(
+        &c,
+        "/forms/import/confirm",
+        &[("_csrf", &csrf), ("form_json", form_json)],
+        "",
+    )
+    .await;
+    assert_eq!(again.status, StatusCode::CONFLICT);
+    assert!(html(&again).contains("已存在"));
+    // A blank form for another year.
+    let blank = form_post(
+        &c,
+        "/forms/new",
+        &[
+            ("_csrf", &csrf),
+            ("from", "blank"),
+            ("template_id", "hubei-dept-2026"),
+            ("fiscal_year", "2027"),
+        ],
+        "",
+    )
+    .await;
+    assert_eq!(blank.status, StatusCode::SEE_OTHER, "{}", html(&blank));
+    assert_eq!(c.get("/api/forms").await.body.as_array().unwrap().len(), 2);
+    t.cleanup().await;
+}
