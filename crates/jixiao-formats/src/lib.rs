@@ -12,8 +12,8 @@
 pub mod csv;
 pub mod export;
 pub mod html;
-pub mod json;
 pub mod import;
+pub mod json;
 pub mod report;
 pub mod summary;
 pub mod xlsx;

@@ -104,14 +104,16 @@ impl std::fmt::Debug for AppState {
 }
 
 impl AppState {
-    /// A state with the built-in templates and the JSON-only import and export hooks.
+    /// A state with the built-in templates and the importers and exporters of
+    /// `jixiao-formats`.
     pub fn new(db: Db, config: ServerConfig) -> AppState {
         let throttle = Throttle::new(config.login_attempts_per_minute, 60_000);
+        let templates = Arc::new(Registry::default());
         AppState {
             db,
-            templates: Arc::new(Registry::default()),
-            import: Arc::new(json_import),
-            export: Arc::new(json_export),
+            import: formats_import(templates.clone()),
+            export: formats_export(templates.clone()),
+            templates,
             validator: Arc::new(jixiao_domain::validate::validate),
             config: Arc::new(config),
             login_throttle: Arc::new(throttle),
@@ -137,32 +139,58 @@ impl AppState {
     }
 }
 
-/// The built-in importer: canonical form JSON only.
-pub fn json_import(name: &str, bytes: &[u8]) -> Result<(Form, serde_json::Value), String> {
-    let lower = name.to_lowercase();
-    if !lower.ends_with(".json") {
-        return Err(format!(
-            "暂不支持导入该类型的文件「{name}」，请上传规范 JSON 文件"
-        ));
-    }
-    let text = std::str::from_utf8(bytes).map_err(|_| "文件不是 UTF-8 编码的文本".to_string())?;
-    let form: Form =
-        serde_json::from_str(text).map_err(|e| format!("文件不是有效的申报表 JSON：{e}"))?;
-    Ok((form, serde_json::json!({ "format": "json", "issues": [] })))
+/// The importers of `jixiao-formats` (canonical JSON, published text, PDF, XLSX) as an import
+/// hook; the report comes back as JSON.
+pub fn formats_import(registry: Arc<Registry>) -> ImportHook {
+    Arc::new(move |name: &str, bytes: &[u8]| {
+        let options = jixiao_formats::import::ImportOptions::default();
+        let imported = jixiao_formats::import::import_bytes(name, bytes, &registry, &options)
+            .map_err(|e| e.to_string())?;
+        let report = serde_json::to_value(&imported.report).map_err(|e| e.to_string())?;
+        Ok((imported.form, report))
+    })
 }
 
-/// The built-in exporter: canonical form JSON only.
-pub fn json_export(format: &str, form: &Form) -> Result<ExportFile, ExportError> {
-    match format {
-        "json" => {
-            let bytes =
-                serde_json::to_vec_pretty(form).map_err(|e| ExportError::Failed(e.to_string()))?;
-            Ok(ExportFile {
-                content_type: "application/json".into(),
-                extension: "json".into(),
-                bytes,
-            })
-        }
-        _ => Err(ExportError::UnsupportedFormat),
-    }
+/// The exporters of `jixiao-formats` (XLSX in the official layout, HTML, JSON, CSV) as an export
+/// hook. The form handed in is already what the viewer may see (phone masked outside the unit),
+/// so the documents keep the filler and the phone field. PDF is added by the binary
+/// (`jixiao-pdf` is heavy and stays out of this crate).
+pub fn formats_export(registry: Arc<Registry>) -> ExportHook {
+    Arc::new(move |format: &str, form: &Form| {
+        let template = registry.for_form(form).ok();
+        let failed = |e: jixiao_formats::ExportError| ExportError::Failed(e.to_string());
+        let (content_type, extension, bytes) = match format {
+            "xlsx" => {
+                let options = jixiao_formats::xlsx::XlsxOptions { public: false };
+                let bytes =
+                    jixiao_formats::xlsx::write_form(form, template, &options).map_err(failed)?;
+                (
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    "xlsx",
+                    bytes,
+                )
+            }
+            "html" => {
+                let options = jixiao_formats::html::HtmlOptions { private: true };
+                let html =
+                    jixiao_formats::html::to_html(form, template, &options).map_err(failed)?;
+                ("text/html; charset=utf-8", "html", html.into_bytes())
+            }
+            "json" => {
+                let json = jixiao_formats::json::to_json(form, false).map_err(failed)?;
+                ("application/json", "json", json.into_bytes())
+            }
+            "csv" => (
+                "text/csv; charset=utf-8",
+                "csv",
+                jixiao_formats::csv::to_csv(form).into_bytes(),
+            ),
+            _ => return Err(ExportError::UnsupportedFormat),
+        };
+        Ok(ExportFile {
+            content_type: content_type.into(),
+            extension: extension.into(),
+            bytes,
+        })
+    })
 }

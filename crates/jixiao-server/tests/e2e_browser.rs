@@ -21,7 +21,7 @@ use fantoccini::Locator;
 use jixiao_domain::{Form, Money};
 
 /// The file the unit uploads on the start page (relative to the workspace root).
-const SEED_FILE: &str = "fixtures/seed/seed.form.json";
+const SEED_FILE: &str = "fixtures/seed/seed.txt";
 /// The export format downloaded at the end (`json`; `pdf` once the PDF exporter is merged).
 const EXPORT_FORMAT: &str = "json";
 /// The amount the unit changes, its value in the seed and the value typed.

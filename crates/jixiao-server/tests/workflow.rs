@@ -4,7 +4,6 @@
 
 mod common;
 
-
 use axum::http::StatusCode;
 use common::{Kind, TestApp};
 use serde_json::{Value, json};

@@ -249,8 +249,16 @@ fn validate_imports_published_text_and_pdf_and_shows_the_report() {
 
     let o = jixiao(&["validate", text.to_str().unwrap(), "--format", "json"]);
     let findings: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    let codes: Vec<&str> = findings.as_array().unwrap().iter().map(|f| f["code"].as_str().unwrap()).collect();
-    assert!(codes.contains(&"IMPORT") && codes.contains(&"X003"), "{codes:?}");
+    let codes: Vec<&str> = findings
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
+    assert!(
+        codes.contains(&"IMPORT") && codes.contains(&"X003"),
+        "{codes:?}"
+    );
 
     // --strict turns the page-break repairs into an error: exit 2 with the report.
     let o = jixiao(&["validate", text.to_str().unwrap(), "--strict"]);
@@ -269,11 +277,26 @@ fn text_to_xlsx_and_back_gives_the_canonical_form() {
     let xlsx = dir.join("seed.xlsx");
     let json = dir.join("seed.json");
     let text = repo().join("fixtures/seed/seed.txt");
-    let o = jixiao(&["export", text.to_str().unwrap(), "--format", "xlsx", "--private", "-o", xlsx.to_str().unwrap()]);
+    let o = jixiao(&[
+        "export",
+        text.to_str().unwrap(),
+        "--format",
+        "xlsx",
+        "--private",
+        "-o",
+        xlsx.to_str().unwrap(),
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
-    let o = jixiao(&["import", xlsx.to_str().unwrap(), "-o", json.to_str().unwrap()]);
+    let o = jixiao(&[
+        "import",
+        xlsx.to_str().unwrap(),
+        "-o",
+        json.to_str().unwrap(),
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
-    let back: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
-    let seed: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(seed_path()).unwrap()).unwrap();
+    let back: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    let seed: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(seed_path()).unwrap()).unwrap();
     assert_eq!(back, seed);
 }

@@ -120,7 +120,14 @@ fn blank_workbook_and_its_import() {
     let dir = scratch("blank");
     let blank = dir.join("blank.xlsx");
     let o = jixiao()
-        .args(["template", "xlsx", "hubei-dept-2026", "--year", "2027", "-o"])
+        .args([
+            "template",
+            "xlsx",
+            "hubei-dept-2026",
+            "--year",
+            "2027",
+            "-o",
+        ])
         .arg(&blank)
         .output()
         .unwrap();

@@ -148,7 +148,11 @@ pub fn import_bytes(
         SourceFormat::Json => json::read(bytes, registry, options.template.as_deref())?,
         SourceFormat::Xlsx => {
             let (form, report) = crate::xlsx::read_form(bytes, registry)?;
-            Imported { template_id: form.template.id.clone(), form, report }
+            Imported {
+                template_id: form.template.id.clone(),
+                form,
+                report,
+            }
         }
         SourceFormat::Pdf => {
             // Defence in depth: a panic inside the PDF parser on a hostile file must not take

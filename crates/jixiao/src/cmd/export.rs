@@ -55,7 +55,11 @@ pub fn load_form(path: &Path, registry: &Registry) -> anyhow::Result<Form> {
     let imported = jixiao_formats::import::import_path(path, registry, &Default::default())
         .map_err(|e| anyhow::anyhow!("{} 无法导入：{e}", path.display()))?;
     if !imported.report.items.is_empty() {
-        eprint!("{} 的导入报告：\n{}", path.display(), imported.report.to_text(false));
+        eprint!(
+            "{} 的导入报告：\n{}",
+            path.display(),
+            imported.report.to_text(false)
+        );
     }
     Ok(imported.form)
 }

@@ -1,16 +1,16 @@
 //! One module per subcommand.
 
-pub mod schema;
-pub mod template;
-pub mod blank;
-pub mod export;
-pub mod summary;
 pub mod backup;
+pub mod blank;
 pub mod db;
-pub mod migrate;
-pub mod serve;
-pub mod user;
+pub mod export;
 pub mod import;
+pub mod migrate;
+pub mod schema;
+pub mod serve;
+pub mod summary;
+pub mod template;
+pub mod user;
 pub mod validate;
 
 /// Runs an async command on a multi-threaded runtime; prints an error in Chinese on failure.

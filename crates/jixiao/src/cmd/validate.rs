@@ -112,7 +112,11 @@ pub fn run(args: Args) -> ExitCode {
         Format::Text => {
             let mut out = String::new();
             if !report.items.is_empty() {
-                out.push_str(&format!("导入报告（{}）：\n{}\n", report.format, report.to_text(false)));
+                out.push_str(&format!(
+                    "导入报告（{}）：\n{}\n",
+                    report.format,
+                    report.to_text(false)
+                ));
             }
             out + &text_report(&args.file, &form, &template, &findings)
         }
@@ -129,11 +133,17 @@ pub fn run(args: Args) -> ExitCode {
 /// template to validate with.
 fn prepare(args: &Args) -> anyhow::Result<(Form, Template, ImportReport)> {
     let reg = registry(&args.source)?;
-    let is_json = args.file.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"));
+    let is_json = args
+        .file
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"));
     let (form, report) = if is_json && args.template.is_none() && !args.strict {
         (load_form(&args.file)?, ImportReport::new("json"))
     } else {
-        let options = ImportOptions { template: args.template.clone(), strict: args.strict };
+        let options = ImportOptions {
+            template: args.template.clone(),
+            strict: args.strict,
+        };
         match import_path(&args.file, &reg, &options) {
             Ok(imported) => (imported.form, imported.report),
             Err(ImportError::Strict { count, report }) => bail!(
