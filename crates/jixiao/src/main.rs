@@ -16,12 +16,15 @@ struct Cli {
 enum Command {
     /// 校验申报表（规范 JSON），列出错误、警告和提示
     Validate(cmd::validate::Args),
+    /// 导出申报表的 PDF（A4，正式版式）
+    Pdf(cmd::pdf::Args),
 }
 
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Validate(args) => cmd::validate::run(args),
+        Command::Pdf(args) => cmd::pdf::run(args),
     }
 }
 
