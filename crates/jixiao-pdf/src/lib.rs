@@ -108,7 +108,9 @@ fn layout(form: &Form, options: &PdfOptions) -> Result<(PagedDocument, usize), P
     let mut families = fonts.extra_families.clone();
     families.push(EMBEDDED_FAMILY.to_string());
     let view = View::new(form, options.public, families);
-    let data = serde_json::to_vec(&view).map_err(|e| PdfError::Layout(e.to_string()))?;
+    let mut value = serde_json::to_value(&view).map_err(|e| PdfError::Layout(e.to_string()))?;
+    view::clean_strings(&mut value);
+    let data = serde_json::to_vec(&value).map_err(|e| PdfError::Layout(e.to_string()))?;
     let world = FormWorld::new(fonts, data);
     let document: PagedDocument = typst::compile(&world)
         .output

@@ -73,7 +73,11 @@ pub(crate) fn fonts_with_dir(dir: &Path) -> Result<Arc<FontSet>, PdfError> {
         dir: dir.to_path_buf(),
         reason,
     };
-    let entries = std::fs::read_dir(dir).map_err(|e| font_dir_err(e.to_string()))?;
+    let entries = std::fs::read_dir(dir).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => font_dir_err("目录不存在".to_string()),
+        std::io::ErrorKind::PermissionDenied => font_dir_err("没有读取权限".to_string()),
+        _ => font_dir_err(e.to_string()),
+    })?;
     let mut paths: Vec<PathBuf> = entries
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| {

@@ -290,6 +290,24 @@ fn user_text_is_printed_literally_never_run_as_markup() {
 }
 
 #[test]
+fn odd_characters_and_unbreakable_words_do_not_fail() {
+    let mut form = seed();
+    form.header.unit_name = "控制\u{0}字符\u{7}\t制表\r\n换行\u{feff}\u{202e}反向".to_string();
+    form.functions = vec!["A".repeat(3000), "𠀀𪚥𰻞（扩展区汉字）".to_string()];
+    form.indicators.annual.rows[0].name = "x".repeat(500);
+    let pdf = render(&form, &PdfOptions::default()).unwrap();
+    let Some(text) = pages_text(&pdf, "odd") else {
+        return;
+    };
+    let all = text.concat();
+    assert!(
+        all.contains("控制字符制表换行反向"),
+        "control characters and bidi overrides are dropped"
+    );
+    assert!(all.contains("（扩展区汉字）"));
+}
+
+#[test]
 fn empty_form_renders() {
     let mut form = seed();
     form.header.fill_date = None;
