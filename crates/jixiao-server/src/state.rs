@@ -151,15 +151,23 @@ pub fn formats_import(registry: Arc<Registry>) -> ImportHook {
     })
 }
 
-/// The exporters of `jixiao-formats` (XLSX in the official layout, HTML, JSON, CSV) as an export
-/// hook. The form handed in is already what the viewer may see (phone masked outside the unit),
-/// so the documents keep the filler and the phone field. PDF is added by the binary
-/// (`jixiao-pdf` is heavy and stays out of this crate).
+/// The exporters of `jixiao-pdf` and `jixiao-formats` (PDF and XLSX in the official layout,
+/// HTML, JSON, CSV) as an export hook. The form handed in is already what the viewer may see
+/// (phone masked outside the unit), so the documents keep the filler and the phone field.
 pub fn formats_export(registry: Arc<Registry>) -> ExportHook {
     Arc::new(move |format: &str, form: &Form| {
         let template = registry.for_form(form).ok();
         let failed = |e: jixiao_formats::ExportError| ExportError::Failed(e.to_string());
         let (content_type, extension, bytes) = match format {
+            "pdf" => {
+                let options = jixiao_pdf::PdfOptions {
+                    public: false,
+                    font_dir: None,
+                };
+                let bytes = jixiao_pdf::render(form, &options)
+                    .map_err(|e| ExportError::Failed(e.to_string()))?;
+                ("application/pdf", "pdf", bytes)
+            }
             "xlsx" => {
                 let options = jixiao_formats::xlsx::XlsxOptions { public: false };
                 let bytes =

@@ -22,8 +22,8 @@ use jixiao_domain::{Form, Money};
 
 /// The file the unit uploads on the start page (relative to the workspace root).
 const SEED_FILE: &str = "fixtures/seed/seed.txt";
-/// The export format downloaded at the end (`json`; `pdf` once the PDF exporter is merged).
-const EXPORT_FORMAT: &str = "json";
+/// The export format downloaded at the end.
+const EXPORT_FORMAT: &str = "pdf";
 /// The amount the unit changes, its value in the seed and the value typed.
 const AMOUNT: &str = "/funding/expenditure/rows/1/current";
 const SEED_AMOUNT: &str = "82.26";

@@ -287,11 +287,13 @@ async fn lifecycle(kind: Kind) {
     let pdf = reviewer
         .get(&format!("/api/forms/{id}/export?format=pdf"))
         .await;
-    assert_eq!(
-        pdf.status,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "no PDF exporter is plugged into tests"
-    );
+    assert_eq!(pdf.status, StatusCode::OK);
+    assert_eq!(pdf.headers["content-type"], "application/pdf");
+    assert!(pdf.bytes.starts_with(b"%PDF-"), "a PDF");
+    let unknown = reviewer
+        .get(&format!("/api/forms/{id}/export?format=docx"))
+        .await;
+    assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY);
 
     // Analytics rows are stored for submitted versions (3 and 4), not for drafts.
     assert_eq!(t.state.db.indicator_count(id, 4).await.unwrap(), 78);

@@ -20,7 +20,7 @@ enum Command {
     Schema,
     /// 查看模板：list 列出，show ID 显示，xlsx ID 生成空白工作簿
     Template(cmd::template::Args),
-    /// 导出申报表为 XLSX、HTML、JSON 或 CSV（文件或整个目录）
+    /// 导出申报表为 PDF、XLSX、HTML、JSON 或 CSV（文件或整个目录）
     Export(cmd::export::Args),
     /// 汇总多个申报表为一个 Excel 工作簿
     Summary(cmd::summary::Args),

@@ -1,4 +1,4 @@
-//! `jixiao export PATH --format xlsx|html|json|csv -o OUT [--private]`: one form, or every form
+//! `jixiao export PATH --format pdf|xlsx|html|json|csv -o OUT [--private]`: one form, or every form
 //! in a directory (with a progress bar; one bad file does not stop the batch).
 
 use std::path::{Path, PathBuf};
@@ -12,6 +12,8 @@ use jixiao_formats::{csv, html, json, xlsx};
 /// Export formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
+    /// 可打印、可盖章的 PDF（A4，正式版式，内嵌字体）
+    Pdf,
     /// Excel 工作簿（官方版式，含公式）
     Xlsx,
     /// 可打印的独立网页
@@ -25,6 +27,7 @@ pub enum Format {
 impl Format {
     fn extension(self) -> &'static str {
         match self {
+            Format::Pdf => "pdf",
             Format::Xlsx => "xlsx",
             Format::Html => "html",
             Format::Json => "json",
@@ -36,7 +39,7 @@ impl Format {
 /// Arguments of `jixiao export`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// 申报表文件（规范 JSON，或 jixiao 导出的 XLSX），或包含多个申报表的目录
+    /// 申报表文件（规范 JSON、XLSX、公开文本或 PDF），或包含多个申报表的目录
     pub path: PathBuf,
     /// 导出格式
     #[arg(long, short = 'f', value_enum)]
@@ -47,6 +50,9 @@ pub struct Args {
     /// 包含填报人和联系电话（默认生成不含个人信息的公开版）
     #[arg(long)]
     pub private: bool,
+    /// PDF：另用此目录中的字体（.otf/.ttf/.otc/.ttc）；缺字时仍用内置字体
+    #[arg(long, value_name = "DIR", env = "JIXIAO_FONT_DIR")]
+    pub font_dir: Option<PathBuf>,
 }
 
 /// Reads a form from any importable file (canonical JSON, published text, PDF, XLSX); the import
@@ -70,12 +76,20 @@ pub fn render(
     format: Format,
     private: bool,
     registry: &Registry,
+    font_dir: Option<&Path>,
 ) -> anyhow::Result<Vec<u8>> {
     let template = registry
         .get(&form.template.id, Some(form.template.version))
         .or_else(|_| registry.get(&form.template.id, None))
         .ok();
     Ok(match format {
+        Format::Pdf => {
+            let options = jixiao_pdf::PdfOptions {
+                public: !private,
+                font_dir: font_dir.map(Path::to_path_buf),
+            };
+            jixiao_pdf::render(form, &options)?
+        }
         Format::Xlsx => xlsx::write_form(form, template, &xlsx::XlsxOptions { public: !private })?,
         Format::Html => html::to_html(form, template, &html::HtmlOptions { private })?.into_bytes(),
         Format::Json => json::to_json(form, !private)?.into_bytes(),
@@ -126,7 +140,13 @@ fn run_inner(args: &Args) -> anyhow::Result<ExitCode> {
     let registry = Registry::default();
     if !args.path.is_dir() {
         let form = load_form(&args.path, &registry)?;
-        let bytes = render(&form, args.format, args.private, &registry)?;
+        let bytes = render(
+            &form,
+            args.format,
+            args.private,
+            &registry,
+            args.font_dir.as_deref(),
+        )?;
         std::fs::write(&args.output, bytes)
             .with_context(|| format!("无法写入 {}", args.output.display()))?;
         eprintln!("已导出 {}", args.output.display());
@@ -154,7 +174,15 @@ fn run_inner(args: &Args) -> anyhow::Result<ExitCode> {
             .output
             .join(format!("{stem}.{}", args.format.extension()));
         let result = load_form(file, &registry)
-            .and_then(|form| render(&form, args.format, args.private, &registry))
+            .and_then(|form| {
+                render(
+                    &form,
+                    args.format,
+                    args.private,
+                    &registry,
+                    args.font_dir.as_deref(),
+                )
+            })
             .and_then(|bytes| {
                 std::fs::write(&out, bytes).with_context(|| format!("无法写入 {}", out.display()))
             });
