@@ -44,6 +44,16 @@ fn multipart_error(e: MultipartError) -> ApiError {
     }
 }
 
+/// The uploaded file's name, only its last path component: it serves messages and the importer's
+/// format guess, and is never used as a path.
+pub(crate) fn upload_name(raw: Option<&str>) -> String {
+    raw.unwrap_or("")
+        .rsplit(['/', '\\'])
+        .next()
+        .unwrap_or("")
+        .to_string()
+}
+
 /// `POST /api/import` (multipart, field `file`): reads a file into a form with its import
 /// report and findings; nothing is saved.
 pub async fn import(
@@ -54,14 +64,7 @@ pub async fn import(
     let mut file: Option<(String, Vec<u8>)> = None;
     while let Some(field) = mp.next_field().await.map_err(multipart_error)? {
         if field.name() == Some("file") {
-            // Only the last path component of the name, and only for the hook's format guess.
-            let name = field
-                .file_name()
-                .unwrap_or("")
-                .rsplit(['/', '\\'])
-                .next()
-                .unwrap_or("")
-                .to_string();
+            let name = upload_name(field.file_name());
             let bytes = field.bytes().await.map_err(multipart_error)?;
             file = Some((name, bytes.to_vec()));
         }

@@ -143,13 +143,7 @@ pub(crate) async fn import(
             Ok(Some(field)) => match field.name() {
                 Some("_csrf") => csrf = field.text().await.unwrap_or_default(),
                 Some("file") => {
-                    let name = field
-                        .file_name()
-                        .unwrap_or("")
-                        .rsplit(['/', '\\'])
-                        .next()
-                        .unwrap_or("")
-                        .to_string();
+                    let name = crate::api::misc::upload_name(field.file_name());
                     match field.bytes().await {
                         Ok(b) => file = Some((name, b.to_vec())),
                         Err(e) => read_error = Some(upload_error(e.status())),

@@ -97,7 +97,7 @@ pub fn render(
     })
 }
 
-/// The form files of a directory (`.json`, `.xlsx`), sorted by name; not recursive.
+/// The form files of a directory (`.json`, `.xlsx`, `.txt`, `.pdf`), sorted by name; not recursive.
 pub fn form_files(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
         .with_context(|| format!("无法读取目录 {}", dir.display()))?
