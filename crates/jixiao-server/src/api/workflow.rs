@@ -57,17 +57,17 @@ pub async fn submit(
     tx.store_indicators(id, row.version, &indicator_rows(&form))
         .await?;
     tx.set_status(id, "submitted", None).await?;
-    tx.audit(
-        Some(id),
-        Some(user.user.id),
+    let detail = format!("提交第 {} 版", row.version);
+    finish(
+        tx,
+        id,
+        &user,
         "submit",
-        &format!("提交第 {} 版", row.version),
+        &detail,
+        "submitted",
+        json!({ "version": row.version }),
     )
-    .await?;
-    tx.commit().await?;
-    Ok(Json(
-        json!({ "status": "submitted", "status_label": status_label("submitted"), "version": row.version }),
-    ))
+    .await
 }
 
 /// A review grade.
@@ -232,12 +232,16 @@ pub async fn review(
             format!("：{reason}")
         }
     );
-    tx.audit(Some(id), Some(user.user.id), &body.decision, &detail)
-        .await?;
-    tx.commit().await?;
-    Ok(Json(
-        json!({ "status": status, "status_label": status_label(status), "review_id": review_id }),
-    ))
+    finish(
+        tx,
+        id,
+        &user,
+        &body.decision,
+        &detail,
+        status,
+        json!({ "review_id": review_id }),
+    )
+    .await
 }
 
 fn grade_label(g: Grade) -> &'static str {
@@ -260,17 +264,8 @@ pub async fn publish(
     require_reviewer(&user.user, &row, "公开申报表")?;
     require_status(&row, &["approved"], "公开")?;
     tx.set_status(id, "published", None).await?;
-    tx.audit(
-        Some(id),
-        Some(user.user.id),
-        "publish",
-        &format!("公开第 {} 版", row.approved_version.unwrap_or(row.version)),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(Json(
-        json!({ "status": "published", "status_label": status_label("published") }),
-    ))
+    let detail = format!("公开第 {} 版", row.approved_version.unwrap_or(row.version));
+    finish(tx, id, &user, "publish", &detail, "published", json!({})).await
 }
 
 /// `POST /api/forms/{id}/adjust`: opens a new draft version of an approved (or published)
@@ -296,15 +291,34 @@ pub async fn adjust(
         .append_version(id, row.version, "draft", &data, user.user.id)
         .await?
         .ok_or_else(|| ApiError::internal("version moved under a held lock"))?;
-    tx.audit(
-        Some(id),
-        Some(user.user.id),
+    let detail = format!("调整：基于已批复的第 {} 版新建第 {version} 版", row.version);
+    finish(
+        tx,
+        id,
+        &user,
         "adjust",
-        &format!("调整：基于已批复的第 {} 版新建第 {version} 版", row.version),
+        &detail,
+        "draft",
+        json!({ "version": version }),
     )
-    .await?;
+    .await
+}
+
+/// The end of every workflow step: its audit row, the commit, and the answer with the new status
+/// (plus the step's own fields in `extra`).
+async fn finish(
+    mut tx: jixiao_storage::WriteTx,
+    id: i64,
+    user: &CurrentUser,
+    action: &str,
+    detail: &str,
+    status: &str,
+    mut extra: Value,
+) -> ApiResult<Json<Value>> {
+    tx.audit(Some(id), Some(user.user.id), action, detail)
+        .await?;
     tx.commit().await?;
-    Ok(Json(
-        json!({ "status": "draft", "status_label": status_label("draft"), "version": version }),
-    ))
+    extra["status"] = json!(status);
+    extra["status_label"] = json!(status_label(status));
+    Ok(Json(extra))
 }
