@@ -54,23 +54,6 @@ async fn screenshot(b: &Browser, name: &str) {
     }
 }
 
-/// Scrolls an element to the middle of the window (clear of the sticky toolbar) and clicks it.
-async fn click(b: &Browser, css: &str) {
-    let el = b
-        .client
-        .find(Locator::Css(css))
-        .await
-        .unwrap_or_else(|e| panic!("{css}: {e}"));
-    b.client
-        .execute(
-            "arguments[0].scrollIntoView({block: 'center'})",
-            vec![serde_json::to_value(&el).unwrap()],
-        )
-        .await
-        .unwrap();
-    el.click().await.unwrap();
-}
-
 async fn type_into(b: &Browser, css: &str, text: &str) {
     let el = b
         .client
@@ -114,12 +97,12 @@ async fn login(b: &Browser, base: &str, username: &str) {
         jixiao_server::demo::DEMO_PASSWORD,
     )
     .await;
-    click(b, "form[action='/login'] button[type=submit]").await;
+    b.click("form[action='/login'] button[type=submit]").await;
     wait_path(b, "/").await;
 }
 
 async fn logout(b: &Browser) {
-    click(b, "form[action='/logout'] button").await;
+    b.click("form[action='/logout'] button").await;
     wait_path(b, "/login").await;
 }
 
@@ -143,7 +126,7 @@ async fn set_amount(b: &Browser, value: &str) {
 
 /// Saves with the toolbar button and waits until the page says which version it saved.
 async fn save(b: &Browser, version: i64) {
-    click(b, "#save-btn").await;
+    b.click("#save-btn").await;
     b.wait_for(&format!(
         "return document.getElementById('ver').textContent.trim() === '{version}' && document.getElementById('save-msg').textContent.includes('已保存')"
     ))
@@ -166,7 +149,7 @@ async fn review(
     b.wait_for("return !document.documentElement.classList.contains('nojs')")
         .await;
     if let Some((path, text)) = comment {
-        click(b, &format!("[data-comment='{path}']")).await;
+        b.click(&format!("[data-comment='{path}']")).await;
         type_into(b, "#comment-slots li:last-child textarea", text).await;
     }
     for (name, grade) in [
@@ -180,15 +163,12 @@ async fn review(
         ))
         .await;
     }
-    click(
-        b,
-        &format!("#decision input[name=decision][value={decision}]"),
-    )
-    .await;
+    b.click(&format!("#decision input[name=decision][value={decision}]"))
+        .await;
     if !reason.is_empty() {
         type_into(b, "#decision textarea[name=reason]", reason).await;
     }
-    click(b, "#decision button[type=submit]").await;
+    b.click("#decision button[type=submit]").await;
     wait_path(b, "/").await;
 }
 
@@ -219,7 +199,8 @@ async fn unit_and_reviewer_in_chromium() {
         .await
         .unwrap();
     input.send_keys(&file.to_string_lossy()).await.unwrap();
-    click(&b, "form[action='/forms/import'] button[type=submit]").await;
+    b.click("form[action='/forms/import'] button[type=submit]")
+        .await;
     wait_path(&b, "/forms/import").await;
     // The import report is shown before anything is saved.
     assert!(
@@ -227,11 +208,8 @@ async fn unit_and_reviewer_in_chromium() {
             .await
             == true
     );
-    click(
-        &b,
-        "form[action='/forms/import/confirm'] button[type=submit]",
-    )
-    .await;
+    b.click("form[action='/forms/import/confirm'] button[type=submit]")
+        .await;
     b.wait_for("return /^\\/forms\\/\\d+\\/edit$/.test(location.pathname)")
         .await;
     let id: i64 = b
@@ -278,7 +256,7 @@ async fn unit_and_reviewer_in_chromium() {
     save(&b, 2).await;
     let stored = t.state.db.form(id).await.unwrap().unwrap();
     assert_eq!(stored.version, 2);
-    click(&b, "#submit-btn").await;
+    b.click("#submit-btn").await;
     wait_path(&b, &format!("/forms/{id}")).await;
     assert_eq!(
         t.state.db.form(id).await.unwrap().unwrap().status,
@@ -340,7 +318,7 @@ async fn unit_and_reviewer_in_chromium() {
     type_into(&b, &format!("#ed [name=\"{INCOME}\"]"), "1679.6").await;
     b.wait_for("return document.querySelector('#ed [name=\"/funding/expenditure/total/current\"]').value === '1679.60' || document.querySelector('#ed [name=\"/funding/expenditure/total/current\"]').value === '1679.6'").await;
     save(&b, 3).await;
-    click(&b, "#submit-btn").await;
+    b.click("#submit-btn").await;
     wait_path(&b, &format!("/forms/{id}")).await;
     logout(&b).await;
 

@@ -37,23 +37,6 @@ async fn set_value(b: &Browser, path: &str, text: &str) {
     el.send_keys(text).await.unwrap();
 }
 
-/// Scrolls an element to the middle of the window (clear of the sticky toolbar) and clicks it.
-async fn click(b: &Browser, css: &str) {
-    let el = b
-        .client
-        .find(Locator::Css(css))
-        .await
-        .unwrap_or_else(|e| panic!("{css}: {e}"));
-    b.client
-        .execute(
-            "arguments[0].scrollIntoView({block: 'center'})",
-            vec![serde_json::to_value(&el).unwrap()],
-        )
-        .await
-        .unwrap();
-    el.click().await.unwrap();
-}
-
 async fn value_of(b: &Browser, path: &str) -> String {
     let v = b
         .js(&format!(
@@ -198,11 +181,8 @@ async fn editor_and_review_in_chromium() {
     let rows_ok = "const rows=[...document.querySelectorAll('table[data-table=long_term] tr[data-item]')];\
         return rows.every((r,i)=>r.dataset.path==='/indicators/long_term/rows/'+i && r.querySelector('[name$=\"/name\"]').name===r.dataset.path+'/name') ? rows.length : -1";
     assert_eq!(b.js(rows_ok).await, 39);
-    click(
-        &b,
-        "table[data-table=long_term] tbody.grp[data-l2='预算执行'] button[data-act='add-ind']",
-    )
-    .await;
+    b.click("table[data-table=long_term] tbody.grp[data-l2='预算执行'] button[data-act='add-ind']")
+        .await;
     assert_eq!(b.js(rows_ok).await, 40);
     let active = b.js("return document.activeElement.name").await;
     let new_name = active.as_str().unwrap().to_string();
@@ -227,10 +207,9 @@ async fn editor_and_review_in_chromium() {
     );
     assert_eq!(added.class.as_deref(), Some("基本型"));
     let row_path = new_name.trim_end_matches("/name");
-    click(
-        &b,
-        &format!("tr[data-path='{row_path}'] button[data-act='del']"),
-    )
+    b.click(&format!(
+        "tr[data-path='{row_path}'] button[data-act='del']"
+    ))
     .await;
     assert_eq!(b.js(rows_ok).await, 39);
 
@@ -238,7 +217,8 @@ async fn editor_and_review_in_chromium() {
     // the mock validator still reports the seed's 规划/规范 typo).
     b.wait_for("return window.jixiao.settled()").await;
     let finding = "/indicators/long_term/rows/8/target";
-    click(&b, &format!("#finding-list a[data-goto='{finding}']")).await;
+    b.click(&format!("#finding-list a[data-goto='{finding}']"))
+        .await;
     assert_eq!(
         b.js("return document.activeElement.dataset.path").await,
         finding
@@ -250,7 +230,7 @@ async fn editor_and_review_in_chromium() {
         b.js("window.scrollTo(0, 0)").await;
         std::fs::write(dir.join("editor.png"), b.client.screenshot().await.unwrap()).unwrap();
     }
-    click(&b, "#save-btn").await;
+    b.click("#save-btn").await;
     b.wait_for("return document.getElementById('ver').textContent === '4'")
         .await;
     let msg = b
@@ -311,7 +291,7 @@ async fn editor_and_review_in_chromium() {
 
     // 7. A save based on a stale version: nothing typed is lost and the page says why.
     set_value(&b, "/header/filler", "张三").await;
-    click(&b, "#save-btn").await;
+    b.click("#save-btn").await;
     b.wait_for("return document.getElementById('save-msg').classList.contains('bad')")
         .await;
     let msg = b
@@ -350,7 +330,7 @@ async fn editor_and_review_in_chromium() {
             .await,
         ""
     );
-    click(&b, "#submit-btn").await;
+    b.click("#submit-btn").await;
     b.wait_for("return location.pathname === '/forms/7'").await;
     let seen = site.seen.lock().unwrap().clone();
     let submit = seen
@@ -377,7 +357,8 @@ async fn editor_and_review_in_chromium() {
         .unwrap();
     b.wait_for("return !document.documentElement.classList.contains('nojs')")
         .await;
-    click(&b, "button[data-comment='/indicators/annual/rows/3']").await;
+    b.click("button[data-comment='/indicators/annual/rows/3']")
+        .await;
     let slot = b.js("const i=document.querySelector('#comment-slots li:last-child input[name=comment_path]'); return i && !i.disabled ? i.value : null").await;
     assert_eq!(slot, "/indicators/annual/rows/3");
     assert_eq!(

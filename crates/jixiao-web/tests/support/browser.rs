@@ -188,6 +188,24 @@ fn find_program(names: &[&str]) -> Option<String> {
 }
 
 impl Browser {
+    /// Scrolls an element to the middle of the window (clear of the sticky toolbar) and clicks
+    /// it.
+    pub async fn click(&self, css: &str) {
+        let el = self
+            .client
+            .find(fantoccini::Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("{css}: {e}"));
+        self.client
+            .execute(
+                "arguments[0].scrollIntoView({block: 'center'})",
+                vec![serde_json::to_value(&el).unwrap()],
+            )
+            .await
+            .unwrap();
+        el.click().await.unwrap();
+    }
+
     /// Starts chromedriver on a free port and a headless Chromium at 1366×768. `None` when they
     /// are not installed (a failure instead when `CI=true`).
     pub async fn start() -> Option<Browser> {
