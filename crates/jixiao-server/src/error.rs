@@ -91,6 +91,11 @@ impl From<StorageError> for ApiError {
             StorageError::Duplicate(what) => {
                 ApiError::conflict("duplicate", format!("{what}已存在"))
             }
+            StorageError::Closed => ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "closed",
+                "服务正在停止，请稍后重试",
+            ),
             e if e.is_busy() => {
                 tracing::warn!("database pool timed out");
                 ApiError::new(

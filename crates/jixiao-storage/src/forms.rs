@@ -472,7 +472,7 @@ impl WriteTx {
         Ok(Some(next))
     }
 
-    async fn insert_version(
+    pub(crate) async fn insert_version(
         &mut self,
         form_id: i64,
         version: i64,

@@ -15,6 +15,7 @@
 pub mod forms;
 mod migrate;
 pub mod reviews;
+pub mod saves;
 pub mod time;
 pub mod users;
 
@@ -60,6 +61,9 @@ pub enum StorageError {
     /// A unique name is already taken.
     #[error("{0}已存在")]
     Duplicate(String),
+    /// The database handle is shutting down.
+    #[error("数据库连接已关闭")]
+    Closed,
 }
 
 impl StorageError {
@@ -98,6 +102,8 @@ pub struct Db {
     /// polling) instead of spinning in SQLite's busy handler; other processes still meet
     /// `busy_timeout`.
     write_gate: Option<Arc<Mutex<()>>>,
+    /// The queue of draft saves written with group commit (see [`saves`]).
+    saves: Option<saves::SaveQueue>,
 }
 
 impl std::fmt::Debug for Db {
@@ -173,11 +179,14 @@ impl Db {
         if background && let Some(gate) = &write_gate {
             tokio::spawn(checkpointer(pool.clone(), gate.clone()));
         }
-        Ok(Db {
+        let mut db = Db {
             pool,
             backend,
             write_gate,
-        })
+            saves: None,
+        };
+        db.saves = Some(saves::start(&db));
+        Ok(db)
     }
 
     /// The SQLite URL of a database file (created when missing).

@@ -1,7 +1,9 @@
 //! Migrations apply on a fresh SQLite file and on PostgreSQL (fresh schema), twice without
 //! harm, and give the same tables on both; a write transaction rolls back when dropped.
 
-use jixiao_storage::{Backend, ConnectOptions, Db};
+mod support;
+
+use jixiao_storage::{Backend, Db};
 
 const TABLES: [&str; 10] = [
     "audit_log",
@@ -55,66 +57,22 @@ async fn check(db: &Db) {
 
 #[tokio::test]
 async fn sqlite_migrates() {
-    let dir = std::env::temp_dir().join(format!("jixiao-storage-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let db = Db::connect(
-        &Db::sqlite_url(&dir.join("m.db")),
-        &ConnectOptions::default(),
-    )
-    .await
-    .unwrap();
-    check(&db).await;
-    assert_eq!(db.integrity_check().await.unwrap(), "ok");
+    let t = support::Sqlite::new("migrate").await;
+    check(&t.db).await;
+    assert_eq!(t.db.integrity_check().await.unwrap(), "ok");
     let journal: (String,) = jixiao_storage::sqlx::query_as("PRAGMA journal_mode")
-        .fetch_one(db.pool())
+        .fetch_one(t.db.pool())
         .await
         .unwrap();
     assert_eq!(journal.0, "wal");
-    db.close().await;
-    std::fs::remove_dir_all(&dir).unwrap();
+    t.finish().await;
 }
 
 #[tokio::test]
 async fn postgres_migrates() {
-    let base = std::env::var("JIXIAO_TEST_DATABASE_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
-    let admin = match Db::connect(
-        &base,
-        &ConnectOptions {
-            max_connections: 1,
-            acquire_timeout: std::time::Duration::from_secs(3),
-            ..ConnectOptions::default()
-        },
-    )
-    .await
-    {
-        Ok(db) => db,
-        Err(e) => {
-            assert!(
-                !std::env::var("CI").is_ok_and(|v| v == "true" || v == "1"),
-                "PostgreSQL unreachable in CI: {e}"
-            );
-            eprintln!("SKIP: PostgreSQL at {base} is unreachable ({e}: {e:?})");
-            return;
-        }
+    let Some(t) = support::Postgres::new("m").await else {
+        return;
     };
-    let schema = format!("m_{}", std::process::id());
-    jixiao_storage::sqlx::query(&format!("CREATE SCHEMA {schema}"))
-        .execute(admin.pool())
-        .await
-        .unwrap();
-    let sep = if base.contains('?') { '&' } else { '?' };
-    let db = Db::connect(
-        &format!("{base}{sep}options=-c%20search_path%3D{schema}"),
-        &ConnectOptions::default(),
-    )
-    .await
-    .unwrap();
-    check(&db).await;
-    db.close().await;
-    jixiao_storage::sqlx::query(&format!("DROP SCHEMA {schema} CASCADE"))
-        .execute(admin.pool())
-        .await
-        .unwrap();
-    admin.close().await;
+    check(&t.db).await;
+    t.finish().await;
 }

@@ -7,6 +7,7 @@ use axum::http::StatusCode;
 use jixiao_domain::form::FiscalYear;
 use jixiao_domain::{Finding, Form, Severity};
 use jixiao_storage::forms::{NewForm, VersionData};
+use jixiao_storage::saves::{SaveOutcome, SaveRequest};
 use jixiao_storage::{FormRow, ListFilter, Role, format_time};
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -300,8 +301,21 @@ pub struct SaveBody {
     form: Form,
 }
 
+/// The statuses in which a form can be saved.
+const EDITABLE: &[&str] = &["draft", "returned"];
+
+/// The audit text of a save.
+fn save_detail(version: i64, errors: i64, warnings: i64) -> String {
+    format!("保存第 {version} 版（错误 {errors}，警告 {warnings}）")
+}
+
 /// `PUT /api/forms/{id}`: saves a new version if `base_version` is still current; 409 with
 /// the current version otherwise.
+///
+/// What may not change in a save (the form's unit, year and template, and so who may save it)
+/// is fixed for the life of a form and checked first; the save then joins the group commit
+/// of [`jixiao_storage::saves`], which checks version and status again where it writes. Only
+/// when that finds the form moved on is the form row locked to say exactly why.
 pub async fn save(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -310,27 +324,25 @@ pub async fn save(
 ) -> ApiResult<Json<Value>> {
     let findings = findings_of(&state, &body.form)?;
     let (errors, warnings) = counts(&findings);
+    let row = visible(&user.user, state.db.form(id).await?)?;
+    check_save(&user, &row, &body.form)?;
+    if body.base_version == row.version && EDITABLE.contains(&row.status.as_str()) {
+        let request = SaveRequest {
+            form_id: id,
+            base_version: body.base_version,
+            editable: EDITABLE,
+            data: VersionData::new(&body.form, errors, warnings)?,
+            user_id: user.user.id,
+            audit_detail: save_detail,
+        };
+        if let SaveOutcome::Saved(version) = state.db.save_draft(request).await? {
+            return Ok(Json(json!({ "version": version, "findings": findings })));
+        }
+    }
     let data = VersionData::new(&body.form, errors, warnings)?;
     let mut tx = state.db.begin_write().await?;
     let row = visible(&user.user, tx.lock_form(id).await?)?;
-    require_unit_member(&user.user, &row, "修改申报表")?;
-    require_status(
-        &row,
-        &["draft", "returned"],
-        "修改（已提交或已批复的申报表只读；批复后请使用“调整”）",
-    )?;
-    if body.form.header.fiscal_year.get() as i64 != row.fiscal_year {
-        return Err(ApiError::unprocessable(format!(
-            "申报表年度应为 {}，不能在保存时更改",
-            row.fiscal_year
-        )));
-    }
-    if body.form.template.id != row.template_id {
-        return Err(ApiError::unprocessable(format!(
-            "申报表模板应为「{}」，不能在保存时更换",
-            row.template_id
-        )));
-    }
+    check_save(&user, &row, &body.form)?;
     if body.base_version != row.version {
         return Err(stale(&mut tx, &row, body.base_version).await);
     }
@@ -342,11 +354,35 @@ pub async fn save(
         Some(id),
         Some(user.user.id),
         "save",
-        &format!("保存第 {version} 版（错误 {errors}，警告 {warnings}）"),
+        &save_detail(version, errors, warnings),
     )
     .await?;
     tx.commit().await?;
     Ok(Json(json!({ "version": version, "findings": findings })))
+}
+
+/// Whether the user may save this form now, and whether the saved form keeps its year and
+/// template.
+fn check_save(user: &CurrentUser, row: &FormRow, form: &Form) -> ApiResult<()> {
+    require_unit_member(&user.user, row, "修改申报表")?;
+    require_status(
+        row,
+        EDITABLE,
+        "修改（已提交或已批复的申报表只读；批复后请使用“调整”）",
+    )?;
+    if form.header.fiscal_year.get() as i64 != row.fiscal_year {
+        return Err(ApiError::unprocessable(format!(
+            "申报表年度应为 {}，不能在保存时更改",
+            row.fiscal_year
+        )));
+    }
+    if form.template.id != row.template_id {
+        return Err(ApiError::unprocessable(format!(
+            "申报表模板应为「{}」，不能在保存时更换",
+            row.template_id
+        )));
+    }
+    Ok(())
 }
 
 /// The 409 of a stale save or step: names both versions and carries the current form.
