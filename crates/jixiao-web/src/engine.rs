@@ -108,14 +108,22 @@ pub(crate) fn render<S: serde::Serialize>(name: &str, ctx: S) -> Result<String, 
     Ok(env().get_template(name)?.render(ctx)?)
 }
 
-/// An amount shown with two decimals (`1.008` → `1.01`); text that is not an amount is shown
-/// unchanged, empty as empty.
+/// An amount shown with at least two decimals, as on the form (`1679.6` → `1679.60`), and with
+/// every further decimal it has (`100.005` stays `100.005`: a page must not show a value other
+/// than the one stored); text that is not an amount is shown unchanged, empty as empty.
 pub(crate) fn money2(s: Option<&str>) -> String {
     match s {
         None | Some("") => String::new(),
         Some(t) => t
             .parse::<jixiao_domain::Money>()
-            .map(|m| m.display2())
+            .map(|m| {
+                let exact = m.value().normalize();
+                if exact.scale() <= 2 {
+                    m.display2()
+                } else {
+                    exact.to_string()
+                }
+            })
             .unwrap_or_else(|_| t.to_string()),
     }
 }
@@ -131,4 +139,22 @@ pub(crate) fn anchor(path: &str) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::money2;
+
+    #[test]
+    fn amounts_keep_every_decimal_they_have() {
+        assert_eq!(money2(Some("1679.6")), "1679.60");
+        assert_eq!(money2(Some("1")), "1.00");
+        assert_eq!(money2(Some("3.40")), "3.40");
+        assert_eq!(money2(Some("100.005")), "100.005");
+        assert_eq!(money2(Some("-0.125")), "-0.125");
+        assert_eq!(money2(Some("2.5000")), "2.50");
+        assert_eq!(money2(Some("约 5 万")), "约 5 万");
+        assert_eq!(money2(Some("")), "");
+        assert_eq!(money2(None), "");
+    }
 }
