@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
-# Makes assets/fonts/NotoSansSC-Regular-GBK.otf, the font jixiao embeds for PDF output.
+# Makes assets/fonts/NotoSansSC-Regular-GBK.ttf, the font jixiao embeds for PDF output.
 #
 # Source: Noto Sans SC Regular from the PyPI package pylopdf-fonts-zh-cn (SIL OFL 1.1).
 # Subset with fonttools' pyftsubset to: printable ASCII, every character of GBK (CP936; this
 # covers all CJK Unified Ideographs up to U+9FA5, so rare characters in names print), and the
-# punctuation and symbols the form uses. The result is reproducible: the same package versions
-# give the same file.
+# punctuation and symbols the form uses. The cubic CFF outlines are then converted to TrueType
+# (quadratic) outlines with fonttools' cu2qu, within 1 font unit (1/1000 em): writing a PDF
+# subsets the font again for every document, and subsetting TrueType outlines is copying glyph
+# records, while CFF charstrings must be decompiled and compiled again (the seed's PDF is
+# written 10 % faster; see docs/benchmarks/pdf.md). The result is reproducible: the same
+# package versions give the same file.
 #
 # Usage: scripts/make-font-subset.sh            (from anywhere; writes into the repository)
 set -euo pipefail
@@ -15,7 +19,7 @@ FONTTOOLS_VERSION="4.68.0"
 
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 out_dir="$repo/assets/fonts"
-out="$out_dir/NotoSansSC-Regular-GBK.otf"
+out="$out_dir/NotoSansSC-Regular-GBK.ttf"
 python="${PYTHON:-python3}"
 
 # Install the two packages if missing (pinned so the output is reproducible).
@@ -70,8 +74,46 @@ PY
     --notdef-outline \
     --no-recalc-timestamp
 
+# CFF (cubic) to glyf (quadratic) outlines. Glyph names are not kept (post table format 3):
+# PDF text extraction goes through the ToUnicode map typst writes from the cmap.
+"$python" - "$work/subset.otf" "$work/subset.ttf" <<'PY'
+import sys
+from fontTools.pens.cu2quPen import Cu2QuPen
+from fontTools.pens.ttGlyphPen import TTGlyphPen
+from fontTools.ttLib import TTFont, newTable
+
+font = TTFont(sys.argv[1], recalcTimestamp=False)
+order = font.getGlyphOrder()
+glyphs = font.getGlyphSet()
+glyf = newTable("glyf")
+glyf.glyphOrder = order
+glyf.glyphs = {}
+for name in order:
+    pen = TTGlyphPen(glyphs)
+    # max_err in font units; reverse_direction: TrueType contours run clockwise.
+    glyphs[name].draw(Cu2QuPen(pen, max_err=1.0, reverse_direction=True))
+    glyf[name] = pen.glyph()
+font["glyf"] = glyf
+font["loca"] = newTable("loca")
+del font["CFF "]
+maxp = newTable("maxp")
+maxp.tableVersion = 0x00010000
+for field in ("maxZones", "maxTwilightPoints", "maxStorage", "maxFunctionDefs",
+              "maxInstructionDefs", "maxStackElements", "maxSizeOfInstructions",
+              "maxComponentElements", "maxPoints", "maxContours", "maxCompositePoints",
+              "maxCompositeContours", "maxComponentDepth"):
+    setattr(maxp, field, 0)
+maxp.maxZones = 1
+maxp.numGlyphs = len(order)
+font["maxp"] = maxp
+font["post"].formatType = 3.0
+font["head"].glyphDataFormat = 0
+font.sfntVersion = "\x00\x01\x00\x00"
+font.save(sys.argv[2])  # recalculates bounding boxes and maxp's point counts
+PY
+
 mkdir -p "$out_dir"
-cp "$work/subset.otf" "$out"
+cp "$work/subset.ttf" "$out"
 # The licence: the font's copyright line (name ID 0) followed by the package's OFL 1.1 text.
 licence="$pkg_dir/../pylopdf_fonts_zh_cn-$FONTS_PKG_VERSION.dist-info/licenses/LICENSE"
 {

@@ -74,6 +74,16 @@ pub const MAX_TEXT_BYTES: usize = 4 * 1024 * 1024;
 /// The most rows (indicator rows of both tables, projects, paragraphs) a printed form may have.
 pub const MAX_ROWS: usize = 20_000;
 
+/// Prepares what every render needs and keeps it for the life of the process: parses the
+/// embedded font, hashes it (typst identifies fonts by their content), and builds typst's
+/// standard library and the template's syntax tree. [`render`] does this itself on first use;
+/// calling `preload` on another thread while the form is read lets the two overlap (the
+/// `export` command does so), and a server calls it at start so that its first PDF is not
+/// slower than the rest. Cheap when already done.
+pub fn preload() {
+    world::preload();
+}
+
 /// Renders `form` as a PDF document (A4 portrait, the official layout).
 ///
 /// Fonts are parsed on the first call and reused afterwards. Bad or odd input never panics:

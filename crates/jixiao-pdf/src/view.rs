@@ -270,11 +270,7 @@ fn table(t: &IndicatorTable) -> TableView {
 /// could make printed text read differently from the stored text) are dropped.
 pub(crate) fn clean_strings(value: &mut serde_json::Value) {
     match value {
-        serde_json::Value::String(s) => {
-            if s.chars().any(needs_cleaning) {
-                *s = clean(s);
-            }
-        }
+        serde_json::Value::String(s) if s.chars().any(needs_cleaning) => *s = clean(s),
         serde_json::Value::Array(items) => items.iter_mut().for_each(clean_strings),
         serde_json::Value::Object(map) => map.values_mut().for_each(clean_strings),
         _ => {}

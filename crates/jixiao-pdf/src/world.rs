@@ -16,7 +16,7 @@ use typst::{Library, LibraryExt, World};
 use crate::PdfError;
 
 /// The embedded font: Noto Sans SC Regular subset to GBK (see `scripts/make-font-subset.sh`).
-static EMBEDDED_FONT: &[u8] = include_bytes!("../../../assets/fonts/NotoSansSC-Regular-GBK.otf");
+static EMBEDDED_FONT: &[u8] = include_bytes!("../../../assets/fonts/NotoSansSC-Regular-GBK.ttf");
 
 /// The fixed template. User text never enters it; it reads the form from [`DATA_PATH`].
 const TEMPLATE: &str = include_str!("form.typ");
@@ -122,6 +122,18 @@ pub(crate) fn fonts_with_dir(dir: &Path) -> Result<Arc<FontSet>, PdfError> {
         .unwrap_or_else(|e| e.into_inner())
         .insert(dir.to_path_buf(), set.clone());
     Ok(set)
+}
+
+/// See [`crate::preload`].
+pub(crate) fn preload() {
+    let fonts = default_fonts();
+    // Hashes are computed once and cached inside the values (`LazyHash`, `Bytes`).
+    typst::utils::hash128(&fonts.book);
+    for font in &fonts.fonts {
+        typst::utils::hash128(font);
+    }
+    typst::utils::hash128(library());
+    main_source();
 }
 
 fn library() -> &'static LazyHash<Library> {

@@ -358,9 +358,9 @@ fn font_dir_is_used_and_errors_are_chinese() {
     std::fs::create_dir_all(&dir).unwrap();
     let font = concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../../assets/fonts/NotoSansSC-Regular-GBK.otf"
+        "/../../assets/fonts/NotoSansSC-Regular-GBK.ttf"
     );
-    std::fs::copy(font, dir.join("copy.otf")).unwrap();
+    std::fs::copy(font, dir.join("copy.ttf")).unwrap();
     let pdf = render(
         &form,
         &PdfOptions {
@@ -383,4 +383,18 @@ fn oversized_form_is_refused() {
     let err = render(&form, &PdfOptions::default()).unwrap_err();
     assert!(matches!(err, PdfError::TooLarge(_)), "{err}");
     assert!(err.to_string().contains("超过上限"));
+}
+
+#[test]
+fn preload_on_another_thread_and_output_is_reproducible() {
+    // `export` and `serve` preload on a second thread while the first render may already run.
+    let preloading = std::thread::spawn(jixiao_pdf::preload);
+    let form = seed();
+    let first = render(&form, &PdfOptions::default()).unwrap();
+    preloading.join().unwrap();
+    jixiao_pdf::preload();
+    let second = render(&form, &PdfOptions::default()).unwrap();
+    assert!(first.starts_with(b"%PDF-"));
+    // No clock, no random ids: the same form gives the same bytes (diffable archives).
+    assert!(first == second, "two renders of the same form differ");
 }

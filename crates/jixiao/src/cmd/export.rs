@@ -137,6 +137,10 @@ pub fn run(args: Args) -> ExitCode {
 }
 
 fn run_inner(args: &Args) -> anyhow::Result<ExitCode> {
+    if args.format == Format::Pdf {
+        // Font and typst's library get ready on the other core while the input is read.
+        std::thread::spawn(jixiao_pdf::preload);
+    }
     let registry = Registry::default();
     if !args.path.is_dir() {
         let form = load_form(&args.path, &registry)?;

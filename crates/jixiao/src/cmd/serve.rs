@@ -43,6 +43,9 @@ pub fn run(args: Args) -> ExitCode {
             login_attempts_per_minute: args.login_rate,
             ..ServerConfig::default()
         };
+        // The PDF font and engine get ready in the background, so the first download is as fast
+        // as the rest.
+        std::thread::spawn(jixiao_pdf::preload);
         let state = AppState::new(db.clone(), config);
         if args.demo {
             let accounts = jixiao_server::demo::seed(&state)
