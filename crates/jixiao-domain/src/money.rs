@@ -69,6 +69,18 @@ impl Money {
         format!("{:.2}", self.round(2))
     }
 
+    /// Shown with at least two decimals and with every further decimal it has (`1679.6` →
+    /// `1679.60`, `1.008` → `1.008`), so that a page or a print shows the stored value; forms
+    /// in 万元 sometimes carry three decimals (the seed's `1.008`).
+    pub fn display_min2(self) -> String {
+        let exact = self.0.normalize();
+        if exact.scale() <= 2 {
+            self.display2()
+        } else {
+            exact.to_string()
+        }
+    }
+
     /// Exact sum; `None` on overflow (cannot happen below [`MAX_AMOUNT`] with sane row counts).
     pub fn checked_add(self, other: Money) -> Option<Money> {
         self.0.checked_add(other.0).map(Money)
@@ -295,6 +307,16 @@ mod tests {
         let m: Money = "1.008".parse().unwrap();
         assert_eq!(m.to_string(), "1.008");
         assert_eq!(m.display2(), "1.01");
+        assert_eq!(m.display_min2(), "1.008");
+        for (text, shown) in [
+            ("1679.6", "1679.60"),
+            ("1", "1.00"),
+            ("2.5000", "2.50"),
+            ("100.005", "100.005"),
+            ("0", "0.00"),
+        ] {
+            assert_eq!(text.parse::<Money>().unwrap().display_min2(), shown);
+        }
         let m: Money = " 1,679.60 ".parse().unwrap();
         assert_eq!(m.to_string(), "1679.6");
         assert_eq!("751. 01".parse::<Money>().unwrap().to_string(), "751.01");

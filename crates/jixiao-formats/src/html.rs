@@ -92,8 +92,9 @@ struct RowView {
     class: String,
 }
 
+/// An amount with at least two decimals and any further ones it has (`1.008`).
 fn money(m: Option<Money>) -> String {
-    m.map(Money::display2).unwrap_or_default()
+    m.map(Money::display_min2).unwrap_or_default()
 }
 
 fn amounts(name: &str, a: &FundingAmounts, total: Option<Money>) -> AmountView {

@@ -49,7 +49,7 @@ fn page_is_standalone_and_shows_every_indicator() {
             }
         }
     }
-    assert!(page.contains("1679.60") && page.contains("50.39%") && page.contains("1.01"));
+    assert!(page.contains("1679.60") && page.contains("50.39%") && page.contains(">1.008<"));
     assert!(
         page.contains("rowspan=\"4\">运行成本</td>"),
         "level-1 cells span their rows"

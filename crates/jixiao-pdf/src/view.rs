@@ -168,9 +168,10 @@ fn numbered(items: &[String], prefix: impl Fn(usize) -> String) -> Vec<String> {
         .collect()
 }
 
-/// An amount with two decimals, empty when not entered.
+/// An amount with at least two decimals (and any further ones it has, as the published form
+/// prints `1.008`), empty when not entered.
 fn money(m: Option<Money>) -> String {
-    m.map(Money::display2).unwrap_or_default()
+    m.map(Money::display_min2).unwrap_or_default()
 }
 
 /// A share with two decimals: as entered, else computed from the block total.
@@ -209,7 +210,7 @@ fn funding_rows(block: &FundingBlock) -> Vec<FundingRowView> {
     if total_row.current.is_empty()
         && let Some(t) = total
     {
-        total_row.current = t.display2();
+        total_row.current = t.display_min2();
         total_row.share = share(
             &FundingAmounts {
                 current: Some(t),
@@ -356,6 +357,6 @@ mod tests {
         assert!(view.functions[0].starts_with("1、"));
         assert!(view.long_term_goals[1].starts_with("目标 2："));
         assert_eq!(view.long_term_label, "长期目标（截止 2026 年）");
-        assert_eq!(view.projects[0].total_budget, "1.01");
+        assert_eq!(view.projects[0].total_budget, "1.008");
     }
 }

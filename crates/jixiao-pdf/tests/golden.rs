@@ -113,8 +113,8 @@ fn seed_has_every_indicator_value_and_amount() {
         );
     }
     assert!(
-        all.contains("1.01"),
-        "project amount 1.008 shown with two decimals"
+        all.contains("1.0081.008"),
+        "project amounts 1.008 printed as stored (and as the published form prints them)"
     );
     assert!(all.contains("长期目标（截止2026年）"));
     assert!(all.contains("目标4："));

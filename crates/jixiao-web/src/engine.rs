@@ -116,14 +116,7 @@ pub(crate) fn money2(s: Option<&str>) -> String {
         None | Some("") => String::new(),
         Some(t) => t
             .parse::<jixiao_domain::Money>()
-            .map(|m| {
-                let exact = m.value().normalize();
-                if exact.scale() <= 2 {
-                    m.display2()
-                } else {
-                    exact.to_string()
-                }
-            })
+            .map(jixiao_domain::Money::display_min2)
             .unwrap_or_else(|_| t.to_string()),
     }
 }
