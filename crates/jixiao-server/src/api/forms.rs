@@ -325,8 +325,9 @@ pub async fn save(
     let findings = findings_of(&state, &body.form)?;
     let (errors, warnings) = counts(&findings);
     let row = visible(&user.user, state.db.form(id).await?)?;
+    // `check_save` has refused a form that is not editable.
     check_save(&user, &row, &body.form)?;
-    if body.base_version == row.version && EDITABLE.contains(&row.status.as_str()) {
+    if body.base_version == row.version {
         let request = SaveRequest {
             form_id: id,
             base_version: body.base_version,
