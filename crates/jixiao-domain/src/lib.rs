@@ -12,10 +12,12 @@ pub mod compute;
 pub mod form;
 pub mod money;
 pub mod parse;
+pub mod rollover;
 pub mod target;
 pub mod template;
 pub mod text;
 pub mod validate;
+pub mod workflow;
 
 pub use form::{Form, Indicator, IndicatorTable, TableKind};
 pub use money::{Money, Percent};
@@ -23,6 +25,9 @@ pub use parse::{FormJsonError, form_from_json};
 pub use target::{Comparator, TargetValue};
 pub use template::{Registry, Template};
 pub use validate::{Finding, Section, Severity, validate};
+pub use workflow::{
+    Action, Actor, Decision, DocumentKind, FormStatus, Grade, Owner, Refusal, Role,
+};
 
 /// The JSON Schema of the canonical form, as pretty JSON text (committed as
 /// `docs/form.schema.json`).

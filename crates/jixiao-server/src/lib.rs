@@ -21,7 +21,6 @@ pub mod error;
 pub mod json;
 pub mod openapi;
 mod pages;
-pub mod rollover;
 mod routes;
 pub mod state;
 mod throttle;

@@ -4,59 +4,7 @@ use serde::Serialize;
 
 use crate::{Db, Result, StorageError, WriteTx, now_ms};
 
-/// A user's role.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    /// 填报人: fills and submits the forms of one unit.
-    Filler,
-    /// 单位审核人: the unit's own checker; may also fill, submit and start adjustments.
-    UnitApprover,
-    /// 财政审核人: reviews, returns, approves and publishes the forms of one region.
-    Reviewer,
-    /// 管理员: manages regions, units and users; reads everything.
-    Admin,
-}
-
-impl Role {
-    /// All roles.
-    pub const ALL: [Role; 4] = [
-        Role::Filler,
-        Role::UnitApprover,
-        Role::Reviewer,
-        Role::Admin,
-    ];
-
-    /// The stored and API name (`filler`).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Filler => "filler",
-            Role::UnitApprover => "unit_approver",
-            Role::Reviewer => "reviewer",
-            Role::Admin => "admin",
-        }
-    }
-
-    /// The Chinese name (`填报人`).
-    pub fn label(self) -> &'static str {
-        match self {
-            Role::Filler => "填报人",
-            Role::UnitApprover => "单位审核人",
-            Role::Reviewer => "财政审核人",
-            Role::Admin => "管理员",
-        }
-    }
-
-    /// Parses the stored name.
-    pub fn parse(s: &str) -> Option<Role> {
-        Role::ALL.into_iter().find(|r| r.as_str() == s)
-    }
-
-    /// True for roles that belong to one unit.
-    pub fn is_unit_role(self) -> bool {
-        matches!(self, Role::Filler | Role::UnitApprover)
-    }
-}
+pub use jixiao_domain::Role;
 
 /// A fiscal region (财政区划).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -76,7 +76,7 @@ fn migrate_users_and_backup() {
         Some("chief-password-1\n"),
     );
     assert!(o.status.success(), "{}", text(&o));
-    assert!(text(&o).contains("已新建用户 chief（管理员）"));
+    assert!(text(&o).contains("已新建用户 chief（系统管理员）"));
     let o = run(
         &["user", "add", "chief", "--role", "admin", "--data", data],
         None,
@@ -121,7 +121,7 @@ fn migrate_users_and_backup() {
         .to_string();
     assert_eq!(new_pw.len(), 16);
     let o = run(&["user", "list", "--data", data], None);
-    assert!(text(&o).contains("chief\t管理员"));
+    assert!(text(&o).contains("chief\t系统管理员"));
 
     let server = Server::start(&["--data", data]);
     let admin = Session::login(server.port, "chief", &new_pw);

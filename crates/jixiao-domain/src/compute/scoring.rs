@@ -14,6 +14,7 @@
 use rust_decimal::{Decimal, RoundingStrategy};
 
 use crate::target::Direction;
+pub use crate::workflow::Grade;
 
 /// Decimals kept in a score.
 const SCORE_DP: u32 = 2;
@@ -162,31 +163,6 @@ pub fn total_score(
         .checked_mul(execution_weight)
         .unwrap_or(Decimal::ZERO);
     round(indicators.checked_add(execution).unwrap_or(indicators))
-}
-
-/// A self-evaluation grade.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Grade {
-    /// 优.
-    Excellent,
-    /// 良.
-    Good,
-    /// 中.
-    Fair,
-    /// 差.
-    Poor,
-}
-
-impl Grade {
-    /// Chinese label (优 / 良 / 中 / 差).
-    pub fn label(self) -> &'static str {
-        match self {
-            Grade::Excellent => "优",
-            Grade::Good => "良",
-            Grade::Fair => "中",
-            Grade::Poor => "差",
-        }
-    }
 }
 
 /// The lowest total score of each grade: a setting, because deployments differ.

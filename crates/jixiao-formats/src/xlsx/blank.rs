@@ -5,8 +5,7 @@
 
 use jixiao_domain::Template;
 use jixiao_domain::form::{
-    FiscalYear, Form, Funding, FundingAmounts, FundingBlock, FundingRow, Goals, Header, Indicator,
-    IndicatorTable, Indicators, LongTermGoals, Project, TemplateRef,
+    FiscalYear, Form, Goals, Indicator, IndicatorTable, Indicators, LongTermGoals, Project,
 };
 use rust_xlsxwriter::{
     DataValidation, DataValidationErrorStyle, DataValidationRule, Worksheet, XlsxError,
@@ -44,17 +43,6 @@ impl BlankOptions {
 
 /// An empty form shaped by the template.
 fn blank_form(t: &Template, o: &BlankOptions) -> Form {
-    let block = |defs: &[jixiao_domain::template::FundingRowDef]| FundingBlock {
-        rows: defs
-            .iter()
-            .map(|d| FundingRow {
-                key: d.key.clone(),
-                name: d.name.clone(),
-                amounts: FundingAmounts::default(),
-            })
-            .collect(),
-        total: FundingAmounts::default(),
-    };
     let empty = |n: usize| vec![String::new(); n.max(1)];
     let per_node = o.rows_per_node.clamp(1, 50);
     let mut rows = Vec::new();
@@ -79,54 +67,36 @@ fn blank_form(t: &Template, o: &BlankOptions) -> Form {
             }
         }
     }
-    Form {
-        template: TemplateRef {
-            id: t.id.clone(),
-            version: t.version,
+    let mut form = jixiao_domain::rollover::blank_form(t, o.fiscal_year, "");
+    form.functions = empty(o.text_rows);
+    form.annual_tasks = empty(o.text_rows);
+    form.projects = (0..o.text_rows.max(1))
+        .map(|_| Project {
+            name: String::new(),
+            category: String::new(),
+            total_budget: None,
+            current_budget: None,
+            purpose: String::new(),
+        })
+        .collect();
+    form.goals = Goals {
+        long_term: LongTermGoals {
+            deadline_year: Some(o.fiscal_year),
+            items: empty(o.text_rows),
         },
-        header: Header {
-            fiscal_year: o.fiscal_year,
-            fill_date: None,
-            unit_name: String::new(),
-            filler: None,
-            phone: None,
-            amount_unit: t.amount_unit.clone(),
+        annual: empty(o.text_rows),
+    };
+    form.indicators = Indicators {
+        long_term: IndicatorTable {
+            goal: String::new(),
+            rows: rows.clone(),
         },
-        funding: Funding {
-            last_year: o.fiscal_year.minus(1),
-            year_before: o.fiscal_year.minus(2),
-            income: block(&t.funding.income),
-            expenditure: block(&t.funding.expenditure),
+        annual: IndicatorTable {
+            goal: String::new(),
+            rows,
         },
-        functions: empty(o.text_rows),
-        annual_tasks: empty(o.text_rows),
-        projects: (0..o.text_rows.max(1))
-            .map(|_| Project {
-                name: String::new(),
-                category: String::new(),
-                total_budget: None,
-                current_budget: None,
-                purpose: String::new(),
-            })
-            .collect(),
-        goals: Goals {
-            long_term: LongTermGoals {
-                deadline_year: Some(o.fiscal_year),
-                items: empty(o.text_rows),
-            },
-            annual: empty(o.text_rows),
-        },
-        indicators: Indicators {
-            long_term: IndicatorTable {
-                goal: String::new(),
-                rows: rows.clone(),
-            },
-            annual: IndicatorTable {
-                goal: String::new(),
-                rows,
-            },
-        },
-    }
+    };
+    form
 }
 
 /// Writes the blank workbook for a template.

@@ -16,8 +16,8 @@ use crate::access::{mask_phone, require_status, require_unit_member, status_labe
 use crate::auth::CurrentUser;
 use crate::error::{ApiError, ApiResult};
 use crate::json::{ApiJson, ApiPath, ApiQuery};
-use crate::rollover::{blank_form, roll_forward};
 use crate::state::AppState;
+use jixiao_domain::rollover::{blank_form, roll_forward};
 
 /// Validates a form against its template; 422 when the template is unknown.
 pub(crate) fn findings_of(state: &AppState, form: &Form) -> ApiResult<Vec<Finding>> {

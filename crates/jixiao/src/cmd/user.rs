@@ -25,7 +25,7 @@ enum UserCommand {
     Add {
         /// 用户名
         name: String,
-        /// 角色：filler（填报人）、unit_approver（单位审核人）、reviewer（财政审核人）、admin（管理员）
+        /// 角色：filler（单位填报人）、unit_approver（单位审核人）、reviewer（财政审核人）、admin（系统管理员）
         #[arg(long)]
         role: String,
         /// 所属单位（单位编码或名称；填报人和单位审核人必填）

@@ -1,15 +1,15 @@
 //! New forms: blank from a template, or rolled over from last year's approved form.
 
-use jixiao_domain::form::FiscalYear;
-use jixiao_domain::form::{
+use crate::form::FiscalYear;
+use crate::form::{
     Funding, FundingAmounts, FundingBlock, FundingRow, Goals, Header, Indicators, TemplateRef,
 };
-use jixiao_domain::{Form, Template};
+use crate::{Form, Template};
 
 /// An empty form of a template for a unit and year: the template's funding rows without
 /// amounts, no paragraphs, no indicator rows.
 pub fn blank_form(template: &Template, year: FiscalYear, unit_name: &str) -> Form {
-    let block = |rows: &[jixiao_domain::template::FundingRowDef]| FundingBlock {
+    let block = |rows: &[crate::template::FundingRowDef]| FundingBlock {
         rows: rows
             .iter()
             .map(|r| FundingRow {
@@ -118,7 +118,7 @@ mod tests {
 
     #[test]
     fn blank_form_has_template_rows() {
-        let reg = jixiao_domain::Registry::default();
+        let reg = crate::Registry::default();
         let t = reg.get("hubei-dept-2026", None).unwrap();
         let f = blank_form(t, FiscalYear::new(2027).unwrap(), "测试单位");
         assert_eq!(f.funding.income.rows.len(), t.funding.income.len());

@@ -1,0 +1,802 @@
+//! The workflow of a document through its year: who may do what to it, in which status, and what
+//! status follows. This is the one place that decides; storage, the server, the pages and the
+//! templates ask it and never compare status or role strings themselves.
+//!
+//! The model is a table, [`TRANSITIONS`]: each row says which document kinds, in which statuses,
+//! which roles may take an action and the status that follows. `docs/workflow.md` writes the same
+//! table out for readers, and a test walks every (kind, status, action, role) against it. Scope
+//! (whose unit, which region) is checked beside the table by [`Actor::may_see`], so that a form
+//! outside the actor's scope is *not visible* rather than *forbidden*.
+//!
+//! Document kinds share one status set: a monitoring report and a self-evaluation are saved,
+//! submitted, returned and accepted like a declaration; only the labels of some statuses and the
+//! actions they allow differ (a monitoring report is not adjusted).
+
+use serde::{Deserialize, Serialize};
+
+/// The kinds of document that go through the workflow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DocumentKind {
+    /// 部门整体绩效目标申报表: the declaration of targets with the budget.
+    Declaration,
+    /// 绩效运行监控表: progress on the approved targets at a cut-off month.
+    Monitoring,
+    /// 绩效自评表: actual values and scores after the year.
+    SelfEvaluation,
+}
+
+impl DocumentKind {
+    /// Every kind.
+    pub const ALL: [DocumentKind; 3] = [
+        DocumentKind::Declaration,
+        DocumentKind::Monitoring,
+        DocumentKind::SelfEvaluation,
+    ];
+
+    /// The stored and API name (`declaration`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DocumentKind::Declaration => "declaration",
+            DocumentKind::Monitoring => "monitoring",
+            DocumentKind::SelfEvaluation => "self_evaluation",
+        }
+    }
+
+    /// Parses the stored name.
+    pub fn parse(s: &str) -> Option<DocumentKind> {
+        DocumentKind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
+    /// The Chinese name (`绩效目标申报表`).
+    pub fn label(self) -> &'static str {
+        match self {
+            DocumentKind::Declaration => "绩效目标申报表",
+            DocumentKind::Monitoring => "绩效运行监控表",
+            DocumentKind::SelfEvaluation => "绩效自评表",
+        }
+    }
+}
+
+/// The status of a document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FormStatus {
+    /// 草稿: the unit fills it in.
+    Draft,
+    /// 已提交: waiting for the finance bureau's review.
+    Submitted,
+    /// 已退回: returned to the unit with a reason, to revise and submit again.
+    Returned,
+    /// 已批复 (a declaration) / 已审核 (a monitoring report or self-evaluation).
+    Approved,
+    /// 已公开: published; public copies exist.
+    Published,
+}
+
+impl FormStatus {
+    /// Every status, in the order of the year.
+    pub const ALL: [FormStatus; 5] = [
+        FormStatus::Draft,
+        FormStatus::Submitted,
+        FormStatus::Returned,
+        FormStatus::Approved,
+        FormStatus::Published,
+    ];
+
+    /// The stored and API name (`draft`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FormStatus::Draft => "draft",
+            FormStatus::Submitted => "submitted",
+            FormStatus::Returned => "returned",
+            FormStatus::Approved => "approved",
+            FormStatus::Published => "published",
+        }
+    }
+
+    /// Parses the stored name.
+    pub fn parse(s: &str) -> Option<FormStatus> {
+        FormStatus::ALL.into_iter().find(|st| st.as_str() == s)
+    }
+
+    /// The Chinese label of a declaration in this status (`已提交`).
+    pub fn label(self) -> &'static str {
+        self.label_for(DocumentKind::Declaration)
+    }
+
+    /// The Chinese label for a document of a kind.
+    pub fn label_for(self, kind: DocumentKind) -> &'static str {
+        match (self, kind) {
+            (FormStatus::Draft, _) => "草稿",
+            (FormStatus::Submitted, _) => "已提交",
+            (FormStatus::Returned, _) => "已退回",
+            (FormStatus::Approved, DocumentKind::Declaration) => "已批复",
+            (FormStatus::Approved, _) => "已审核",
+            (FormStatus::Published, _) => "已公开",
+        }
+    }
+
+    /// What the unit should do next with a declaration in this status.
+    pub fn next_step(self) -> &'static str {
+        match self {
+            FormStatus::Draft => "继续填报，修正错误后提交审核",
+            FormStatus::Submitted => "等待财政审核",
+            FormStatus::Returned => "按审核意见修改后重新提交",
+            FormStatus::Approved => "已批复；如需调整可发起调整",
+            FormStatus::Published => "已随预算公开",
+        }
+    }
+
+    /// True in the statuses where the unit still fills the document in.
+    pub fn is_open_for_unit(self) -> bool {
+        Action::Save.allowed_from(DocumentKind::Declaration, self)
+    }
+
+    /// True once the document has been approved (and possibly published): its targets are in
+    /// force and later stages may build on it.
+    pub fn is_approved(self) -> bool {
+        matches!(self, FormStatus::Approved | FormStatus::Published)
+    }
+}
+
+/// A user's role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// 填报人: fills and submits the forms of one unit.
+    Filler,
+    /// 单位审核人: the unit's own checker; may also fill, submit and start adjustments.
+    UnitApprover,
+    /// 财政审核人: reviews, returns, approves and publishes the forms of one region.
+    Reviewer,
+    /// 系统管理员: manages regions, units and users; reads everything, and may act as a reviewer.
+    Admin,
+}
+
+impl Role {
+    /// Every role.
+    pub const ALL: [Role; 4] = [
+        Role::Filler,
+        Role::UnitApprover,
+        Role::Reviewer,
+        Role::Admin,
+    ];
+
+    /// The stored and API name (`filler`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Filler => "filler",
+            Role::UnitApprover => "unit_approver",
+            Role::Reviewer => "reviewer",
+            Role::Admin => "admin",
+        }
+    }
+
+    /// Parses the stored name.
+    pub fn parse(s: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+
+    /// The Chinese name (`单位填报人`).
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::Filler => "单位填报人",
+            Role::UnitApprover => "单位审核人",
+            Role::Reviewer => "财政审核人",
+            Role::Admin => "系统管理员",
+        }
+    }
+
+    /// True for roles that belong to one unit (and need one).
+    pub fn is_unit_role(self) -> bool {
+        matches!(self, Role::Filler | Role::UnitApprover)
+    }
+
+    /// True for roles that belong to one region (and need one).
+    pub fn is_region_role(self) -> bool {
+        matches!(self, Role::Reviewer)
+    }
+
+    /// True for the finance side (reviewers, and administrators acting as reviewers).
+    pub fn is_finance(self) -> bool {
+        matches!(self, Role::Reviewer | Role::Admin)
+    }
+
+    /// True when the role manages regions, units and users.
+    pub fn may_administer(self) -> bool {
+        matches!(self, Role::Admin)
+    }
+}
+
+/// Something a user does to a document. The status-changing steps are in [`TRANSITIONS`]; the
+/// others (create, import, comment, export) are recorded in the audit log under these names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    /// 新建: a new document (blank, from last year, or imported).
+    Create,
+    /// 导入: a document made from an uploaded file.
+    Import,
+    /// 保存: a new draft version.
+    Save,
+    /// 提交审核.
+    Submit,
+    /// 退回: back to the unit with a reason.
+    Return,
+    /// 批复通过 (审核通过 for monitoring and self-evaluation).
+    Approve,
+    /// 公开.
+    Publish,
+    /// 发起调整: a new draft of an approved declaration.
+    Adjust,
+    /// 审核意见 on a place in the document.
+    Comment,
+}
+
+impl Action {
+    /// Every action.
+    pub const ALL: [Action; 9] = [
+        Action::Create,
+        Action::Import,
+        Action::Save,
+        Action::Submit,
+        Action::Return,
+        Action::Approve,
+        Action::Publish,
+        Action::Adjust,
+        Action::Comment,
+    ];
+
+    /// The stored (audit log) and API name (`submit`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::Create => "create",
+            Action::Import => "import",
+            Action::Save => "save",
+            Action::Submit => "submit",
+            Action::Return => "return",
+            Action::Approve => "approve",
+            Action::Publish => "publish",
+            Action::Adjust => "adjust",
+            Action::Comment => "comment",
+        }
+    }
+
+    /// Parses the stored name.
+    pub fn parse(s: &str) -> Option<Action> {
+        Action::ALL.into_iter().find(|a| a.as_str() == s)
+    }
+
+    /// The Chinese name of the step (`提交审核`).
+    pub fn label(self) -> &'static str {
+        match self {
+            Action::Create => "新建",
+            Action::Import => "导入",
+            Action::Save => "保存",
+            Action::Submit => "提交审核",
+            Action::Return => "退回",
+            Action::Approve => "批复通过",
+            Action::Publish => "公开",
+            Action::Adjust => "发起调整",
+            Action::Comment => "审核意见",
+        }
+    }
+
+    /// The verb used in refusals (`不能提交`).
+    fn verb(self) -> &'static str {
+        match self {
+            Action::Create => "新建",
+            Action::Import => "导入",
+            Action::Save => "保存",
+            Action::Submit => "提交",
+            Action::Return | Action::Approve | Action::Comment => "审核",
+            Action::Publish => "公开",
+            Action::Adjust => "调整",
+        }
+    }
+
+    /// True when the table allows this action on a document of this kind in this status, for
+    /// some role.
+    pub fn allowed_from(self, kind: DocumentKind, status: FormStatus) -> bool {
+        TRANSITIONS
+            .iter()
+            .any(|t| t.action == self && t.kinds.contains(&kind) && t.from.contains(&status))
+    }
+}
+
+/// A reviewer's decision on a submitted document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Decision {
+    /// 批复通过 / 审核通过.
+    Approve,
+    /// 退回修改.
+    Return,
+}
+
+impl Decision {
+    /// The stored and API name (`approve`).
+    pub fn as_str(self) -> &'static str {
+        self.action().as_str()
+    }
+
+    /// Parses the API name.
+    pub fn parse(s: &str) -> Option<Decision> {
+        [Decision::Approve, Decision::Return]
+            .into_iter()
+            .find(|d| d.as_str() == s)
+    }
+
+    /// The workflow action this decision takes.
+    pub fn action(self) -> Action {
+        match self {
+            Decision::Approve => Action::Approve,
+            Decision::Return => Action::Return,
+        }
+    }
+
+    /// The Chinese name (`批复通过`).
+    pub fn label(self) -> &'static str {
+        self.action().label()
+    }
+}
+
+/// A grade: of a review criterion (完整性, 相关性, 适当性, 可行性) and of a self-evaluation's
+/// total score. Written as its Chinese letter in JSON (`"优"`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Grade {
+    /// 优: passes.
+    #[serde(rename = "优")]
+    Excellent,
+    /// 良: passes after talking it over.
+    #[serde(rename = "良")]
+    Good,
+    /// 中: returned for revision.
+    #[serde(rename = "中")]
+    Fair,
+    /// 差: rejected.
+    #[serde(rename = "差")]
+    Poor,
+}
+
+impl Grade {
+    /// Every grade, best first.
+    pub const ALL: [Grade; 4] = [Grade::Excellent, Grade::Good, Grade::Fair, Grade::Poor];
+
+    /// The Chinese letter (优 / 良 / 中 / 差).
+    pub fn label(self) -> &'static str {
+        match self {
+            Grade::Excellent => "优",
+            Grade::Good => "良",
+            Grade::Fair => "中",
+            Grade::Poor => "差",
+        }
+    }
+
+    /// Parses the Chinese letter.
+    pub fn parse(s: &str) -> Option<Grade> {
+        Grade::ALL.into_iter().find(|g| g.label() == s)
+    }
+
+    /// True for the grades with which a review may approve (优 and 良); 中 and 差 mean return.
+    pub fn passes(self) -> bool {
+        matches!(self, Grade::Excellent | Grade::Good)
+    }
+}
+
+/// One row of the transition table.
+#[derive(Debug, Clone, Copy)]
+pub struct Transition {
+    /// The kinds of document the row applies to.
+    pub kinds: &'static [DocumentKind],
+    /// The statuses the action may start from.
+    pub from: &'static [FormStatus],
+    /// The action.
+    pub action: Action,
+    /// The roles that may take it (within their scope).
+    pub by: &'static [Role],
+    /// The status after it; `None` keeps the status (a save of a returned form stays returned).
+    pub to: Option<FormStatus>,
+}
+
+const ALL_KINDS: &[DocumentKind] = &DocumentKind::ALL;
+const UNIT: &[Role] = &[Role::Filler, Role::UnitApprover];
+const FINANCE: &[Role] = &[Role::Reviewer, Role::Admin];
+const OPEN: &[FormStatus] = &[FormStatus::Draft, FormStatus::Returned];
+
+/// The workflow: status × action × role → status. `docs/workflow.md` writes it out.
+pub const TRANSITIONS: &[Transition] = &[
+    Transition {
+        kinds: ALL_KINDS,
+        from: OPEN,
+        action: Action::Save,
+        by: UNIT,
+        to: None,
+    },
+    Transition {
+        kinds: ALL_KINDS,
+        from: OPEN,
+        action: Action::Submit,
+        by: UNIT,
+        to: Some(FormStatus::Submitted),
+    },
+    Transition {
+        kinds: ALL_KINDS,
+        from: &[FormStatus::Submitted],
+        action: Action::Return,
+        by: FINANCE,
+        to: Some(FormStatus::Returned),
+    },
+    Transition {
+        kinds: ALL_KINDS,
+        from: &[FormStatus::Submitted],
+        action: Action::Approve,
+        by: FINANCE,
+        to: Some(FormStatus::Approved),
+    },
+    Transition {
+        kinds: ALL_KINDS,
+        from: &[FormStatus::Submitted],
+        action: Action::Comment,
+        by: FINANCE,
+        to: None,
+    },
+    Transition {
+        kinds: ALL_KINDS,
+        from: &[FormStatus::Approved],
+        action: Action::Publish,
+        by: FINANCE,
+        to: Some(FormStatus::Published),
+    },
+    Transition {
+        kinds: &[DocumentKind::Declaration],
+        from: &[FormStatus::Approved, FormStatus::Published],
+        action: Action::Adjust,
+        by: UNIT,
+        to: Some(FormStatus::Draft),
+    },
+];
+
+/// Who acts: a role with its scope (the ids of its unit and region, where it has them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Actor {
+    /// The role.
+    pub role: Role,
+    /// The unit of a unit role.
+    pub unit_id: Option<i64>,
+    /// The region of a region role (or of a unit role's unit).
+    pub region_id: Option<i64>,
+}
+
+/// Whose a document is: its unit and that unit's region.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Owner {
+    /// The unit that files it.
+    pub unit_id: i64,
+    /// The unit's region.
+    pub region_id: i64,
+}
+
+/// Why an action is refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Refusal {
+    /// The document is outside the actor's scope: answered as if it did not exist.
+    #[error("申报表不存在或无权查看")]
+    NotVisible,
+    /// The actor sees the document but its role may not take the action.
+    #[error("{0}")]
+    Forbidden(String),
+    /// The role may take the action, but not in the document's current status.
+    #[error("{message}")]
+    WrongStatus {
+        /// The status the document is in.
+        status: FormStatus,
+        /// The Chinese explanation.
+        message: String,
+    },
+}
+
+impl Actor {
+    /// True when the actor may see documents of this owner.
+    pub fn may_see(&self, owner: Owner) -> bool {
+        match self.role {
+            Role::Admin => true,
+            Role::Reviewer => self.region_id == Some(owner.region_id),
+            Role::Filler | Role::UnitApprover => self.unit_id == Some(owner.unit_id),
+        }
+    }
+
+    /// The status after `action` on a document of `kind`, owned by `owner`, now in `status`; or
+    /// why the actor may not take it. Scope first (not visible), then role (forbidden), then
+    /// status (wrong status), so that a refusal never tells more than the actor may know.
+    pub fn may(
+        &self,
+        kind: DocumentKind,
+        owner: Owner,
+        status: FormStatus,
+        action: Action,
+    ) -> Result<FormStatus, Refusal> {
+        if !self.may_see(owner) {
+            return Err(Refusal::NotVisible);
+        }
+        let rows = || {
+            TRANSITIONS
+                .iter()
+                .filter(move |t| t.action == action && t.kinds.contains(&kind))
+        };
+        if !rows().any(|t| t.by.contains(&self.role)) {
+            return Err(Refusal::Forbidden(forbidden_message(kind, action)));
+        }
+        rows()
+            .find(|t| t.by.contains(&self.role) && t.from.contains(&status))
+            .map(|t| t.to.unwrap_or(status))
+            .ok_or_else(|| Refusal::WrongStatus {
+                status,
+                message: format!(
+                    "{}当前状态为「{}」，不能{}",
+                    kind_short(kind),
+                    status.label_for(kind),
+                    action.verb()
+                ),
+            })
+    }
+
+    /// True when [`Actor::may`] allows the action.
+    pub fn can(
+        &self,
+        kind: DocumentKind,
+        owner: Owner,
+        status: FormStatus,
+        action: Action,
+    ) -> bool {
+        self.may(kind, owner, status, action).is_ok()
+    }
+
+    /// May edit (save) the document now.
+    pub fn may_edit(&self, kind: DocumentKind, owner: Owner, status: FormStatus) -> bool {
+        self.can(kind, owner, status, Action::Save)
+    }
+
+    /// May submit the document now.
+    pub fn may_submit(&self, kind: DocumentKind, owner: Owner, status: FormStatus) -> bool {
+        self.can(kind, owner, status, Action::Submit)
+    }
+
+    /// May review (approve or return) the document now.
+    pub fn may_review(&self, kind: DocumentKind, owner: Owner, status: FormStatus) -> bool {
+        self.can(kind, owner, status, Action::Approve)
+    }
+
+    /// May publish the document now.
+    pub fn may_publish(&self, kind: DocumentKind, owner: Owner, status: FormStatus) -> bool {
+        self.can(kind, owner, status, Action::Publish)
+    }
+
+    /// May start an adjustment of the document now.
+    pub fn may_adjust(&self, kind: DocumentKind, owner: Owner, status: FormStatus) -> bool {
+        self.can(kind, owner, status, Action::Adjust)
+    }
+
+    /// May create documents for this owner's unit (new, from last year, imported).
+    pub fn may_create(&self, owner: Owner) -> bool {
+        self.role.is_unit_role() && self.unit_id == Some(owner.unit_id)
+    }
+}
+
+fn kind_short(kind: DocumentKind) -> &'static str {
+    match kind {
+        DocumentKind::Declaration => "申报表",
+        DocumentKind::Monitoring => "监控表",
+        DocumentKind::SelfEvaluation => "自评表",
+    }
+}
+
+fn forbidden_message(kind: DocumentKind, action: Action) -> String {
+    let who: Vec<&str> = TRANSITIONS
+        .iter()
+        .filter(|t| t.action == action && t.kinds.contains(&kind))
+        .flat_map(|t| t.by.iter())
+        .fold(Vec::new(), |mut acc, r| {
+            let name = match r {
+                Role::Filler | Role::UnitApprover => "本单位的填报人或单位审核人",
+                Role::Reviewer | Role::Admin => "财政审核人",
+            };
+            if !acc.contains(&name) {
+                acc.push(name);
+            }
+            acc
+        });
+    if who.is_empty() {
+        format!("{}不能{}", kind_short(kind), action.verb())
+    } else {
+        format!(
+            "只有{}可以{}{}",
+            who.join("或"),
+            action.verb(),
+            kind_short(kind)
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const OWNER: Owner = Owner {
+        unit_id: 7,
+        region_id: 3,
+    };
+
+    fn actor(role: Role) -> Actor {
+        match role {
+            Role::Filler | Role::UnitApprover => Actor {
+                role,
+                unit_id: Some(7),
+                region_id: Some(3),
+            },
+            Role::Reviewer => Actor {
+                role,
+                unit_id: None,
+                region_id: Some(3),
+            },
+            Role::Admin => Actor {
+                role,
+                unit_id: None,
+                region_id: None,
+            },
+        }
+    }
+
+    #[test]
+    fn names_round_trip() {
+        for s in FormStatus::ALL {
+            assert_eq!(FormStatus::parse(s.as_str()), Some(s));
+            assert_eq!(
+                serde_json::to_string(&s).unwrap(),
+                format!("\"{}\"", s.as_str())
+            );
+        }
+        for r in Role::ALL {
+            assert_eq!(Role::parse(r.as_str()), Some(r));
+            assert_eq!(
+                serde_json::to_string(&r).unwrap(),
+                format!("\"{}\"", r.as_str())
+            );
+        }
+        for a in Action::ALL {
+            assert_eq!(Action::parse(a.as_str()), Some(a));
+        }
+        for k in DocumentKind::ALL {
+            assert_eq!(DocumentKind::parse(k.as_str()), Some(k));
+        }
+        for g in Grade::ALL {
+            assert_eq!(Grade::parse(g.label()), Some(g));
+            assert_eq!(
+                serde_json::to_string(&g).unwrap(),
+                format!("\"{}\"", g.label())
+            );
+        }
+        assert_eq!(Decision::parse("approve"), Some(Decision::Approve));
+        assert_eq!(Decision::parse("reject"), None);
+    }
+
+    #[test]
+    fn refusals_go_scope_then_role_then_status() {
+        let other = Owner {
+            unit_id: 8,
+            region_id: 4,
+        };
+        let filler = actor(Role::Filler);
+        let k = DocumentKind::Declaration;
+        assert_eq!(
+            filler.may(k, other, FormStatus::Draft, Action::Save),
+            Err(Refusal::NotVisible)
+        );
+        assert!(matches!(
+            filler.may(k, OWNER, FormStatus::Submitted, Action::Approve),
+            Err(Refusal::Forbidden(m)) if m == "只有财政审核人可以审核申报表"
+        ));
+        assert!(matches!(
+            filler.may(k, OWNER, FormStatus::Submitted, Action::Submit),
+            Err(Refusal::WrongStatus { status: FormStatus::Submitted, message })
+                if message == "申报表当前状态为「已提交」，不能提交"
+        ));
+        assert_eq!(
+            filler.may(k, OWNER, FormStatus::Returned, Action::Save),
+            Ok(FormStatus::Returned)
+        );
+    }
+
+    #[test]
+    fn reviewer_of_another_region_sees_nothing() {
+        let r = Actor {
+            role: Role::Reviewer,
+            unit_id: None,
+            region_id: Some(99),
+        };
+        assert!(!r.may_see(OWNER));
+        assert!(actor(Role::Admin).may_see(OWNER));
+    }
+
+    #[test]
+    fn only_declarations_adjust() {
+        let f = actor(Role::Filler);
+        assert!(f.may_adjust(DocumentKind::Declaration, OWNER, FormStatus::Published));
+        assert!(!f.may_adjust(DocumentKind::Monitoring, OWNER, FormStatus::Approved));
+        assert_eq!(
+            FormStatus::Approved.label_for(DocumentKind::Monitoring),
+            "已审核"
+        );
+    }
+
+    /// Every (kind, status, action, role) against the table in `docs/workflow.md`.
+    #[test]
+    fn matches_the_documented_table() {
+        let doc = include_str!("../../../docs/workflow.md");
+        let mut expected = std::collections::BTreeSet::new();
+        for line in doc.lines() {
+            let cells: Vec<&str> = line.split('|').map(str::trim).collect();
+            // | kinds | from | action | roles | to |
+            if cells.len() != 7 || Action::parse(cells[3].trim_matches('`')).is_none() {
+                continue;
+            }
+            let kinds: Vec<DocumentKind> = split_names(cells[1], DocumentKind::parse);
+            let from: Vec<FormStatus> = split_names(cells[2], FormStatus::parse);
+            let action = Action::parse(cells[3].trim_matches('`')).unwrap();
+            let roles: Vec<Role> = split_names(cells[4], Role::parse);
+            let to = cells[5].trim_matches('`');
+            for &k in &kinds {
+                for &s in &from {
+                    for &r in &roles {
+                        let after = if to == "same" {
+                            s
+                        } else {
+                            FormStatus::parse(to).expect("a status in the table")
+                        };
+                        expected.insert((
+                            k.as_str(),
+                            s.as_str(),
+                            action.as_str(),
+                            r.as_str(),
+                            after.as_str(),
+                        ));
+                    }
+                }
+            }
+        }
+        assert!(!expected.is_empty(), "docs/workflow.md has no table rows");
+        let mut actual = std::collections::BTreeSet::new();
+        for k in DocumentKind::ALL {
+            for s in FormStatus::ALL {
+                for a in Action::ALL {
+                    for r in Role::ALL {
+                        if let Ok(after) = actor(r).may(k, OWNER, s, a) {
+                            actual.insert((
+                                k.as_str(),
+                                s.as_str(),
+                                a.as_str(),
+                                r.as_str(),
+                                after.as_str(),
+                            ));
+                        }
+                    }
+                }
+            }
+        }
+        let missing: Vec<_> = expected.difference(&actual).collect();
+        let extra: Vec<_> = actual.difference(&expected).collect();
+        assert!(
+            missing.is_empty() && extra.is_empty(),
+            "documented but not allowed: {missing:?}\nallowed but not documented: {extra:?}"
+        );
+    }
+
+    fn split_names<T>(cell: &str, parse: fn(&str) -> Option<T>) -> Vec<T> {
+        cell.split(',')
+            .map(|s| s.trim().trim_matches('`'))
+            .filter(|s| !s.is_empty())
+            .map(|s| parse(s).unwrap_or_else(|| panic!("unknown name `{s}` in docs/workflow.md")))
+            .collect()
+    }
+}
