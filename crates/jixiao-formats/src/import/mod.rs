@@ -1,7 +1,7 @@
 //! Importing forms that exist today: text extracted from published forms, PDF files, and
 //! canonical JSON. Every importer yields the canonical [`Form`] and an [`ImportReport`].
 
-pub mod build;
+pub mod assemble;
 pub mod cells;
 pub mod json;
 pub mod pdf;
@@ -164,7 +164,7 @@ pub fn import_bytes(
                 }
             })??;
             with_templates(registry, options, "pdf", |t, f| {
-                build::Builder::new(t, f).build(&pages)
+                assemble::Assembler::new(t, f).assemble(&pages)
             })?
         }
         SourceFormat::Text if has_extension(name, &["pdf", "xlsx", "xls", "docx", "doc"]) => {
@@ -199,7 +199,7 @@ pub fn import_bytes(
             let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
             let (rows, truncated) = rows::text_rows(text);
             let mut imported = with_templates(registry, options, "text", |t, f| {
-                build::Builder::new(t, f).build(&rows)
+                assemble::Assembler::new(t, f).assemble(&rows)
             })?;
             if gbk {
                 imported.report.push(

@@ -1,6 +1,6 @@
 //! The intermediate every source is turned into: rows of cells with their source location, in
 //! the order of the published form. The text reader and the PDF reader both produce rows; one
-//! builder ([`super::build`]) turns rows into the canonical form.
+//! assembler ([`super::assemble`]) turns rows into the canonical form.
 
 use crate::report::SourceLocation;
 
@@ -34,7 +34,7 @@ pub const MAX_CELLS: usize = 64;
 
 /// Splits extracted text (the seed's layout) into rows: one line per row, cells separated by
 /// tabs, blank lines marking page breaks. Lines and cells beyond the limits are cut off (the
-/// builder reports the truncation through `truncated`).
+/// assembler reports the truncation through `truncated`).
 pub fn text_rows(text: &str) -> (Vec<SourceRow>, bool) {
     let mut rows = Vec::new();
     let mut pending_break = false;

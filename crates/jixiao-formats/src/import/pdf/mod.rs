@@ -1,6 +1,6 @@
 //! PDF import, in-process with lopdf: decode each page's text with its fonts' ToUnicode maps,
 //! place every glyph with the text and graphics matrices, rebuild the table from the ruling
-//! lines, and hand the rows to the same builder as the text importer. A PDF with no text at all
+//! lines, and hand the rows to the same assembler as the text importer. A PDF with no text at all
 //! is a scan: [`ImportError::NoTextLayer`].
 
 mod fonts;

@@ -5,10 +5,10 @@ use jixiao_domain::form::Date;
 
 use super::super::cells::{self, clean};
 use super::super::rows::SourceRow;
-use super::{Builder, Section};
+use super::{Assembler, Section};
 use crate::report::ReportKind;
 
-impl Builder<'_> {
+impl Assembler<'_> {
     /// The title, the fill date line and the unit / filler rows. Returns true when the row was
     /// one of them.
     pub(super) fn header_fields(&mut self, row: &SourceRow) -> bool {

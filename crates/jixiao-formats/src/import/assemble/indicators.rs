@@ -6,10 +6,10 @@ use jixiao_domain::form::{Indicator, TableKind};
 
 use super::super::cells::{self, clean};
 use super::super::rows::SourceRow;
-use super::{Builder, Columns};
+use super::{Assembler, Columns};
 use crate::report::ReportKind;
 
-impl Builder<'_> {
+impl Assembler<'_> {
     fn cols(&mut self, table: TableKind) -> &mut Columns {
         match table {
             TableKind::LongTerm => &mut self.long_cols,

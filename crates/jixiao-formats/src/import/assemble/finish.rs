@@ -4,10 +4,10 @@
 use jixiao_domain::form::{FiscalYear, Form, Header, Indicator, TableKind, TemplateRef};
 use jixiao_domain::{Comparator, TargetValue};
 
-use super::Builder;
+use super::Assembler;
 use crate::report::{ImportError, ImportReport, ReportKind, SourceLocation};
 
-impl Builder<'_> {
+impl Assembler<'_> {
     pub(super) fn finish(mut self) -> Result<(Form, ImportReport), ImportError> {
         if self.sections_seen == 0 {
             return Err(ImportError::UnknownFormat(

@@ -1,4 +1,4 @@
-//! The form builder: turns [`SourceRow`]s (from text or PDF) into the canonical form, using the
+//! The form assembler: turns [`SourceRow`]s (from text or PDF) into the canonical form, using the
 //! template for the fixed labels, the funding rows and the indicator frame. It repairs layout
 //! artefacts only (never the content) and reports every repair and everything it could not place.
 
@@ -77,8 +77,8 @@ impl Columns {
     }
 }
 
-/// The builder's state while it walks the rows.
-pub struct Builder<'t> {
+/// The assembler's state while it walks the rows.
+pub struct Assembler<'t> {
     template: &'t Template,
     report: ImportReport,
     section: Section,
@@ -104,10 +104,10 @@ pub struct Builder<'t> {
     annual_locs: Vec<SourceLocation>,
 }
 
-impl<'t> Builder<'t> {
-    /// A builder for a template; `format` names the source in the report.
+impl<'t> Assembler<'t> {
+    /// An assembler for a template; `format` names the source in the report.
     pub fn new(template: &'t Template, format: &str) -> Self {
-        Builder {
+        Assembler {
             template,
             report: ImportReport::new(format),
             section: Section::Preamble,
@@ -145,8 +145,8 @@ impl<'t> Builder<'t> {
         self.report.push(kind, loc.clone(), path, msg);
     }
 
-    /// Builds the form from all rows.
-    pub fn build(mut self, rows: &[SourceRow]) -> Result<(Form, ImportReport), ImportError> {
+    /// Assembles the form from all rows.
+    pub fn assemble(mut self, rows: &[SourceRow]) -> Result<(Form, ImportReport), ImportError> {
         for row in rows {
             self.row(row);
         }

@@ -6,7 +6,7 @@ use jixiao_domain::form::{FiscalYear, FundingAmounts};
 
 use super::super::cells::{self, clean};
 use super::super::rows::SourceRow;
-use super::{Builder, Columns};
+use super::{Assembler, Columns};
 use crate::report::ReportKind;
 
 /// Which block a funding row belongs to.
@@ -39,7 +39,7 @@ pub struct FundingState {
     pub expenditure_total: Option<FundingAmounts>,
 }
 
-impl Builder<'_> {
+impl Assembler<'_> {
     pub(super) fn funding_header(&mut self, row: &SourceRow) {
         let cols = &mut self.funding.cols;
         cols.find(row, "current", &["当年金额", "本年金额", "当年预算"]);
