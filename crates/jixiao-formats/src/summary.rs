@@ -163,93 +163,190 @@ fn f64_of(m: Option<Money>) -> Option<f64> {
     m.map(Money::to_f64)
 }
 
+/// How the cells of a summary column are written.
+#[derive(Clone, Copy, PartialEq)]
+enum Kind {
+    Text,
+    Amount,
+    /// A share of the expenditure total: the amount's column.
+    Share(u16),
+    Count,
+}
+
+/// One column of the summary sheet.
+struct Column {
+    /// The group header merged above it.
+    group: &'static str,
+    header: String,
+    kind: Kind,
+}
+
+impl Column {
+    fn new(group: &'static str, header: impl Into<String>, kind: Kind) -> Column {
+        Column {
+            group,
+            header: header.into(),
+            kind,
+        }
+    }
+}
+
+/// Group headers that name the value columns.
+const BASIC: &str = "基本信息";
+const INCOME: &str = "收入（当年，万元）";
+const EXPENDITURE: &str = "支出（当年，万元）";
+const COUNTS: &str = "指标数量";
+const BY_LEVEL1: &str = "年度指标（按一级指标）";
+const BY_CLASS: &str = "年度指标（按分类）";
+const CHECK: &str = "校验";
+
+/// The cell formats of the summary sheet.
+struct Formats {
+    head: Format,
+    text: Format,
+    quoted: Format,
+    amount: Format,
+    pct: Format,
+    int: Format,
+    title: Format,
+}
+
+impl Formats {
+    fn new() -> Formats {
+        let base = Format::new()
+            .set_font_name("宋体")
+            .set_font_size(10)
+            .set_border(FormatBorder::Thin)
+            .set_align(FormatAlign::VerticalCenter);
+        let text = base.clone().set_text_wrap().set_num_format("@");
+        Formats {
+            head: base
+                .clone()
+                .set_bold()
+                .set_align(FormatAlign::Center)
+                .set_text_wrap(),
+            quoted: text.clone().set_quote_prefix(),
+            text,
+            amount: base.clone().set_num_format("0.00"),
+            pct: base.clone().set_num_format("0.00%"),
+            int: base.clone().set_num_format("0"),
+            title: Format::new()
+                .set_font_name("宋体")
+                .set_font_size(16)
+                .set_bold()
+                .set_align(FormatAlign::Center),
+        }
+    }
+
+    /// Formula-like text keeps Excel's quote prefix, so it stays text even when edited.
+    fn text_for(&self, s: &str) -> &Format {
+        if crate::xlsx::formula_like(s) {
+            &self.quoted
+        } else {
+            &self.text
+        }
+    }
+}
+
+/// The first row of unit data (below the title, group and column header rows).
+const FIRST_DATA: u32 = 3;
+
+/// The sheet: title and headers, one row per unit, the totals row, then the page setup.
 fn write_sheet(
     ws: &mut Worksheet,
     figs: &[(&str, Result<UnitFigures, &str>)],
     cols: &Cols,
 ) -> Result<(), XlsxError> {
     ws.set_name(SUMMARY_SHEET)?;
-    let base = Format::new()
-        .set_font_name("宋体")
-        .set_font_size(10)
-        .set_border(FormatBorder::Thin)
-        .set_align(FormatAlign::VerticalCenter);
-    let head = base
-        .clone()
-        .set_bold()
-        .set_align(FormatAlign::Center)
-        .set_text_wrap();
-    let text = base.clone().set_text_wrap().set_num_format("@");
-    let quoted = text.clone().set_quote_prefix();
-    let amount = base.clone().set_num_format("0.00");
-    let pct = base.clone().set_num_format("0.00%");
-    let int = base.clone().set_num_format("0");
-    let title = Format::new()
-        .set_font_name("宋体")
-        .set_font_size(16)
-        .set_bold()
-        .set_align(FormatAlign::Center);
-
-    // Column plan: (group, header, kind).
-    #[derive(Clone, Copy, PartialEq)]
-    enum Kind {
-        Text,
-        Amount,
-        Share(u16),
-        Count,
+    let columns = column_plan(cols);
+    let sheet = Sheet {
+        exp_total: columns
+            .iter()
+            .position(|p| p.header == "支出合计")
+            .unwrap_or(0) as u16,
+        columns,
+        expenditure: &cols.expenditure,
+        fmts: Formats::new(),
+    };
+    write_headers(ws, &sheet)?;
+    for (i, (source, fig)) in figs.iter().enumerate() {
+        write_unit_row(ws, &sheet, i, source, fig)?;
     }
-    let mut plan: Vec<(&str, String, Kind)> = vec![
-        ("基本信息", "序号".into(), Kind::Count),
-        ("基本信息", "单位名称".into(), Kind::Text),
-        ("基本信息", "预算年度".into(), Kind::Count),
-        ("基本信息", "文件".into(), Kind::Text),
+    let totals = FIRST_DATA + figs.len() as u32;
+    write_totals_row(ws, &sheet, totals, figs)?;
+    let last_data = totals.saturating_sub(1);
+    set_page(ws, last_data, sheet.columns.len() as u16 - 1)
+}
+
+/// What every step of writing the sheet needs: the columns, where the expenditure total is,
+/// the expenditure row names (for the shares) and the cell formats.
+struct Sheet<'a> {
+    columns: Vec<Column>,
+    exp_total: u16,
+    expenditure: &'a [String],
+    fmts: Formats,
+}
+
+/// The columns in order: basic information, income, expenditure with shares, indicator counts,
+/// validation.
+fn column_plan(cols: &Cols) -> Vec<Column> {
+    let mut plan = vec![
+        Column::new(BASIC, "序号", Kind::Count),
+        Column::new(BASIC, "单位名称", Kind::Text),
+        Column::new(BASIC, "预算年度", Kind::Count),
+        Column::new(BASIC, "文件", Kind::Text),
     ];
     for n in &cols.income {
-        plan.push(("收入（当年，万元）", n.clone(), Kind::Amount));
+        plan.push(Column::new(INCOME, n.clone(), Kind::Amount));
     }
-    plan.push(("收入（当年，万元）", "收入合计".into(), Kind::Amount));
+    plan.push(Column::new(INCOME, "收入合计", Kind::Amount));
     for n in &cols.expenditure {
-        plan.push(("支出（当年，万元）", n.clone(), Kind::Amount));
+        plan.push(Column::new(EXPENDITURE, n.clone(), Kind::Amount));
         let amount_col = plan.len() as u16 - 1;
-        plan.push((
-            "支出（当年，万元）",
+        plan.push(Column::new(
+            EXPENDITURE,
             format!("{n}占比"),
             Kind::Share(amount_col),
         ));
     }
-    plan.push(("支出（当年，万元）", "支出合计".into(), Kind::Amount));
-    plan.push(("指标数量", "长期指标".into(), Kind::Count));
-    plan.push(("指标数量", "年度指标".into(), Kind::Count));
+    plan.push(Column::new(EXPENDITURE, "支出合计", Kind::Amount));
+    plan.push(Column::new(COUNTS, "长期指标", Kind::Count));
+    plan.push(Column::new(COUNTS, "年度指标", Kind::Count));
     for n in &cols.level1 {
-        plan.push(("年度指标（按一级指标）", n.clone(), Kind::Count));
+        plan.push(Column::new(BY_LEVEL1, n.clone(), Kind::Count));
     }
     for n in &cols.classes {
-        plan.push(("年度指标（按分类）", n.clone(), Kind::Count));
+        plan.push(Column::new(BY_CLASS, n.clone(), Kind::Count));
     }
-    plan.push(("校验", "错误".into(), Kind::Count));
-    plan.push(("校验", "警告".into(), Kind::Count));
-    plan.push(("校验", "状态".into(), Kind::Text));
-    let last_col = plan.len() as u16 - 1;
+    plan.push(Column::new(CHECK, "错误", Kind::Count));
+    plan.push(Column::new(CHECK, "警告", Kind::Count));
+    plan.push(Column::new(CHECK, "状态", Kind::Text));
+    plan
+}
 
-    ws.merge_range(0, 0, 0, last_col, "部门整体绩效目标汇总表", &title)?;
+/// The title row, the group header row (merged runs) and the column header row, with the
+/// column widths.
+fn write_headers(ws: &mut Worksheet, sheet: &Sheet) -> Result<(), XlsxError> {
+    let (plan, fmts) = (&sheet.columns, &sheet.fmts);
+    let last_col = plan.len() as u16 - 1;
+    ws.merge_range(0, 0, 0, last_col, "部门整体绩效目标汇总表", &fmts.title)?;
     ws.set_row_height(0, 30)?;
-    // Group header row (merged runs) and column header row.
     let mut c = 0usize;
     while c < plan.len() {
         let mut e = c;
-        while e + 1 < plan.len() && plan[e + 1].0 == plan[c].0 {
+        while e + 1 < plan.len() && plan[e + 1].group == plan[c].group {
             e += 1;
         }
         if e > c {
-            ws.merge_range(1, c as u16, 1, e as u16, plan[c].0, &head)?;
+            ws.merge_range(1, c as u16, 1, e as u16, plan[c].group, &fmts.head)?;
         } else {
-            ws.write_string_with_format(1, c as u16, plan[c].0, &head)?;
+            ws.write_string_with_format(1, c as u16, plan[c].group, &fmts.head)?;
         }
         c = e + 1;
     }
-    for (i, (_, h, _)) in plan.iter().enumerate() {
-        ws.write_string_with_format(2, i as u16, h, &head)?;
-        let w = match plan[i].2 {
+    for (i, column) in plan.iter().enumerate() {
+        ws.write_string_with_format(2, i as u16, &column.header, &fmts.head)?;
+        let w = match column.kind {
             Kind::Text if i == 1 => 24.0,
             Kind::Text => 16.0,
             _ => 10.0,
@@ -257,145 +354,148 @@ fn write_sheet(
         ws.set_column_width(i as u16, w)?;
     }
     ws.set_row_height(2, 42)?;
-    let first_data = 3u32;
-    let exp_total = plan.iter().position(|p| p.1 == "支出合计").unwrap_or(0) as u16;
+    Ok(())
+}
 
-    for (i, (source, fig)) in figs.iter().enumerate() {
-        let r = first_data + i as u32;
-        // Formula-like text keeps Excel's quote prefix, so it stays text even when edited.
-        let fmt_for = |s: &str| {
-            if crate::xlsx::formula_like(s) {
-                quoted.clone()
-            } else {
-                text.clone()
+/// The row of the `i`-th unit.
+fn write_unit_row(
+    ws: &mut Worksheet,
+    sheet: &Sheet,
+    i: usize,
+    source: &str,
+    fig: &Result<UnitFigures, &str>,
+) -> Result<(), XlsxError> {
+    let r = FIRST_DATA + i as u32;
+    let fmts = &sheet.fmts;
+    for (col, column) in sheet.columns.iter().enumerate() {
+        let col = col as u16;
+        let header = column.header.as_str();
+        match (column.kind, header) {
+            (Kind::Text, "单位名称") => {
+                let name = fig
+                    .as_ref()
+                    .map(|f| f.unit_name.clone())
+                    .unwrap_or_default();
+                ws.write_string_with_format(r, col, &name, fmts.text_for(&name))?;
             }
-        };
-        for (col, (_, header, kind)) in plan.iter().enumerate() {
-            let col = col as u16;
-            let value: Option<f64> = match (fig, header.as_str()) {
-                (_, "序号") => Some((i + 1) as f64),
-                (Ok(f), "预算年度") => Some(f.fiscal_year as f64),
-                (Ok(f), "收入合计") => f64_of(f.income_total),
-                (Ok(f), "支出合计") => f64_of(f.expenditure_total),
-                (Ok(f), "长期指标") => Some(f.long_term_count as f64),
-                (Ok(f), "年度指标") => Some(f.annual_count as f64),
-                (Ok(f), "错误") if f.template_problem.is_none() => Some(f.errors as f64),
-                (Ok(f), "警告") if f.template_problem.is_none() => Some(f.warnings as f64),
-                (Ok(f), _) => match plan[col as usize].0 {
-                    "收入（当年，万元）" => f
-                        .income
-                        .iter()
-                        .find(|(n, _)| n == header)
-                        .and_then(|(_, m)| f64_of(*m)),
-                    "支出（当年，万元）" => f
-                        .expenditure
-                        .iter()
-                        .find(|(n, _)| n == header)
-                        .and_then(|(_, m)| f64_of(*m)),
-                    "年度指标（按一级指标）" => Some(
-                        f.by_level1
-                            .iter()
-                            .find(|(n, _)| n == header)
-                            .map(|(_, c)| *c)
-                            .unwrap_or(0) as f64,
-                    ),
-                    "年度指标（按分类）" => Some(
-                        f.by_class
-                            .iter()
-                            .find(|(n, _)| n == header)
-                            .map(|(_, c)| *c)
-                            .unwrap_or(0) as f64,
-                    ),
-                    _ => None,
-                },
-                (Err(_), _) => None,
-            };
-            match (kind, header.as_str()) {
-                (Kind::Text, "单位名称") => {
-                    let name = fig
-                        .as_ref()
-                        .map(|f| f.unit_name.clone())
-                        .unwrap_or_default();
-                    ws.write_string_with_format(r, col, &name, &fmt_for(&name))?;
-                }
-                (Kind::Text, "文件") => {
-                    ws.write_string_with_format(r, col, *source, &fmt_for(source))?;
-                }
-                (Kind::Text, _) => {
-                    let status = match fig {
-                        Err(e) => format!("无法读取：{e}"),
-                        Ok(f) => match &f.template_problem {
-                            Some(p) => format!("未校验：{p}"),
-                            None if f.errors > 0 => "有错误".to_string(),
-                            None if f.warnings > 0 => "有警告".to_string(),
-                            None => "通过".to_string(),
-                        },
-                    };
-                    ws.write_string_with_format(r, col, status, &text)?;
-                }
-                (Kind::Share(amount_col), _) => {
-                    let a = rust_xlsxwriter::utility::row_col_to_cell(r, *amount_col);
-                    let t = rust_xlsxwriter::utility::row_col_to_cell(r, exp_total);
-                    let cached = match (
-                        value_at(fig, &cols.expenditure, header),
-                        fig.as_ref().ok().and_then(|f| f.expenditure_total),
-                    ) {
-                        (Some(a), Some(t)) if !t.value().is_zero() => ratio(a.value(), t.value()),
-                        _ => " ".to_string(),
-                    };
-                    let f =
-                        Formula::new(format!("=IF(N({t})=0,\"\",N({a})/{t})")).set_result(cached);
-                    ws.write_formula_with_format(r, col, f, &pct)?;
-                }
-                (Kind::Amount, _) => {
-                    match value {
-                        Some(v) => ws.write_number_with_format(r, col, v, &amount)?,
-                        None => ws.write_blank(r, col, &amount)?,
-                    };
-                }
-                (Kind::Count, _) => {
-                    match value {
-                        Some(v) => ws.write_number_with_format(r, col, v, &int)?,
-                        None => ws.write_blank(r, col, &int)?,
-                    };
-                }
+            (Kind::Text, "文件") => {
+                ws.write_string_with_format(r, col, source, fmts.text_for(source))?;
+            }
+            (Kind::Text, _) => {
+                ws.write_string_with_format(r, col, unit_status(fig), &fmts.text)?;
+            }
+            (Kind::Share(amount_col), _) => {
+                let a = rust_xlsxwriter::utility::row_col_to_cell(r, amount_col);
+                let t = rust_xlsxwriter::utility::row_col_to_cell(r, sheet.exp_total);
+                let cached = match (
+                    value_at(fig, sheet.expenditure, header),
+                    fig.as_ref().ok().and_then(|f| f.expenditure_total),
+                ) {
+                    (Some(a), Some(t)) if !t.value().is_zero() => ratio(a.value(), t.value()),
+                    _ => " ".to_string(),
+                };
+                let f = Formula::new(format!("=IF(N({t})=0,\"\",N({a})/{t})")).set_result(cached);
+                ws.write_formula_with_format(r, col, f, &fmts.pct)?;
+            }
+            (Kind::Amount | Kind::Count, _) => {
+                let fmt = if column.kind == Kind::Amount {
+                    &fmts.amount
+                } else {
+                    &fmts.int
+                };
+                match unit_value(i, fig, column) {
+                    Some(v) => ws.write_number_with_format(r, col, v, fmt)?,
+                    None => ws.write_blank(r, col, fmt)?,
+                };
             }
         }
     }
+    Ok(())
+}
 
-    // Totals row: SUM over the units for amounts and counts, shares of the summed amounts.
-    let tr = first_data + figs.len() as u32;
+/// The number in an amount or count column of the `i`-th unit's row.
+fn unit_value(i: usize, fig: &Result<UnitFigures, &str>, column: &Column) -> Option<f64> {
+    let header = column.header.as_str();
+    let count_of = |v: &[(String, usize)]| {
+        Some(
+            v.iter()
+                .find(|(n, _)| n == header)
+                .map(|(_, c)| *c)
+                .unwrap_or(0) as f64,
+        )
+    };
+    let amount_of = |v: &[(String, Option<Money>)]| {
+        v.iter()
+            .find(|(n, _)| n == header)
+            .and_then(|(_, m)| f64_of(*m))
+    };
+    match (fig, header) {
+        (_, "序号") => Some((i + 1) as f64),
+        (Ok(f), "预算年度") => Some(f.fiscal_year as f64),
+        (Ok(f), "收入合计") => f64_of(f.income_total),
+        (Ok(f), "支出合计") => f64_of(f.expenditure_total),
+        (Ok(f), "长期指标") => Some(f.long_term_count as f64),
+        (Ok(f), "年度指标") => Some(f.annual_count as f64),
+        (Ok(f), "错误") if f.template_problem.is_none() => Some(f.errors as f64),
+        (Ok(f), "警告") if f.template_problem.is_none() => Some(f.warnings as f64),
+        (Ok(f), _) => match column.group {
+            INCOME => amount_of(&f.income),
+            EXPENDITURE => amount_of(&f.expenditure),
+            BY_LEVEL1 => count_of(&f.by_level1),
+            BY_CLASS => count_of(&f.by_class),
+            _ => None,
+        },
+        (Err(_), _) => None,
+    }
+}
+
+/// The status column: why a form was not read or checked, or the outcome of its validation.
+fn unit_status(fig: &Result<UnitFigures, &str>) -> String {
+    match fig {
+        Err(e) => format!("无法读取：{e}"),
+        Ok(f) => match &f.template_problem {
+            Some(p) => format!("未校验：{p}"),
+            None if f.errors > 0 => "有错误".to_string(),
+            None if f.warnings > 0 => "有警告".to_string(),
+            None => "通过".to_string(),
+        },
+    }
+}
+
+/// The totals row (sheet row `tr`): SUM over the units for amounts and counts, shares of the
+/// summed amounts.
+fn write_totals_row(
+    ws: &mut Worksheet,
+    sheet: &Sheet,
+    tr: u32,
+    figs: &[(&str, Result<UnitFigures, &str>)],
+) -> Result<(), XlsxError> {
     let last_data = tr.saturating_sub(1);
-    for (col, (_, header, kind)) in plan.iter().enumerate() {
+    let fmts = &sheet.fmts;
+    for (col, column) in sheet.columns.iter().enumerate() {
         let col = col as u16;
-        let range = format!(
-            "{}:{}",
-            rust_xlsxwriter::utility::row_col_to_cell(first_data, col),
-            rust_xlsxwriter::utility::row_col_to_cell(last_data, col)
-        );
-        match kind {
+        let header = column.header.as_str();
+        match column.kind {
             _ if header == "单位名称" => {
+                let units = figs.iter().filter(|f| f.1.is_ok()).count();
                 ws.write_string_with_format(
                     tr,
                     col,
-                    format!(
-                        "合计（{} 个单位）",
-                        figs.iter().filter(|f| f.1.is_ok()).count()
-                    ),
-                    &head,
+                    format!("合计（{units} 个单位）"),
+                    &fmts.head,
                 )?;
             }
             Kind::Text | Kind::Count if col < 4 => {
-                ws.write_blank(tr, col, &head)?;
+                ws.write_blank(tr, col, &fmts.head)?;
             }
             Kind::Text => {
                 let failed = figs.iter().filter(|f| f.1.is_err()).count();
-                ws.write_string_with_format(tr, col, format!("无法读取 {failed} 个"), &head)?;
+                ws.write_string_with_format(tr, col, format!("无法读取 {failed} 个"), &fmts.head)?;
             }
             Kind::Share(amount_col) => {
-                let a = rust_xlsxwriter::utility::row_col_to_cell(tr, *amount_col);
-                let t = rust_xlsxwriter::utility::row_col_to_cell(tr, exp_total);
-                let cached = column_sum(figs, |f| value_at_fig(f, &cols.expenditure, header));
+                let a = rust_xlsxwriter::utility::row_col_to_cell(tr, amount_col);
+                let t = rust_xlsxwriter::utility::row_col_to_cell(tr, sheet.exp_total);
+                let cached = column_sum(figs, |f| value_at_fig(f, sheet.expenditure, header));
                 let total = column_sum(figs, |f| f.expenditure_total);
                 let res = if total.is_zero() {
                     " ".to_string()
@@ -406,15 +506,24 @@ fn write_sheet(
                     tr,
                     col,
                     Formula::new(format!("=IF(N({t})=0,\"\",N({a})/{t})")).set_result(res),
-                    &pct,
+                    &fmts.pct,
                 )?;
             }
             Kind::Amount | Kind::Count => {
-                let cached = total_cached(figs, plan[col as usize].0, header);
-                let fmt = if *kind == Kind::Amount { &amount } else { &int };
+                let cached = total_cached(figs, column.group, header);
+                let fmt = if column.kind == Kind::Amount {
+                    &fmts.amount
+                } else {
+                    &fmts.int
+                };
                 if figs.is_empty() {
                     ws.write_number_with_format(tr, col, 0, fmt)?;
                 } else {
+                    let range = format!(
+                        "{}:{}",
+                        rust_xlsxwriter::utility::row_col_to_cell(FIRST_DATA, col),
+                        rust_xlsxwriter::utility::row_col_to_cell(last_data, col)
+                    );
                     ws.write_formula_with_format(
                         tr,
                         col,
@@ -425,6 +534,11 @@ fn write_sheet(
             }
         }
     }
+    Ok(())
+}
+
+/// Frozen headers, landscape A4 one page wide, headers repeated on every page, a filter.
+fn set_page(ws: &mut Worksheet, last_data: u32, last_col: u16) -> Result<(), XlsxError> {
     ws.set_freeze_panes(3, 2)?;
     ws.set_landscape();
     ws.set_paper_size(9);
@@ -489,25 +603,25 @@ fn total_cached(figs: &[(&str, Result<UnitFigures, &str>)], group: &str, header:
         "错误" => count(&|f| f.template_problem.is_none().then_some(f.errors)),
         "警告" => count(&|f| f.template_problem.is_none().then_some(f.warnings)),
         _ => match group {
-            "收入（当年，万元）" => money(&|f| {
+            INCOME => money(&|f| {
                 f.income
                     .iter()
                     .find(|(n, _)| n == header)
                     .and_then(|(_, m)| *m)
             }),
-            "支出（当年，万元）" => money(&|f| {
+            EXPENDITURE => money(&|f| {
                 f.expenditure
                     .iter()
                     .find(|(n, _)| n == header)
                     .and_then(|(_, m)| *m)
             }),
-            "年度指标（按一级指标）" => count(&|f| {
+            BY_LEVEL1 => count(&|f| {
                 f.by_level1
                     .iter()
                     .find(|(n, _)| n == header)
                     .map(|(_, c)| *c)
             }),
-            "年度指标（按分类）" => count(&|f| {
+            BY_CLASS => count(&|f| {
                 f.by_class
                     .iter()
                     .find(|(n, _)| n == header)
