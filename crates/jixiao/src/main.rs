@@ -10,11 +10,13 @@ mod cmd;
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    #[command(flatten)]
+    templates: cmd::template::Source,
 }
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// 校验申报表（规范 JSON），列出错误、警告和提示
+    /// 校验申报表（规范 JSON、公开文本、PDF 或 XLSX），列出导入报告及错误、警告和提示
     Validate(cmd::validate::Args),
     /// 输出申报表规范 JSON 的 JSON Schema
     Schema,
@@ -32,12 +34,13 @@ enum Command {
     User(cmd::user::Args),
     /// 在线备份数据库（SQLite：VACUUM INTO；PostgreSQL 请用 pg_dump）
     Backup(cmd::backup::Args),
-    /// 导入现有申报表（公开文本、PDF、规范 JSON）为规范 JSON，并给出导入报告；可批量导入目录
+    /// 导入现有申报表（公开文本、PDF、XLSX、规范 JSON）为规范 JSON，并给出导入报告；可批量导入目录
     Import(cmd::import::Args),
 }
 
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
+    cmd::template::set_source(cli.templates);
     match cli.command {
         Command::Validate(args) => cmd::validate::run(args),
         Command::Schema => cmd::schema::run(),

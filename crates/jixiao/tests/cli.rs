@@ -300,3 +300,125 @@ fn text_to_xlsx_and_back_gives_the_canonical_form() {
         serde_json::from_str(&std::fs::read_to_string(seed_path()).unwrap()).unwrap();
     assert_eq!(back, seed);
 }
+
+/// Runs the binary with `JIXIAO_TEMPLATE_DIR` set; gives up (and fails) after a minute, so a
+/// command that ignored a bad directory and started serving cannot hang the test.
+fn jixiao_with_template_dir(args: &[&str], dir: &Path) -> Output {
+    let child = Command::new(env!("CARGO_BIN_EXE_jixiao"))
+        .args(args)
+        .env("JIXIAO_TEMPLATE_DIR", dir)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    let mut child = child;
+    while child.try_wait().unwrap().is_none() {
+        if std::time::Instant::now() > deadline {
+            child.kill().unwrap();
+            panic!("jixiao {args:?} did not finish");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn every_command_that_resolves_templates_honours_the_template_dir() {
+    let dir = scratch();
+    let mut t: serde_json::Value =
+        serde_json::from_str(&stdout(&jixiao(&["template", "show", "hubei-dept-2026"]))).unwrap();
+    t["id"] = "hubei-town-2026".into();
+    let tdir = dir.join("templates");
+    std::fs::create_dir_all(&tdir).unwrap();
+    write(&tdir, "town.json", &t.to_string());
+    let tdir_s = tdir.to_str().unwrap();
+
+    // The variable, and the flag before or after the subcommand, all add the template.
+    let listed = |o: &Output| stdout(o).contains("hubei-town-2026");
+    assert!(listed(&jixiao_with_template_dir(
+        &["template", "list"],
+        &tdir
+    )));
+    assert!(listed(&jixiao(&[
+        "--template-dir",
+        tdir_s,
+        "template",
+        "list"
+    ])));
+    assert!(listed(&jixiao(&[
+        "template",
+        "list",
+        "--template-dir",
+        tdir_s
+    ])));
+    assert!(!listed(&jixiao(&["template", "list"])));
+
+    // The importer finds the template by id only with the directory.
+    let seed_txt = repo().join("fixtures/seed/seed.txt");
+    let import = [
+        "import",
+        seed_txt.to_str().unwrap(),
+        "--template",
+        "hubei-town-2026",
+    ];
+    let o = jixiao_with_template_dir(&import, &tdir);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).contains("\"hubei-town-2026\""));
+    assert_ne!(jixiao(&import).status.code(), Some(0));
+
+    // A directory that cannot be read stops every command that resolves templates, with its
+    // name in the message; a command without templates does not look at it.
+    let missing = dir.join("no-such-dir");
+    let seed = seed_path();
+    let seed = seed.to_str().unwrap();
+    let out = |name: &str| dir.join(name).to_str().unwrap().to_string();
+    let forms = dir.join("forms");
+    std::fs::create_dir_all(&forms).unwrap();
+    std::fs::copy(seed_path(), forms.join("seed.json")).unwrap();
+    let commands: Vec<Vec<String>> = vec![
+        vec!["validate".into(), seed.into()],
+        vec!["import".into(), seed.into()],
+        vec![
+            "export".into(),
+            seed.into(),
+            "-f".into(),
+            "json".into(),
+            "-o".into(),
+            out("x.json"),
+        ],
+        vec![
+            "summary".into(),
+            forms.to_str().unwrap().into(),
+            "-o".into(),
+            out("s.xlsx"),
+        ],
+        vec!["template".into(), "list".into()],
+        vec![
+            "template".into(),
+            "xlsx".into(),
+            "hubei-dept-2026".into(),
+            "-o".into(),
+            out("b.xlsx"),
+        ],
+        vec![
+            "serve".into(),
+            "--listen".into(),
+            "127.0.0.1:0".into(),
+            "--data".into(),
+            out("data"),
+        ],
+    ];
+    for args in &commands {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let o = jixiao_with_template_dir(&args, &missing);
+        assert_ne!(o.status.code(), Some(0), "jixiao {args:?}: {}", stdout(&o));
+        assert!(
+            stderr(&o).contains("no-such-dir"),
+            "jixiao {args:?}: {}",
+            stderr(&o)
+        );
+    }
+    let o = jixiao_with_template_dir(&["schema"], &missing);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}

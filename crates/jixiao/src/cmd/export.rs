@@ -141,7 +141,7 @@ fn run_inner(args: &Args) -> anyhow::Result<ExitCode> {
         // Font and typst's library get ready on the other core while the input is read.
         std::thread::spawn(jixiao_pdf::preload);
     }
-    let registry = Registry::default();
+    let registry = super::template::registry()?;
     if !args.path.is_dir() {
         let form = load_form(&args.path, &registry)?;
         let bytes = render(

@@ -1,4 +1,4 @@
-//! `jixiao import FILE|DIR`: imports published text, PDF or canonical JSON into canonical JSON,
+//! `jixiao import FILE|DIR`: imports published text, PDF, XLSX or canonical JSON into canonical JSON,
 //! with the import report (text or JSON). A directory is imported file by file with a progress
 //! bar and a summary table; one bad file does not stop the batch.
 
@@ -14,7 +14,7 @@ use jixiao_formats::{ImportError, ImportReport, ReportKind};
 /// Arguments of `jixiao import`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// 要导入的文件（公开文本、PDF 或规范 JSON），或一个目录（批量导入）
+    /// 要导入的文件（公开文本、PDF、XLSX 工作簿或规范 JSON），或一个目录（批量导入）
     pub path: PathBuf,
     /// 输出：单个文件时为规范 JSON 文件（默认写到标准输出）；目录时为输出目录（必填）
     #[arg(short, long)]
@@ -52,7 +52,7 @@ pub fn run(args: Args) -> ExitCode {
 }
 
 fn run_inner(args: &Args) -> anyhow::Result<bool> {
-    let registry = Registry::default();
+    let registry = super::template::registry()?;
     let options = ImportOptions {
         template: args.template.clone(),
         strict: args.strict,

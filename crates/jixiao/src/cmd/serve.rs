@@ -2,10 +2,12 @@
 
 use std::net::SocketAddr;
 use std::process::ExitCode;
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
 use axum::serve::ListenerExt;
+use jixiao_server::state::{formats_export, formats_import};
 use jixiao_server::{AppState, ServerConfig};
 
 use super::db::DbArgs;
@@ -35,6 +37,9 @@ pub struct Args {
 /// Runs the command.
 pub fn run(args: Args) -> ExitCode {
     super::block_on(async move {
+        // The templates of `--template-dir` serve the pages, the API and the format hooks alike;
+        // read first, so a bad template stops the start before the database is touched.
+        let templates = Arc::new(super::template::registry()?);
         let db = args.db.connect_with(true).await?;
         db.migrate().await.context("数据库迁移失败")?;
         let config = ServerConfig {
@@ -46,7 +51,10 @@ pub fn run(args: Args) -> ExitCode {
         // The PDF font and engine get ready in the background, so the first download is as fast
         // as the rest.
         std::thread::spawn(jixiao_pdf::preload);
-        let state = AppState::new(db.clone(), config);
+        let mut state = AppState::new(db.clone(), config)
+            .with_import(formats_import(templates.clone()))
+            .with_export(formats_export(templates.clone()));
+        state.templates = templates;
         if args.demo {
             let accounts = jixiao_server::demo::seed(&state)
                 .await

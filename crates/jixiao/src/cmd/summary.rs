@@ -5,7 +5,6 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use jixiao_domain::Registry;
 use jixiao_formats::summary::{SummaryInput, write_summary};
 
 use super::export::{form_files, load_form, progress};
@@ -32,7 +31,7 @@ pub fn run(args: Args) -> ExitCode {
 }
 
 fn run_inner(args: &Args) -> anyhow::Result<()> {
-    let registry = Registry::default();
+    let registry = super::template::registry()?;
     let files = form_files(&args.dir)?;
     let bar = progress(files.len());
     let mut inputs = Vec::with_capacity(files.len());

@@ -1,20 +1,34 @@
-//! `jixiao template list` / `show ID` / `xlsx ID`, and the loading of templates from files
-//! shared with `validate`.
+//! `jixiao template list` / `show ID` / `xlsx ID`, and the one place every subcommand gets its
+//! template registry from: the built-in templates plus those in `--template-dir` /
+//! `JIXIAO_TEMPLATE_DIR`.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::OnceLock;
 
 use jixiao_domain::template::{Registry, Template};
 
 /// The largest template file jixiao reads.
 const MAX_TEMPLATE_BYTES: u64 = 4 * 1024 * 1024;
 
-/// Where extra templates come from (shared by the subcommands that need templates).
-#[derive(Debug, Clone, clap::Args)]
+/// Where extra templates come from: a global option of the binary, so every subcommand that
+/// resolves templates honours it the same way.
+#[derive(Debug, Clone, Default, clap::Args)]
 pub struct Source {
-    /// 额外模板所在目录（其中每个 .json 文件是一个模板）
-    #[arg(long, env = "JIXIAO_TEMPLATE_DIR", value_name = "DIR")]
+    /// 额外模板所在目录（其中每个 .json 文件是一个模板；校验、导入、导出、汇总、模板和网页服务都会使用）
+    #[arg(long, global = true, env = "JIXIAO_TEMPLATE_DIR", value_name = "DIR")]
     pub template_dir: Option<PathBuf>,
+}
+
+/// The template source of this process, set once by `main` from the parsed command line. A
+/// process-wide setting rather than a parameter of every subcommand, so a subcommand obtains
+/// its registry with one call ([`registry`]) and cannot forget the directory.
+static SOURCE: OnceLock<Source> = OnceLock::new();
+
+/// Records where extra templates come from; called once by `main` before any subcommand runs.
+pub fn set_source(source: Source) {
+    // A second call (never made by `main`) keeps the first setting.
+    let _ = SOURCE.set(source);
 }
 
 /// Arguments of `jixiao template`.
@@ -22,8 +36,6 @@ pub struct Source {
 pub struct Args {
     #[command(subcommand)]
     command: Command,
-    #[command(flatten)]
-    source: Source,
 }
 
 #[derive(Debug, clap::Subcommand)]
@@ -49,9 +61,9 @@ pub fn load_template_file(path: &Path) -> anyhow::Result<Template> {
 }
 
 /// The built-in templates plus every `*.json` in the template directory, if one is given.
-pub fn registry(source: &Source) -> anyhow::Result<Registry> {
+pub fn registry() -> anyhow::Result<Registry> {
     let mut reg = Registry::default();
-    if let Some(dir) = &source.template_dir {
+    if let Some(dir) = SOURCE.get().and_then(|s| s.template_dir.as_ref()) {
         let entries = std::fs::read_dir(dir).map_err(|e| super::validate::io_error(dir, &e))?;
         let mut paths: Vec<PathBuf> = entries
             .filter_map(Result::ok)
@@ -78,7 +90,7 @@ pub fn run(args: Args) -> ExitCode {
 }
 
 fn execute(args: Args) -> anyhow::Result<()> {
-    let reg = registry(&args.source)?;
+    let reg = registry()?;
     match args.command {
         Command::List => {
             for t in reg.all() {

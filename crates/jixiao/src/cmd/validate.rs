@@ -1,5 +1,5 @@
-//! `jixiao validate FILE`: reads a form, validates it against its template and prints the
-//! findings. Exit status: 0 no errors, 1 errors, 2 the file or a template cannot be read.
+//! `jixiao validate FILE`: reads a form (canonical JSON, published text, PDF or XLSX: every
+//! format `jixiao import` reads), validates it against its template and prints the findings. Exit status: 0 no errors, 1 errors, 2 the file or a template cannot be read.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -10,7 +10,7 @@ use jixiao_domain::{Form, Template};
 use jixiao_formats::import::{ImportOptions, import_path};
 use jixiao_formats::{ImportError, ImportReport, ReportItem, ReportKind};
 
-use super::template::{Source, load_template_file, registry};
+use super::template::{load_template_file, registry};
 
 /// The largest form file jixiao reads: a real form is under 100 KB, a 2,000-row table under
 /// 1 MB; the limit leaves room for long texts while bounding memory.
@@ -42,8 +42,6 @@ pub struct Args {
     /// 按此模板文件校验（不用申报表记录的模板）
     #[arg(long, value_name = "PATH")]
     pub template_file: Option<PathBuf>,
-    #[command(flatten)]
-    pub source: Source,
 }
 
 /// Reads a canonical JSON form from a file, with line/column on errors.
@@ -132,7 +130,7 @@ pub fn run(args: Args) -> ExitCode {
 /// Reads the file (canonical JSON directly; anything else through the importers) and picks the
 /// template to validate with.
 fn prepare(args: &Args) -> anyhow::Result<(Form, Template, ImportReport)> {
-    let reg = registry(&args.source)?;
+    let reg = registry()?;
     let is_json = args
         .file
         .extension()
