@@ -6,9 +6,6 @@
 //! official layout (XLSX, HTML) and data exchange formats (JSON, CSV). The PDF exporter lives in
 //! its own crate (`jixiao-pdf`) because its engine is heavy.
 
-#![forbid(unsafe_code)]
-#![warn(missing_docs)]
-
 pub mod csv;
 pub mod export;
 pub mod html;

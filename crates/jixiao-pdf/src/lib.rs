@@ -20,9 +20,6 @@
 //! # Ok(()) }
 //! ```
 
-#![forbid(unsafe_code)]
-#![warn(missing_docs)]
-
 mod view;
 mod world;
 

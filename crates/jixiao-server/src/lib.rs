@@ -9,9 +9,6 @@
 //! [`CurrentUser`] (GET pages) or [`FormPostUser`] + [`FormPostUser::check_csrf`] (form posts).
 //! Both get the same security headers, body limits and JSON API.
 
-#![forbid(unsafe_code)]
-#![warn(missing_docs)]
-
 pub mod access;
 pub mod api;
 pub mod auth;

@@ -6,9 +6,6 @@
 //! save. This crate knows nothing of the server or the database: the server fills the view
 //! models and sends the rendered HTML.
 
-#![forbid(unsafe_code)]
-#![warn(missing_docs)]
-
 mod assets;
 mod editor;
 mod engine;
