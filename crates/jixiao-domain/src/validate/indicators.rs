@@ -5,7 +5,7 @@ use std::collections::HashSet;
 
 use super::{Ctx, FnvBuild, quote, row_label, row_ptr, rows, rows_ptr};
 use crate::form::{IndicatorTable, TableKind};
-use crate::template::{Level1, Level2};
+use crate::template::{Level1, Level2, Template};
 
 pub(crate) fn check(ctx: &mut Ctx) {
     for (kind, table) in ctx.form.indicators.tables() {
@@ -44,55 +44,88 @@ pub(crate) type Placement<'t> = Vec<(Option<&'t Level1>, Option<&'t Level2>)>;
 /// level-2 node has a row; numbered nodes are numbered 1…n. Unknown names are reported once per
 /// distinct name, at its first row, with the number of rows using it.
 fn frame<'t>(ctx: &mut Ctx<'t>, kind: TableKind, table: &IndicatorTable) -> Placement<'t> {
-    let t = ctx.template;
-    let mut placement: Placement<'t> = Vec::with_capacity(table.rows.len());
-    let mut seen_l1 = vec![false; t.indicator_frame.len()];
-    let mut seen_l2: Vec<Vec<bool>> = t
-        .indicator_frame
-        .iter()
-        .map(|l| vec![false; l.children.len()])
-        .collect();
-    let mut numbers: Vec<Vec<Vec<u32>>> = t
-        .indicator_frame
-        .iter()
-        .map(|l| vec![Vec::new(); l.children.len()])
-        .collect();
-    let mut unknown_l1: Vec<(&str, usize, usize)> = Vec::new();
-    let mut unknown_l2: Vec<(&str, &str, usize, usize)> = Vec::new();
-    for (i, row) in table.rows.iter().enumerate() {
-        let l1_name = row.level1.trim();
-        let Some(a) = t.indicator_frame.iter().position(|l| l.name == l1_name) else {
-            match unknown_l1.iter_mut().find(|u| u.0 == l1_name) {
-                Some(u) => u.2 += 1,
-                None => unknown_l1.push((l1_name, i, 1)),
-            }
-            placement.push((None, None));
-            continue;
+    let mut walk = FrameWalk::place(ctx.template, table);
+    report_unknown_nodes(ctx, kind, &walk);
+    report_missing_nodes(ctx, kind, &mut walk);
+    walk.placement
+}
+
+/// What placing a table's rows in the template frame found.
+struct FrameWalk<'t, 'f> {
+    placement: Placement<'t>,
+    /// Per level-1 node: has a row.
+    seen_l1: Vec<bool>,
+    /// Per level-1, level-2 node: has a row.
+    seen_l2: Vec<Vec<bool>>,
+    /// Per level-1, level-2 node: the numbers of a numbered node's rows.
+    numbers: Vec<Vec<Vec<u32>>>,
+    /// Unknown level-1 names: name, first row, rows.
+    unknown_l1: Vec<(&'f str, usize, usize)>,
+    /// Unknown level-2 names: level-1 name, level-2 name, first row, rows.
+    unknown_l2: Vec<(&'f str, &'f str, usize, usize)>,
+}
+
+impl<'t, 'f> FrameWalk<'t, 'f> {
+    /// Places every row of the table under its level-1 and level-2 node.
+    fn place(t: &'t Template, table: &'f IndicatorTable) -> FrameWalk<'t, 'f> {
+        let mut walk = FrameWalk {
+            placement: Vec::with_capacity(table.rows.len()),
+            seen_l1: vec![false; t.indicator_frame.len()],
+            seen_l2: t
+                .indicator_frame
+                .iter()
+                .map(|l| vec![false; l.children.len()])
+                .collect(),
+            numbers: t
+                .indicator_frame
+                .iter()
+                .map(|l| vec![Vec::new(); l.children.len()])
+                .collect(),
+            unknown_l1: Vec::new(),
+            unknown_l2: Vec::new(),
         };
-        seen_l1[a] = true;
-        let l1 = &t.indicator_frame[a];
-        let l2_name = row.level2.trim();
-        let Some(b) = l1.children.iter().position(|c| c.matches(l2_name)) else {
-            match unknown_l2
-                .iter_mut()
-                .find(|u| u.0 == l1_name && u.1 == l2_name)
+        for (i, row) in table.rows.iter().enumerate() {
+            let l1_name = row.level1.trim();
+            let Some(a) = t.indicator_frame.iter().position(|l| l.name == l1_name) else {
+                match walk.unknown_l1.iter_mut().find(|u| u.0 == l1_name) {
+                    Some(u) => u.2 += 1,
+                    None => walk.unknown_l1.push((l1_name, i, 1)),
+                }
+                walk.placement.push((None, None));
+                continue;
+            };
+            walk.seen_l1[a] = true;
+            let l1 = &t.indicator_frame[a];
+            let l2_name = row.level2.trim();
+            let Some(b) = l1.children.iter().position(|c| c.matches(l2_name)) else {
+                match walk
+                    .unknown_l2
+                    .iter_mut()
+                    .find(|u| u.0 == l1_name && u.1 == l2_name)
+                {
+                    Some(u) => u.3 += 1,
+                    None => walk.unknown_l2.push((l1_name, l2_name, i, 1)),
+                }
+                walk.placement.push((Some(l1), None));
+                continue;
+            };
+            walk.seen_l2[a][b] = true;
+            let l2 = &l1.children[b];
+            if l2.numbered
+                && let Ok(n) = l2_name[l2.name.len()..].parse::<u32>()
             {
-                Some(u) => u.3 += 1,
-                None => unknown_l2.push((l1_name, l2_name, i, 1)),
+                walk.numbers[a][b].push(n);
             }
-            placement.push((Some(l1), None));
-            continue;
-        };
-        seen_l2[a][b] = true;
-        let l2 = &l1.children[b];
-        if l2.numbered
-            && let Ok(n) = l2_name[l2.name.len()..].parse::<u32>()
-        {
-            numbers[a][b].push(n);
+            walk.placement.push((Some(l1), Some(l2)));
         }
-        placement.push((Some(l1), Some(l2)));
+        walk
     }
-    for (name, i, count) in unknown_l1 {
+}
+
+/// I003, I004: level-1 and level-2 names the template's frame does not have.
+fn report_unknown_nodes(ctx: &mut Ctx, kind: TableKind, walk: &FrameWalk) {
+    let t = ctx.template;
+    for &(name, i, count) in &walk.unknown_l1 {
         let known: Vec<&str> = t.indicator_frame.iter().map(|l| l.name.as_str()).collect();
         ctx.push(
             "I003",
@@ -105,7 +138,7 @@ fn frame<'t>(ctx: &mut Ctx<'t>, kind: TableKind, table: &IndicatorTable) -> Plac
             ),
         );
     }
-    for (l1, l2, i, count) in unknown_l2 {
+    for &(l1, l2, i, count) in &walk.unknown_l2 {
         let known: Vec<String> = t
             .level1(l1)
             .map(|l| {
@@ -132,8 +165,14 @@ fn frame<'t>(ctx: &mut Ctx<'t>, kind: TableKind, table: &IndicatorTable) -> Plac
             ),
         );
     }
+}
+
+/// I005–I007: level-1 nodes without rows, required level-2 nodes without rows, numbered nodes
+/// not numbered 1…n.
+fn report_missing_nodes(ctx: &mut Ctx, kind: TableKind, walk: &mut FrameWalk) {
+    let t = ctx.template;
     for (a, l1) in t.indicator_frame.iter().enumerate() {
-        if !seen_l1[a] {
+        if !walk.seen_l1[a] {
             ctx.push(
                 "I005",
                 rows_ptr(kind),
@@ -142,7 +181,7 @@ fn frame<'t>(ctx: &mut Ctx<'t>, kind: TableKind, table: &IndicatorTable) -> Plac
             continue;
         }
         for (b, l2) in l1.children.iter().enumerate() {
-            if l2.required && !seen_l2[a][b] {
+            if l2.required && !walk.seen_l2[a][b] {
                 ctx.push(
                     "I006",
                     rows_ptr(kind),
@@ -154,7 +193,7 @@ fn frame<'t>(ctx: &mut Ctx<'t>, kind: TableKind, table: &IndicatorTable) -> Plac
                     ),
                 );
             }
-            let nums = &mut numbers[a][b];
+            let nums = &mut walk.numbers[a][b];
             if l2.numbered && !nums.is_empty() {
                 nums.sort_unstable();
                 nums.dedup();
@@ -175,7 +214,6 @@ fn frame<'t>(ctx: &mut Ctx<'t>, kind: TableKind, table: &IndicatorTable) -> Plac
             }
         }
     }
-    placement
 }
 
 /// I023: two level-3 rows with the same name under the same level-2 node.
