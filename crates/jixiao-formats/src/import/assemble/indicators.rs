@@ -70,18 +70,84 @@ impl Assembler<'_> {
         true
     }
 
-    /// One level-3 row (or a row that only opens a level-1/level-2 node).
+    /// One level-3 row (or a row that only opens a level-1/level-2 node): read its cells, open
+    /// the frame nodes it names, and add the indicator with its parsed values.
     pub(super) fn indicator_row(&mut self, row: &SourceRow, table: TableKind) {
         if self.table_header(row, table) {
             return;
         }
+        let annual = table == TableKind::Annual;
+        let at = self.indicator_cols(table);
+        let cells = self.indicator_cells(row, table, &at);
+        self.open_frame_nodes(row, cells.l1, cells.l2);
+        let has_values = cells.values.iter().any(|v| !v.is_empty());
+        if cells.name.is_empty() {
+            if has_values
+                || !cells.basis.is_empty()
+                || !cells.class.is_empty()
+                || !cells.extra.is_empty()
+            {
+                self.unplaced(row);
+            }
+            return;
+        }
+        let rows = match table {
+            TableKind::LongTerm => &self.indicators.long_term.rows,
+            TableKind::Annual => &self.indicators.annual.rows,
+        };
+        let index = rows.len();
+        let path = format!("/indicators/{}/rows/{index}", table.key());
+        if self.level1.is_empty() {
+            self.note(
+                ReportKind::Unplaced,
+                &row.loc,
+                Some(path.clone()),
+                format!("指标「{}」之前没有一级指标，无法确定其位置", cells.name),
+            );
+        }
+        let parsed = self.target_values(row, &path, annual, &cells.values);
+        if !cells.extra.is_empty() {
+            self.note(
+                ReportKind::Unplaced,
+                &row.loc,
+                Some(path.clone()),
+                format!("指标分类之后还有内容「{}」，未导入", cells.extra.join(" ")),
+            );
+        }
+        let word = |w: String| if w.is_empty() { None } else { Some(w) };
+        let mut ind = Indicator {
+            level1: self.level1.clone(),
+            level2: self.level2.clone(),
+            name: cells.name,
+            basis: word(cells.basis),
+            class: word(cells.class),
+            ..Default::default()
+        };
+        if annual {
+            ind.year_before = parsed.first().cloned().flatten();
+            ind.last_year = parsed.get(1).cloned().flatten();
+            ind.target = parsed.get(2).cloned().flatten();
+        } else {
+            ind.target = parsed.first().cloned().flatten();
+        }
+        let locs = match table {
+            TableKind::LongTerm => &mut self.long_locs,
+            TableKind::Annual => &mut self.annual_locs,
+        };
+        locs.push(row.loc.clone());
+        match table {
+            TableKind::LongTerm => self.indicators.long_term.rows.push(ind),
+            TableKind::Annual => self.indicators.annual.rows.push(ind),
+        }
+    }
+
+    /// Where a table's fields are: from its header row, or the official layout's positions.
+    fn indicator_cols(&mut self, table: TableKind) -> IndicatorCols {
         let cols = self.cols(table).clone();
         let c = |k: &str, d: usize| cols.get(k).unwrap_or(d);
         let annual = table == TableKind::Annual;
-        let (c1, c2, cn) = (c("l1", 1), c("l2", 2), c("name", 3));
-        let cb = c("basis", if annual { 7 } else { 5 });
-        let ccl = c("class", cb + 1);
-        let value_cols: Vec<usize> = if annual {
+        let basis = c("basis", if annual { 7 } else { 5 });
+        let values = if annual {
             let v = c("value", 4);
             vec![
                 c("year_before", v),
@@ -91,6 +157,24 @@ impl Assembler<'_> {
         } else {
             vec![c("value", 4)]
         };
+        IndicatorCols {
+            l1: c("l1", 1),
+            l2: c("l2", 2),
+            name: c("name", 3),
+            values,
+            basis,
+            class: c("class", basis + 1),
+        }
+    }
+
+    /// The cells of a row by field, after repairing a row shifted left by one column and
+    /// splitting cells the extraction ran together (both reported).
+    fn indicator_cells(
+        &mut self,
+        row: &SourceRow,
+        table: TableKind,
+        at: &IndicatorCols,
+    ) -> IndicatorCells {
         // The first column is the section's merged label column: data there means the row lost
         // its leading empty cell.
         let mut cells: Vec<&str> = row.cells.iter().map(String::as_str).collect();
@@ -100,9 +184,9 @@ impl Assembler<'_> {
                 .get(i)
                 .is_some_and(|c| class_words.contains(&clean(c)))
         };
-        let class_left = ccl > 0 && !is_class(ccl) && is_class(ccl - 1);
+        let class_left = at.class > 0 && !is_class(at.class) && is_class(at.class - 1);
         let data_in_first = !cells.first().is_none_or(|c| c.trim().is_empty());
-        if (class_left || data_in_first) && c1 > 0 {
+        if (class_left || data_in_first) && at.l1 > 0 {
             cells.insert(0, "");
             self.note(
                 ReportKind::Note,
@@ -115,36 +199,37 @@ impl Assembler<'_> {
             );
         }
         let get = |i: usize| cells.get(i).copied().unwrap_or("");
-        let mut l1 = clean(get(c1));
-        let mut l2 = clean(get(c2));
-        let mut name = clean(get(cn));
-        let mut raw_values: Vec<String> = value_cols
-            .iter()
-            .map(|&i| get(i).trim().to_string())
-            .collect();
-        let mut basis = clean(get(cb));
-        let mut class = clean(get(ccl));
-        let extra: Vec<String> = cells
-            .iter()
-            .skip(ccl + 1)
-            .map(|c| clean(c))
-            .filter(|c| !c.is_empty())
-            .collect();
-
-        if class.is_empty() && basis.is_empty() {
+        let mut out = IndicatorCells {
+            l1: clean(get(at.l1)),
+            l2: clean(get(at.l2)),
+            name: clean(get(at.name)),
+            values: at
+                .values
+                .iter()
+                .map(|&i| get(i).trim().to_string())
+                .collect(),
+            basis: clean(get(at.basis)),
+            class: clean(get(at.class)),
+            extra: cells
+                .iter()
+                .skip(at.class + 1)
+                .map(|c| clean(c))
+                .filter(|c| !c.is_empty())
+                .collect(),
+        };
+        if out.class.is_empty() && out.basis.is_empty() {
             // Columns run together: look for the basis and class words at the end of the text.
             let all: Vec<String> = cells
                 .iter()
-                .skip(c1)
+                .skip(at.l1)
                 .map(|c| clean(c))
                 .filter(|c| !c.is_empty())
                 .collect();
-            if let Some(split) = self.split_run_together(&all, raw_values.len()) {
-                let pos = self.frame_prefix(&split.head);
-                (l1, l2, name) = pos;
-                raw_values = split.values;
-                basis = split.basis;
-                class = split.class;
+            if let Some(split) = self.split_run_together(&all, out.values.len()) {
+                (out.l1, out.l2, out.name) = self.frame_prefix(&split.head);
+                out.values = split.values;
+                out.basis = split.basis;
+                out.class = split.class;
                 self.note(
                     ReportKind::Guess,
                     &row.loc,
@@ -157,7 +242,12 @@ impl Assembler<'_> {
                 );
             }
         }
+        out
+    }
 
+    /// Opens the level-1 and level-2 nodes a row names (a level-1 name outside the template's
+    /// frame is kept and reported).
+    fn open_frame_nodes(&mut self, row: &SourceRow, l1: String, l2: String) {
         if !l1.is_empty() {
             if self.template.level1(&l1).is_none() {
                 self.note(
@@ -179,27 +269,16 @@ impl Assembler<'_> {
         if !l2.is_empty() {
             self.level2 = l2;
         }
-        let has_values = raw_values.iter().any(|v| !v.is_empty());
-        if name.is_empty() {
-            if has_values || !basis.is_empty() || !class.is_empty() || !extra.is_empty() {
-                self.unplaced(row);
-            }
-            return;
-        }
-        let rows = match table {
-            TableKind::LongTerm => &self.indicators.long_term.rows,
-            TableKind::Annual => &self.indicators.annual.rows,
-        };
-        let index = rows.len();
-        let path = format!("/indicators/{}/rows/{index}", table.key());
-        if self.level1.is_empty() {
-            self.note(
-                ReportKind::Unplaced,
-                &row.loc,
-                Some(path.clone()),
-                format!("指标「{name}」之前没有一级指标，无法确定其位置"),
-            );
-        }
+    }
+
+    /// Parses the value cells of the indicator at `path`, reporting stray spaces inside a value.
+    fn target_values(
+        &mut self,
+        row: &SourceRow,
+        path: &str,
+        annual: bool,
+        raw_values: &[String],
+    ) -> Vec<Option<TargetValue>> {
         let mut parsed: Vec<Option<TargetValue>> = Vec::new();
         for (k, raw) in raw_values.iter().enumerate() {
             let v = TargetValue::parse(raw);
@@ -216,39 +295,7 @@ impl Assembler<'_> {
             }
             parsed.push(v);
         }
-        if !extra.is_empty() {
-            self.note(
-                ReportKind::Unplaced,
-                &row.loc,
-                Some(path.clone()),
-                format!("指标分类之后还有内容「{}」，未导入", extra.join(" ")),
-            );
-        }
-        let word = |w: String| if w.is_empty() { None } else { Some(w) };
-        let mut ind = Indicator {
-            level1: self.level1.clone(),
-            level2: self.level2.clone(),
-            name,
-            basis: word(basis),
-            class: word(class),
-            ..Default::default()
-        };
-        if annual {
-            ind.year_before = parsed.first().cloned().flatten();
-            ind.last_year = parsed.get(1).cloned().flatten();
-            ind.target = parsed.get(2).cloned().flatten();
-        } else {
-            ind.target = parsed.first().cloned().flatten();
-        }
-        let locs = match table {
-            TableKind::LongTerm => &mut self.long_locs,
-            TableKind::Annual => &mut self.annual_locs,
-        };
-        locs.push(row.loc.clone());
-        match table {
-            TableKind::LongTerm => self.indicators.long_term.rows.push(ind),
-            TableKind::Annual => self.indicators.annual.rows.push(ind),
-        }
+        parsed
     }
 
     /// Splits the non-empty cells of a run-together row: the class word at the very end, the
@@ -344,6 +391,29 @@ struct RunTogether {
 }
 
 /// The JSON field of the k-th value column.
+/// The column positions of an indicator table's fields.
+struct IndicatorCols {
+    l1: usize,
+    l2: usize,
+    name: usize,
+    /// One column (long-term table) or three (annual: the year before, last year, target).
+    values: Vec<usize>,
+    basis: usize,
+    class: usize,
+}
+
+/// The cleaned cells of one indicator row, by field.
+struct IndicatorCells {
+    l1: String,
+    l2: String,
+    name: String,
+    values: Vec<String>,
+    basis: String,
+    class: String,
+    /// Non-empty cells after the class column.
+    extra: Vec<String>,
+}
+
 fn value_field(annual: bool, k: usize) -> &'static str {
     match (annual, k) {
         (true, 0) => "year_before",
