@@ -1,5 +1,6 @@
 //! `jixiao validate FILE`: reads a form (canonical JSON, published text, PDF or XLSX: every
-//! format `jixiao import` reads), validates it against its template and prints the findings. Exit status: 0 no errors, 1 errors, 2 the file or a template cannot be read.
+//! format `jixiao import` reads), validates it against its template and prints the findings.
+//! Exit status: 0 no errors, 1 errors, 2 the file or a template cannot be read.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
