@@ -10,6 +10,7 @@
 
 pub mod compute;
 pub mod form;
+pub mod lifecycle;
 pub mod money;
 pub mod parse;
 pub mod rollover;
