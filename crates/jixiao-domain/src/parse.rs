@@ -29,11 +29,20 @@ fn place(path: &str) -> String {
 /// Parses a canonical form. The fast path is plain `serde_json`; only on failure is the text
 /// read a second time to find the path of the bad value.
 pub fn form_from_json(text: &str) -> Result<Form, FormJsonError> {
-    match serde_json::from_str::<Form>(text) {
-        Ok(form) => Ok(form),
+    document_from_json(text, "申报表")
+}
+
+/// Parses any canonical document (a declaration, a monitoring report, a self-evaluation) the
+/// same way as [`form_from_json`]; `what` names the document in messages (`监控表`).
+pub fn document_from_json<T: serde::de::DeserializeOwned>(
+    text: &str,
+    what: &str,
+) -> Result<T, FormJsonError> {
+    match serde_json::from_str::<T>(text) {
+        Ok(doc) => Ok(doc),
         Err(first) => {
             let mut de = serde_json::Deserializer::from_str(text);
-            let path = match serde_path_to_error::deserialize::<_, Form>(&mut de) {
+            let path = match serde_path_to_error::deserialize::<_, T>(&mut de) {
                 Err(e) => pointer(e.path()),
                 Ok(_) => String::new(),
             };
@@ -41,7 +50,7 @@ pub fn form_from_json(text: &str) -> Result<Form, FormJsonError> {
                 line: first.line(),
                 column: first.column(),
                 path,
-                message: explain(&first, "申报表"),
+                message: explain(&first, what),
             })
         }
     }

@@ -36,6 +36,10 @@ pub struct Template {
     pub annual_history_columns: bool,
     /// Parameters of the validation rules.
     pub rules: RuleParams,
+    /// Rules of monitoring and self-evaluation (warning bands, weights, grades); the national
+    /// defaults when left out.
+    #[serde(default)]
+    pub lifecycle: crate::lifecycle::LifecycleRules,
 }
 
 /// The fixed rows of 收入构成 and 支出构成.

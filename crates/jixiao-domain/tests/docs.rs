@@ -36,3 +36,19 @@ fn rules_catalogue_is_current() {
     }
     check_or_bless("rules.md", &md);
 }
+
+/// The findings table of `docs/lifecycle.md` is the lifecycle rule catalogue (the rest of that
+/// page is written by hand, so only the table after `## Findings` is compared).
+#[test]
+fn lifecycle_rules_table_is_current() {
+    let path = docs_dir().join("lifecycle.md");
+    let committed = std::fs::read_to_string(&path).unwrap();
+    let (head, _) = committed
+        .split_once("## Findings\n\n")
+        .expect("docs/lifecycle.md has a `## Findings` section");
+    let generated = format!(
+        "{head}## Findings\n\n{}",
+        jixiao_domain::lifecycle::rules_markdown()
+    );
+    check_or_bless("lifecycle.md", &generated);
+}

@@ -11,6 +11,7 @@ pub mod export;
 pub mod html;
 pub mod import;
 pub mod json;
+pub mod lifecycle;
 pub mod report;
 pub mod summary;
 pub mod xlsx;

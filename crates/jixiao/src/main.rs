@@ -36,6 +36,10 @@ enum Command {
     Backup(cmd::backup::Args),
     /// 导入现有申报表（公开文本、PDF、XLSX、规范 JSON）为规范 JSON，并给出导入报告；可批量导入目录
     Import(cmd::import::Args),
+    /// 绩效运行监控：由申报表生成监控表（new），计算预警灯（warn）
+    Monitoring(cmd::lifecycle::MonitoringArgs),
+    /// 绩效自评：由申报表生成自评表（new），计算得分、总分和等级（score）
+    Selfeval(cmd::lifecycle::SelfevalArgs),
 }
 
 fn main() -> std::process::ExitCode {
@@ -55,6 +59,8 @@ fn main() -> std::process::ExitCode {
         Command::User(args) => cmd::user::run(args),
         Command::Backup(args) => cmd::backup::run(args),
         Command::Import(args) => cmd::import::run(args),
+        Command::Monitoring(args) => cmd::lifecycle::run_monitoring(args),
+        Command::Selfeval(args) => cmd::lifecycle::run_selfeval(args),
     }
 }
 

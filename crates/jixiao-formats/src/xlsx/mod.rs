@@ -8,7 +8,7 @@
 //! so that a workbook reads back into the identical canonical form.
 
 mod blank;
-mod grid;
+pub(crate) mod grid;
 mod layout;
 mod read;
 mod read_funding;
@@ -16,12 +16,13 @@ mod read_sections;
 mod styles;
 mod write;
 mod write_sections;
-mod zipguard;
+pub(crate) mod zipguard;
 
 use jixiao_domain::{Form, Template};
 use rust_xlsxwriter::Workbook;
 
 pub use blank::{BlankOptions, write_blank};
+pub(crate) use layout::{LAST_COL as LAST_READ_COL, cell_ref};
 pub use layout::{META_SHEET, SHEET};
 pub use read::read_form;
 pub(crate) use styles::is_formula_like as formula_like;

@@ -5,6 +5,7 @@ pub mod blank;
 pub mod db;
 pub mod export;
 pub mod import;
+pub mod lifecycle;
 pub mod migrate;
 pub mod schema;
 pub mod serve;
