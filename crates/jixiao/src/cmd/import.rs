@@ -42,8 +42,7 @@ pub enum ReportFormat {
 /// Runs the command: exit 0 when everything was imported, 1 when a file failed.
 pub fn run(args: Args) -> ExitCode {
     if super::lifecycle::other_kind(&args.path).is_some() {
-        let source = super::template::Source { template_dir: None };
-        return super::lifecycle::import_file(&args.path, args.output.as_deref(), &source);
+        return super::lifecycle::import_file(&args.path, args.output.as_deref());
     }
     match run_inner(&args) {
         Ok(true) => ExitCode::SUCCESS,

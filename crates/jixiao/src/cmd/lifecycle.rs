@@ -17,7 +17,7 @@ use jixiao_formats::ImportReport;
 use jixiao_formats::import::ImportOptions;
 use jixiao_formats::lifecycle::{Document, read_document, write_monitoring, write_self_evaluation};
 
-use super::template::{Source, registry};
+use super::template::registry;
 use super::validate::MAX_FORM_BYTES;
 
 /// Output formats of `warn` and `score`.
@@ -48,8 +48,6 @@ enum MonitoringCommand {
         /// 输出文件（.json 或 .xlsx）
         #[arg(short, long, value_name = "OUT")]
         output: PathBuf,
-        #[command(flatten)]
-        source: Source,
     },
     /// 计算监控表的预警灯（红、黄、绿、蓝）并列出问题
     Warn {
@@ -58,8 +56,6 @@ enum MonitoringCommand {
         /// 输出格式
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
-        #[command(flatten)]
-        source: Source,
     },
 }
 
@@ -79,8 +75,6 @@ enum SelfevalCommand {
         /// 输出文件（.json 或 .xlsx）
         #[arg(short, long, value_name = "OUT")]
         output: PathBuf,
-        #[command(flatten)]
-        source: Source,
     },
     /// 计算自评得分、总分和等级，并列出问题（含填报得分与计算得分的差异）
     Score {
@@ -89,8 +83,6 @@ enum SelfevalCommand {
         /// 输出格式
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
-        #[command(flatten)]
-        source: Source,
     },
 }
 
@@ -101,13 +93,8 @@ pub fn run_monitoring(args: MonitoringArgs) -> ExitCode {
             declaration,
             month,
             output,
-            source,
-        } => finish_new(new_monitoring(&declaration, month, &output, &source)),
-        MonitoringCommand::Warn {
-            file,
-            format,
-            source,
-        } => match load(&file, &source) {
+        } => finish_new(new_monitoring(&declaration, month, &output)),
+        MonitoringCommand::Warn { file, format } => match load(&file) {
             Ok((Document::Monitoring(r), report, reg)) => {
                 let rules = rules_of(&reg, &r.template);
                 let w = warn(&r, &rules);
@@ -126,13 +113,8 @@ pub fn run_selfeval(args: SelfevalArgs) -> ExitCode {
         SelfevalCommand::New {
             declaration,
             output,
-            source,
-        } => finish_new(new_selfeval(&declaration, &output, &source)),
-        SelfevalCommand::Score {
-            file,
-            format,
-            source,
-        } => match load(&file, &source) {
+        } => finish_new(new_selfeval(&declaration, &output)),
+        SelfevalCommand::Score { file, format } => match load(&file) {
             Ok((Document::SelfEvaluation(e), report, reg)) => {
                 let rules = rules_of(&reg, &e.template);
                 let s = score(&e, &rules);
@@ -178,8 +160,8 @@ fn exit_for(findings: &[Finding]) -> ExitCode {
 }
 
 /// Reads any document file with the registry it was resolved with.
-pub fn load(file: &Path, source: &Source) -> anyhow::Result<(Document, ImportReport, Registry)> {
-    let reg = registry(source)?;
+pub fn load(file: &Path) -> anyhow::Result<(Document, ImportReport, Registry)> {
+    let reg = registry()?;
     let bytes = read_bounded(file)?;
     let name = file
         .file_name()
@@ -215,8 +197,8 @@ pub fn rules_of(reg: &Registry, t: &jixiao_domain::form::TemplateRef) -> Lifecyc
         .unwrap_or_default()
 }
 
-fn declaration(file: &Path, source: &Source) -> anyhow::Result<(Form, Registry)> {
-    match load(file, source)? {
+fn declaration(file: &Path) -> anyhow::Result<(Form, Registry)> {
+    match load(file)? {
         (Document::Declaration(f), _, reg) => Ok((*f, reg)),
         (other, ..) => bail!(
             "{} 是{}，请给出申报表",
@@ -247,17 +229,12 @@ fn write_out(output: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     std::fs::write(output, bytes).with_context(|| format!("无法写入 {}", output.display()))
 }
 
-fn new_monitoring(
-    file: &Path,
-    month: u8,
-    output: &Path,
-    source: &Source,
-) -> anyhow::Result<String> {
+fn new_monitoring(file: &Path, month: u8, output: &Path) -> anyhow::Result<String> {
     if !(1..=12).contains(&month) {
         bail!("截止月份为 {month}，应在 1–12 之间");
     }
     let kind = out_kind(output)?;
-    let (form, _) = declaration(file, source)?;
+    let (form, _) = declaration(file)?;
     let report = MonitoringReport::from_declaration(&form, month);
     let bytes = match kind {
         Out::Json => serde_json::to_vec_pretty(&report)?,
@@ -272,9 +249,9 @@ fn new_monitoring(
     ))
 }
 
-fn new_selfeval(file: &Path, output: &Path, source: &Source) -> anyhow::Result<String> {
+fn new_selfeval(file: &Path, output: &Path) -> anyhow::Result<String> {
     let kind = out_kind(output)?;
-    let (form, reg) = declaration(file, source)?;
+    let (form, reg) = declaration(file)?;
     let rules = rules_of(&reg, &form.template);
     let eval = SelfEvaluation::from_declaration(&form, &rules);
     let bytes = match kind {
@@ -427,8 +404,8 @@ pub fn other_kind(file: &Path) -> Option<jixiao_domain::DocumentKind> {
 
 /// `jixiao validate` of a monitoring report or self-evaluation: its lights or scores' findings,
 /// as text or as the JSON array `validate` prints. Exit 0 / 1 / 2 as `validate`.
-pub fn validate_file(file: &Path, source: &Source, json: bool) -> ExitCode {
-    let (doc, report, reg) = match load(file, source) {
+pub fn validate_file(file: &Path, json: bool) -> ExitCode {
+    let (doc, report, reg) = match load(file) {
         Ok(x) => x,
         Err(e) => return unreadable(e),
     };
@@ -455,8 +432,8 @@ pub fn validate_file(file: &Path, source: &Source, json: bool) -> ExitCode {
 
 /// `jixiao import` of a monitoring or self-evaluation workbook: its canonical JSON to `output`
 /// (standard output when `None`), the import report to standard error.
-pub fn import_file(file: &Path, output: Option<&Path>, source: &Source) -> ExitCode {
-    let (doc, report, _) = match load(file, source) {
+pub fn import_file(file: &Path, output: Option<&Path>) -> ExitCode {
+    let (doc, report, _) = match load(file) {
         Ok(x) => x,
         Err(e) => {
             eprintln!("错误：{e:#}");

@@ -95,11 +95,7 @@ pub fn io_error(path: &Path, e: &std::io::Error) -> anyhow::Error {
 /// Runs the command.
 pub fn run(args: Args) -> ExitCode {
     if super::lifecycle::other_kind(&args.file).is_some() {
-        return super::lifecycle::validate_file(
-            &args.file,
-            &args.source,
-            args.format == Format::Json,
-        );
+        return super::lifecycle::validate_file(&args.file, args.format == Format::Json);
     }
     let (form, template, report) = match prepare(&args) {
         Ok(x) => x,
