@@ -122,3 +122,71 @@ pub fn read_document(
         imported.report,
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jixiao_domain::Registry;
+    use jixiao_domain::lifecycle::LifecycleRules;
+
+    fn seed() -> Form {
+        serde_json::from_str(include_str!("../../../../fixtures/seed/seed.form.json")).unwrap()
+    }
+
+    fn read(bytes: &[u8]) -> Result<(Document, crate::ImportReport), crate::ImportError> {
+        read_document("x", bytes, &Registry::default(), &Default::default())
+    }
+
+    #[test]
+    fn workbooks_round_trip_to_the_same_documents() {
+        let form = seed();
+        let reg = Registry::default();
+        let mut m = MonitoringReport::from_declaration(&form, 6);
+        m.indicators[0].actual = "=cmd|' /C calc'!A0".into();
+        m.analysis = "经费下达较晚。".into();
+        let (back, report) = read_monitoring(&write_monitoring(&m).unwrap(), &reg).unwrap();
+        assert!(report.items.is_empty(), "{report:?}");
+        assert_eq!(back, m, "a monitoring report reads back as written");
+        let rules = LifecycleRules::default();
+        let mut e = SelfEvaluation::from_declaration(&form, &rules);
+        e.indicators[1].actual = "95%".into();
+        e.indicators[1].declared_score = Some("2.1".parse().unwrap());
+        e.declared_total = Some("88.5".parse().unwrap());
+        e.goal.actual = "完成年度目标。".into();
+        let bytes = write_self_evaluation(&e, rules.execution_weight).unwrap();
+        let (back, _) = read_self_evaluation(&bytes, &reg).unwrap();
+        assert_eq!(back, e, "a self-evaluation reads back as written");
+    }
+
+    #[test]
+    fn bad_input_is_a_clear_error_never_a_panic() {
+        let m = write_monitoring(&MonitoringReport::from_declaration(&seed(), 6)).unwrap();
+        for cut in [10, 100, m.len() / 2, m.len() - 1] {
+            // A truncated workbook is not a monitoring report: an error, whatever it says.
+            assert!(read(&m[..cut]).is_err() || cut == m.len());
+        }
+        for json in [
+            r#"{"kind":"monitoring"}"#,
+            r#"{"kind":"monitoring","template":1}"#,
+            r#"{"kind":"self_evaluation","indicators":[{"weight":[]}]}"#,
+            r#"{"kind":"monitoring","header":{"month":300}}"#,
+        ] {
+            let e = read(json.as_bytes()).unwrap_err().to_string();
+            assert!(e.contains("监控表") || e.contains("自评表"), "{e}");
+        }
+    }
+
+    #[test]
+    fn json_kinds() {
+        assert_eq!(
+            json_kind(r#"{"kind":"monitoring"}"#),
+            DocumentKind::Monitoring
+        );
+        assert_eq!(
+            json_kind(r#"{"kind":"self_evaluation","x":[1,2]}"#),
+            DocumentKind::SelfEvaluation
+        );
+        assert_eq!(json_kind(r#"{"template":{}}"#), DocumentKind::Declaration);
+        assert_eq!(json_kind("not json"), DocumentKind::Declaration);
+    }
+}

@@ -60,13 +60,37 @@ impl Styles {
     }
 }
 
-/// A cell's text, with a leading `= + - @` escaped so that Excel never runs it.
-fn safe(text: &str) -> String {
+/// The format for a text: with Excel's quote prefix when the text starts like a formula
+/// (`= + - @`), so that editing the cell later never runs it.
+fn quoted(text: &str, format: &Format) -> Format {
     if formula_like(text) {
-        format!("'{text}")
+        format.clone().set_quote_prefix()
     } else {
-        text.to_string()
+        format.clone()
     }
+}
+
+/// Writes a text cell (always a string, never a formula).
+fn put(
+    ws: &mut Worksheet,
+    row: u32,
+    col: u16,
+    text: &str,
+    format: &Format,
+) -> Result<(), XlsxError> {
+    ws.write_string_with_format(row, col, text, &quoted(text, format))?;
+    Ok(())
+}
+
+/// Writes a text over a merged range.
+fn put_merged(
+    ws: &mut Worksheet,
+    (r1, c1, r2, c2): (u32, u16, u32, u16),
+    text: &str,
+    format: &Format,
+) -> Result<(), XlsxError> {
+    ws.merge_range(r1, c1, r2, c2, text, &quoted(text, format))?;
+    Ok(())
 }
 
 fn money_cell(
@@ -118,17 +142,19 @@ fn header_line(
     phone: Option<&str>,
     amount_unit: &str,
 ) -> Result<(), XlsxError> {
-    ws.write_string_with_format(row, 0, safe(&format!("部门（单位）名称：{unit}")), &s.plain)?;
-    ws.write_string_with_format(
+    put(ws, row, 0, &format!("部门（单位）名称：{unit}"), &s.plain)?;
+    put(
+        ws,
         row,
         4,
-        safe(&format!("填报人：{}", filler.unwrap_or_default())),
+        &format!("填报人：{}", filler.unwrap_or_default()),
         &s.plain,
     )?;
-    ws.write_string_with_format(
+    put(
+        ws,
         row,
         6,
-        safe(&format!("联系电话：{}", phone.unwrap_or_default())),
+        &format!("联系电话：{}", phone.unwrap_or_default()),
         &s.plain,
     )?;
     ws.write_string_with_format(row, 9, format!("单位：{amount_unit}"), &s.plain)?;
@@ -216,7 +242,7 @@ fn monitoring_sheet(wb: &mut Workbook, r: &MonitoringReport) -> Result<(), XlsxE
     let first = row + 1;
     for b in &r.budget {
         row += 1;
-        ws.merge_range(row, 0, row, 1, &safe(&b.name), &s.fixed)?;
+        put_merged(ws, (row, 0, row, 1), &b.name, &s.fixed)?;
         money_cell(ws, row, 2, b.initial, &s.amount)?;
         money_cell(ws, row, 3, b.adjusted, &s.amount_in)?;
         money_cell(ws, row, 4, b.executed, &s.amount_in)?;
@@ -246,7 +272,7 @@ fn monitoring_sheet(wb: &mut Workbook, r: &MonitoringReport) -> Result<(), XlsxE
     // Indicators.
     row += 2;
     ws.write_string_with_format(row, 0, "年度目标", &s.label)?;
-    ws.merge_range(row, 1, row, 10, &safe(&r.goal), &s.fixed)?;
+    put_merged(ws, (row, 1, row, 10), &r.goal, &s.fixed)?;
     row += 1;
     let headers = [
         "一级指标",
@@ -266,18 +292,18 @@ fn monitoring_sheet(wb: &mut Workbook, r: &MonitoringReport) -> Result<(), XlsxE
     let first_indicator = row + 1;
     for i in &r.indicators {
         row += 1;
-        ws.write_string_with_format(row, 0, safe(&i.level1), &s.fixed)?;
-        ws.write_string_with_format(row, 1, safe(&i.level2), &s.fixed)?;
-        ws.write_string_with_format(row, 2, safe(&i.name), &s.fixed)?;
+        put(ws, row, 0, &i.level1, &s.fixed)?;
+        put(ws, row, 1, &i.level2, &s.fixed)?;
+        put(ws, row, 2, &i.name, &s.fixed)?;
         let target = i.target.as_ref().map(|t| t.to_string()).unwrap_or_default();
-        ws.write_string_with_format(row, 3, safe(&target), &s.fixed)?;
-        ws.write_string_with_format(row, 4, safe(&i.actual), &s.input)?;
+        put(ws, row, 3, &target, &s.fixed)?;
+        put(ws, row, 4, &i.actual, &s.input)?;
         ws.write_string_with_format(row, 5, i.likelihood.map_or("", Likelihood::label), &s.input)?;
-        ws.write_string_with_format(row, 6, safe(&i.expected), &s.input)?;
+        put(ws, row, 6, &i.expected, &s.input)?;
         let reasons: Vec<&str> = i.reasons.iter().map(|r| r.label()).collect();
         ws.write_string_with_format(row, 7, reasons.join("、"), &s.input)?;
-        ws.write_string_with_format(row, 8, safe(&i.reason_text), &s.input)?;
-        ws.write_string_with_format(row, 9, safe(&i.remark), &s.input)?;
+        put(ws, row, 8, &i.reason_text, &s.input)?;
+        put(ws, row, 9, &i.remark, &s.input)?;
     }
     if row >= first_indicator {
         let labels: Vec<&str> = Likelihood::ALL.iter().map(|l| l.label()).collect();
@@ -298,7 +324,7 @@ fn monitoring_sheet(wb: &mut Workbook, r: &MonitoringReport) -> Result<(), XlsxE
         ("相关建议或举措", &r.suggestions),
     ] {
         ws.merge_range(row, 0, row, 2, label, &s.label)?;
-        ws.merge_range(row, 3, row, 10, &safe(text), &s.input)?;
+        put_merged(ws, (row, 3, row, 10), &text, &s.input)?;
         ws.set_row_height(row, 60)?;
         row += 1;
     }
@@ -381,7 +407,7 @@ fn self_evaluation_sheet(
     let first = row + 1;
     for b in &e.budget {
         row += 1;
-        ws.merge_range(row, 0, row, 1, &safe(&b.name), &s.fixed)?;
+        put_merged(ws, (row, 0, row, 1), &b.name, &s.fixed)?;
         money_cell(ws, row, 2, b.initial, &s.amount)?;
         money_cell(ws, row, 3, b.full_year, &s.amount_in)?;
         money_cell(ws, row, 4, b.executed, &s.amount_in)?;
@@ -414,9 +440,9 @@ fn self_evaluation_sheet(
     row += 2;
     ws.merge_range(row, 0, row + 1, 0, "年度总体目标", &s.label)?;
     ws.write_string_with_format(row, 1, "预期目标", &s.label)?;
-    ws.merge_range(row, 2, row, 7, &safe(&e.goal.expected), &s.fixed)?;
+    put_merged(ws, (row, 2, row, 7), &e.goal.expected, &s.fixed)?;
     ws.write_string_with_format(row + 1, 1, "实际完成情况", &s.label)?;
-    ws.merge_range(row + 1, 2, row + 1, 7, &safe(&e.goal.actual), &s.input)?;
+    put_merged(ws, (row + 1, 2, row + 1, 7), &e.goal.actual, &s.input)?;
     ws.set_row_height(row + 1, 45)?;
     row += 3;
     for (c, h) in [
@@ -436,15 +462,15 @@ fn self_evaluation_sheet(
     }
     for i in &e.indicators {
         row += 1;
-        ws.write_string_with_format(row, 0, safe(&i.level1), &s.fixed)?;
-        ws.write_string_with_format(row, 1, safe(&i.level2), &s.fixed)?;
-        ws.write_string_with_format(row, 2, safe(&i.name), &s.fixed)?;
+        put(ws, row, 0, &i.level1, &s.fixed)?;
+        put(ws, row, 1, &i.level2, &s.fixed)?;
+        put(ws, row, 2, &i.name, &s.fixed)?;
         let target = i.target.as_ref().map(|t| t.to_string()).unwrap_or_default();
-        ws.write_string_with_format(row, 3, safe(&target), &s.fixed)?;
-        ws.write_string_with_format(row, 4, safe(&i.actual), &s.input)?;
+        put(ws, row, 3, &target, &s.fixed)?;
+        put(ws, row, 4, &i.actual, &s.input)?;
         decimal_cell(ws, row, 5, i.weight, &s.amount_in)?;
         decimal_cell(ws, row, 6, i.declared_score, &s.amount_in)?;
-        ws.write_string_with_format(row, 7, safe(&i.analysis), &s.input)?;
+        put(ws, row, 7, &i.analysis, &s.input)?;
     }
     row += 1;
     ws.merge_range(row, 0, row, 5, "总分", &s.label)?;
@@ -452,7 +478,7 @@ fn self_evaluation_sheet(
     ws.write_blank(row, 7, &s.fixed)?;
     row += 2;
     ws.merge_range(row, 0, row, 1, "偏差原因、改进措施及结果应用", &s.label)?;
-    ws.merge_range(row, 2, row, 7, &safe(&e.analysis), &s.input)?;
+    put_merged(ws, (row, 2, row, 7), &e.analysis, &s.input)?;
     ws.set_row_height(row, 60)?;
     ws.set_landscape();
     ws.set_paper_size(9);
