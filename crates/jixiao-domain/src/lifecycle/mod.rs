@@ -373,6 +373,25 @@ pub fn dec(d: Decimal) -> String {
     d.normalize().to_string()
 }
 
+/// Serialises decimals as decimal strings (`"48.3"`), the JSON contract of `warn` and `score`.
+pub(crate) mod decimal_text {
+    use rust_decimal::Decimal;
+    use serde::Serializer;
+
+    /// A decimal as a string.
+    pub fn one<S: Serializer>(v: &Decimal, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&super::dec(*v))
+    }
+
+    /// An optional decimal as a string or `null`.
+    pub fn opt<S: Serializer>(v: &Option<Decimal>, s: S) -> Result<S::Ok, S::Error> {
+        match v {
+            Some(d) => s.serialize_str(&super::dec(*d)),
+            None => s.serialize_none(),
+        }
+    }
+}
+
 /// Percent of `part` in `whole`, to two decimals; `None` when `whole` is zero.
 pub(crate) fn percent(part: Decimal, whole: Decimal) -> Option<Decimal> {
     if whole.is_zero() {

@@ -18,7 +18,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::actual::{Actual, Measure, read_actual};
-use super::{Colour, DeclarationRef, LifecycleRules, dec, finding, percent};
+use super::{Colour, DeclarationRef, LifecycleRules, finding, percent};
 use crate::compute::Achievement;
 use crate::form::{Date, FiscalYear, Form, TemplateRef};
 use crate::money::Money;
@@ -295,9 +295,11 @@ pub struct IndicatorLight {
     /// The value to date as typed.
     pub actual: String,
     /// The time-proportioned benchmark t·m/12 (a decimal string), where there is one.
-    pub benchmark: Option<String>,
+    #[serde(serialize_with = "super::decimal_text::opt")]
+    pub benchmark: Option<Decimal>,
     /// a / benchmark × 100, to two decimals, where there is one.
-    pub ratio: Option<String>,
+    #[serde(serialize_with = "super::decimal_text::opt")]
+    pub ratio: Option<Decimal>,
     /// The colour; `None` when the value is missing or unreadable.
     pub colour: Option<Colour>,
 }
@@ -306,9 +308,11 @@ pub struct IndicatorLight {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BudgetLight {
     /// 执行率 = Σ1–m月执行数 / Σ调整后预算数 × 100, to two decimals.
-    pub rate: Option<String>,
+    #[serde(serialize_with = "super::decimal_text::opt")]
+    pub rate: Option<Decimal>,
     /// The time-proportioned benchmark m/12 × 100, to two decimals.
-    pub benchmark: String,
+    #[serde(serialize_with = "super::decimal_text::one")]
+    pub benchmark: Decimal,
     /// The colour; `None` when there is no budget or no execution entered.
     pub colour: Option<Colour>,
 }
@@ -434,8 +438,8 @@ fn budget_light(
         Some(rules.band(ratio, false))
     });
     BudgetLight {
-        rate: rate.map(dec),
-        benchmark: dec(benchmark),
+        rate,
+        benchmark,
         colour,
     }
 }
@@ -561,11 +565,11 @@ fn quantity_colour(
         return if meets { Colour::Green } else { Colour::Red };
     }
     let benchmark = t * fraction;
-    light.benchmark = Some(dec(benchmark.round_dp(4)));
+    light.benchmark = Some(benchmark.round_dp(4));
     let Some(ratio) = percent(a, benchmark) else {
         return Colour::Red;
     };
-    light.ratio = Some(dec(ratio));
+    light.ratio = Some(ratio);
     if a <= Decimal::ZERO {
         return Colour::Red;
     }
@@ -653,8 +657,8 @@ mod tests {
             row.executed = Some("30".parse().unwrap());
         }
         let w = warn(&r, &LifecycleRules::default());
-        assert_eq!(w.budget.rate.as_deref(), Some("30"));
-        assert_eq!(w.budget.benchmark, "50");
+        assert_eq!(w.budget.rate, Some(Decimal::from(30)));
+        assert_eq!(w.budget.benchmark, Decimal::from(50));
         assert_eq!(w.budget.colour, Some(Colour::Yellow)); // 60
         assert_eq!(w.colour, Some(Colour::Yellow));
     }

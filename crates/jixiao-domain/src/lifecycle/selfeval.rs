@@ -253,11 +253,14 @@ pub struct IndicatorScore {
     /// The actual as typed.
     pub actual: String,
     /// 分值.
-    pub weight: Option<String>,
+    #[serde(serialize_with = "super::decimal_text::opt")]
+    pub weight: Option<Decimal>,
     /// The computed score; `None` when the actual or the weight cannot be read.
-    pub score: Option<String>,
+    #[serde(serialize_with = "super::decimal_text::opt")]
+    pub score: Option<Decimal>,
     /// The score the unit declared.
-    pub declared_score: Option<String>,
+    #[serde(serialize_with = "super::decimal_text::opt")]
+    pub declared_score: Option<Decimal>,
     /// `over_120` (a ≥ 1.2·t) and `declared_differs`.
     pub flags: Vec<&'static str>,
 }
@@ -266,22 +269,27 @@ pub struct IndicatorScore {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BudgetScore {
     /// 执行率 = ΣB / ΣA × 100, to two decimals.
-    pub rate: Option<String>,
+    #[serde(serialize_with = "super::decimal_text::opt")]
+    pub rate: Option<Decimal>,
     /// The execution weight (10).
-    pub weight: String,
+    #[serde(serialize_with = "super::decimal_text::one")]
+    pub weight: Decimal,
     /// min(B/A, 1) × weight.
-    pub score: Option<String>,
+    #[serde(serialize_with = "super::decimal_text::opt")]
+    pub score: Option<Decimal>,
 }
 
 /// The scores of a self-evaluation (`jixiao selfeval score --format json`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Scores {
     /// Total of the computed scores.
-    pub total: String,
+    #[serde(serialize_with = "super::decimal_text::one")]
+    pub total: Decimal,
     /// Its grade.
     pub grade: Grade,
     /// The total the unit declared.
-    pub declared_total: Option<String>,
+    #[serde(serialize_with = "super::decimal_text::opt")]
+    pub declared_total: Option<Decimal>,
     /// Budget execution.
     pub budget: BudgetScore,
     /// Every indicator, in order.
@@ -312,16 +320,8 @@ pub fn score(eval: &SelfEvaluation, rules: &LifecycleRules) -> Scores {
             ),
         ));
     }
-    let points: Vec<Decimal> = indicators
-        .iter()
-        .filter_map(|s| s.score.as_deref()?.parse().ok())
-        .collect();
-    let budget_points: Decimal = budget
-        .score
-        .as_deref()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or_default();
-    let total = points.iter().copied().sum::<Decimal>() + budget_points;
+    let total = indicators.iter().filter_map(|s| s.score).sum::<Decimal>()
+        + budget.score.unwrap_or_default();
     if let Some(d) = eval.declared_total
         && d != total
     {
@@ -332,9 +332,9 @@ pub fn score(eval: &SelfEvaluation, rules: &LifecycleRules) -> Scores {
         ));
     }
     Scores {
-        total: dec(total),
+        total,
         grade: rules.grade_bands.bands().grade(total),
-        declared_total: eval.declared_total.map(dec),
+        declared_total: eval.declared_total,
         budget,
         indicators,
         findings,
@@ -384,9 +384,9 @@ fn budget_score(
     let rate = percent(b, a).filter(|_| any_b);
     let score = rate.map(|r| crate::compute::total_score(&[], r, rules.execution_weight));
     BudgetScore {
-        rate: rate.map(dec),
-        weight: dec(rules.execution_weight),
-        score: score.map(dec),
+        rate,
+        weight: rules.execution_weight,
+        score,
     }
 }
 
@@ -403,9 +403,9 @@ fn indicator_score(i: usize, row: &SelfEvalRow, findings: &mut Vec<Finding>) -> 
             .map(|t| t.to_string())
             .unwrap_or_default(),
         actual: row.actual.clone(),
-        weight: row.weight.map(dec),
+        weight: row.weight,
         score: None,
-        declared_score: row.declared_score.map(dec),
+        declared_score: row.declared_score,
         flags: Vec::new(),
     };
     let weight = match row.weight {
@@ -502,7 +502,7 @@ fn indicator_score(i: usize, row: &SelfEvalRow, findings: &mut Vec<Finding>) -> 
         }
         _ => return out,
     };
-    out.score = Some(dec(points));
+    out.score = Some(points);
     if let Some(d) = row.declared_score
         && d != points
     {
@@ -552,7 +552,7 @@ mod tests {
     fn row_score(target: &str, actual: &str) -> Option<String> {
         score(&one(target, actual, "10"), &LifecycleRules::default()).indicators[0]
             .score
-            .clone()
+            .map(dec)
     }
 
     #[test]
@@ -620,8 +620,8 @@ mod tests {
         let s = score(&e, &LifecycleRules::default());
         let measurable = s.indicators.iter().filter(|i| i.score.is_some()).count();
         assert!(measurable > 30, "{measurable}");
-        assert_eq!(s.budget.score.as_deref(), Some("10"));
-        assert!(s.total.parse::<Decimal>().unwrap() <= Decimal::from(100));
+        assert_eq!(s.budget.score, Some(Decimal::from(10)));
+        assert!(s.total <= Decimal::from(100));
     }
 
     fn weight_sum_finding(weights: &[&str]) -> bool {
@@ -669,6 +669,6 @@ mod tests {
         )
         .indicators[0]
             .score
-            .clone()
+            .map(dec)
     }
 }

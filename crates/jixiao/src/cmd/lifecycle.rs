@@ -312,8 +312,8 @@ fn warnings_out(
     );
     out.push_str(&format!(
         "■ 预算执行：执行率 {}%，序时进度 {}%，{}\n■ 指标\n",
-        w.budget.rate.as_deref().unwrap_or("—"),
-        w.budget.benchmark,
+        w.budget.rate.map_or("—".into(), dec),
+        dec(w.budget.benchmark),
         colour_text(w.budget.colour)
     ));
     for l in &w.indicators {
@@ -327,8 +327,8 @@ fn warnings_out(
             } else {
                 &l.actual
             },
-            match (&l.benchmark, &l.ratio) {
-                (Some(b), Some(q)) => format!("  序时目标 {b}  完成比 {q}%"),
+            match (l.benchmark, l.ratio) {
+                (Some(b), Some(q)) => format!("  序时目标 {}  完成比 {}%", dec(b), dec(q)),
                 _ => String::new(),
             }
         ));
@@ -351,18 +351,17 @@ fn scores_out(
         file.display(),
         e.header.unit_name,
         e.header.fiscal_year,
-        s.total,
+        dec(s.total),
         s.grade.label(),
         s.declared_total
-            .as_deref()
-            .map(|d| format!("（填报总分 {d}）"))
+            .map(|d| format!("（填报总分 {}）", dec(d)))
             .unwrap_or_default()
     );
     out.push_str(&format!(
         "■ 预算执行：执行率 {}%，分值 {}，得分 {}\n■ 指标\n",
-        s.budget.rate.as_deref().unwrap_or("—"),
-        s.budget.weight,
-        s.budget.score.as_deref().unwrap_or("—")
+        s.budget.rate.map_or("—".into(), dec),
+        dec(s.budget.weight),
+        s.budget.score.map_or("—".into(), dec)
     ));
     for i in &s.indicators {
         out.push_str(&format!(
@@ -374,11 +373,10 @@ fn scores_out(
             } else {
                 &i.actual
             },
-            i.weight.as_deref().unwrap_or("—"),
-            i.score.as_deref().unwrap_or("—"),
+            i.weight.map_or("—".into(), dec),
+            i.score.map_or("—".into(), dec),
             i.declared_score
-                .as_deref()
-                .map(|d| format!("（填报 {d}）"))
+                .map(|d| format!("（填报 {}）", dec(d)))
                 .unwrap_or_default()
         ));
     }
