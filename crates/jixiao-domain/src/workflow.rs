@@ -288,7 +288,7 @@ impl Action {
         match self {
             Action::Create => "新建",
             Action::Import => "导入",
-            Action::Save => "保存",
+            Action::Save => "修改",
             Action::Submit => "提交",
             Action::Return | Action::Approve | Action::Comment => "审核",
             Action::Publish => "公开",
@@ -534,10 +534,11 @@ impl Actor {
             .ok_or_else(|| Refusal::WrongStatus {
                 status,
                 message: format!(
-                    "{}当前状态为「{}」，不能{}",
+                    "{}当前状态为「{}」，不能{}{}",
                     kind_short(kind),
                     status.label_for(kind),
-                    action.verb()
+                    action.verb(),
+                    wrong_status_hint(kind, action)
                 ),
             })
     }
@@ -589,6 +590,16 @@ fn kind_short(kind: DocumentKind) -> &'static str {
         DocumentKind::Declaration => "申报表",
         DocumentKind::Monitoring => "监控表",
         DocumentKind::SelfEvaluation => "自评表",
+    }
+}
+
+/// What to do instead, after a refused step (a save of an approved declaration is an adjustment).
+fn wrong_status_hint(kind: DocumentKind, action: Action) -> &'static str {
+    match (kind, action) {
+        (DocumentKind::Declaration, Action::Save) => {
+            "（已提交或已批复的申报表只读；批复后请使用“调整”）"
+        }
+        _ => "",
     }
 }
 

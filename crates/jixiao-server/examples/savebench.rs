@@ -61,7 +61,7 @@ async fn main() {
         tx.lock_form(id).await.unwrap().unwrap();
         tl += t.elapsed().as_secs_f64();
         let t = Instant::now();
-        tx.append_version(id, v, "draft", &data, user.id)
+        tx.append_version(id, v, jixiao_domain::FormStatus::Draft, &data, user.id)
             .await
             .unwrap()
             .unwrap();

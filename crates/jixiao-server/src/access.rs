@@ -1,89 +1,84 @@
-//! Who may see and do what. Every form route goes through these checks with the form row it
-//! acts on (read inside the step's transaction for writes). A form outside the user's scope is
-//! answered 404, so its existence does not leak; a visible form whose step the role may not take
-//! is answered 403.
+//! Who may see and do what: the server's side of the workflow module
+//! ([`jixiao_domain::workflow`]), which alone decides. Every form route asks
+//! [`Actor::may`](jixiao_domain::Actor::may) with the form row it acts on (read inside the step's
+//! transaction for writes), and this module turns a refusal into the one answer for it.
+//!
+//! A form outside the user's scope is answered 404, so its existence does not leak; a visible
+//! form whose step the role may never take is answered 403; a step the role may take, but not in
+//! the form's current status, is answered 409 `wrong_status` with the status.
 
+use jixiao_domain::{Action, Actor, DocumentKind, FormStatus, Owner, Refusal};
 use jixiao_storage::{FormRow, Role, User};
 
 use crate::error::{ApiError, ApiResult};
 
-/// Chinese label of a form status.
-pub fn status_label(status: &str) -> &'static str {
-    match status {
-        "draft" => "草稿",
-        "submitted" => "已提交",
-        "returned" => "已退回",
-        "approved" => "已批复",
-        "published" => "已公开",
-        _ => "未知状态",
+/// Every form stored today is a declaration.
+pub const KIND: DocumentKind = DocumentKind::Declaration;
+
+/// The actor of a logged-in user: its role and scope.
+pub fn actor(user: &User) -> Actor {
+    Actor {
+        role: user.role,
+        unit_id: user.unit_id,
+        region_id: user.region_id,
     }
 }
 
-/// True when the user may see the form.
-pub fn can_see(user: &User, form: &FormRow) -> bool {
-    match user.role {
-        Role::Admin => true,
-        Role::Reviewer => user.region_id == Some(form.region_id),
-        Role::Filler | Role::UnitApprover => user.unit_id == Some(form.unit_id),
+/// Whose the form is.
+pub fn owner(form: &FormRow) -> Owner {
+    Owner {
+        unit_id: form.unit_id,
+        region_id: form.region_id,
     }
+}
+
+/// The one answer to each refusal of the workflow.
+impl From<Refusal> for ApiError {
+    fn from(r: Refusal) -> ApiError {
+        match r {
+            Refusal::NotVisible => not_visible(),
+            Refusal::Forbidden(message) => ApiError::forbidden(message),
+            Refusal::WrongStatus { status, message } => ApiError::conflict("wrong_status", message)
+                .with("status", serde_json::json!(status)),
+        }
+    }
+}
+
+fn not_visible() -> ApiError {
+    ApiError::not_found(Refusal::NotVisible.to_string())
 }
 
 /// The form, if it exists and the user may see it; otherwise 404.
 pub fn visible(user: &User, form: Option<FormRow>) -> ApiResult<FormRow> {
     match form {
-        Some(f) if can_see(user, &f) => Ok(f),
-        _ => Err(ApiError::not_found("申报表不存在或无权查看")),
+        Some(f) if actor(user).may_see(owner(&f)) => Ok(f),
+        _ => Err(not_visible()),
     }
 }
 
-/// 403 unless the user is a member (filler or unit approver) of the form's unit.
-pub fn require_unit_member(user: &User, form: &FormRow, action: &str) -> ApiResult<()> {
-    if user.role.is_unit_role() && user.unit_id == Some(form.unit_id) {
-        Ok(())
-    } else {
-        Err(ApiError::forbidden(format!(
-            "只有本单位的填报人或单位审核人可以{action}"
-        )))
-    }
+/// The status after `action` on the form, or the refusal as its answer.
+pub fn may(user: &User, form: &FormRow, action: Action) -> ApiResult<FormStatus> {
+    Ok(actor(user).may(KIND, owner(form), form.status, action)?)
 }
 
-/// 403 unless the user is a reviewer of the form's region or an administrator.
-pub fn require_reviewer(user: &User, form: &FormRow, action: &str) -> ApiResult<()> {
-    let ok = match user.role {
-        Role::Admin => true,
-        Role::Reviewer => user.region_id == Some(form.region_id),
-        _ => false,
-    };
-    if ok {
-        Ok(())
-    } else {
-        Err(ApiError::forbidden(format!("只有财政审核人可以{action}")))
-    }
+/// True when the user may take `action` on the form now.
+pub fn can(user: &User, form: &FormRow, action: Action) -> bool {
+    actor(user).can(KIND, owner(form), form.status, action)
 }
 
 /// 403 unless the user is an administrator.
 pub fn require_admin(user: &User) -> ApiResult<()> {
-    if user.role == Role::Admin {
+    if user.role.may_administer() {
         Ok(())
     } else {
         Err(ApiError::forbidden("只有管理员可以进行此操作"))
     }
 }
 
-/// 409 unless the form is in one of the statuses.
-pub fn require_status(form: &FormRow, allowed: &[&str], action: &str) -> ApiResult<()> {
-    if allowed.contains(&form.status.as_str()) {
-        Ok(())
-    } else {
-        Err(ApiError::conflict(
-            "wrong_status",
-            format!(
-                "申报表当前状态为「{}」，不能{action}",
-                status_label(&form.status)
-            ),
-        )
-        .with("status", serde_json::json!(form.status)))
-    }
+/// True when personal data (the contact's phone number) is shown to the user unmasked: only to
+/// the unit's own roles.
+pub fn sees_personal_data(role: Role) -> bool {
+    role.is_unit_role()
 }
 
 /// Masks a phone number (`151****3138`): personal data shown only to the unit itself.

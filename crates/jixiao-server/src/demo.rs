@@ -124,7 +124,7 @@ pub async fn seed(state: &AppState) -> ApiResult<Vec<DemoAccount>> {
             .user_for_login(USERS[0].0)
             .await?
             .ok_or_else(|| ApiError::internal("demo filler missing"))?;
-        crate::api::forms::insert_form(state, first, &form, filler.0.id, "演示数据").await?;
+        crate::service::forms::insert_form(state, first, &form, filler.0.id, "演示数据").await?;
     }
     Ok(accounts)
 }

@@ -19,6 +19,7 @@ pub mod json;
 pub mod openapi;
 mod pages;
 mod routes;
+pub mod service;
 pub mod state;
 mod throttle;
 

@@ -3,6 +3,7 @@
 
 use axum::Json;
 use axum::extract::State;
+use jixiao_domain::{Decision, Grade, Role};
 use serde_json::{Map, Value, json};
 
 use crate::routes::RouteDoc;
@@ -15,7 +16,7 @@ pub async fn handler(State(state): State<AppState>) -> Json<Value> {
 }
 
 fn grade() -> Value {
-    json!({"type": "string", "enum": ["优", "良", "中", "差"]})
+    json!({"type": "string", "enum": Grade::ALL.map(Grade::label)})
 }
 
 /// The request and answer schemas besides the form.
@@ -59,7 +60,7 @@ fn schemas() -> Map<String, Value> {
         ),
     );
     m.insert("ReviewRequest".into(), obj(json!({
-        "decision": {"type": "string", "enum": ["approve", "return"]},
+        "decision": {"type": "string", "enum": [Decision::Approve.as_str(), Decision::Return.as_str()]},
         "reason": {"type": "string", "description": "退回时必填"},
         "grades": obj(json!({"completeness": grade(), "relevance": grade(), "suitability": grade(), "feasibility": grade()}),
             &["completeness", "relevance", "suitability", "feasibility"]),
@@ -73,7 +74,7 @@ fn schemas() -> Map<String, Value> {
         ),
     );
     m.insert("NewUnit".into(), obj(json!({"code": {"type": "string"}, "name": {"type": "string"}, "region_id": {"type": "integer"}}), &["code", "name", "region_id"]));
-    let role = json!({"type": "string", "enum": ["filler", "unit_approver", "reviewer", "admin"]});
+    let role = json!({"type": "string", "enum": Role::ALL.map(Role::as_str)});
     m.insert("NewUser".into(), obj(json!({"username": {"type": "string"}, "display_name": {"type": "string"}, "password": {"type": "string", "minLength": 8},
         "role": role, "unit_id": {"type": "integer"}, "region_id": {"type": "integer"}}), &["username", "password", "role"]));
     m.insert("UserPatch".into(), obj(json!({"display_name": {"type": "string"}, "role": role, "unit_id": {"type": "integer"}, "region_id": {"type": "integer"},

@@ -260,7 +260,7 @@ async fn unit_and_reviewer_in_chromium() {
     wait_path(&b, &format!("/forms/{id}")).await;
     assert_eq!(
         t.state.db.form(id).await.unwrap().unwrap().status,
-        "submitted"
+        jixiao_domain::FormStatus::Submitted
     );
     logout(&b).await;
 
@@ -292,7 +292,7 @@ async fn unit_and_reviewer_in_chromium() {
     assert!(text_of_page(&b).await.contains("已退回"));
     assert_eq!(
         t.state.db.form(id).await.unwrap().unwrap().status,
-        "returned"
+        jixiao_domain::FormStatus::Returned
     );
     logout(&b).await;
 
@@ -328,7 +328,7 @@ async fn unit_and_reviewer_in_chromium() {
     assert!(text_of_page(&b).await.contains("已通过"));
     assert_eq!(
         t.state.db.form(id).await.unwrap().unwrap().status,
-        "approved"
+        jixiao_domain::FormStatus::Approved
     );
 
     // 7. The download button of the read-only view gives the form.

@@ -4,6 +4,7 @@
 //! (for analytics). Nothing is overwritten.
 
 use jixiao_domain::Form;
+use jixiao_domain::workflow::FormStatus;
 use serde::Serialize;
 
 use crate::{Db, Result, StorageError, WriteTx, now_ms};
@@ -23,8 +24,8 @@ pub struct FormRow {
     pub fiscal_year: i64,
     /// Template id.
     pub template_id: String,
-    /// Workflow status (`draft`, `submitted`, `returned`, `approved`, `published`).
-    pub status: String,
+    /// Workflow status.
+    pub status: FormStatus,
     /// Current version number (1, 2, …).
     pub version: i64,
     /// The version that was last approved, if any.
@@ -68,15 +69,20 @@ const FORM_COLUMNS: &str = "f.id, f.region_id, f.unit_id, un.name, f.fiscal_year
     f.version, f.approved_version, f.income_total, f.expenditure_total, f.errors, f.warnings, f.grades, \
     f.created_at, f.updated_at";
 
-fn form_from(t: FormTuple) -> FormRow {
-    FormRow {
+/// A stored status; an unknown one is corrupt data, not a panic.
+pub(crate) fn parse_status(s: &str) -> Result<FormStatus> {
+    FormStatus::parse(s).ok_or_else(|| StorageError::Corrupt(format!("未知的申报表状态「{s}」")))
+}
+
+fn form_from(t: FormTuple) -> Result<FormRow> {
+    Ok(FormRow {
         id: t.0,
         region_id: t.1,
         unit_id: t.2,
         unit_name: t.3,
         fiscal_year: t.4,
         template_id: t.5,
-        status: t.6,
+        status: parse_status(&t.6)?,
         version: t.7,
         approved_version: t.8,
         income_total: t.9,
@@ -86,7 +92,7 @@ fn form_from(t: FormTuple) -> FormRow {
         grades: t.13,
         created_at: t.14,
         updated_at: t.15,
-    }
+    })
 }
 
 /// A row of the list of forms; the same as [`FormRow`].
@@ -102,7 +108,7 @@ pub struct ListFilter {
     /// Only this fiscal year.
     pub fiscal_year: Option<i64>,
     /// Only this status.
-    pub status: Option<String>,
+    pub status: Option<FormStatus>,
     /// Unit name contains this text.
     pub q: Option<String>,
     /// At most this many rows (capped at 1000).
@@ -115,7 +121,7 @@ pub struct VersionRow {
     /// Version number.
     pub version: i64,
     /// Status when it was saved.
-    pub status: String,
+    pub status: FormStatus,
     /// Saved (Unix ms).
     pub saved_at: i64,
     /// User id of the saver.
@@ -258,7 +264,7 @@ impl Db {
             .bind(id)
             .fetch_optional(self.pool())
             .await?;
-        Ok(row.map(form_from))
+        row.map(form_from).transpose()
     }
 
     /// Lists forms, newest change first.
@@ -281,12 +287,12 @@ impl Db {
             .bind(f.region_id)
             .bind(f.unit_id)
             .bind(f.fiscal_year)
-            .bind(f.status.clone())
+            .bind(f.status.map(FormStatus::as_str))
             .bind(q)
             .bind(f.limit.clamp(1, 1000))
             .fetch_all(self.pool())
             .await?;
-        Ok(rows.into_iter().map(form_from).collect())
+        rows.into_iter().map(form_from).collect()
     }
 
     /// The JSON text of one version of a form.
@@ -320,18 +326,19 @@ impl Db {
         .bind(form_id)
         .fetch_all(self.pool())
         .await?;
-        Ok(rows
-            .into_iter()
-            .map(|t| VersionRow {
-                version: t.0,
-                status: t.1,
-                saved_at: t.2,
-                saved_by: t.3,
-                saved_by_name: t.4,
-                errors: t.5,
-                warnings: t.6,
+        rows.into_iter()
+            .map(|t| {
+                Ok(VersionRow {
+                    version: t.0,
+                    status: parse_status(&t.1)?,
+                    saved_at: t.2,
+                    saved_by: t.3,
+                    saved_by_name: t.4,
+                    errors: t.5,
+                    warnings: t.6,
+                })
             })
-            .collect())
+            .collect()
     }
 
     /// The unit's form of a year with an approved version (the newest such form), as
@@ -380,7 +387,7 @@ impl WriteTx {
             .bind(id)
             .fetch_optional(self.conn())
             .await?;
-        Ok(row.map(form_from))
+        row.map(form_from).transpose()
     }
 
     /// The id of the unit's form of a year, if there is one.
@@ -417,7 +424,7 @@ impl WriteTx {
         let (id,): (i64,) = sqlx::query_as(
             "INSERT INTO forms (region_id, unit_id, fiscal_year, template_id, status, version, income_total, \
              expenditure_total, errors, warnings, created_by, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, 'draft', 1, $5, $6, $7, $8, $9, $10, $10) RETURNING id",
+             VALUES ($1, $2, $3, $4, $11, 1, $5, $6, $7, $8, $9, $10, $10) RETURNING id",
         )
         .bind(f.region_id)
         .bind(f.unit_id)
@@ -429,10 +436,11 @@ impl WriteTx {
         .bind(data.warnings)
         .bind(f.created_by)
         .bind(now)
+        .bind(FormStatus::Draft.as_str())
         .fetch_one(self.conn())
         .await
         .map_err(|e| StorageError::duplicate_as(e, &format!("该单位 {} 年度的申报表", f.fiscal_year)))?;
-        self.insert_version(id, 1, "draft", data, f.created_by, now)
+        self.insert_version(id, 1, FormStatus::Draft, data, f.created_by, now)
             .await?;
         Ok(id)
     }
@@ -443,7 +451,7 @@ impl WriteTx {
         &mut self,
         form_id: i64,
         base_version: i64,
-        status: &str,
+        status: FormStatus,
         data: &VersionData,
         user_id: i64,
     ) -> Result<Option<i64>> {
@@ -456,7 +464,7 @@ impl WriteTx {
         .bind(form_id)
         .bind(base_version)
         .bind(next)
-        .bind(status)
+        .bind(status.as_str())
         .bind(data.income_total.clone())
         .bind(data.expenditure_total.clone())
         .bind(data.errors)
@@ -476,7 +484,7 @@ impl WriteTx {
         &mut self,
         form_id: i64,
         version: i64,
-        status: &str,
+        status: FormStatus,
         data: &VersionData,
         user_id: i64,
         now: i64,
@@ -487,7 +495,7 @@ impl WriteTx {
         )
         .bind(form_id)
         .bind(version)
-        .bind(status)
+        .bind(status.as_str())
         .bind(data.form_json.as_str())
         .bind(data.income_total.clone())
         .bind(data.expenditure_total.clone())
@@ -557,7 +565,7 @@ impl WriteTx {
     pub async fn set_status(
         &mut self,
         form_id: i64,
-        status: &str,
+        status: FormStatus,
         approved_version: Option<i64>,
     ) -> Result<()> {
         sqlx::query(
@@ -565,7 +573,7 @@ impl WriteTx {
              WHERE id = $1",
         )
         .bind(form_id)
-        .bind(status)
+        .bind(status.as_str())
         .bind(approved_version)
         .bind(now_ms())
         .execute(self.conn())

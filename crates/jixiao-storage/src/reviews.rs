@@ -1,5 +1,6 @@
 //! Reviews (审核) with grades, comments attached to places in a form, and the audit log.
 
+use jixiao_domain::workflow::Decision;
 use serde::Serialize;
 
 use crate::{Db, Result, WriteTx, now_ms};
@@ -17,8 +18,8 @@ pub struct Review {
     pub reviewer_id: i64,
     /// Reviewer's username.
     pub reviewer: String,
-    /// `approve` or `return`.
-    pub decision: String,
+    /// Approve or return.
+    pub decision: Decision,
     /// Reason (required when returning).
     pub reason: String,
     /// Grades as JSON text (`{"completeness":"优",…}`).
@@ -108,20 +109,24 @@ impl Db {
         .bind(form_id)
         .fetch_all(self.pool())
         .await?;
-        Ok(rows
-            .into_iter()
-            .map(|t| Review {
-                id: t.0,
-                form_id: t.1,
-                version: t.2,
-                reviewer_id: t.3,
-                reviewer: t.4,
-                decision: t.5,
-                reason: t.6,
-                grades: t.7,
-                created_at: t.8,
+        rows.into_iter()
+            .map(|t| {
+                let decision = Decision::parse(&t.5).ok_or_else(|| {
+                    crate::StorageError::Corrupt(format!("未知的审核决定「{}」", t.5))
+                })?;
+                Ok(Review {
+                    id: t.0,
+                    form_id: t.1,
+                    version: t.2,
+                    reviewer_id: t.3,
+                    reviewer: t.4,
+                    decision,
+                    reason: t.6,
+                    grades: t.7,
+                    created_at: t.8,
+                })
             })
-            .collect())
+            .collect()
     }
 
     /// The comments of a form, oldest first.
@@ -185,7 +190,7 @@ impl WriteTx {
         form_id: i64,
         version: i64,
         reviewer_id: i64,
-        decision: &str,
+        decision: Decision,
         reason: &str,
         grades_json: &str,
     ) -> Result<i64> {
@@ -196,7 +201,7 @@ impl WriteTx {
         .bind(form_id)
         .bind(version)
         .bind(reviewer_id)
-        .bind(decision)
+        .bind(decision.as_str())
         .bind(reason)
         .bind(grades_json)
         .bind(now_ms())

@@ -14,6 +14,7 @@
 //! user exactly why. When a group's transaction fails, each of its saves is retried in a
 //! transaction of its own, so one bad save cannot fail the others.
 
+use jixiao_domain::workflow::FormStatus;
 use tokio::sync::{mpsc, oneshot};
 
 use crate::forms::VersionData;
@@ -32,8 +33,8 @@ pub struct SaveRequest {
     pub form_id: i64,
     /// The version the user's changes are based on.
     pub base_version: i64,
-    /// The statuses in which the form may be saved (`draft`, `returned`); it keeps its status.
-    pub editable: &'static [&'static str],
+    /// The statuses in which the form may be saved; it keeps its status.
+    pub editable: &'static [FormStatus],
     /// What is stored.
     pub data: VersionData,
     /// The saving user.
@@ -136,12 +137,13 @@ async fn write_group(db: &Db, requests: &[&SaveRequest]) -> Result<Vec<SaveOutco
             .bind(r.data.warnings)
             .bind(now);
         for status in r.editable {
-            q = q.bind(*status);
+            q = q.bind(status.as_str());
         }
         let Some((status,)) = q.fetch_optional(tx.conn()).await? else {
             continue;
         };
-        tx.insert_version(r.form_id, next, &status, &r.data, r.user_id, now)
+        let status = crate::forms::parse_status(&status)?;
+        tx.insert_version(r.form_id, next, status, &r.data, r.user_id, now)
             .await?;
         tx.audit(
             Some(r.form_id),

@@ -8,6 +8,7 @@ mod support;
 
 use std::collections::BTreeMap;
 
+use jixiao_domain::FormStatus;
 use jixiao_storage::forms::{NewForm, VersionData};
 use jixiao_storage::saves::{SaveOutcome, SaveRequest};
 use jixiao_storage::users::NewUser;
@@ -15,7 +16,7 @@ use jixiao_storage::{Db, Role};
 
 const FORMS: i64 = 12;
 const ROUNDS: i64 = 15;
-const EDITABLE: &[&str] = &["draft", "returned"];
+const EDITABLE: &[FormStatus] = &[FormStatus::Draft, FormStatus::Returned];
 
 fn data(tag: &str) -> VersionData {
     VersionData {
@@ -136,7 +137,7 @@ async fn check(db: &Db) {
             let json = db.version_json(form, *v).await.unwrap().unwrap();
             assert_eq!(json, format!("{{\"tag\":\"{tag}\"}}"));
         }
-        assert_eq!(row.status, "draft");
+        assert_eq!(row.status, FormStatus::Draft);
         assert_eq!(row.warnings, 1);
         assert_eq!(
             count(
@@ -176,8 +177,12 @@ async fn check(db: &Db) {
     // A submitted form takes no save; a returned one does and stays returned.
     let (submitted, returned) = (forms[0], forms[1]);
     let mut tx = db.begin_write().await.unwrap();
-    tx.set_status(submitted, "submitted", None).await.unwrap();
-    tx.set_status(returned, "returned", None).await.unwrap();
+    tx.set_status(submitted, FormStatus::Submitted, None)
+        .await
+        .unwrap();
+    tx.set_status(returned, FormStatus::Returned, None)
+        .await
+        .unwrap();
     tx.commit().await.unwrap();
     let at = db.form(submitted).await.unwrap().unwrap().version;
     assert_eq!(
@@ -195,10 +200,10 @@ async fn check(db: &Db) {
         SaveOutcome::Saved(at + 1)
     );
     let row = db.form(returned).await.unwrap().unwrap();
-    assert_eq!((row.status.as_str(), row.version), ("returned", at + 1));
+    assert_eq!((row.status, row.version), (FormStatus::Returned, at + 1));
     assert_eq!(
         db.versions(returned).await.unwrap().last().unwrap().status,
-        "returned"
+        FormStatus::Returned
     );
     assert_eq!(
         db.save_draft(request(999_999, 1, user, "nobody"))

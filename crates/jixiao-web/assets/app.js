@@ -482,7 +482,7 @@
       if (drop) drop.closest('li').remove();
     });
     decision.addEventListener('change', () => {
-      const ret = $('input[name="decision"][value="return"]', decision).checked;
+      const ret = $('input[name="decision"][data-needs-reason]', decision).checked;
       $('#reason').required = ret;
     });
   }

@@ -1,56 +1,26 @@
 //! Chinese labels: statuses, roles, next steps, and readable names for JSON Pointers into a form.
 
-use jixiao_domain::Form;
+use jixiao_domain::{Action, Form, FormStatus, Role};
 
-/// Chinese name of a form status (`draft` → `草稿`).
+/// Chinese name of a form status (`draft` → `草稿`), from the workflow module.
 pub fn status_label(status: &str) -> &'static str {
-    match status {
-        "draft" => "草稿",
-        "submitted" => "已提交待审核",
-        "returned" => "已退回",
-        "approved" => "已批复",
-        "published" => "已公开",
-        _ => "未知状态",
-    }
+    FormStatus::parse(status).map_or("未知状态", FormStatus::label)
 }
 
-/// Chinese name of a role (`reviewer` → `财政审核人员`).
+/// Chinese name of a role (`reviewer` → `财政审核人`), from the workflow module.
 pub fn role_label(role: &str) -> &'static str {
-    match role {
-        "filler" => "单位填报人",
-        "unit_approver" => "单位审核人",
-        "reviewer" => "财政审核人员",
-        "admin" => "系统管理员",
-        _ => "未知角色",
-    }
+    Role::parse(role).map_or("未知角色", Role::label)
 }
 
-/// What a unit should do next with a form in this status.
+/// What a unit should do next with a form in this status, from the workflow module.
 pub fn next_step(status: &str) -> &'static str {
-    match status {
-        "draft" => "继续填报，修正错误后提交审核",
-        "submitted" => "等待财政审核",
-        "returned" => "按审核意见修改后重新提交",
-        "approved" => "已批复；如需调整可发起调整",
-        "published" => "已随预算公开",
-        _ => "",
-    }
+    FormStatus::parse(status).map_or("", FormStatus::next_step)
 }
 
-/// Chinese name of an audit action.
+/// Chinese name of an audit action (workflow steps from the workflow module; the
+/// administration rows, `user.create` and the like, read as 操作).
 pub fn action_label(action: &str) -> &'static str {
-    match action {
-        "create" => "新建",
-        "save" => "保存",
-        "import" => "导入",
-        "submit" => "提交审核",
-        "return" => "退回",
-        "approve" => "批复通过",
-        "publish" => "公开",
-        "adjust" => "发起调整",
-        "comment" => "审核意见",
-        _ => "操作",
-    }
+    Action::parse(action).map_or("操作", Action::label)
 }
 
 fn field_label(key: &str) -> Option<&'static str> {
@@ -285,7 +255,7 @@ mod tests {
     #[test]
     fn status_and_role_labels() {
         assert_eq!(status_label("returned"), "已退回");
-        assert_eq!(role_label("reviewer"), "财政审核人员");
+        assert_eq!(role_label("reviewer"), "财政审核人");
         assert_eq!(status_label("weird"), "未知状态");
     }
 }

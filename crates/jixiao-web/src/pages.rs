@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 
+use jixiao_domain::{Decision, FormStatus, Role};
 use minijinja::context;
 
 use crate::RenderError;
@@ -21,11 +22,11 @@ const SECTIONS: &[(&str, &str)] = &[
     ("/indicators/annual", "年度绩效指标"),
 ];
 
-/// All status codes, in workflow order.
-pub const STATUSES: [&str; 5] = ["draft", "submitted", "returned", "approved", "published"];
+/// All status codes, in workflow order (the workflow module's).
+pub const STATUSES: [FormStatus; 5] = FormStatus::ALL;
 
-/// All role codes.
-pub const ROLES: [&str; 4] = ["filler", "unit_approver", "reviewer", "admin"];
+/// All role codes (the workflow module's).
+pub const ROLES: [Role; 4] = Role::ALL;
 
 /// The login page (`GET /login`, and again after a failed `POST /login`).
 pub fn render_login(view: &LoginView) -> Result<String, RenderError> {
@@ -72,9 +73,10 @@ struct UnitCount {
 /// The home page of a finance reviewer: counts by status and by unit, and the queue (submitted
 /// forms first).
 pub fn render_reviewer_home(view: &ReviewerHomeView) -> Result<String, RenderError> {
+    let status_of = |f: &FormSummary| FormStatus::parse(&f.status);
     let by_status: Vec<_> = STATUSES
         .iter()
-        .map(|s| context! { status => s, count => view.forms.iter().filter(|f| f.status == *s).count() })
+        .map(|s| context! { status => s, count => view.forms.iter().filter(|f| status_of(f) == Some(*s)).count() })
         .collect();
     let mut units: BTreeMap<&str, UnitCount> = BTreeMap::new();
     for f in &view.forms {
@@ -83,26 +85,21 @@ pub fn render_reviewer_home(view: &ReviewerHomeView) -> Result<String, RenderErr
             ..Default::default()
         });
         u.total += 1;
-        match f.status.as_str() {
-            "submitted" => u.submitted += 1,
-            "returned" => u.returned += 1,
-            "approved" | "published" => u.approved += 1,
+        match status_of(f) {
+            Some(FormStatus::Submitted) => u.submitted += 1,
+            Some(FormStatus::Returned) => u.returned += 1,
+            Some(s) if s.is_approved() => u.approved += 1,
             _ => {}
         }
     }
     let mut queue: Vec<&FormSummary> = view.forms.iter().collect();
-    let rank = |s: &str| {
-        STATUSES
-            .iter()
-            .position(|x| *x == s)
-            .map(|p| if p == 1 { 0 } else { p + 1 })
-            .unwrap_or(9)
+    // Submitted forms (waiting for the reviewer) first, then the rest in workflow order.
+    let rank = |f: &FormSummary| match status_of(f) {
+        Some(FormStatus::Submitted) => 0,
+        Some(s) => 1 + s as usize,
+        None => 9,
     };
-    queue.sort_by(|a, b| {
-        rank(&a.status)
-            .cmp(&rank(&b.status))
-            .then(a.updated_at.cmp(&b.updated_at))
-    });
+    queue.sort_by(|a, b| rank(a).cmp(&rank(b)).then(a.updated_at.cmp(&b.updated_at)));
     let by_unit: Vec<UnitCount> = units.into_values().collect();
     render(
         "home_reviewer.html",
@@ -128,28 +125,22 @@ pub fn render_editor(view: &EditorView) -> Result<String, RenderError> {
 /// The review page: the form with findings and comment buttons, grades and the decision.
 pub fn render_review(view: &ReviewView) -> Result<String, RenderError> {
     let f = FormCtx::new(&view.page, false);
+    let decisions = context! {
+        approve => Decision::Approve.as_str(),
+        return => Decision::Return.as_str(),
+    };
     render(
         "review.html",
-        context! { chrome => view.chrome, f, errors => view.errors, sections => SECTIONS },
+        context! { chrome => view.chrome, f, errors => view.errors, sections => SECTIONS, decisions },
     )
 }
 
 /// The read-only view with export buttons and print.
 pub fn render_form_view(view: &FormViewView) -> Result<String, RenderError> {
     let f = FormCtx::new(&view.page, false);
-    let role = view
-        .chrome
-        .user
-        .as_ref()
-        .map(|u| u.role.as_str())
-        .unwrap_or("");
-    let status = view.page.status.as_str();
-    let can_edit =
-        matches!(role, "filler" | "unit_approver") && matches!(status, "draft" | "returned");
-    let can_review = role == "reviewer" && status == "submitted";
     render(
         "view.html",
-        context! { chrome => view.chrome, f, can_edit, can_review },
+        context! { chrome => view.chrome, f, can_edit => view.may_edit, can_review => view.may_review },
     )
 }
 

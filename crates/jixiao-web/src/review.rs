@@ -1,6 +1,7 @@
 //! The review decision posted by the review page without JavaScript (`POST /forms/{id}/review`),
 //! turned into the body of `POST /api/forms/{id}/review`.
 
+use jixiao_domain::{Decision, Grade};
 use serde::{Deserialize, Serialize};
 
 use crate::views::Grades;
@@ -40,16 +41,17 @@ pub fn review_from_fields(fields: &[(String, String)]) -> Result<ReviewDecision,
             .unwrap_or_default()
     };
     let decision = get("decision");
-    if decision != "approve" && decision != "return" {
+    let parsed = Decision::parse(&decision);
+    if parsed.is_none() {
         errors.push("请选择审核结论：通过或退回".to_string());
     }
     let reason = get("reason");
-    if decision == "return" && reason.is_empty() {
+    if parsed == Some(Decision::Return) && reason.is_empty() {
         errors.push("退回时必须填写退回原因".to_string());
     }
     let mut grade = |key: &str, label: &str| {
         let v = get(key);
-        if ["优", "良", "中", "差"].contains(&v.as_str()) {
+        if Grade::parse(&v).is_some() {
             Some(v)
         } else {
             errors.push(format!("请为“{label}”选择评分（优、良、中、差）"));

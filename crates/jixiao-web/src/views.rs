@@ -59,8 +59,23 @@ pub struct FormSummary {
     pub unit_name: String,
     /// Budget year.
     pub fiscal_year: i32,
-    /// Status code: `draft`, `submitted`, `returned`, `approved`, `published`.
+    /// Status code (the workflow module's name; pages use it for CSS classes only).
     pub status: String,
+    /// The status's Chinese label.
+    #[serde(default)]
+    pub status_label: String,
+    /// What the unit should do next.
+    #[serde(default)]
+    pub next_step: String,
+    /// The user may edit it now (继续填报).
+    #[serde(default)]
+    pub may_edit: bool,
+    /// The user may review it now (审核).
+    #[serde(default)]
+    pub may_review: bool,
+    /// It has been approved (its targets are in force; next year may roll it forward).
+    #[serde(default)]
+    pub approved: bool,
     /// Current version number.
     pub version: i64,
     /// Last change, as text (`2025-11-17 10:32`).
@@ -266,6 +281,12 @@ pub struct FormViewView {
     pub chrome: Chrome,
     /// The form and its surroundings.
     pub page: FormPage,
+    /// The user may edit the form now (the workflow module decides).
+    #[serde(default)]
+    pub may_edit: bool,
+    /// The user may review the form now (the workflow module decides).
+    #[serde(default)]
+    pub may_review: bool,
 }
 
 /// A saved version in the history list.

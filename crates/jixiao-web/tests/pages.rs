@@ -34,12 +34,21 @@ fn redact(html: &str) -> String {
 }
 
 fn summaries() -> Vec<FormSummary> {
+    use jixiao_domain::{Action, DocumentKind, FormStatus};
     let f = |id, unit: &str, year, status: &str, errors| FormSummary {
         id,
         unit_id: id * 10,
         unit_name: unit.into(),
         fiscal_year: year,
         status: status.into(),
+        status_label: status_label(status).into(),
+        next_step: FormStatus::parse(status).unwrap().next_step().into(),
+        may_edit: FormStatus::parse(status).unwrap().is_open_for_unit(),
+        may_review: Action::Approve.allowed_from(
+            DocumentKind::Declaration,
+            FormStatus::parse(status).unwrap(),
+        ),
+        approved: FormStatus::parse(status).unwrap().is_approved(),
         version: 3,
         updated_at: "2025-11-17 10:32".into(),
         errors,
@@ -210,6 +219,8 @@ fn all_pages() -> Vec<(&'static str, String)> {
             render_form_view(&FormViewView {
                 chrome: chrome("filler"),
                 page: seed_page("returned"),
+                may_edit: true,
+                may_review: false,
             })
             .unwrap(),
         ),
@@ -260,6 +271,8 @@ fn user_text_is_escaped_everywhere() {
         render_form_view(&FormViewView {
             chrome: chrome.clone(),
             page,
+            may_edit: true,
+            may_review: false,
         })
         .unwrap(),
         render_error(&ErrorView {

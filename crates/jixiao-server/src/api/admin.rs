@@ -1,44 +1,25 @@
 //! Administration: regions, units and users (administrators only), plus the scoped unit list
-//! every logged-in user may read.
+//! every logged-in user may read. The work is in [`crate::service::admin`].
 
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use jixiao_storage::users::NewUser;
-use jixiao_storage::{Db, Role, User};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::access::require_admin;
 use crate::api::session::user_json;
-use crate::auth::{CurrentUser, check_password_strength, hash_password};
-use crate::error::{ApiError, ApiResult};
+use crate::auth::CurrentUser;
+use crate::error::ApiResult;
 use crate::json::{ApiJson, ApiPath, ApiQuery};
+use crate::service::admin as service;
+pub use crate::service::admin::{
+    NewNamed, NewUserInput, UserPatch, create_user_in, resolve_scope, set_password_in,
+};
 use crate::state::AppState;
-
-fn check_name(what: &str, s: &str, max: usize) -> ApiResult<()> {
-    let n = s.chars().count();
-    if n == 0 || n > max || s.chars().any(|c| c.is_control()) || s.trim() != s {
-        return Err(ApiError::unprocessable(format!(
-            "{what}须为 1–{max} 个字符，且首尾不能有空格"
-        )));
-    }
-    Ok(())
-}
 
 /// `GET /api/admin/regions`.
 pub async fn regions(State(state): State<AppState>, user: CurrentUser) -> ApiResult<Json<Value>> {
-    require_admin(&user.user)?;
-    Ok(Json(json!(state.db.regions().await?)))
-}
-
-/// Body of a new region or unit.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct NewNamed {
-    code: String,
-    name: String,
-    region_id: Option<i64>,
+    Ok(Json(json!(service::regions(&state, &user.user).await?)))
 }
 
 /// `POST /api/admin/regions`.
@@ -47,19 +28,7 @@ pub async fn create_region(
     user: CurrentUser,
     ApiJson(b): ApiJson<NewNamed>,
 ) -> ApiResult<(StatusCode, Json<Value>)> {
-    require_admin(&user.user)?;
-    check_name("区划代码", &b.code, 32)?;
-    check_name("区划名称", &b.name, 100)?;
-    let mut tx = state.db.begin_write().await?;
-    let r = tx.create_region(&b.code, &b.name).await?;
-    tx.audit(
-        None,
-        Some(user.user.id),
-        "region.create",
-        &format!("新建区划 {}（{}）", r.name, r.code),
-    )
-    .await?;
-    tx.commit().await?;
+    let r = service::create_region(&state, &user.user, &b).await?;
     Ok((StatusCode::CREATED, Json(json!(r))))
 }
 
@@ -77,19 +46,9 @@ pub async fn units(
     user: CurrentUser,
     ApiQuery(q): ApiQuery<UnitQuery>,
 ) -> ApiResult<Json<Value>> {
-    let u = &user.user;
-    let units = match u.role {
-        Role::Admin => state.db.units(q.region_id).await?,
-        Role::Reviewer => match u.region_id {
-            Some(r) => state.db.units(Some(r)).await?,
-            None => Vec::new(),
-        },
-        Role::Filler | Role::UnitApprover => match u.unit_id {
-            Some(id) => state.db.unit(id).await?.into_iter().collect(),
-            None => Vec::new(),
-        },
-    };
-    Ok(Json(json!(units)))
+    Ok(Json(json!(
+        service::units(&state, &user.user, q.region_id).await?
+    )))
 }
 
 /// `GET /api/admin/units?region_id=`: all units (administrators only).
@@ -98,8 +57,9 @@ pub async fn admin_units(
     user: CurrentUser,
     ApiQuery(q): ApiQuery<UnitQuery>,
 ) -> ApiResult<Json<Value>> {
-    require_admin(&user.user)?;
-    Ok(Json(json!(state.db.units(q.region_id).await?)))
+    Ok(Json(json!(
+        service::admin_units(&state, &user.user, q.region_id).await?
+    )))
 }
 
 /// `POST /api/admin/units`.
@@ -108,25 +68,7 @@ pub async fn create_unit(
     user: CurrentUser,
     ApiJson(b): ApiJson<NewNamed>,
 ) -> ApiResult<(StatusCode, Json<Value>)> {
-    require_admin(&user.user)?;
-    check_name("单位编码", &b.code, 64)?;
-    check_name("单位名称", &b.name, 200)?;
-    let region_id = b
-        .region_id
-        .ok_or_else(|| ApiError::unprocessable("请指定所属区划（region_id）"))?;
-    if !state.db.regions().await?.iter().any(|r| r.id == region_id) {
-        return Err(ApiError::unprocessable("所属区划不存在"));
-    }
-    let mut tx = state.db.begin_write().await?;
-    let unit = tx.create_unit(region_id, &b.code, &b.name).await?;
-    tx.audit(
-        None,
-        Some(user.user.id),
-        "unit.create",
-        &format!("新建单位 {}（{}）", unit.name, unit.code),
-    )
-    .await?;
-    tx.commit().await?;
+    let unit = service::create_unit(&state, &user.user, &b).await?;
     Ok((StatusCode::CREATED, Json(json!(unit))))
 }
 
@@ -144,8 +86,7 @@ pub async fn audit(
     user: CurrentUser,
     ApiQuery(q): ApiQuery<AuditQuery>,
 ) -> ApiResult<Json<Value>> {
-    require_admin(&user.user)?;
-    let rows = state.db.audit_latest(q.limit.unwrap_or(1000)).await?;
+    let rows = service::audit(&state, &user.user, q.limit).await?;
     let list: Vec<Value> = rows
         .iter()
         .map(|a| {
@@ -158,130 +99,12 @@ pub async fn audit(
 
 /// `GET /api/admin/users`.
 pub async fn users(State(state): State<AppState>, user: CurrentUser) -> ApiResult<Json<Value>> {
-    require_admin(&user.user)?;
-    let list: Vec<Value> = state.db.users(None).await?.iter().map(user_json).collect();
+    let list: Vec<Value> = service::users(&state, &user.user)
+        .await?
+        .iter()
+        .map(user_json)
+        .collect();
     Ok(Json(json!(list)))
-}
-
-/// A new user, from the API or the command line.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct NewUserInput {
-    /// Login name.
-    pub username: String,
-    /// Name shown in pages (defaults to the login name).
-    pub display_name: Option<String>,
-    /// Password (at least 8 characters).
-    pub password: String,
-    /// Role.
-    pub role: Role,
-    /// Unit (required for unit roles).
-    pub unit_id: Option<i64>,
-    /// Region (required for reviewers; derived from the unit for unit roles).
-    pub region_id: Option<i64>,
-}
-
-/// The region and unit a user of `role` gets: unit roles need a unit (their region is the
-/// unit's), reviewers need a region, administrators may have a region.
-pub async fn resolve_scope(
-    db: &Db,
-    role: Role,
-    unit_id: Option<i64>,
-    region_id: Option<i64>,
-) -> ApiResult<(Option<i64>, Option<i64>)> {
-    match role {
-        Role::Filler | Role::UnitApprover => {
-            let id = unit_id
-                .ok_or_else(|| ApiError::unprocessable("填报人和单位审核人须指定所属单位"))?;
-            let unit = db
-                .unit(id)
-                .await?
-                .ok_or_else(|| ApiError::unprocessable("所属单位不存在"))?;
-            Ok((Some(unit.region_id), Some(unit.id)))
-        }
-        Role::Reviewer | Role::Admin => {
-            if unit_id.is_some() {
-                return Err(ApiError::unprocessable(
-                    "财政审核人和管理员不属于单位，请不要指定 unit_id",
-                ));
-            }
-            match region_id {
-                Some(r) if db.regions().await?.iter().any(|x| x.id == r) => Ok((Some(r), None)),
-                Some(_) => Err(ApiError::unprocessable("所属区划不存在")),
-                None if role == Role::Reviewer => {
-                    Err(ApiError::unprocessable("财政审核人须指定所属区划"))
-                }
-                None => Ok((None, None)),
-            }
-        }
-    }
-}
-
-/// Creates a user (checks name, password strength and scope; hashes the password; audits).
-pub async fn create_user_in(db: &Db, input: &NewUserInput, actor: Option<i64>) -> ApiResult<User> {
-    check_name("用户名", &input.username, 64)?;
-    if input.username.chars().any(char::is_whitespace) {
-        return Err(ApiError::unprocessable("用户名不能包含空格"));
-    }
-    let display = input
-        .display_name
-        .clone()
-        .unwrap_or_else(|| input.username.clone());
-    check_name("姓名", &display, 64)?;
-    check_password_strength(&input.password)?;
-    let (region_id, unit_id) =
-        resolve_scope(db, input.role, input.unit_id, input.region_id).await?;
-    let pw = input.password.clone();
-    let hash = tokio::task::spawn_blocking(move || hash_password(&pw))
-        .await
-        .map_err(ApiError::internal)??;
-    let mut tx = db.begin_write().await?;
-    let user = tx
-        .create_user(&NewUser {
-            username: &input.username,
-            display_name: &display,
-            password_hash: &hash,
-            role: input.role,
-            region_id,
-            unit_id,
-        })
-        .await?;
-    tx.audit(
-        None,
-        actor,
-        "user.create",
-        &format!("新建用户 {}（{}）", user.username, user.role.label()),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(user)
-}
-
-/// Sets a user's password (checks strength; ends their sessions; audits).
-pub async fn set_password_in(
-    db: &Db,
-    user_id: i64,
-    password: &str,
-    actor: Option<i64>,
-) -> ApiResult<()> {
-    check_password_strength(password)?;
-    let pw = password.to_string();
-    let hash = tokio::task::spawn_blocking(move || hash_password(&pw))
-        .await
-        .map_err(ApiError::internal)??;
-    let mut tx = db.begin_write().await?;
-    if !tx.set_password(user_id, &hash).await? {
-        return Err(ApiError::not_found("用户不存在"));
-    }
-    tx.audit(
-        None,
-        actor,
-        "user.password",
-        &format!("重设用户 {user_id} 的密码"),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
 }
 
 /// `POST /api/admin/users`.
@@ -290,22 +113,8 @@ pub async fn create_user(
     user: CurrentUser,
     ApiJson(b): ApiJson<NewUserInput>,
 ) -> ApiResult<(StatusCode, Json<Value>)> {
-    require_admin(&user.user)?;
-    let created = create_user_in(&state.db, &b, Some(user.user.id)).await?;
+    let created = service::create_user(&state, &user.user, &b).await?;
     Ok((StatusCode::CREATED, Json(user_json(&created))))
-}
-
-/// Body of `PATCH /api/admin/users/{id}`: only the fields given change.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct UserPatch {
-    display_name: Option<String>,
-    role: Option<Role>,
-    unit_id: Option<i64>,
-    region_id: Option<i64>,
-    disabled: Option<bool>,
-    password: Option<String>,
-    unlock: Option<bool>,
 }
 
 /// `PATCH /api/admin/users/{id}`: change role, scope, name, disabled flag, password; unlock.
@@ -315,73 +124,6 @@ pub async fn update_user(
     ApiPath(id): ApiPath<i64>,
     ApiJson(p): ApiJson<UserPatch>,
 ) -> ApiResult<Json<Value>> {
-    require_admin(&user.user)?;
-    let mut target = state
-        .db
-        .user(id)
-        .await?
-        .ok_or_else(|| ApiError::not_found("用户不存在"))?;
-    if id == user.user.id && (p.disabled == Some(true) || p.role.is_some_and(|r| r != Role::Admin))
-    {
-        return Err(ApiError::conflict(
-            "self_lockout",
-            "不能停用自己或取消自己的管理员角色",
-        ));
-    }
-    if let Some(d) = &p.display_name {
-        check_name("姓名", d, 64)?;
-        target.display_name = d.clone();
-    }
-    if p.role.is_some() || p.unit_id.is_some() || p.region_id.is_some() {
-        let role = p.role.unwrap_or(target.role);
-        let unit = if role.is_unit_role() {
-            p.unit_id.or(target.unit_id)
-        } else {
-            p.unit_id
-        };
-        let region = if role.is_unit_role() {
-            None
-        } else {
-            p.region_id.or(target.region_id)
-        };
-        let (region_id, unit_id) = resolve_scope(&state.db, role, unit, region).await?;
-        (target.role, target.region_id, target.unit_id) = (role, region_id, unit_id);
-    }
-    if let Some(d) = p.disabled {
-        target.disabled = d;
-    }
-    if p.unlock == Some(true) {
-        target.failed_logins = 0;
-        target.locked_until = 0;
-    }
-    let hash = match p.password {
-        Some(pw) => {
-            check_password_strength(&pw)?;
-            Some(
-                tokio::task::spawn_blocking(move || hash_password(&pw))
-                    .await
-                    .map_err(ApiError::internal)??,
-            )
-        }
-        None => None,
-    };
-    let mut tx = state.db.begin_write().await?;
-    tx.update_user(&target).await?;
-    if let Some(h) = &hash {
-        tx.set_password(id, h).await?;
-    }
-    let what = if hash.is_some() {
-        "（含重设密码）"
-    } else {
-        ""
-    };
-    tx.audit(
-        None,
-        Some(user.user.id),
-        "user.update",
-        &format!("修改用户 {}{what}", target.username),
-    )
-    .await?;
-    tx.commit().await?;
+    let target = service::update_user(&state, &user.user, id, p).await?;
     Ok(Json(user_json(&target)))
 }

@@ -9,13 +9,11 @@ use jixiao_storage::format_time;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::access::{status_label, visible};
-use crate::api::forms::{for_viewer, parse_stored};
 use crate::auth::CurrentUser;
-use crate::diff::diff;
 use crate::error::{ApiError, ApiResult};
 use crate::json::{ApiPath, ApiQuery};
-use crate::state::{AppState, ExportError};
+use crate::service::history::{self as service, Exported};
+use crate::state::AppState;
 
 /// `GET /api/forms/{id}/versions`.
 pub async fn versions(
@@ -23,30 +21,15 @@ pub async fn versions(
     user: CurrentUser,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<Vec<Value>>> {
-    visible(&user.user, state.db.form(id).await?)?;
-    let rows = state.db.versions(id).await?;
+    let rows = service::versions(&state, &user.user, id).await?;
     Ok(Json(
         rows.iter()
             .map(|v| {
                 json!({"version": v.version, "saved_at": format_time(v.saved_at), "saved_by": v.saved_by_name,
-                       "status": v.status, "status_label": status_label(&v.status), "errors": v.errors, "warnings": v.warnings})
+                       "status": v.status, "status_label": v.status.label(), "errors": v.errors, "warnings": v.warnings})
             })
             .collect(),
     ))
-}
-
-async fn version_form(
-    state: &AppState,
-    user: &CurrentUser,
-    id: i64,
-    v: i64,
-) -> ApiResult<jixiao_domain::Form> {
-    let text = state
-        .db
-        .version_json(id, v)
-        .await?
-        .ok_or_else(|| ApiError::not_found(format!("第 {v} 版不存在")))?;
-    Ok(for_viewer(user, parse_stored(&text)?))
 }
 
 /// `GET /api/forms/{id}/versions/{v}`.
@@ -55,8 +38,7 @@ pub async fn version(
     user: CurrentUser,
     ApiPath((id, v)): ApiPath<(i64, i64)>,
 ) -> ApiResult<Json<Value>> {
-    visible(&user.user, state.db.form(id).await?)?;
-    let form = version_form(&state, &user, id, v).await?;
+    let form = service::version(&state, &user.user, id, v).await?;
     Ok(Json(json!({ "version": v, "form": form })))
 }
 
@@ -75,12 +57,8 @@ pub async fn diff_versions(
     ApiPath(id): ApiPath<i64>,
     ApiQuery(q): ApiQuery<DiffQuery>,
 ) -> ApiResult<Json<Value>> {
-    visible(&user.user, state.db.form(id).await?)?;
-    let a = serde_json::to_value(version_form(&state, &user, id, q.from).await?)
-        .map_err(ApiError::internal)?;
-    let b = serde_json::to_value(version_form(&state, &user, id, q.to).await?)
-        .map_err(ApiError::internal)?;
-    Ok(Json(json!(diff(&a, &b))))
+    let changes = service::diff_versions(&state, &user.user, id, q.from, q.to).await?;
+    Ok(Json(json!(changes)))
 }
 
 /// `GET /api/forms/{id}/audit`.
@@ -89,8 +67,7 @@ pub async fn audit(
     user: CurrentUser,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<Vec<Value>>> {
-    visible(&user.user, state.db.form(id).await?)?;
-    let rows = state.db.audit(Some(id), 10_000).await?;
+    let rows = service::audit(&state, &user.user, id).await?;
     Ok(Json(
         rows.iter()
             .map(|a| json!({"at": format_time(a.at), "user": a.username, "action": a.action, "detail": a.detail}))
@@ -114,8 +91,6 @@ pub async fn export(
     ApiPath(id): ApiPath<i64>,
     ApiQuery(q): ApiQuery<ExportQuery>,
 ) -> ApiResult<Response> {
-    let row = visible(&user.user, state.db.form(id).await?)?;
-    let form = version_form(&state, &user, id, q.version.unwrap_or(row.version)).await?;
     let format: String = q
         .format
         .chars()
@@ -123,26 +98,8 @@ pub async fn export(
         .take(10)
         .collect::<String>()
         .to_lowercase();
-    let hook = state.export.clone();
-    let fmt = format.clone();
-    let file = tokio::task::spawn_blocking(move || hook(&fmt, &form))
-        .await
-        .map_err(ApiError::internal)?;
-    let file = match file {
-        Ok(f) => f,
-        Err(ExportError::UnsupportedFormat) => {
-            return Err(ApiError::unprocessable(format!(
-                "不支持的导出格式「{format}」"
-            )));
-        }
-        Err(ExportError::Failed(msg)) => {
-            return Err(ApiError::internal(format!("export {format} failed: {msg}")));
-        }
-    };
-    let name = format!(
-        "{}-{}年度部门整体绩效目标申报表.{}",
-        row.unit_name, row.fiscal_year, file.extension
-    );
+    let Exported { file, name } =
+        service::export(&state, &user.user, id, &format, q.version).await?;
     let encoded: String = name
         .bytes()
         .map(|b| {

@@ -1,15 +1,14 @@
 //! Templates, import, and the health check.
 
 use axum::Json;
-use axum::extract::multipart::MultipartError;
 use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use serde_json::{Value, json};
 
-use crate::api::forms::{counts, findings_of};
 use crate::auth::CurrentUser;
 use crate::error::{ApiError, ApiResult};
 use crate::json::ApiPath;
+use crate::service::import::{preview, read_upload};
 use crate::state::AppState;
 
 /// `GET /api/templates`.
@@ -36,53 +35,20 @@ pub async fn template(
     Ok(Json(serde_json::to_value(t).map_err(ApiError::internal)?))
 }
 
-fn multipart_error(e: MultipartError) -> ApiError {
-    if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-        ApiError::too_large()
-    } else {
-        ApiError::bad_request("上传内容无法读取")
-    }
-}
-
-/// The uploaded file's name, only its last path component: it serves messages and the importer's
-/// format guess, and is never used as a path.
-pub(crate) fn upload_name(raw: Option<&str>) -> String {
-    raw.unwrap_or("")
-        .rsplit(['/', '\\'])
-        .next()
-        .unwrap_or("")
-        .to_string()
-}
-
 /// `POST /api/import` (multipart, field `file`): reads a file into a form with its import
 /// report and findings; nothing is saved.
 pub async fn import(
     State(state): State<AppState>,
     _user: CurrentUser,
-    mut mp: Multipart,
+    mp: Multipart,
 ) -> ApiResult<Json<Value>> {
-    let mut file: Option<(String, Vec<u8>)> = None;
-    while let Some(field) = mp.next_field().await.map_err(multipart_error)? {
-        if field.name() == Some("file") {
-            let name = upload_name(field.file_name());
-            let bytes = field.bytes().await.map_err(multipart_error)?;
-            file = Some((name, bytes.to_vec()));
-        }
-    }
-    let (name, bytes) =
-        file.ok_or_else(|| ApiError::unprocessable("请选择要导入的文件（表单字段 file）"))?;
-    if bytes.is_empty() {
-        return Err(ApiError::unprocessable("上传的文件是空的"));
-    }
-    let hook = state.import.clone();
-    let result = tokio::task::spawn_blocking(move || hook(&name, &bytes))
+    let file = read_upload(mp)
         .await
-        .map_err(ApiError::internal)?;
-    let (form, report) = result.map_err(ApiError::unprocessable)?;
-    let findings = findings_of(&state, &form)?;
-    let (errors, warnings) = counts(&findings);
+        .file?
+        .ok_or_else(|| ApiError::unprocessable("请选择要导入的文件（表单字段 file）"))?;
+    let i = preview(&state, file).await?;
     Ok(Json(
-        json!({ "form": form, "report": report, "findings": findings, "errors": errors, "warnings": warnings }),
+        json!({ "form": i.form, "report": i.report, "findings": i.findings, "errors": i.errors, "warnings": i.warnings }),
     ))
 }
 

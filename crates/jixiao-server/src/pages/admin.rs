@@ -1,21 +1,16 @@
-//! The administrator's posts: new regions, units and users; unlocking a user. Each goes
-//! through the matching `/api/admin` handler; a refusal shows the admin page again with the
-//! reason and the API's status.
+//! The administrator's posts: new regions, units and users; unlocking a user. Each calls the
+//! admin service, as `/api/admin` does; a refusal shows the admin page again with the reason
+//! and the service's status.
 
 use axum::extract::State;
 use axum::response::Response;
-use serde_json::{Value, json};
+use jixiao_domain::Role;
 
 use super::home::admin_home;
-use super::{Fields, Id, PagePost, PageResult, PageUser, api_body, redirect_with_flash};
-use crate::api::admin;
-use crate::error::ApiError;
-use crate::json::{ApiJson, ApiPath};
+use super::{Fields, Id, PagePost, PageResult, PageUser, redirect_with_flash};
+use crate::error::{ApiError, ApiResult};
+use crate::service::admin::{self, NewNamed, NewUserInput, UserPatch};
 use crate::state::AppState;
-
-fn opt_id(fields: &Fields, name: &str) -> Value {
-    fields.int(name).map_or(Value::Null, Value::from)
-}
 
 async fn done(
     state: &AppState,
@@ -44,6 +39,14 @@ fn code_or_name(fields: &Fields) -> String {
     }
 }
 
+fn named(fields: &Fields) -> NewNamed {
+    NewNamed {
+        code: code_or_name(fields),
+        name: fields.get("name").unwrap_or("").to_string(),
+        region_id: fields.int("region_id"),
+    }
+}
+
 /// `POST /admin/regions`.
 pub(crate) async fn create_region(
     State(state): State<AppState>,
@@ -51,13 +54,13 @@ pub(crate) async fn create_region(
     fields: Fields,
 ) -> PageResult {
     let p = post.check(&state, &fields).await?;
-    let body = json!({ "code": code_or_name(&fields), "name": fields.get("name").unwrap_or("") });
-    let result = match api_body(body) {
-        Ok(b) => admin::create_region(State(state.clone()), p.cu.clone(), ApiJson(b))
-            .await
-            .map(|_| ()),
-        Err(e) => Err(e),
+    let region = NewNamed {
+        region_id: None,
+        ..named(&fields)
     };
+    let result = admin::create_region(&state, &p.cu.user, &region)
+        .await
+        .map(|_| ());
     done(&state, &p, result, "/#regions", "已新建区划").await
 }
 
@@ -68,15 +71,34 @@ pub(crate) async fn create_unit(
     fields: Fields,
 ) -> PageResult {
     let p = post.check(&state, &fields).await?;
-    let body = json!({ "code": code_or_name(&fields), "name": fields.get("name").unwrap_or(""),
-        "region_id": opt_id(&fields, "region_id") });
-    let result = match api_body(body) {
-        Ok(b) => admin::create_unit(State(state.clone()), p.cu.clone(), ApiJson(b))
-            .await
-            .map(|_| ()),
-        Err(e) => Err(e),
-    };
+    let result = admin::create_unit(&state, &p.cu.user, &named(&fields))
+        .await
+        .map(|_| ());
     done(&state, &p, result, "/#units", "已新建单位").await
+}
+
+/// The posted new user; an unknown role is refused as the API refuses it.
+fn new_user(fields: &Fields) -> ApiResult<NewUserInput> {
+    let raw = fields.get("role").unwrap_or("");
+    let role = Role::parse(raw)
+        .ok_or_else(|| ApiError::unprocessable(format!("提交的内容有误：未知角色「{raw}」")))?;
+    Ok(NewUserInput {
+        username: fields.get("username").unwrap_or("").trim().to_string(),
+        display_name: fields
+            .get("display_name")
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string),
+        password: fields.get("password").unwrap_or("").to_string(),
+        role,
+        unit_id: fields.int("unit_id"),
+        // The region follows from the unit for unit roles.
+        region_id: if role.is_unit_role() {
+            None
+        } else {
+            fields.int("region_id")
+        },
+    })
 }
 
 /// `POST /admin/users`.
@@ -86,19 +108,8 @@ pub(crate) async fn create_user(
     fields: Fields,
 ) -> PageResult {
     let p = post.check(&state, &fields).await?;
-    let role = fields.get("role").unwrap_or("");
-    let unit_roles = matches!(role, "filler" | "unit_approver");
-    let body = json!({
-        "username": fields.get("username").unwrap_or("").trim(),
-        "display_name": fields.get("display_name").map(str::trim).filter(|s| !s.is_empty()),
-        "password": fields.get("password").unwrap_or(""),
-        "role": role,
-        "unit_id": opt_id(&fields, "unit_id"),
-        // The region follows from the unit for unit roles.
-        "region_id": if unit_roles { Value::Null } else { opt_id(&fields, "region_id") },
-    });
-    let result = match api_body(body) {
-        Ok(b) => admin::create_user(State(state.clone()), p.cu.clone(), ApiJson(b))
+    let result = match new_user(&fields) {
+        Ok(input) => admin::create_user(&state, &p.cu.user, &input)
             .await
             .map(|_| ()),
         Err(e) => Err(e),
@@ -114,11 +125,12 @@ pub(crate) async fn unlock_user(
     fields: Fields,
 ) -> Result<Response, super::PageError> {
     let p = post.check(&state, &fields).await?;
-    let result = match api_body(json!({ "unlock": true })) {
-        Ok(b) => admin::update_user(State(state.clone()), p.cu.clone(), ApiPath(id), ApiJson(b))
-            .await
-            .map(|_| ()),
-        Err(e) => Err(e),
+    let patch = UserPatch {
+        unlock: Some(true),
+        ..UserPatch::default()
     };
+    let result = admin::update_user(&state, &p.cu.user, id, patch)
+        .await
+        .map(|_| ());
     done(&state, &p, result, "/#users", "已解锁").await
 }

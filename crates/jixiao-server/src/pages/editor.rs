@@ -4,17 +4,13 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use jixiao_domain::{Finding, Form, Severity};
-use jixiao_web::{EditorView, form_from_fields, render_editor};
-use serde_json::json;
+use jixiao_web::{EditorView, FormPage, form_from_fields, render_editor};
 
 use super::{
-    Fields, Id, OrPage, PagePost, PageResult, PageUser, api_body, form_page, redirect_with_flash,
-    see_other,
+    Fields, Id, OrPage, PagePost, PageResult, PageUser, form_page, redirect_with_flash, see_other,
 };
-use crate::access::{require_unit_member, visible};
-use crate::api::{forms, workflow};
 use crate::error::ApiError;
-use crate::json::{ApiJson, ApiPath};
+use crate::service::{findings_of, forms, workflow};
 use crate::state::AppState;
 
 /// The editor page of the current version; with `typed`, the form as the user typed it and
@@ -27,9 +23,21 @@ async fn editor_page(
     flash: Option<String>,
     typed: Option<(Form, Vec<Finding>)>,
 ) -> PageResult {
-    let mut page = form_page(state, p, id, None).await?;
+    let page = form_page(state, p, id, None).await?;
+    editor_with(state, p, page, status, flash, typed)
+}
+
+/// [`editor_page`] on a page already read.
+fn editor_with(
+    state: &AppState,
+    p: &PageUser,
+    mut page: FormPage,
+    status: StatusCode,
+    flash: Option<String>,
+    typed: Option<(Form, Vec<Finding>)>,
+) -> PageResult {
     if let Some((form, mut input)) = typed {
-        input.extend(forms::findings_of(state, &form).unwrap_or_default());
+        input.extend(findings_of(state, &form).unwrap_or_default());
         page.form = form;
         page.findings = input;
     }
@@ -43,11 +51,8 @@ async fn editor_page(
 /// `GET /forms/{id}/edit`: for members of the form's unit while it is a draft or returned;
 /// anyone else who may see the form goes to its read-only view.
 pub(crate) async fn edit(State(state): State<AppState>, p: PageUser, Id(id): Id) -> PageResult {
-    let row = state.db.form(id).await.map_err(ApiError::from).page(&p)?;
-    let row = visible(&p.cu.user, row).page(&p)?;
-    let editable = require_unit_member(&p.cu.user, &row, "修改申报表").is_ok()
-        && matches!(row.status.as_str(), "draft" | "returned");
-    if !editable {
+    let row = forms::row(&state, &p.cu.user, id).await.page(&p)?;
+    if !forms::may_edit(&p.cu.user, &row) {
         return Ok(see_other(&format!("/forms/{id}"), Vec::new()));
     }
     editor_page(&state, &p, id, StatusCode::OK, None, None).await
@@ -78,7 +83,8 @@ pub(crate) async fn save(
         .int("base_version")
         .ok_or_else(|| ApiError::unprocessable("缺少所基于的版本号，请刷新页面后重试"))
         .page(&p)?;
-    let current = form_page(&state, &p, id, None).await?.form;
+    // Read once: the current form the fields apply to; the save validates once.
+    let current = forms::current(&state, &p.cu.user, id).await.page(&p)?.form;
     let form = match form_from_fields(&current, &fields.0) {
         Ok(form) => form,
         Err(errors) => {
@@ -105,26 +111,15 @@ pub(crate) async fn save(
             .await;
         }
     };
-    let result = match api_body(json!({ "base_version": base_version, "form": form })) {
-        Ok(b) => forms::save(State(state.clone()), p.cu.clone(), ApiPath(id), ApiJson(b)).await,
-        Err(e) => Err(e),
-    };
-    match result {
-        Ok(saved) => {
-            let v = saved.0["version"].as_i64().unwrap_or(0);
-            Ok(redirect_with_flash(
-                &format!("/forms/{id}/edit"),
-                &format!("已保存（第 {v} 版）"),
-            ))
-        }
+    match forms::save(&state, &p.cu.user, id, base_version, &form).await {
+        Ok(saved) => Ok(redirect_with_flash(
+            &format!("/forms/{id}/edit"),
+            &format!("已保存（第 {} 版）", saved.version),
+        )),
         Err(e) if e.code == "stale_version" => {
-            let current = e
-                .extra
-                .get("current_version")
-                .and_then(|v| v.as_i64())
-                .unwrap_or(0);
-            let flash = format!("他人已保存了第 {current} 版，您的修改未保存");
-            editor_page(&state, &p, id, StatusCode::CONFLICT, Some(flash), None).await
+            let page = form_page(&state, &p, id, None).await?;
+            let flash = format!("他人已保存了第 {} 版，您的修改未保存", page.version);
+            editor_with(&state, &p, page, StatusCode::CONFLICT, Some(flash), None)
         }
         Err(e) if e.status == StatusCode::UNPROCESSABLE_ENTITY => {
             editor_page(
@@ -150,12 +145,11 @@ pub(crate) async fn submit(
     fields: Fields,
 ) -> PageResult {
     let p = post.check(&state, &fields).await?;
-    let body = json!({ "base_version": fields.int("base_version") });
-    let result = match api_body(body) {
-        Ok(b) => {
-            workflow::submit(State(state.clone()), p.cu.clone(), ApiPath(id), ApiJson(b)).await
-        }
-        Err(e) => Err(e),
+    let result = match fields.int("base_version") {
+        Some(base) => workflow::submit(&state, &p.cu.user, id, base).await,
+        None => Err(ApiError::unprocessable(
+            "缺少所基于的版本号，请刷新页面后重试",
+        )),
     };
     match result {
         Ok(_) => Ok(redirect_with_flash(&format!("/forms/{id}"), "已提交审核")),

@@ -2,12 +2,11 @@
 
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
+use jixiao_storage::format_time;
 use jixiao_web::{AuditRow, DiffEntry, DiffView, HistoryView, VersionRow, render_history};
-use serde_json::json;
 
-use super::{Id, OrPage, PageResult, PageUser, api_body, text};
-use crate::api::history;
-use crate::json::{ApiPath, ApiQuery};
+use super::{Id, OrPage, PageResult, PageUser};
+use crate::service::{forms, history};
 use crate::state::AppState;
 
 /// The history page.
@@ -23,54 +22,40 @@ pub(crate) async fn history(
             .find(|(n, _)| n == k)
             .and_then(|(_, v)| v.parse::<i64>().ok())
     };
-    let st = || State(state.clone());
-    let row = state
-        .db
-        .form(id)
-        .await
-        .map_err(crate::error::ApiError::from)
-        .page(&p)?;
-    let row = crate::access::visible(&p.cu.user, row).page(&p)?;
-    let versions = history::versions(st(), p.cu.clone(), ApiPath(id))
+    let user = &p.cu.user;
+    let row = forms::row(&state, user, id).await.page(&p)?;
+    let versions = history::versions(&state, user, id)
         .await
         .page(&p)?
-        .0
         .into_iter()
         .map(|v| VersionRow {
-            version: v["version"].as_i64().unwrap_or(0),
-            saved_at: text(&v["saved_at"]),
-            saved_by: text(&v["saved_by"]),
-            status: text(&v["status"]),
+            version: v.version,
+            saved_at: format_time(v.saved_at),
+            saved_by: v.saved_by_name.unwrap_or_default(),
+            status: v.status.as_str().to_string(),
         })
         .collect();
-    let audit = history::audit(st(), p.cu.clone(), ApiPath(id))
+    let audit = history::audit(&state, user, id)
         .await
         .page(&p)?
-        .0
         .into_iter()
         .map(|a| AuditRow {
-            at: text(&a["at"]),
-            user: text(&a["user"]),
-            action: text(&a["action"]),
-            detail: text(&a["detail"]),
+            at: format_time(a.at),
+            user: a.username.unwrap_or_default(),
+            action: a.action,
+            detail: a.detail,
         })
         .collect();
     let diff = match (int("from"), int("to")) {
         (Some(from), Some(to)) => {
-            let q = api_body(json!({ "from": from, "to": to })).page(&p)?;
-            let d = history::diff_versions(st(), p.cu.clone(), ApiPath(id), ApiQuery(q))
+            let entries = history::diff_versions(&state, user, id, from, to)
                 .await
                 .page(&p)?
-                .0;
-            let entries = d
-                .as_array()
-                .cloned()
-                .unwrap_or_default()
                 .into_iter()
-                .map(|e| DiffEntry {
-                    path: text(&e["path"]),
-                    before: e["before"].clone(),
-                    after: e["after"].clone(),
+                .map(|c| DiffEntry {
+                    path: c.path,
+                    before: c.before,
+                    after: c.after,
                 })
                 .collect();
             Some(DiffView { from, to, entries })

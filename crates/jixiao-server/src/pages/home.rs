@@ -3,16 +3,16 @@
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use jixiao_storage::Role;
+use jixiao_storage::format_time;
 use jixiao_web::{
     AdminHomeView, FormSummary, QueueFilter, RegionRow, ReviewerHomeView, UnitHomeView, UnitRow,
     UserRow, render_admin_home, render_reviewer_home, render_unit_home,
 };
-use serde_json::{Value, json};
 
-use super::{OrPage, PageError, PageResult, PageUser, api_body, text};
-use crate::api::{admin, forms};
+use super::{OrPage, PageError, PageResult, PageUser};
 use crate::error::ApiError;
-use crate::json::ApiQuery;
+use crate::service::admin;
+use crate::service::forms::{self, ListQuery};
 use crate::state::AppState;
 
 type RawQuery = Result<Query<Vec<(String, String)>>, axum::extract::rejection::QueryRejection>;
@@ -24,20 +24,32 @@ fn query_value(q: &[(String, String)], key: &str) -> Option<String> {
         .filter(|v| !v.is_empty())
 }
 
-/// The forms of `GET /api/forms` with a query.
+/// The forms in the user's scope, as the lists of the pages show them.
 pub(crate) async fn list_forms(
     state: &AppState,
     p: &PageUser,
-    query: Value,
+    query: ListQuery,
 ) -> Result<Vec<FormSummary>, PageError> {
-    let q = api_body(query).page(p)?;
-    let rows = forms::list(State(state.clone()), p.cu.clone(), ApiQuery(q))
-        .await
-        .page(p)?
-        .0;
+    let user = &p.cu.user;
+    let rows = forms::list(state, user, query).await.page(p)?;
     Ok(rows
-        .into_iter()
-        .filter_map(|v| serde_json::from_value(v).ok())
+        .iter()
+        .map(|f| FormSummary {
+            id: f.id,
+            unit_id: f.unit_id,
+            unit_name: f.unit_name.clone(),
+            fiscal_year: f.fiscal_year as i32,
+            status: f.status.as_str().to_string(),
+            status_label: f.status.label().to_string(),
+            next_step: f.status.next_step().to_string(),
+            may_edit: forms::may_edit(user, f),
+            may_review: forms::may_review(user, f),
+            approved: f.status.is_approved(),
+            version: f.version,
+            updated_at: format_time(f.updated_at),
+            errors: f.errors.max(0) as u32,
+            warnings: f.warnings.max(0) as u32,
+        })
         .collect())
 }
 
@@ -50,8 +62,11 @@ pub(crate) async fn home(
     let q = query.map(|Query(q)| q).unwrap_or_default();
     match p.cu.user.role {
         Role::Filler | Role::UnitApprover => {
-            let unit_id = p.cu.user.unit_id;
-            let forms = list_forms(&state, &p, json!({ "unit_id": unit_id })).await?;
+            let query = ListQuery {
+                unit_id: p.cu.user.unit_id,
+                ..ListQuery::default()
+            };
+            let forms = list_forms(&state, &p, query).await?;
             let view = UnitHomeView {
                 chrome: p.chrome(None),
                 unit_name: p.unit_name.clone().unwrap_or_default(),
@@ -65,12 +80,13 @@ pub(crate) async fn home(
                 status: query_value(&q, "status"),
                 q: query_value(&q, "q"),
             };
-            let forms = list_forms(
-                &state,
-                &p,
-                json!({ "year": filter.year, "status": filter.status, "q": filter.q }),
-            )
-            .await?;
+            let query = ListQuery {
+                year: filter.year.map(i64::from),
+                status: filter.status.clone(),
+                q: filter.q.clone(),
+                ..ListQuery::default()
+            };
+            let forms = list_forms(&state, &p, query).await?;
             let region_name = state
                 .db
                 .regions()
@@ -100,16 +116,16 @@ pub(crate) async fn admin_home(
     status: StatusCode,
     flash: Option<String>,
 ) -> PageResult {
-    let st = || State(state.clone());
-    let regions: Vec<RegionRow> = admin::regions(st(), p.cu.clone())
+    let user = &p.cu.user;
+    let regions: Vec<RegionRow> = admin::regions(state, user)
         .await
         .page(p)?
-        .0
-        .as_array()
-        .cloned()
-        .unwrap_or_default()
         .into_iter()
-        .filter_map(|r| serde_json::from_value(r).ok())
+        .map(|r| RegionRow {
+            id: r.id,
+            code: Some(r.code),
+            name: r.name,
+        })
         .collect();
     let region_name = |id: Option<i64>| {
         regions
@@ -117,41 +133,33 @@ pub(crate) async fn admin_home(
             .find(|r| Some(r.id) == id)
             .map(|r| r.name.clone())
     };
-    let q = api_body(json!({})).page(p)?;
-    let units: Vec<UnitRow> = admin::admin_units(st(), p.cu.clone(), ApiQuery(q))
+    let units: Vec<UnitRow> = admin::admin_units(state, user, None)
         .await
         .page(p)?
-        .0
-        .as_array()
-        .cloned()
-        .unwrap_or_default()
         .into_iter()
         .map(|u| UnitRow {
-            id: u["id"].as_i64().unwrap_or(0),
-            name: text(&u["name"]),
-            region_id: u["region_id"].as_i64().unwrap_or(0),
-            region_name: region_name(u["region_id"].as_i64()).unwrap_or_default(),
+            id: u.id,
+            region_name: region_name(Some(u.region_id)).unwrap_or_default(),
+            name: u.name,
+            region_id: u.region_id,
         })
         .collect();
-    let users = admin::users(st(), p.cu.clone())
+    let now = jixiao_storage::now_ms();
+    let users = admin::users(state, user)
         .await
         .page(p)?
-        .0
-        .as_array()
-        .cloned()
-        .unwrap_or_default()
         .into_iter()
         .map(|u| UserRow {
-            id: u["id"].as_i64().unwrap_or(0),
-            username: text(&u["username"]),
-            display_name: text(&u["display_name"]),
-            role: text(&u["role"]),
+            id: u.id,
+            role: u.role.as_str().to_string(),
             unit_name: units
                 .iter()
-                .find(|x| Some(x.id) == u["unit_id"].as_i64())
+                .find(|x| Some(x.id) == u.unit_id)
                 .map(|x| x.name.clone()),
-            region_name: region_name(u["region_id"].as_i64()),
-            locked: u["locked"].as_bool().unwrap_or(false),
+            region_name: region_name(u.region_id),
+            locked: u.locked_until > now,
+            username: u.username,
+            display_name: u.display_name,
         })
         .collect();
     let view = AdminHomeView {

@@ -1,8 +1,8 @@
 //! The HTML pages (`docs/ui.md`, routes section): server-rendered with `jixiao-web`.
 //!
-//! Every page handler goes through the same service functions as the JSON API: it calls the
-//! `/api` handler functions themselves (same access checks, same transactions, same
-//! validation), then fills a `jixiao-web` view model with the answer. Pages add only what a
+//! Every page handler calls the same typed service functions as the JSON API
+//! ([`crate::service`]: same access checks, same transactions, same validation), never the API
+//! handlers, then fills a `jixiao-web` view model with the typed answer. Pages add only what a
 //! browser needs around them:
 //! - a page without a session answers `303 /login?next=…` ([`PageUser`], [`PagePost`]);
 //! - every POST checks the `_csrf` field (and the CSRF cookie) before anything else;
@@ -20,23 +20,21 @@ mod review;
 mod start;
 mod view;
 
+use crate::access::sees_personal_data;
+use crate::auth::{CurrentUser, FormPostUser, cookie};
+use crate::error::{ApiError, ApiResult};
+use crate::service::history as history_service;
+use crate::service::{findings_of, forms};
+use crate::state::{AppState, ServerConfig};
 use axum::Router;
 use axum::body::Body;
-use axum::extract::{DefaultBodyLimit, FromRequest, FromRequestParts, Request, State};
+use axum::extract::{DefaultBodyLimit, FromRequest, FromRequestParts, Request};
 use axum::http::header::{CONTENT_TYPE, LOCATION, SET_COOKIE};
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use jixiao_web::{Chrome, CommentView, ErrorView, FormPage, Grades, UserView, render_error};
-use serde::de::DeserializeOwned;
-use serde_json::Value;
-
-use crate::api::forms;
-use crate::auth::{CurrentUser, FormPostUser, cookie};
-use crate::error::{ApiError, ApiResult};
-use crate::json::ApiPath;
-use crate::state::{AppState, ServerConfig};
 
 /// Name of the cookie that carries a flash message to the page after a redirect.
 const FLASH_COOKIE: &str = "jixiao_flash";
@@ -383,83 +381,68 @@ impl FromRequest<AppState> for Fields {
     }
 }
 
-/// A request body for an API handler, built from a JSON value (the handlers' bodies are
-/// deserialized exactly as a JSON request's would be).
-pub(crate) fn api_body<T: DeserializeOwned>(v: Value) -> ApiResult<T> {
+/// A request body for the session API handlers, built from a JSON value. Only login and logout
+/// still go through the API (they set and clear its cookie); every other page calls a service.
+pub(crate) fn api_body<T: serde::de::DeserializeOwned>(v: serde_json::Value) -> ApiResult<T> {
     serde_json::from_value(v).map_err(|e| ApiError::unprocessable(format!("提交的内容有误：{e}")))
 }
 
-/// The form of `GET /api/forms/{id}` (or one older version of it) with everything the form
-/// pages show around it; also the status of the form.
+/// The form (the current version, or one older version of it) with everything the form pages
+/// show around it, from the forms service.
 pub(crate) async fn form_page(
     state: &AppState,
     p: &PageUser,
     id: i64,
     version: Option<i64>,
 ) -> Result<FormPage, PageError> {
-    let v = forms::get(State(state.clone()), p.cu.clone(), ApiPath(id))
-        .await
-        .page(p)?
-        .0;
-    let current = v["version"].as_i64().unwrap_or(0);
-    let (form_value, shown) = match version {
+    let user = &p.cu.user;
+    let read = forms::read(state, user, id).await.page(p)?;
+    let current = read.current.row.version;
+    let (form, shown, findings) = match version {
         Some(n) if n != current => {
-            let old =
-                crate::api::history::version(State(state.clone()), p.cu.clone(), ApiPath((id, n)))
-                    .await
-                    .page(p)?
-                    .0;
-            (old["form"].clone(), n)
+            let form = history_service::version(state, user, id, n).await.page(p)?;
+            // An older version comes masked for viewers outside the unit: its masked phone
+            // number is not a finding.
+            let masked = !sees_personal_data(user.role);
+            let findings = findings_of(state, &form)
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|f| !(masked && f.path == "/header/phone"))
+                .collect();
+            (form, n, findings)
         }
-        _ => (v["form"].clone(), current),
+        _ => (
+            read.current.form.clone(),
+            current,
+            read.current.findings.clone(),
+        ),
     };
-    let form: jixiao_domain::Form = serde_json::from_value(form_value)
-        .map_err(|e| p.err(ApiError::internal(format!("form JSON: {e}"))))?;
     let template = state
         .templates
         .get(&form.template.id, Some(form.template.version))
         .map_err(|e| p.err(ApiError::unprocessable(e.to_string())))?
         .clone();
-    let findings = if shown == current {
-        serde_json::from_value(v["findings"].clone()).unwrap_or_default()
-    } else {
-        // An older version comes masked for viewers outside the unit: its masked phone
-        // number is not a finding.
-        let masked = !p.cu.user.role.is_unit_role();
-        forms::findings_of(state, &form)
-            .unwrap_or_default()
-            .into_iter()
-            .filter(|f| !(masked && f.path == "/header/phone"))
-            .collect()
-    };
-    let comments = v["comments"]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .map(|c| CommentView {
-                    path: text(&c["path"]),
-                    text: text(&c["text"]),
-                    author: text(&c["author"]),
-                    at: text(&c["at"]),
-                })
-                .collect()
+    let comments = read
+        .comments
+        .iter()
+        .map(|c| CommentView {
+            path: c.path.clone(),
+            text: c.body.clone(),
+            author: c.author.clone(),
+            at: jixiao_storage::format_time(c.created_at),
         })
-        .unwrap_or_default();
-    let grades: Option<Grades> = serde_json::from_value(v["grades"].clone()).ok();
-    let status = text(&v["status"]);
-    let return_reason = if status == "returned" {
-        v["reviews"].as_array().and_then(|rs| {
-            rs.iter()
-                .rev()
-                .find(|r| r["decision"] == "return")
-                .map(|r| text(&r["reason"]))
-        })
-    } else {
-        None
-    };
+        .collect();
+    // The stored grades column is the review's own JSON; the page shows what parses.
+    let grades: Option<Grades> = read
+        .current
+        .row
+        .grades
+        .as_deref()
+        .and_then(|g| serde_json::from_str(g).ok());
+    let return_reason = read.return_reason().map(str::to_string);
     Ok(FormPage {
         id,
-        status,
+        status: read.current.row.status.as_str().to_string(),
         version: shown,
         form,
         template,
@@ -468,11 +451,6 @@ pub(crate) async fn form_page(
         grades,
         return_reason,
     })
-}
-
-/// A JSON string value as text (empty when absent).
-pub(crate) fn text(v: &Value) -> String {
-    v.as_str().unwrap_or_default().to_string()
 }
 
 /// The current calendar year (UTC).

@@ -2,15 +2,14 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use jixiao_web::{ReviewView, render_review, review_from_fields};
+use jixiao_domain::{Action, Decision, Grade};
+use jixiao_web::{ReviewDecision, ReviewView, render_review, review_from_fields};
 
-use super::{
-    Fields, Id, OrPage, PagePost, PageResult, PageUser, api_body, form_page, redirect_with_flash,
-};
-use crate::access::{require_reviewer, require_status, visible};
-use crate::api::workflow;
-use crate::error::ApiError;
-use crate::json::{ApiJson, ApiPath};
+use super::{Fields, Id, OrPage, PagePost, PageResult, PageUser, form_page, redirect_with_flash};
+use crate::access::may;
+use crate::error::{ApiError, ApiResult};
+use crate::service::forms;
+use crate::service::workflow::{self, CommentIn, Grades, ReviewInput};
 use crate::state::AppState;
 
 async fn review_view(
@@ -35,15 +34,42 @@ pub(crate) async fn review_page(
     p: PageUser,
     Id(id): Id,
 ) -> PageResult {
-    let row = state.db.form(id).await.map_err(ApiError::from).page(&p)?;
-    let row = visible(&p.cu.user, row).page(&p)?;
-    require_reviewer(&p.cu.user, &row, "审核申报表").page(&p)?;
-    require_status(&row, &["submitted"], "审核").page(&p)?;
+    let row = forms::row(&state, &p.cu.user, id).await.page(&p)?;
+    may(&p.cu.user, &row, Action::Approve).page(&p)?;
     review_view(&state, &p, id, StatusCode::OK, Vec::new()).await
 }
 
-/// `POST /forms/{id}/review`: the posted decision, grades and comments as the body of
-/// `POST /api/forms/{id}/review`.
+/// The page's checked post as the service's typed input.
+fn review_input(d: ReviewDecision) -> ApiResult<ReviewInput> {
+    let decision =
+        Decision::parse(&d.decision).ok_or_else(|| workflow::unknown_decision(&d.decision))?;
+    let grade = |g: &Option<String>| {
+        g.as_deref()
+            .and_then(Grade::parse)
+            .ok_or_else(|| ApiError::unprocessable("请为每一项选择评分（优、良、中、差）"))
+    };
+    Ok(ReviewInput {
+        decision,
+        reason: d.reason,
+        grades: Grades {
+            completeness: grade(&d.grades.completeness)?,
+            relevance: grade(&d.grades.relevance)?,
+            suitability: grade(&d.grades.suitability)?,
+            feasibility: grade(&d.grades.feasibility)?,
+        },
+        comments: d
+            .comments
+            .into_iter()
+            .map(|c| CommentIn {
+                path: c.path,
+                text: c.text,
+            })
+            .collect(),
+    })
+}
+
+/// `POST /forms/{id}/review`: the posted decision, grades and comments, reviewed as
+/// `POST /api/forms/{id}/review` does.
 pub(crate) async fn review(
     State(state): State<AppState>,
     post: PagePost,
@@ -51,24 +77,19 @@ pub(crate) async fn review(
     fields: Fields,
 ) -> PageResult {
     let p = post.check(&state, &fields).await?;
-    let decision = match review_from_fields(&fields.0) {
+    let posted = match review_from_fields(&fields.0) {
         Ok(d) => d,
         Err(errors) => {
             return review_view(&state, &p, id, StatusCode::UNPROCESSABLE_ENTITY, errors).await;
         }
     };
-    let body = serde_json::to_value(&decision)
-        .map_err(ApiError::internal)
-        .page(&p)?;
-    let result = match api_body(body) {
-        Ok(b) => {
-            workflow::review(State(state.clone()), p.cu.clone(), ApiPath(id), ApiJson(b)).await
-        }
+    let result = match review_input(posted) {
+        Ok(input) => workflow::review(&state, &p.cu.user, id, input).await,
         Err(e) => Err(e),
     };
     match result {
-        Ok(_) => {
-            let flash = if decision.decision == "approve" {
+        Ok(step) => {
+            let flash = if step.status.is_approved() {
                 "已通过"
             } else {
                 "已退回"

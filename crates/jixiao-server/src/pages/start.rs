@@ -5,15 +5,13 @@
 use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use jixiao_domain::Form;
-use jixiao_formats::ImportReport;
 use jixiao_web::{ImportPreview, StartView, TemplateChoice, render_start};
-use serde_json::json;
 
 use super::home::list_forms;
-use super::{Fields, OrPage, PagePost, PageResult, PageUser, api_body, this_year};
-use crate::api::forms;
+use super::{Fields, PagePost, PageResult, PageUser, this_year};
 use crate::error::ApiError;
-use crate::json::ApiJson;
+use crate::service::forms::{self, ListQuery, NewSource};
+use crate::service::import::{preview, read_upload};
 use crate::state::AppState;
 
 /// Renders the start page: the templates, the proposed year (next calendar year), the unit's
@@ -38,14 +36,15 @@ async fn start_view(
         })
         .collect();
     let last_year = if p.cu.user.role.is_unit_role() {
-        list_forms(
-            state,
-            p,
-            json!({ "unit_id": p.cu.user.unit_id, "year": fiscal_year - 1 }),
-        )
-        .await?
-        .into_iter()
-        .find(|f| matches!(f.status.as_str(), "approved" | "published"))
+        let query = ListQuery {
+            unit_id: p.cu.user.unit_id,
+            year: Some(i64::from(fiscal_year) - 1),
+            ..ListQuery::default()
+        };
+        list_forms(state, p, query)
+            .await?
+            .into_iter()
+            .find(|f| f.approved)
     } else {
         None
     };
@@ -65,21 +64,19 @@ pub(crate) async fn start_page(State(state): State<AppState>, p: PageUser) -> Pa
     start_view(&state, &p, StatusCode::OK, None, None, None).await
 }
 
-/// Saves a new form through `POST /api/forms` and goes to its editor; a refusal (a form of
+/// Saves a new form through the forms service and goes to its editor; a refusal (a form of
 /// that year exists, no approved form last year…) shows the start page with the reason.
-async fn create_form(state: &AppState, p: &PageUser, body: serde_json::Value) -> PageResult {
-    let result = match api_body(body) {
-        Ok(b) => forms::create(State(state.clone()), p.cu.clone(), ApiJson(b)).await,
+async fn create_form(state: &AppState, p: &PageUser, source: NewSource) -> PageResult {
+    let user = &p.cu.user;
+    let result = match forms::unit_for_new(state, user, None).await {
+        Ok(unit) => forms::create(state, user, &unit, source).await,
         Err(e) => Err(e),
     };
     match result {
-        Ok((_, created)) => {
-            let id = created.0["id"].as_i64().unwrap_or(0);
-            Ok(super::redirect_with_flash(
-                &format!("/forms/{id}/edit"),
-                "已新建申报表（第 1 版）",
-            ))
-        }
+        Ok(created) => Ok(super::redirect_with_flash(
+            &format!("/forms/{}/edit", created.id),
+            "已新建申报表（第 1 版）",
+        )),
         Err(e) if e.status.is_client_error() && e.status != StatusCode::FORBIDDEN => {
             start_view(state, p, e.status, None, None, Some(e.message)).await
         }
@@ -94,13 +91,15 @@ pub(crate) async fn create(
     fields: Fields,
 ) -> PageResult {
     let p = post.check(&state, &fields).await?;
-    let from = fields.get("from").unwrap_or("blank");
-    let body = json!({
-        "from": from,
-        "template_id": fields.get("template_id").filter(|_| from == "blank"),
-        "fiscal_year": fields.int("fiscal_year"),
-    });
-    create_form(&state, &p, body).await
+    let fiscal_year = fields.int("fiscal_year");
+    let source = match fields.get("from").unwrap_or("blank") {
+        "last_year" => NewSource::LastYear { fiscal_year },
+        _ => NewSource::Blank {
+            template_id: fields.get("template_id").map(str::to_string),
+            fiscal_year,
+        },
+    };
+    create_form(&state, &p, source).await
 }
 
 /// `POST /forms/import/confirm`: the previewed form (`form_json`) saved as a new draft.
@@ -125,7 +124,7 @@ pub(crate) async fn confirm_import(
             .await;
         }
     };
-    create_form(&state, &p, json!({ "form": form })).await
+    create_form(&state, &p, NewSource::Uploaded(form)).await
 }
 
 /// `POST /forms/import` (multipart `_csrf`, `file`): the import report and findings of the
@@ -133,81 +132,27 @@ pub(crate) async fn confirm_import(
 pub(crate) async fn import(
     State(state): State<AppState>,
     post: PagePost,
-    mut mp: Multipart,
+    mp: Multipart,
 ) -> PageResult {
-    let mut csrf = String::new();
-    let mut file: Option<(String, Vec<u8>)> = None;
-    let mut read_error: Option<ApiError> = None;
-    loop {
-        match mp.next_field().await {
-            Ok(Some(field)) => match field.name() {
-                Some("_csrf") => csrf = field.text().await.unwrap_or_default(),
-                Some("file") => {
-                    let name = crate::api::misc::upload_name(field.file_name());
-                    match field.bytes().await {
-                        Ok(b) => file = Some((name, b.to_vec())),
-                        Err(e) => read_error = Some(upload_error(e.status())),
-                    }
-                }
-                _ => {}
-            },
-            Ok(None) => break,
-            Err(e) => {
-                read_error = Some(upload_error(e.status()));
-                break;
-            }
-        }
-    }
-    // The CSRF token comes before the file in the page's form; without it nothing is read.
-    let p = match post
-        .check(&state, &Fields(vec![("_csrf".into(), csrf)]))
-        .await
-    {
-        Ok(p) => p,
-        Err(e) => return Err(e),
-    };
-    let fail = |e: ApiError| (e.status, e.message);
-    let outcome = match (read_error, file) {
-        (Some(e), _) => Err(fail(e)),
-        (None, None) => Err(fail(ApiError::unprocessable("请选择要导入的文件"))),
-        (None, Some((_, bytes))) if bytes.is_empty() => {
-            Err(fail(ApiError::unprocessable("上传的文件是空的")))
-        }
-        (None, Some((name, bytes))) => {
-            let hook = state.import.clone();
-            let hook_name = name.clone();
-            let result = tokio::task::spawn_blocking(move || hook(&hook_name, &bytes))
-                .await
-                .map_err(ApiError::internal)
-                .page(&p)?;
-            match result {
-                Ok((form, report)) => {
-                    let findings = forms::findings_of(&state, &form).unwrap_or_default();
-                    let report: ImportReport = serde_json::from_value(report.clone())
-                        .unwrap_or_else(|_| {
-                            ImportReport::new(report["format"].as_str().unwrap_or("json"))
-                        });
-                    Ok(ImportPreview {
-                        file_name: name,
-                        form,
-                        report,
-                        findings,
-                    })
-                }
-                Err(msg) => Err((StatusCode::UNPROCESSABLE_ENTITY, msg)),
-            }
-        }
+    let upload = read_upload(mp).await;
+    // The CSRF token comes before the file in the page's form; without it nothing is shown.
+    let p = post.check(&state, &Fields(upload.fields)).await?;
+    let outcome = match upload.file {
+        Err(e) => Err(e),
+        Ok(None) => Err(ApiError::unprocessable("请选择要导入的文件")),
+        Ok(Some(file)) => preview(&state, file).await,
     };
     match outcome {
-        Ok(preview) => start_view(&state, &p, StatusCode::OK, Some(preview), None, None).await,
-        Err((status, msg)) => start_view(&state, &p, status, None, Some(msg), None).await,
-    }
-}
-
-fn upload_error(status: StatusCode) -> ApiError {
-    if status == StatusCode::PAYLOAD_TOO_LARGE {
-        ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "too_large", "上传的文件过大")
-    } else {
-        ApiError::bad_request("上传内容无法读取")
+        Ok(i) => {
+            let preview = ImportPreview {
+                file_name: i.file_name,
+                form: i.form,
+                report: i.report,
+                findings: i.findings,
+            };
+            start_view(&state, &p, StatusCode::OK, Some(preview), None, None).await
+        }
+        Err(e) if e.status.is_server_error() => Err(p.err(e)),
+        Err(e) => start_view(&state, &p, e.status, None, Some(e.message), None).await,
     }
 }

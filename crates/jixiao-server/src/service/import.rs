@@ -1,0 +1,132 @@
+//! Import: an uploaded file read into a form with its import report and findings; nothing is
+//! saved (a confirmed preview is created with [`super::forms::create`]). The multipart upload is
+//! read here once for the API and the page.
+
+use axum::extract::Multipart;
+use axum::http::StatusCode;
+use jixiao_domain::{Finding, Form};
+use jixiao_formats::ImportReport;
+
+use super::{counts, findings_of};
+use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+
+/// An uploaded file: its name (last path component only) and bytes.
+#[derive(Debug, Clone)]
+pub struct UploadedFile {
+    /// The file's name: it serves messages and the importer's format guess, never a path.
+    pub name: String,
+    /// Its content.
+    pub bytes: Vec<u8>,
+}
+
+/// A multipart upload: its text fields (such as `_csrf`) and the `file` field. Reading stops at
+/// the first broken part; the fields read before it are kept, so that a page can still check
+/// its CSRF token before it answers.
+#[derive(Debug)]
+pub struct Upload {
+    /// Text fields, in order.
+    pub fields: Vec<(String, String)>,
+    /// The file, if one came; or why the upload could not be read.
+    pub file: ApiResult<Option<UploadedFile>>,
+}
+
+/// Reads a multipart upload.
+pub async fn read_upload(mut mp: Multipart) -> Upload {
+    let mut fields = Vec::new();
+    let mut file = None;
+    loop {
+        match mp.next_field().await {
+            Ok(Some(field)) => match field.name().map(str::to_string) {
+                Some(n) if n == "file" => {
+                    let name = upload_name(field.file_name());
+                    match field.bytes().await {
+                        Ok(b) => {
+                            file = Some(UploadedFile {
+                                name,
+                                bytes: b.to_vec(),
+                            })
+                        }
+                        Err(e) => return broken(fields, e.status()),
+                    }
+                }
+                Some(n) => {
+                    let value = field.text().await.unwrap_or_default();
+                    fields.push((n, value));
+                }
+                None => {}
+            },
+            Ok(None) => break,
+            Err(e) => return broken(fields, e.status()),
+        }
+    }
+    Upload {
+        fields,
+        file: Ok(file),
+    }
+}
+
+fn broken(fields: Vec<(String, String)>, status: StatusCode) -> Upload {
+    let e = if status == StatusCode::PAYLOAD_TOO_LARGE {
+        ApiError::too_large()
+    } else {
+        ApiError::bad_request("上传内容无法读取")
+    };
+    Upload {
+        fields,
+        file: Err(e),
+    }
+}
+
+/// The uploaded file's name, only its last path component.
+fn upload_name(raw: Option<&str>) -> String {
+    raw.unwrap_or("")
+        .rsplit(['/', '\\'])
+        .next()
+        .unwrap_or("")
+        .to_string()
+}
+
+/// A file read into a form: the form, what the importer noticed, and the findings.
+#[derive(Debug, Clone)]
+pub struct Imported {
+    /// The uploaded file's name.
+    pub file_name: String,
+    /// The form read from it.
+    pub form: Form,
+    /// The import report.
+    pub report: ImportReport,
+    /// Findings of the form.
+    pub findings: Vec<Finding>,
+    /// Number of errors.
+    pub errors: i64,
+    /// Number of warnings.
+    pub warnings: i64,
+}
+
+/// Reads an uploaded file through the server's importer; 422 with the importer's message when
+/// it cannot.
+pub async fn preview(state: &AppState, file: UploadedFile) -> ApiResult<Imported> {
+    if file.bytes.is_empty() {
+        return Err(ApiError::unprocessable("上传的文件是空的"));
+    }
+    let hook = state.import.clone();
+    let name = file.name.clone();
+    let result = tokio::task::spawn_blocking(move || hook(&name, &file.bytes))
+        .await
+        .map_err(ApiError::internal)?;
+    let (form, report) = result.map_err(ApiError::unprocessable)?;
+    // The import hook hands its report over as JSON; it is read back into its type once, here.
+    let report: ImportReport = serde_json::from_value(report)
+        .map_err(|e| ApiError::internal(format!("import report: {e}")))?;
+    let findings = findings_of(state, &form)?;
+    let (errors, warnings) = counts(&findings);
+    Ok(Imported {
+        file_name: file.name,
+        form,
+        report,
+        findings,
+        errors,
+        warnings,
+    })
+}
