@@ -324,7 +324,7 @@ fn monitoring_sheet(wb: &mut Workbook, r: &MonitoringReport) -> Result<(), XlsxE
         ("相关建议或举措", &r.suggestions),
     ] {
         ws.merge_range(row, 0, row, 2, label, &s.label)?;
-        put_merged(ws, (row, 3, row, 10), &text, &s.input)?;
+        put_merged(ws, (row, 3, row, 10), text, &s.input)?;
         ws.set_row_height(row, 60)?;
         row += 1;
     }
