@@ -11,12 +11,15 @@
 
 pub mod csv;
 pub mod export;
+pub mod format;
 pub mod html;
 pub mod import;
 pub mod json;
+pub mod printed;
 pub mod report;
 pub mod summary;
 pub mod xlsx;
 
 pub use export::ExportError;
+pub use format::{Format, UnknownFormat};
 pub use report::{ImportError, ImportReport, ReportItem, ReportKind, SourceLocation};
