@@ -1,7 +1,7 @@
 //! Canonical JSON: export (pretty, stable key order, amounts as exact strings) and a bounded
 //! reader for the command line.
 
-use jixiao_domain::Form;
+use jixiao_domain::{Form, Privacy};
 
 use crate::export::{ExportError, public_copy};
 use crate::report::{ImportError, SourceLocation};
@@ -9,13 +9,12 @@ use crate::report::{ImportError, SourceLocation};
 /// Largest canonical JSON file jixiao reads (a real form is under 100 KB).
 pub const MAX_JSON_BYTES: usize = 16 * 1024 * 1024;
 
-/// The form as canonical, pretty JSON ending with a newline. `public` removes the filler's name
-/// and the phone number.
-pub fn to_json(form: &Form, public: bool) -> Result<String, ExportError> {
-    let text = if public {
-        serde_json::to_string_pretty(&public_copy(form))
-    } else {
-        serde_json::to_string_pretty(form)
+/// The form as canonical, pretty JSON ending with a newline. A public copy has no filler's name
+/// and no phone number.
+pub fn to_json(form: &Form, privacy: Privacy) -> Result<String, ExportError> {
+    let text = match privacy {
+        Privacy::Public => serde_json::to_string_pretty(&public_copy(form)),
+        Privacy::Private => serde_json::to_string_pretty(form),
     };
     text.map(|t| t + "\n")
         .map_err(|e| ExportError::Json(e.to_string()))
@@ -50,13 +49,13 @@ mod tests {
     #[test]
     fn seed_round_trips_and_public_copy_drops_personal_data() {
         let form = from_json(SEED).unwrap();
-        let text = to_json(&form, false).unwrap();
+        let text = to_json(&form, Privacy::Private).unwrap();
         assert_eq!(from_json(&text).unwrap(), form);
         assert!(
             text.ends_with("}\n") && text.contains("\n  \"header\": {"),
             "pretty with a final newline"
         );
-        let public = to_json(&form, true).unwrap();
+        let public = to_json(&form, Privacy::Public).unwrap();
         assert!(!public.contains("15172093138") && !public.contains("刘洋"));
         assert!(public.contains("阳新县兴国镇人民政府"));
     }

@@ -8,13 +8,16 @@
 
 pub mod csv;
 pub mod export;
+pub mod format;
 pub mod html;
 pub mod import;
 pub mod json;
 pub mod lifecycle;
+pub mod printed;
 pub mod report;
 pub mod summary;
 pub mod xlsx;
 
 pub use export::ExportError;
+pub use format::{Format, UnknownFormat};
 pub use report::{ImportError, ImportReport, ReportItem, ReportKind, SourceLocation};

@@ -11,7 +11,9 @@ fn render(form: &jixiao_domain::Form, private: bool) -> String {
     to_html(
         form,
         reg.get(&form.template.id, None).ok(),
-        &HtmlOptions { private },
+        &HtmlOptions {
+            privacy: jixiao_domain::Privacy::private_if(private),
+        },
     )
     .unwrap()
 }

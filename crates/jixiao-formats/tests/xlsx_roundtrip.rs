@@ -390,7 +390,14 @@ fn central_template_form_round_trips() {
             r.last_year = None;
         }
     }
-    let bytes = xlsx::write_form(&f, Some(t), &xlsx::XlsxOptions::default()).unwrap();
+    let bytes = xlsx::write_form(
+        &f,
+        Some(t),
+        &xlsx::XlsxOptions {
+            privacy: jixiao_domain::Privacy::Private,
+        },
+    )
+    .unwrap();
     let (back, _) = xlsx::read_form(&bytes, &reg).unwrap();
     assert_eq!(back, f);
     let blank = xlsx::write_blank(
@@ -423,6 +430,13 @@ proptest! {
 fn text_beyond_excel_limit_is_a_chinese_error() {
     let mut f = seed();
     f.functions = vec!["很长".repeat(20_000)];
-    let err = xlsx::write_form(&f, None, &xlsx::XlsxOptions::default()).unwrap_err();
+    let err = xlsx::write_form(
+        &f,
+        None,
+        &xlsx::XlsxOptions {
+            privacy: jixiao_domain::Privacy::Private,
+        },
+    )
+    .unwrap_err();
     assert!(err.to_string().contains("32767"), "{err}");
 }

@@ -15,7 +15,7 @@
 //! ```no_run
 //! # fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! let form: jixiao_domain::Form = serde_json::from_str(&std::fs::read_to_string("form.json")?)?;
-//! let pdf = jixiao_pdf::render(&form, &jixiao_pdf::PdfOptions { public: true, ..Default::default() })?;
+//! let pdf = jixiao_pdf::render(&form, &jixiao_pdf::PdfOptions::default())?;
 //! std::fs::write("form.pdf", pdf)?;
 //! # Ok(()) }
 //! ```
@@ -25,7 +25,8 @@ mod world;
 
 use std::path::PathBuf;
 
-use jixiao_domain::Form;
+use jixiao_domain::{Form, Privacy, Template};
+use jixiao_formats::printed::PrintedForm;
 use typst::foundations::Smart;
 use typst_layout::PagedDocument;
 
@@ -35,8 +36,9 @@ use crate::world::{EMBEDDED_FAMILY, FormWorld};
 /// How to render the PDF.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PdfOptions {
-    /// A public copy (for 预算公开): leaves out the filler's name and the phone number.
-    pub public: bool,
+    /// A public copy (for 预算公开, the default) leaves out the filler's name and the phone
+    /// number; a private one keeps them.
+    pub privacy: Privacy,
     /// A directory of extra font files (`.otf`, `.ttf`, `.otc`, `.ttc`, not searched
     /// recursively). Their families are preferred; the embedded font still covers any
     /// character they lack. Parsed once per directory and process.
@@ -88,7 +90,17 @@ pub fn preload() {
 /// are computed from the block total, and a form too large to print is refused with
 /// [`PdfError::TooLarge`].
 pub fn render(form: &Form, options: &PdfOptions) -> Result<Vec<u8>, PdfError> {
-    let (document, _) = layout(form, options)?;
+    render_with(form, None, options)
+}
+
+/// Renders `form` as [`render`] does, with its template (the title, and whether the annual table
+/// has the 前年 / 上年 columns); the export dispatcher uses this.
+pub fn render_with(
+    form: &Form,
+    template: Option<&Template>,
+    options: &PdfOptions,
+) -> Result<Vec<u8>, PdfError> {
+    let (document, _) = layout(form, template, options)?;
     let pdf_options = typst_pdf::PdfOptions {
         ident: Smart::Custom(format!(
             "jixiao-form-{}-{}",
@@ -106,15 +118,23 @@ pub fn render(form: &Form, options: &PdfOptions) -> Result<Vec<u8>, PdfError> {
 }
 
 /// Lays the form out and returns the document and its page count (used by `render` and tests).
-fn layout(form: &Form, options: &PdfOptions) -> Result<(PagedDocument, usize), PdfError> {
+fn layout(
+    form: &Form,
+    template: Option<&Template>,
+    options: &PdfOptions,
+) -> Result<(PagedDocument, usize), PdfError> {
     check_size(form)?;
+    let printed = PrintedForm::new(form, template, options.privacy);
     let fonts = match &options.font_dir {
         Some(dir) => world::fonts_with_dir(dir)?,
         None => world::default_fonts(),
     };
     let mut families = fonts.extra_families.clone();
     families.push(EMBEDDED_FAMILY.to_string());
-    let view = View::new(form, options.public, families);
+    let view = View {
+        fonts: families,
+        form: &printed,
+    };
     let mut value = serde_json::to_value(&view).map_err(|e| PdfError::Layout(e.to_string()))?;
     view::clean_strings(&mut value);
     let data = serde_json::to_vec(&value).map_err(|e| PdfError::Layout(e.to_string()))?;
@@ -128,7 +148,7 @@ fn layout(form: &Form, options: &PdfOptions) -> Result<(PagedDocument, usize), P
 
 /// The page count of the rendered form, without writing the PDF.
 pub fn page_count(form: &Form, options: &PdfOptions) -> Result<usize, PdfError> {
-    layout(form, options).map(|(_, pages)| pages)
+    layout(form, None, options).map(|(_, pages)| pages)
 }
 
 fn diagnostics(diags: &[typst::diag::SourceDiagnostic]) -> String {

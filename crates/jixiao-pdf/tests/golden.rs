@@ -8,6 +8,7 @@
 use std::path::PathBuf;
 use std::process::Command;
 
+use jixiao_domain::Privacy;
 use jixiao_domain::form::{Form, Indicator};
 use jixiao_domain::target::TargetValue;
 use jixiao_pdf::{PdfError, PdfOptions, page_count, render};
@@ -78,7 +79,10 @@ fn assert_page_numbers(pages: &[String]) {
 #[test]
 fn seed_has_every_indicator_value_and_amount() {
     let form = seed();
-    let options = PdfOptions::default();
+    let options = PdfOptions {
+        privacy: Privacy::Private,
+        ..Default::default()
+    };
     let pdf = render(&form, &options).unwrap();
     assert!(pdf.starts_with(b"%PDF-"));
     let pages = page_count(&form, &options).unwrap();
@@ -170,7 +174,7 @@ fn public_copy_leaves_out_filler_and_phone() {
     let pdf = render(
         &form,
         &PdfOptions {
-            public: true,
+            privacy: Privacy::Public,
             ..Default::default()
         },
     )

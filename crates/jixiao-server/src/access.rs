@@ -81,16 +81,9 @@ pub fn sees_personal_data(role: Role) -> bool {
     role.is_unit_role()
 }
 
-/// Masks a phone number (`151****3138`): personal data shown only to the unit itself.
-pub fn mask_phone(phone: &str) -> String {
-    let chars: Vec<char> = phone.chars().collect();
-    if chars.len() < 7 {
-        return "*".repeat(chars.len());
-    }
-    let head: String = chars[..3].iter().collect();
-    let tail: String = chars[chars.len() - 4..].iter().collect();
-    format!("{head}{}{tail}", "*".repeat(chars.len() - 7))
-}
+/// Masks a phone number (`151****3138`): personal data shown only to the unit itself. The one
+/// rule lives in the domain.
+pub use jixiao_domain::mask_phone;
 
 #[cfg(test)]
 mod tests {

@@ -1,9 +1,12 @@
-//! The application state shared by all handlers, and the hooks through which import and
-//! export formats are plugged in.
+//! The application state shared by all handlers, the hooks through which import and export
+//! formats are plugged in, and [`render`]: the one export dispatcher, used by the server's
+//! downloads and by `jixiao export`.
 
+use std::path::Path;
 use std::sync::Arc;
 
-use jixiao_domain::{Finding, Form, Registry, Template};
+use jixiao_domain::{Finding, Form, Privacy, Registry, Template};
+use jixiao_formats::Format;
 use jixiao_storage::Db;
 
 use crate::throttle::Throttle;
@@ -25,12 +28,23 @@ pub struct ExportFile {
 }
 
 /// Why an export failed.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug)]
 pub enum ExportError {
     /// The format is not known to this server.
     UnsupportedFormat,
-    /// The exporter failed; a Chinese message.
-    Failed(String),
+    /// The exporter failed (its message is Chinese).
+    Failed(RenderError),
+}
+
+/// Why [`render`] failed: the exporter's own error, kept typed.
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    /// XLSX, HTML or JSON.
+    #[error(transparent)]
+    Formats(#[from] jixiao_formats::ExportError),
+    /// PDF.
+    #[error(transparent)]
+    Pdf(#[from] jixiao_pdf::PdfError),
 }
 
 /// Writes a form in a format (`pdf`, `xlsx`, `html`, `json`, `csv`).
@@ -120,21 +134,12 @@ impl AppState {
         }
     }
 
-    /// Replaces the importer.
-    pub fn with_import(mut self, hook: ImportHook) -> AppState {
-        self.import = hook;
-        self
-    }
-
-    /// Replaces the validator.
-    pub fn with_validator(mut self, hook: ValidateHook) -> AppState {
-        self.validator = hook;
-        self
-    }
-
-    /// Replaces the exporter.
-    pub fn with_export(mut self, hook: ExportHook) -> AppState {
-        self.export = hook;
+    /// The same state with other templates (`--template-dir`): the pages, the API and the
+    /// import and export hooks all use them.
+    pub fn with_templates(mut self, templates: Arc<Registry>) -> AppState {
+        self.import = formats_import(templates.clone());
+        self.export = formats_export(templates.clone());
+        self.templates = templates;
         self
     }
 }
@@ -151,53 +156,46 @@ pub fn formats_import(registry: Arc<Registry>) -> ImportHook {
     })
 }
 
-/// The exporters of `jixiao-pdf` and `jixiao-formats` (PDF and XLSX in the official layout,
-/// HTML, JSON, CSV) as an export hook. The form handed in is already what the viewer may see
-/// (phone masked outside the unit), so the documents keep the filler and the phone field.
+/// Renders a form in a format: the one dispatcher over every exporter (the server's downloads
+/// and `jixiao export` both call it). `template` is the form's template (title, annual history
+/// columns; without it the Hubei layout); `font_dir` adds fonts to the PDF. It lives here because
+/// this is the crate that sees both `jixiao-formats` and `jixiao-pdf`, and the `jixiao` binary
+/// already depends on it.
+pub fn render(
+    format: Format,
+    form: &Form,
+    template: Option<&Template>,
+    privacy: Privacy,
+    font_dir: Option<&Path>,
+) -> Result<Vec<u8>, RenderError> {
+    use jixiao_formats::{csv, html, json, xlsx};
+    Ok(match format {
+        Format::Pdf => {
+            let options = jixiao_pdf::PdfOptions {
+                privacy,
+                font_dir: font_dir.map(Path::to_path_buf),
+            };
+            jixiao_pdf::render_with(form, template, &options)?
+        }
+        Format::Xlsx => xlsx::write_form(form, template, &xlsx::XlsxOptions { privacy })?,
+        Format::Html => html::to_html(form, template, &html::HtmlOptions { privacy })?.into_bytes(),
+        Format::Json => json::to_json(form, privacy)?.into_bytes(),
+        Format::Csv => csv::to_csv(form).into_bytes(),
+    })
+}
+
+/// [`render`] as the server's export hook. The form handed in is already what the viewer may
+/// see (phone masked outside the unit), so the documents are private copies: they keep the
+/// filler and the (masked) phone.
 pub fn formats_export(registry: Arc<Registry>) -> ExportHook {
-    Arc::new(move |format: &str, form: &Form| {
+    Arc::new(move |name: &str, form: &Form| {
+        let format = Format::from_name(name).ok_or(ExportError::UnsupportedFormat)?;
         let template = registry.for_form(form).ok();
-        let failed = |e: jixiao_formats::ExportError| ExportError::Failed(e.to_string());
-        let (content_type, extension, bytes) = match format {
-            "pdf" => {
-                let options = jixiao_pdf::PdfOptions {
-                    public: false,
-                    font_dir: None,
-                };
-                let bytes = jixiao_pdf::render(form, &options)
-                    .map_err(|e| ExportError::Failed(e.to_string()))?;
-                ("application/pdf", "pdf", bytes)
-            }
-            "xlsx" => {
-                let options = jixiao_formats::xlsx::XlsxOptions { public: false };
-                let bytes =
-                    jixiao_formats::xlsx::write_form(form, template, &options).map_err(failed)?;
-                (
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                    "xlsx",
-                    bytes,
-                )
-            }
-            "html" => {
-                let options = jixiao_formats::html::HtmlOptions { private: true };
-                let html =
-                    jixiao_formats::html::to_html(form, template, &options).map_err(failed)?;
-                ("text/html; charset=utf-8", "html", html.into_bytes())
-            }
-            "json" => {
-                let json = jixiao_formats::json::to_json(form, false).map_err(failed)?;
-                ("application/json", "json", json.into_bytes())
-            }
-            "csv" => (
-                "text/csv; charset=utf-8",
-                "csv",
-                jixiao_formats::csv::to_csv(form).into_bytes(),
-            ),
-            _ => return Err(ExportError::UnsupportedFormat),
-        };
+        let bytes =
+            render(format, form, template, Privacy::Private, None).map_err(ExportError::Failed)?;
         Ok(ExportFile {
-            content_type: content_type.into(),
-            extension: extension.into(),
+            content_type: format.content_type().into(),
+            extension: format.extension().into(),
             bytes,
         })
     })

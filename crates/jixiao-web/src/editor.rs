@@ -5,9 +5,11 @@
 
 use std::collections::BTreeMap;
 
+use jixiao_domain::compute::{BlockFigures, Column, funding_figures};
 use jixiao_domain::form::{FundingAmounts, FundingBlock, Indicator};
-use jixiao_domain::money::{Money, sum};
-use jixiao_domain::{Form, TargetValue, Template};
+use jixiao_domain::money::Money;
+use jixiao_domain::{Form, TargetValue, Template, mask_phone};
+use jixiao_formats::printed::labels;
 use serde::Serialize;
 
 use crate::views::{CommentView, FormPage};
@@ -142,7 +144,12 @@ fn fund_row(path: String, key: &str, name: &str, a: &FundingAmounts) -> FundRowC
     }
 }
 
-fn block(key: &'static str, label: &'static str, b: &FundingBlock) -> BlockCtx {
+fn block(
+    key: &'static str,
+    label: &'static str,
+    b: &FundingBlock,
+    figures: &BlockFigures,
+) -> BlockCtx {
     let prefix = format!("/funding/{key}");
     let rows = b
         .rows
@@ -150,13 +157,14 @@ fn block(key: &'static str, label: &'static str, b: &FundingBlock) -> BlockCtx {
         .enumerate()
         .map(|(i, r)| fund_row(format!("{prefix}/rows/{i}"), &r.key, &r.name, &r.amounts))
         .collect();
-    let calc = sum(b.rows.iter().filter_map(|r| r.amounts.current.as_ref()));
+    // The domain's sum of the rows, shown beside an entered 合计 that differs from it.
+    let calc = figures.column(Column::Current).sum.unwrap_or(Money::ZERO);
     let total_calc = (b.total.current != Some(calc)).then(|| calc.to_string());
     BlockCtx {
         key,
         label,
         rows,
-        total: fund_row(format!("{prefix}/total"), "", "合计", &b.total),
+        total: fund_row(format!("{prefix}/total"), "", labels::TOTAL, &b.total),
         total_calc,
     }
 }
@@ -279,17 +287,6 @@ fn tree(key: &str, rows: &[Indicator], template: &Template) -> Vec<L1Ctx> {
     out
 }
 
-/// Masks the middle of a phone number (`15172093138` → `151****3138`).
-pub(crate) fn mask_phone(p: &str) -> String {
-    let chars: Vec<char> = p.trim().chars().collect();
-    if chars.len() < 7 {
-        return "****".to_string();
-    }
-    let head: String = chars[..3].iter().collect();
-    let tail: String = chars[chars.len() - 4..].iter().collect();
-    format!("{head}****{tail}")
-}
-
 /// The places comments are shown at, deepest first matching wins.
 fn comment_anchor(path: &str) -> String {
     let segs: Vec<&str> = path.split('/').skip(1).collect();
@@ -313,6 +310,7 @@ impl FormCtx {
     pub(crate) fn new(p: &FormPage, editable: bool) -> FormCtx {
         let f: &Form = &p.form;
         let t = &p.template;
+        let figures = funding_figures(&f.funding);
         let tables = [
             ("long_term", &f.indicators.long_term),
             ("annual", &f.indicators.annual),
@@ -321,19 +319,19 @@ impl FormCtx {
         .map(|(key, table)| TableCtx {
             key,
             label: if key == "annual" {
-                "年度绩效指标"
+                labels::ANNUAL_TABLE
             } else {
-                "长期绩效指标"
+                labels::LONG_TERM_TABLE
             },
             goal_label: if key == "annual" {
-                "年度目标"
+                labels::ANNUAL_GOAL
             } else {
-                "长期目标"
+                labels::LONG_TERM_GOAL
             },
             value_label: if key == "annual" {
-                "预期当年实现值"
+                labels::EXPECTED
             } else {
-                "指标值"
+                labels::TARGET
             },
             history: key == "annual" && t.annual_history_columns,
             goal: table.goal.clone(),
@@ -392,8 +390,13 @@ impl FormCtx {
                 .map(mask_phone)
                 .unwrap_or_default(),
             blocks: vec![
-                block("income", "收入构成", &f.funding.income),
-                block("expenditure", "支出构成", &f.funding.expenditure),
+                block("income", labels::INCOME, &f.funding.income, &figures.income),
+                block(
+                    "expenditure",
+                    labels::EXPENDITURE,
+                    &f.funding.expenditure,
+                    &figures.expenditure,
+                ),
             ],
             tables,
             categories: t

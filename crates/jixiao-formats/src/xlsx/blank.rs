@@ -3,6 +3,8 @@
 //! lists (data validation) for the comparator, unit, basis, class and project category. A unit
 //! fills it offline in Excel, WPS or LibreOffice; [`super::read_form`] reads it back.
 
+use crate::printed::PrintedForm;
+use jixiao_domain::Privacy;
 use jixiao_domain::Template;
 use jixiao_domain::form::{
     FiscalYear, Form, Goals, Indicator, IndicatorTable, Indicators, LongTermGoals, Project,
@@ -102,11 +104,10 @@ fn blank_form(t: &Template, o: &BlankOptions) -> Form {
 /// Writes the blank workbook for a template.
 pub fn write_blank(template: &Template, options: &BlankOptions) -> Result<Vec<u8>, ExportError> {
     let form = blank_form(template, options);
+    let layout = PrintedForm::new(&form, Some(template), Privacy::Private);
     let spec = WriteSpec {
         mode: Mode::Blank,
-        public: false,
-        history: template.annual_history_columns,
-        title: &template.title,
+        layout: &layout,
     };
     let mut wb = super::new_workbook();
     let plan = write::write_workbook(&mut wb, &form, &spec).map_err(xlsx_error)?;

@@ -60,50 +60,15 @@ pub const WIDTHS: [f64; 16] = [
     5.5, 9.0, 13.0, 20.0, 9.0, 9.0, 7.5, 9.0, 6.5, 12.5, 8.0, 24.0, 24.0, 10.0, 8.0, 16.0,
 ];
 
-/// Section label: 部门（单位）名称.
-pub const L_UNIT_NAME: &str = "部门（单位）名称";
-/// Section label: 填报人.
-pub const L_FILLER: &str = "填报人";
-/// Label: 联系电话.
-pub const L_PHONE: &str = "联系电话";
-/// Label before the fill date.
-pub const L_FILL_DATE: &str = "填报日期：";
-/// Prefix of the amount unit cell.
-pub const L_AMOUNT_UNIT: &str = "单位：";
-/// Section label: funding.
-pub const L_FUNDING: &str = "部门总体资金情况";
-/// Section label: functions.
-pub const L_FUNCTIONS: &str = "部门职能概述";
-/// Section label: annual tasks.
-pub const L_TASKS: &str = "年度工作任务";
-/// Section label: projects.
-pub const L_PROJECTS: &str = "项目支出情况";
-/// Section label: overall goals.
-pub const L_GOALS: &str = "整体绩效总目标";
-/// Section label of the long-term goal row (followed by the deadline).
-pub const L_LONG_TERM_GOAL: &str = "长期目标";
-/// Section label of the annual goal row.
-pub const L_ANNUAL_GOAL: &str = "年度目标";
-/// Section label: long-term indicators.
-pub const L_LONG_TERM_TABLE: &str = "长期绩效指标";
-/// Section label: annual indicators.
-pub const L_ANNUAL_TABLE: &str = "年度绩效指标";
-/// Funding block labels.
-pub const L_INCOME: &str = "收入构成";
-/// Funding block label.
-pub const L_EXPENDITURE: &str = "支出构成";
-/// The total row of a funding block.
-pub const L_TOTAL: &str = "合计";
-/// Header of the level-1 column, marks an indicator table header.
-pub const L_LEVEL1: &str = "一级指标";
-
-/// The `长期目标（截止 YYYY 年）` label.
-pub fn long_term_label(deadline: Option<u16>) -> String {
-    match deadline {
-        Some(y) => format!("{L_LONG_TERM_GOAL}（截止 {y} 年）"),
-        None => L_LONG_TERM_GOAL.to_string(),
-    }
-}
+// The fixed labels are the printed form's (one list for every renderer and for the reader).
+pub use crate::printed::labels::{
+    AMOUNT_UNIT as L_AMOUNT_UNIT, ANNUAL_GOAL as L_ANNUAL_GOAL, ANNUAL_TABLE as L_ANNUAL_TABLE,
+    EXPENDITURE as L_EXPENDITURE, FILL_DATE as L_FILL_DATE, FILLER as L_FILLER,
+    FUNCTIONS as L_FUNCTIONS, FUNDING as L_FUNDING, GOALS as L_GOALS, INCOME as L_INCOME,
+    LEVEL1 as L_LEVEL1, LONG_TERM_GOAL as L_LONG_TERM_GOAL, LONG_TERM_TABLE as L_LONG_TERM_TABLE,
+    PHONE as L_PHONE, PROJECTS as L_PROJECTS, TASKS as L_TASKS, TOTAL as L_TOTAL,
+    UNIT_NAME as L_UNIT_NAME,
+};
 
 /// Column letters of a 0-based column (`0` → `A`).
 pub fn col_name(col: u16) -> String {

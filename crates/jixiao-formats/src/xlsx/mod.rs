@@ -18,7 +18,7 @@ mod write;
 mod write_sections;
 pub(crate) mod zipguard;
 
-use jixiao_domain::{Form, Template};
+use jixiao_domain::{Form, Privacy, Template};
 use rust_xlsxwriter::Workbook;
 
 pub use blank::{BlankOptions, write_blank};
@@ -29,12 +29,13 @@ pub(crate) use styles::is_formula_like as formula_like;
 pub use zipguard::{MAX_CELLS, MAX_ENTRIES, MAX_UNCOMPRESSED};
 
 use crate::export::ExportError;
+use crate::printed::PrintedForm;
 
 /// Options of the form export.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct XlsxOptions {
-    /// Public copy: leave out the filler's name and the phone number.
-    pub public: bool,
+    /// Public (the default: no filler's name, no phone number) or private copy.
+    pub privacy: Privacy,
 }
 
 /// Writes a form as an XLSX workbook in the official layout. `template` (the form's template)
@@ -45,13 +46,10 @@ pub fn write_form(
     template: Option<&Template>,
     options: &XlsxOptions,
 ) -> Result<Vec<u8>, ExportError> {
+    let layout = PrintedForm::new(form, template, options.privacy);
     let spec = write::WriteSpec {
         mode: write::Mode::Form,
-        public: options.public,
-        history: template.is_none_or(|t| t.annual_history_columns),
-        title: template
-            .map(|t| t.title.as_str())
-            .unwrap_or("部门整体绩效目标申报表"),
+        layout: &layout,
     };
     let mut wb = new_workbook();
     write::write_workbook(&mut wb, form, &spec).map_err(xlsx_error)?;

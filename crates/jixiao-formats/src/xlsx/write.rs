@@ -2,14 +2,17 @@
 
 use std::collections::BTreeMap;
 
-use jixiao_domain::form::{Form, FundingAmounts, FundingBlock};
-use jixiao_domain::{Money, Percent, TableKind};
+use jixiao_domain::Money;
+use jixiao_domain::form::Form;
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use rust_xlsxwriter::{Format, Formula, Workbook, Worksheet, XlsxError};
 
 use super::layout::*;
 use super::styles::{Styles, is_formula_like, lines_needed, row_height};
+use crate::printed::{
+    Amount, FundingBlockLayout, FundingLayout, FundingLine, PrintedForm, Source, labels,
+};
 
 /// Whether a filled form or a fillable blank is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,12 +40,8 @@ pub(crate) struct Plan {
 pub(crate) struct WriteSpec<'a> {
     /// Form or blank.
     pub mode: Mode,
-    /// Leave out filler and phone.
-    pub public: bool,
-    /// Whether the annual table has the 前年 / 上年 columns.
-    pub history: bool,
-    /// The template title.
-    pub title: &'a str,
+    /// The printed form this sheet draws.
+    pub layout: &'a PrintedForm,
 }
 
 /// Writes the main sheet and the hidden metadata sheet into `wb`.
@@ -62,19 +61,20 @@ pub(crate) fn write_workbook(
         derived: Vec::new(),
         plan: Plan::default(),
     };
-    w.header(form, spec)?;
-    w.funding(form)?;
-    w.paragraphs(L_FUNCTIONS, &form.functions)?;
-    w.paragraphs(L_TASKS, &form.annual_tasks)?;
-    w.projects(form)?;
-    w.goals(form)?;
-    w.indicator_table(TableKind::LongTerm, &form.indicators.long_term, false, form)?;
-    w.indicator_table(
-        TableKind::Annual,
-        &form.indicators.annual,
-        spec.history,
-        form,
-    )?;
+    let layout = spec.layout;
+    w.header(layout)?;
+    w.funding(&layout.funding)?;
+    for section in &layout.paragraphs {
+        w.paragraphs(section)?;
+    }
+    w.projects(&layout.projects)?;
+    w.goals(&layout.goals)?;
+    for (table, rows) in layout.tables.iter().zip([
+        &form.indicators.long_term.rows,
+        &form.indicators.annual.rows,
+    ]) {
+        w.indicator_table(table, rows)?;
+    }
     w.finish()?;
     let Writer { derived, plan, .. } = w;
 
@@ -124,9 +124,6 @@ pub(super) struct Writer<'a> {
 /// empty result as "not given" and caches 0, so a single space stands in (read back as empty).
 const EMPTY_RESULT: &str = " ";
 
-/// Picks one amount of a funding row.
-type AmountOf = fn(&FundingAmounts) -> Option<Money>;
-
 /// Sum of the widths of columns `c1..=c2`.
 pub(super) fn span_width(c1: u16, c2: u16) -> f64 {
     (c1..=c2).map(|c| WIDTHS[c as usize]).sum()
@@ -140,12 +137,6 @@ fn abs_row_ref(row: u32, col: u16) -> String {
 /// The `f64` text Excel caches for a decimal.
 fn f64_text(d: Decimal) -> String {
     d.to_f64().unwrap_or(0.0).to_string()
-}
-
-fn money_sum(items: impl Iterator<Item = Option<Money>>) -> Money {
-    items
-        .flatten()
-        .fold(Money::ZERO, |acc, m| acc.checked_add(m).unwrap_or(acc))
 }
 
 impl Writer<'_> {
@@ -229,17 +220,17 @@ impl Writer<'_> {
         Ok(())
     }
 
-    fn header(&mut self, form: &Form, spec: &WriteSpec) -> Result<(), XlsxError> {
-        let h = &form.header;
+    fn header(&mut self, layout: &PrintedForm) -> Result<(), XlsxError> {
+        let h = &layout.header;
         let st_title = self.st.title.clone();
         self.ws
-            .merge_range(0, COL_SECTION, 0, LAST_PRINTED_COL, spec.title, &st_title)?;
+            .merge_range(0, COL_SECTION, 0, LAST_PRINTED_COL, &h.title, &st_title)?;
         self.ws.set_row_height(0, 36)?;
         let (left, right) = (self.st.above_left.clone(), self.st.above_right.clone());
         self.ws
             .merge_range(1, COL_SECTION, 1, COL_B, L_FILL_DATE, &left)?;
-        let date = h.fill_date.map(|d| d.chinese()).unwrap_or_default();
-        self.ws.merge_range(1, COL_C, 1, COL_F, &date, &left)?;
+        self.ws
+            .merge_range(1, COL_C, 1, COL_F, &h.fill_date, &left)?;
         self.plan.fill_date_cell = (1, COL_C);
         let unit = format!("{L_AMOUNT_UNIT}{}", h.amount_unit);
         self.ws
@@ -249,15 +240,11 @@ impl Writer<'_> {
         let (label, text) = (self.st.label.clone(), self.st.text.clone());
         self.text(2, COL_SECTION, 2, COL_B, L_UNIT_NAME, &label)?;
         self.text(2, COL_C, 2, LAST_PRINTED_COL, &h.unit_name, &text)?;
-        let filler = if spec.public {
-            ""
-        } else {
-            h.filler.as_deref().unwrap_or("")
-        };
-        let phone = if spec.public {
-            ""
-        } else {
-            h.phone.as_deref().unwrap_or("")
+        // The workbook keeps the row on a public copy (its cells empty), so that a filled-in
+        // public copy still reads back.
+        let (filler, phone) = match &h.contact {
+            Some(c) => (c.filler.as_str(), c.phone.as_str()),
+            None => ("", ""),
         };
         self.text(3, COL_SECTION, 3, COL_B, L_FILLER, &label)?;
         self.text(3, COL_C, 3, COL_E, filler, &text)?;
@@ -267,20 +254,19 @@ impl Writer<'_> {
         Ok(())
     }
 
-    fn funding(&mut self, form: &Form) -> Result<(), XlsxError> {
-        let f = &form.funding;
+    fn funding(&mut self, f: &FundingLayout) -> Result<(), XlsxError> {
         let first = self.row;
         let label = self.st.label.clone();
-        self.text(first, COL_B, first + 1, COL_E, "总体资金情况", &label)?;
-        self.text(first, COL_F, first + 1, COL_F, "当年金额", &label)?;
-        self.text(first, COL_G, first + 1, COL_G, "占比", &label)?;
-        self.text(first, COL_H, first, COL_K, "近两年收支金额", &label)?;
+        self.text(first, COL_B, first + 1, COL_E, labels::FUNDING_HEAD, &label)?;
+        self.text(first, COL_F, first + 1, COL_F, labels::CURRENT, &label)?;
+        self.text(first, COL_G, first + 1, COL_G, labels::SHARE, &label)?;
+        self.text(first, COL_H, first, COL_K, labels::HISTORY_AMOUNTS, &label)?;
         self.text(
             first + 1,
             COL_H,
             first + 1,
             COL_I,
-            &format!("{} 年", f.last_year),
+            &f.last_year_label,
             &label,
         )?;
         self.text(
@@ -288,12 +274,13 @@ impl Writer<'_> {
             COL_J,
             first + 1,
             COL_K,
-            &format!("{} 年", f.year_before),
+            &f.year_before_label,
             &label,
         )?;
         self.row = first + 2;
-        self.funding_block(L_INCOME, &f.income)?;
-        self.funding_block(L_EXPENDITURE, &f.expenditure)?;
+        for block in &f.blocks {
+            self.funding_block(block)?;
+        }
         self.text(
             first,
             COL_SECTION,
@@ -305,29 +292,57 @@ impl Writer<'_> {
         Ok(())
     }
 
-    fn funding_block(&mut self, label: &str, block: &FundingBlock) -> Result<(), XlsxError> {
+    fn funding_block(&mut self, block: &FundingBlockLayout) -> Result<(), XlsxError> {
         let first = self.row;
-        let total_row = first + block.rows.len() as u32;
+        let rows = &block.lines[..block.lines.len() - 1];
+        let total = block.total();
+        let total_row = first + rows.len() as u32;
         let (lab, text, amount) = (
             self.st.label.clone(),
             self.st.center.clone(),
             self.st.amount.clone(),
         );
-        self.text(first, COL_B, total_row, COL_B, label, &lab)?;
-        for (i, row) in block.rows.iter().enumerate() {
+        self.text(first, COL_B, total_row, COL_B, block.label, &lab)?;
+        for (i, line) in rows.iter().enumerate() {
             let r = first + i as u32;
-            self.text(r, COL_C, r, COL_E, &row.name, &text)?;
-            self.amount_row(r, &row.amounts, &block.total, total_row, &amount)?;
+            self.text(r, COL_C, r, COL_E, &line.name, &text)?;
+            self.number(
+                r,
+                COL_F,
+                r,
+                COL_F,
+                line.current.value.map(Money::to_f64),
+                &amount,
+            )?;
+            self.number(
+                r,
+                COL_H,
+                r,
+                COL_I,
+                line.last_year.value.map(Money::to_f64),
+                &amount,
+            )?;
+            self.number(
+                r,
+                COL_J,
+                r,
+                COL_K,
+                line.year_before.value.map(Money::to_f64),
+                &amount,
+            )?;
+            self.plan
+                .amount_cells
+                .extend([(r, COL_F), (r, COL_H), (r, COL_J)]);
+            self.share_cell(r, line, total, total_row)?;
         }
-        self.text(total_row, COL_C, total_row, COL_E, L_TOTAL, &lab)?;
-        let cols: [(u16, u16, AmountOf); 3] = [
-            (COL_F, COL_F, |a| a.current),
-            (COL_H, COL_I, |a| a.last_year),
-            (COL_J, COL_K, |a| a.year_before),
+        self.text(total_row, COL_C, total_row, COL_E, &total.name, &lab)?;
+        let cols: [(u16, u16, &Amount); 3] = [
+            (COL_F, COL_F, &total.current),
+            (COL_H, COL_I, &total.last_year),
+            (COL_J, COL_K, &total.year_before),
         ];
-        for (c1, c2, get) in cols {
-            let sum = money_sum(block.rows.iter().map(|r| get(&r.amounts)));
-            let f = if block.rows.is_empty() {
+        for (c1, c2, figure) in cols {
+            let f = if rows.is_empty() {
                 "=0".to_string()
             } else {
                 format!(
@@ -336,92 +351,65 @@ impl Writer<'_> {
                     cell_ref(total_row - 1, c1)
                 )
             };
-            let any = block.rows.iter().any(|r| get(&r.amounts).is_some());
-            match (self.mode, get(&block.total)) {
-                (Mode::Blank, _) => {
-                    let cached = if any {
-                        sum.to_string()
-                    } else {
-                        EMPTY_RESULT.to_string()
-                    };
+            // The layout says whether the 合计 is the rows' sum (a live formula) or an entered
+            // figure that differs from it (the number, so the discrepancy stays visible).
+            let cached = match (self.mode, figure.value) {
+                (Mode::Blank, None) => EMPTY_RESULT.to_string(),
+                (_, v) => v.unwrap_or(Money::ZERO).to_string(),
+            };
+            match (self.mode, figure.source) {
+                (Mode::Form, Source::Computed) => {
+                    self.derived.push((cell_ref(total_row, c1), f.clone()));
                     self.formula(total_row, c1, total_row, c2, &f, cached, &amount)?
                 }
-                (Mode::Form, None) => {
-                    self.derived.push((cell_ref(total_row, c1), f.clone()));
-                    self.formula(total_row, c1, total_row, c2, &f, sum.to_string(), &amount)?
-                }
-                (Mode::Form, Some(t)) if t == sum => {
-                    self.formula(total_row, c1, total_row, c2, &f, t.to_string(), &amount)?
-                }
-                (Mode::Form, Some(t)) => {
-                    self.number(total_row, c1, total_row, c2, Some(t.to_f64()), &amount)?
-                }
+                (Mode::Form, Source::EnteredDiffers) => self.number(
+                    total_row,
+                    c1,
+                    total_row,
+                    c2,
+                    figure.value.map(Money::to_f64),
+                    &amount,
+                )?,
+                _ => self.formula(total_row, c1, total_row, c2, &f, cached, &amount)?,
             }
         }
-        self.share_cell(
-            total_row,
-            block.total.current,
-            block.total.share,
-            block.total.current,
-            total_row,
-        )?;
+        self.share_cell(total_row, total, total, total_row)?;
         self.row = total_row + 1;
         Ok(())
     }
 
-    fn amount_row(
-        &mut self,
-        r: u32,
-        a: &FundingAmounts,
-        total: &FundingAmounts,
-        total_row: u32,
-        fmt: &Format,
-    ) -> Result<(), XlsxError> {
-        self.number(r, COL_F, r, COL_F, a.current.map(Money::to_f64), fmt)?;
-        self.number(r, COL_H, r, COL_I, a.last_year.map(Money::to_f64), fmt)?;
-        self.number(r, COL_J, r, COL_K, a.year_before.map(Money::to_f64), fmt)?;
-        self.plan
-            .amount_cells
-            .extend([(r, COL_F), (r, COL_H), (r, COL_J)]);
-        self.share_cell(r, a.current, a.share, total.current, total_row)
-    }
-
-    /// 占比: a formula when it agrees with the amounts (or was not entered), else the entered value.
+    /// 占比: a formula when it agrees with the amounts (or was not entered), else the entered
+    /// value. The cached result is the exact ratio of the cells the formula reads.
     fn share_cell(
         &mut self,
         r: u32,
-        amount: Option<Money>,
-        share: Option<Percent>,
-        total: Option<Money>,
+        line: &FundingLine,
+        total: &FundingLine,
         total_row: u32,
     ) -> Result<(), XlsxError> {
         let fmt = self.st.percent.clone();
         let t = abs_row_ref(total_row, COL_F);
         let f = format!("=IF({t}=0,\"\",{}/{t})", cell_ref(r, COL_F));
-        let ratio = match total {
+        let ratio = match total.current.value {
             Some(t) if !t.value().is_zero() => {
-                let a = amount.unwrap_or(Money::ZERO).value();
+                let a = line.current.value.unwrap_or(Money::ZERO).value();
                 a.checked_div(t.value()).map(f64_text).unwrap_or_default()
             }
             _ => EMPTY_RESULT.to_string(),
         };
-        let computed = total.and_then(|t| amount.and_then(|a| a.share_of(t)));
-        match (self.mode, share) {
-            (Mode::Blank, _) => self.formula(r, COL_G, r, COL_G, &f, ratio, &fmt),
-            (Mode::Form, None) => {
+        match (self.mode, line.share.source, line.share.value) {
+            (Mode::Form, Source::Computed, _) => {
                 self.derived.push((cell_ref(r, COL_G), f.clone()));
                 self.formula(r, COL_G, r, COL_G, &f, ratio, &fmt)
             }
-            (Mode::Form, Some(s)) if computed == Some(s) => {
-                self.formula(r, COL_G, r, COL_G, &f, ratio, &fmt)
-            }
-            (Mode::Form, Some(s)) => {
+            (Mode::Form, Source::EnteredDiffers, Some(s)) => {
                 let v = s
                     .value()
                     .checked_div(Decimal::ONE_HUNDRED)
                     .unwrap_or_default();
                 self.number(r, COL_G, r, COL_G, v.to_f64(), &fmt)
             }
+            _ => self.formula(r, COL_G, r, COL_G, &f, ratio, &fmt),
         }
     }
 

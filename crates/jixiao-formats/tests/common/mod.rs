@@ -16,7 +16,12 @@ pub fn seed() -> Form {
 pub fn export(form: &Form, public: bool) -> Vec<u8> {
     let reg = Registry::default();
     let t = reg.get(&form.template.id, None).ok();
-    xlsx::write_form(form, t, &XlsxOptions { public }).unwrap()
+    let privacy = if public {
+        jixiao_domain::Privacy::Public
+    } else {
+        jixiao_domain::Privacy::Private
+    };
+    xlsx::write_form(form, t, &XlsxOptions { privacy }).unwrap()
 }
 
 /// A fresh scratch directory for one test.

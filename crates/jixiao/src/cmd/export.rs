@@ -6,34 +6,15 @@ use std::process::ExitCode;
 
 use anyhow::{Context, bail};
 use indicatif::{ProgressBar, ProgressStyle};
-use jixiao_domain::{Form, Registry};
-use jixiao_formats::{csv, html, json, xlsx};
+use jixiao_domain::{Form, Privacy, Registry};
+use jixiao_formats::Format;
 
-/// Export formats.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
-    /// 可打印、可盖章的 PDF（A4，正式版式，内嵌字体）
-    Pdf,
-    /// Excel 工作簿（官方版式，含公式）
-    Xlsx,
-    /// 可打印的独立网页
-    Html,
-    /// 规范 JSON
-    Json,
-    /// 指标明细 CSV（UTF-8 带 BOM）
-    Csv,
-}
-
-impl Format {
-    fn extension(self) -> &'static str {
-        match self {
-            Format::Pdf => "pdf",
-            Format::Xlsx => "xlsx",
-            Format::Html => "html",
-            Format::Json => "json",
-            Format::Csv => "csv",
-        }
-    }
+/// The `--format` values: the names of [`Format`], with their Chinese descriptions as help.
+fn format_parser() -> impl clap::builder::TypedValueParser<Value = Format> {
+    use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
+    let values = Format::ALL.map(|f| PossibleValue::new(f.name()).help(f.chinese_name()));
+    PossibleValuesParser::new(values)
+        .map(|name| Format::from_name(&name).expect("clap only passes the listed names"))
 }
 
 /// Arguments of `jixiao export`.
@@ -42,7 +23,7 @@ pub struct Args {
     /// 申报表文件（规范 JSON、XLSX、公开文本或 PDF），或包含多个申报表的目录
     pub path: PathBuf,
     /// 导出格式
-    #[arg(long, short = 'f', value_enum)]
+    #[arg(long, short = 'f', value_parser = format_parser())]
     pub format: Format,
     /// 输出文件；PATH 为目录时为输出目录
     #[arg(long, short = 'o')]
@@ -70,7 +51,7 @@ pub fn load_form(path: &Path, registry: &Registry) -> anyhow::Result<Form> {
     Ok(imported.form)
 }
 
-/// Renders one form in a format.
+/// Renders one form in a format, through the one dispatcher the server's downloads use too.
 pub fn render(
     form: &Form,
     format: Format,
@@ -78,23 +59,11 @@ pub fn render(
     registry: &Registry,
     font_dir: Option<&Path>,
 ) -> anyhow::Result<Vec<u8>> {
-    let template = registry
-        .get(&form.template.id, Some(form.template.version))
-        .or_else(|_| registry.get(&form.template.id, None))
-        .ok();
-    Ok(match format {
-        Format::Pdf => {
-            let options = jixiao_pdf::PdfOptions {
-                public: !private,
-                font_dir: font_dir.map(Path::to_path_buf),
-            };
-            jixiao_pdf::render(form, &options)?
-        }
-        Format::Xlsx => xlsx::write_form(form, template, &xlsx::XlsxOptions { public: !private })?,
-        Format::Html => html::to_html(form, template, &html::HtmlOptions { private })?.into_bytes(),
-        Format::Json => json::to_json(form, !private)?.into_bytes(),
-        Format::Csv => csv::to_csv(form).into_bytes(),
-    })
+    let template = registry.for_form(form).ok();
+    let privacy = Privacy::private_if(private);
+    Ok(jixiao_server::state::render(
+        format, form, template, privacy, font_dir,
+    )?)
 }
 
 /// The form files of a directory (`.json`, `.xlsx`, `.txt`, `.pdf`), sorted by name; not recursive.

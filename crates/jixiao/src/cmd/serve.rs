@@ -7,7 +7,6 @@ use std::time::Duration;
 
 use anyhow::Context;
 use axum::serve::ListenerExt;
-use jixiao_server::state::{formats_export, formats_import};
 use jixiao_server::{AppState, ServerConfig};
 
 use super::db::DbArgs;
@@ -51,10 +50,7 @@ pub fn run(args: Args) -> ExitCode {
         // The PDF font and engine get ready in the background, so the first download is as fast
         // as the rest.
         std::thread::spawn(jixiao_pdf::preload);
-        let mut state = AppState::new(db.clone(), config)
-            .with_import(formats_import(templates.clone()))
-            .with_export(formats_export(templates.clone()));
-        state.templates = templates;
+        let state = AppState::new(db.clone(), config).with_templates(templates);
         if args.demo {
             let accounts = jixiao_server::demo::seed(&state)
                 .await
