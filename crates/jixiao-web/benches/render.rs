@@ -26,7 +26,7 @@ fn editor_view() -> EditorView {
             user: Some(UserView {
                 username: "liuyang".into(),
                 display_name: "刘洋".into(),
-                role: "filler".into(),
+                role: jixiao_domain::Role::Filler.as_str().into(),
                 unit_name: None,
             }),
             csrf_token: "0123456789abcdef0123456789abcdef".into(),
@@ -34,7 +34,7 @@ fn editor_view() -> EditorView {
         },
         page: FormPage {
             id: 7,
-            status: "draft".into(),
+            status: jixiao_domain::FormStatus::Draft.as_str().into(),
             version: 3,
             form,
             template,
