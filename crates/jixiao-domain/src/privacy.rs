@@ -35,7 +35,7 @@ impl Privacy {
     }
 
     /// The value of a personal field on this copy: `None` on a public copy.
-    pub fn personal<'a>(self, value: Option<&'a str>) -> Option<&'a str> {
+    pub fn personal(self, value: Option<&str>) -> Option<&str> {
         match self {
             Privacy::Public => None,
             Privacy::Private => value,

@@ -78,7 +78,7 @@ pub struct CreateBody {
 impl CreateBody {
     fn source(self) -> ApiResult<NewSource> {
         match (self.form, self.from.as_deref()) {
-            (Some(form), None) => Ok(NewSource::Uploaded(form)),
+            (Some(form), None) => Ok(NewSource::Uploaded(Box::new(form))),
             (Some(_), Some(_)) => Err(ApiError::unprocessable("form 与 from 不能同时给出")),
             (None, from) => {
                 // The year is checked before the source is named, as the service will again.

@@ -124,7 +124,7 @@ pub(crate) async fn confirm_import(
             .await;
         }
     };
-    create_form(&state, &p, NewSource::Uploaded(form)).await
+    create_form(&state, &p, NewSource::Uploaded(Box::new(form))).await
 }
 
 /// `POST /forms/import` (multipart `_csrf`, `file`): the import report and findings of the

@@ -70,7 +70,7 @@ fn no_scope() -> ApiError {
 #[derive(Debug, Clone)]
 pub enum NewSource {
     /// An uploaded (imported and previewed) form.
-    Uploaded(Form),
+    Uploaded(Box<Form>),
     /// A blank form of a template (default `hubei-dept-2026`) for a year.
     Blank {
         /// Template id.
@@ -124,7 +124,7 @@ pub async fn create(
     source: NewSource,
 ) -> ApiResult<Created> {
     let (form, label) = match source {
-        NewSource::Uploaded(form) => (form, "上传"),
+        NewSource::Uploaded(form) => (*form, "上传"),
         NewSource::Blank {
             template_id,
             fiscal_year,
