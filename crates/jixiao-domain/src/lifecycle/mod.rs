@@ -368,6 +368,56 @@ pub fn rules_markdown() -> String {
     s
 }
 
+/// One budget row as both documents check it: its amounts (JSON field, Chinese label, value),
+/// and which of them are the budget and the executed amount.
+pub(crate) struct BudgetRowCheck<'a> {
+    pub name: &'a str,
+    pub amounts: &'a [(&'static str, &'static str, Option<crate::Money>)],
+    pub budget: usize,
+    pub executed: usize,
+}
+
+/// Sums of a budget block: the budget, the executed amount, and whether any execution was
+/// entered. Negative amounts (finding `negative`) count as zero; an executed amount above its
+/// budget is finding `over`.
+pub(crate) fn check_budget<'a>(
+    rows: impl IntoIterator<Item = BudgetRowCheck<'a>>,
+    (negative, over): (&str, &str),
+    findings: &mut Vec<Finding>,
+) -> (Decimal, Decimal, bool) {
+    let (mut budget, mut executed, mut any) = (Decimal::ZERO, Decimal::ZERO, false);
+    for (i, row) in rows.into_iter().enumerate() {
+        for (field, label, value) in row.amounts {
+            if let Some(v) = value
+                && v.is_negative()
+            {
+                findings.push(finding(
+                    negative,
+                    format!("/budget/{i}/{field}"),
+                    format!("{}的{label}为 {v}，不能为负数", row.name),
+                ));
+            }
+        }
+        let (_, b_label, b) = row.amounts[row.budget];
+        let (e_field, e_label, e) = row.amounts[row.executed];
+        if let (Some(b), Some(e)) = (b, e)
+            && e.value() > b.value()
+        {
+            findings.push(finding(
+                over,
+                format!("/budget/{i}/{e_field}"),
+                format!("{}的{e_label} {e} 超过{b_label} {b}", row.name),
+            ));
+        }
+        budget += b.map_or(Decimal::ZERO, |m| m.value().max(Decimal::ZERO));
+        if let Some(e) = e {
+            any = true;
+            executed += e.value().max(Decimal::ZERO);
+        }
+    }
+    (budget, executed, any)
+}
+
 /// Writes a decimal for JSON and text: trailing zeros removed (`48.3`, `100`).
 pub fn dec(d: Decimal) -> String {
     d.normalize().to_string()

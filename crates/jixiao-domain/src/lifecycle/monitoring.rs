@@ -395,41 +395,32 @@ fn budget_light(
     fraction: Decimal,
     findings: &mut Vec<Finding>,
 ) -> BudgetLight {
-    let mut adjusted = Decimal::ZERO;
-    let mut executed = Decimal::ZERO;
-    let mut any_executed = false;
-    for (i, row) in report.budget.iter().enumerate() {
-        for (field, label, value) in [
-            ("initial", "年初预算数", row.initial),
-            ("adjusted", "调整后预算数", row.adjusted),
-            ("executed", "执行数", row.executed),
-            ("expected", "全年预计执行数", row.expected),
-        ] {
-            if let Some(v) = value
-                && v.is_negative()
-            {
-                findings.push(finding(
-                    "M002",
-                    format!("/budget/{i}/{field}"),
-                    format!("{}的{label}为 {v}，不能为负数", row.name),
-                ));
-            }
-        }
-        if let (Some(a), Some(e)) = (row.adjusted, row.executed)
-            && e.value() > a.value()
-        {
-            findings.push(finding(
-                "M003",
-                format!("/budget/{i}/executed"),
-                format!("{}的执行数 {e} 超过调整后预算数 {a}", row.name),
-            ));
-        }
-        adjusted += row.adjusted.map_or(Decimal::ZERO, Money::value);
-        if let Some(e) = row.executed {
-            any_executed = true;
-            executed += e.value();
-        }
-    }
+    let amounts: Vec<_> = report
+        .budget
+        .iter()
+        .map(|row| {
+            [
+                ("initial", "年初预算数", row.initial),
+                ("adjusted", "调整后预算数", row.adjusted),
+                ("executed", "执行数", row.executed),
+                ("expected", "全年预计执行数", row.expected),
+            ]
+        })
+        .collect();
+    let (adjusted, executed, any_executed) = super::check_budget(
+        report
+            .budget
+            .iter()
+            .zip(&amounts)
+            .map(|(row, a)| super::BudgetRowCheck {
+                name: &row.name,
+                amounts: a,
+                budget: 1,
+                executed: 2,
+            }),
+        ("M002", "M003"),
+        findings,
+    );
     let benchmark = (fraction * Decimal::ONE_HUNDRED)
         .round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
     let rate = percent(executed, adjusted).filter(|_| any_executed);

@@ -346,41 +346,30 @@ fn budget_score(
     rules: &LifecycleRules,
     findings: &mut Vec<Finding>,
 ) -> BudgetScore {
-    let (mut a, mut b, mut any_b) = (Decimal::ZERO, Decimal::ZERO, false);
-    for (i, row) in eval.budget.iter().enumerate() {
-        for (field, label, value) in [
-            ("initial", "年初预算数", row.initial),
-            ("full_year", "全年预算数", row.full_year),
-            ("executed", "全年执行数", row.executed),
-        ] {
-            if let Some(v) = value
-                && v.is_negative()
-            {
-                findings.push(finding(
-                    "S001",
-                    format!("/budget/{i}/{field}"),
-                    format!("{}的{label}为 {v}，不能为负数", row.name),
-                ));
-            }
-        }
-        if let (Some(fa), Some(fb)) = (row.full_year, row.executed)
-            && fb.value() > fa.value()
-        {
-            findings.push(finding(
-                "S002",
-                format!("/budget/{i}/executed"),
-                format!("{}的全年执行数 {fb} 超过全年预算数 {fa}", row.name),
-            ));
-        }
-        a += row
-            .full_year
-            .map_or(Decimal::ZERO, Money::value)
-            .max(Decimal::ZERO);
-        if let Some(e) = row.executed {
-            any_b = true;
-            b += e.value().max(Decimal::ZERO);
-        }
-    }
+    let amounts: Vec<_> = eval
+        .budget
+        .iter()
+        .map(|row| {
+            [
+                ("initial", "年初预算数", row.initial),
+                ("full_year", "全年预算数", row.full_year),
+                ("executed", "全年执行数", row.executed),
+            ]
+        })
+        .collect();
+    let (a, b, any_b) = super::check_budget(
+        eval.budget
+            .iter()
+            .zip(&amounts)
+            .map(|(row, amounts)| super::BudgetRowCheck {
+                name: &row.name,
+                amounts,
+                budget: 1,
+                executed: 2,
+            }),
+        ("S001", "S002"),
+        findings,
+    );
     let rate = percent(b, a).filter(|_| any_b);
     let score = rate.map(|r| crate::compute::total_score(&[], r, rules.execution_weight));
     BudgetScore {

@@ -224,50 +224,28 @@ fn monitoring_sheet(wb: &mut Workbook, r: &MonitoringReport) -> Result<(), XlsxE
     )?;
 
     // Budget execution.
-    let mut row = 3;
-    ws.merge_range(row, 0, row, 1, "资金来源", &s.label)?;
     let executed_header = format!("1-{m}月执行数");
-    for (c, h) in [
-        "年初预算数",
-        "调整后预算数",
-        executed_header.as_str(),
-        "执行率",
-        "全年预计执行数",
-    ]
-    .iter()
-    .enumerate()
-    {
-        ws.write_string_with_format(row, 2 + c as u16, *h, &s.label)?;
-    }
-    let first = row + 1;
-    for b in &r.budget {
-        row += 1;
-        put_merged(ws, (row, 0, row, 1), &b.name, &s.fixed)?;
-        money_cell(ws, row, 2, b.initial, &s.amount)?;
-        money_cell(ws, row, 3, b.adjusted, &s.amount_in)?;
-        money_cell(ws, row, 4, b.executed, &s.amount_in)?;
-        let (d, e) = (cell(row, 3), cell(row, 4));
-        ws.write_formula_with_format(
-            row,
-            5,
-            &*format!("=IF(N({d})=0,\"\",N({e})/{d})"),
-            &s.percent,
-        )?;
-        money_cell(ws, row, 6, b.expected, &s.amount_in)?;
-    }
-    row += 1;
-    ws.merge_range(row, 0, row, 1, "合计", &s.label)?;
-    for c in [2u16, 3, 4, 6] {
-        let f = format!("=SUM({}:{})", cell(first, c), cell(row - 1, c));
-        ws.write_formula_with_format(row, c, &*f, &s.amount)?;
-    }
-    let (d, e) = (cell(row, 3), cell(row, 4));
-    ws.write_formula_with_format(
-        row,
-        5,
-        &*format!("=IF(N({d})=0,\"\",N({e})/{d})"),
-        &s.percent,
+    let lines: Vec<BudgetLine> = r
+        .budget
+        .iter()
+        .map(|b| BudgetLine {
+            name: &b.name,
+            amounts: [b.initial, b.adjusted, b.executed],
+            extra: vec![Extra::Amount(b.expected)],
+        })
+        .collect();
+    let total = budget_block(
+        ws,
+        &s,
+        3,
+        ["年初预算数", "调整后预算数", &executed_header],
+        &["全年预计执行数"],
+        &lines,
     )?;
+    let first = 4;
+    let f = format!("=SUM({}:{})", cell(first, 6), cell(total - 1, 6));
+    ws.write_formula_with_format(total, 6, &*f, &s.amount)?;
+    let mut row = total;
 
     // Indicators.
     row += 2;
@@ -389,50 +367,22 @@ fn self_evaluation_sheet(
         &e.header.amount_unit,
     )?;
 
-    let mut row = 3;
-    ws.merge_range(row, 0, row, 1, "资金来源", &s.label)?;
-    for (c, h) in [
-        "年初预算数",
-        "全年预算数",
-        "全年执行数",
-        "执行率",
-        "分值",
-        "得分",
-    ]
-    .iter()
-    .enumerate()
-    {
-        ws.write_string_with_format(row, 2 + c as u16, *h, &s.label)?;
-    }
-    let first = row + 1;
-    for b in &e.budget {
-        row += 1;
-        put_merged(ws, (row, 0, row, 1), &b.name, &s.fixed)?;
-        money_cell(ws, row, 2, b.initial, &s.amount)?;
-        money_cell(ws, row, 3, b.full_year, &s.amount_in)?;
-        money_cell(ws, row, 4, b.executed, &s.amount_in)?;
-        let (d, x) = (cell(row, 3), cell(row, 4));
-        ws.write_formula_with_format(
-            row,
-            5,
-            &*format!("=IF(N({d})=0,\"\",N({x})/{d})"),
-            &s.percent,
-        )?;
-        ws.write_blank(row, 6, &s.fixed)?;
-        ws.write_blank(row, 7, &s.fixed)?;
-    }
-    row += 1;
-    ws.merge_range(row, 0, row, 1, "合计", &s.label)?;
-    for c in [2u16, 3, 4] {
-        let f = format!("=SUM({}:{})", cell(first, c), cell(row - 1, c));
-        ws.write_formula_with_format(row, c, &*f, &s.amount)?;
-    }
-    let (d, x) = (cell(row, 3), cell(row, 4));
-    ws.write_formula_with_format(
-        row,
-        5,
-        &*format!("=IF(N({d})=0,\"\",N({x})/{d})"),
-        &s.percent,
+    let lines: Vec<BudgetLine> = e
+        .budget
+        .iter()
+        .map(|b| BudgetLine {
+            name: &b.name,
+            amounts: [b.initial, b.full_year, b.executed],
+            extra: vec![Extra::Blank, Extra::Blank],
+        })
+        .collect();
+    let mut row = budget_block(
+        ws,
+        &s,
+        3,
+        ["年初预算数", "全年预算数", "全年执行数"],
+        &["分值", "得分"],
+        &lines,
     )?;
     decimal_cell(ws, row, 6, Some(execution_weight), &s.amount)?;
     decimal_cell(ws, row, 7, e.budget_declared_score, &s.amount_in)?;
@@ -485,6 +435,77 @@ fn self_evaluation_sheet(
     ws.set_print_fit_to_pages(1, 0);
     protect(ws);
     Ok(())
+}
+
+/// One funding row of a budget block: 年初预算数 (fixed), the budget and the executed amount
+/// (entered), then the document's own extra columns after 执行率.
+struct BudgetLine<'a> {
+    name: &'a str,
+    amounts: [Option<Money>; 3],
+    extra: Vec<Extra>,
+}
+
+/// An extra cell of a budget row.
+enum Extra {
+    /// An entered amount.
+    Amount(Option<Money>),
+    /// An empty cell (filled on the 合计 row only).
+    Blank,
+}
+
+/// Writes a budget block with its header row at `top`: 资金来源 (columns A–B), the three amounts
+/// (C–E), 执行率 as a formula (F), then the extra columns. Returns the 合计 row, whose C–F
+/// hold formulas and whose extra cells the caller fills.
+fn budget_block(
+    ws: &mut Worksheet,
+    s: &Styles,
+    top: u32,
+    amount_headers: [&str; 3],
+    extra_headers: &[&str],
+    lines: &[BudgetLine],
+) -> Result<u32, XlsxError> {
+    ws.merge_range(top, 0, top, 1, "资金来源", &s.label)?;
+    let headers = amount_headers
+        .iter()
+        .copied()
+        .chain(["执行率"])
+        .chain(extra_headers.iter().copied());
+    for (c, h) in headers.enumerate() {
+        ws.write_string_with_format(top, 2 + c as u16, h, &s.label)?;
+    }
+    let rate = |ws: &mut Worksheet, row: u32| {
+        let (d, e) = (cell(row, 3), cell(row, 4));
+        let f = format!("=IF(N({d})=0,\"\",N({e})/{d})");
+        ws.write_formula_with_format(row, 5, &*f, &s.percent)
+            .map(|_| ())
+    };
+    let mut row = top;
+    for line in lines {
+        row += 1;
+        put_merged(ws, (row, 0, row, 1), line.name, &s.fixed)?;
+        let [initial, budget, executed] = line.amounts;
+        money_cell(ws, row, 2, initial, &s.amount)?;
+        money_cell(ws, row, 3, budget, &s.amount_in)?;
+        money_cell(ws, row, 4, executed, &s.amount_in)?;
+        rate(ws, row)?;
+        for (k, extra) in line.extra.iter().enumerate() {
+            let col = 6 + k as u16;
+            match extra {
+                Extra::Amount(v) => money_cell(ws, row, col, *v, &s.amount_in)?,
+                Extra::Blank => {
+                    ws.write_blank(row, col, &s.fixed)?;
+                }
+            }
+        }
+    }
+    row += 1;
+    ws.merge_range(row, 0, row, 1, "合计", &s.label)?;
+    for c in [2u16, 3, 4] {
+        let f = format!("=SUM({}:{})", cell(top + 1, c), cell(row - 1, c));
+        ws.write_formula_with_format(row, c, &*f, &s.amount)?;
+    }
+    rate(ws, row)?;
+    Ok(row)
 }
 
 /// An A1 reference (`D5`) of a zero-based row and column.
