@@ -90,6 +90,13 @@ fn compact(s: &str) -> String {
         .collect()
 }
 
+/// The header line's personal fields and amount unit.
+struct HeaderCells {
+    filler: Option<String>,
+    phone: Option<String>,
+    amount_unit: String,
+}
+
 /// A header row: its index and the column of each header text.
 struct Header {
     row: u32,
@@ -226,6 +233,16 @@ impl Sheet {
             }
         }
         None
+    }
+
+    /// The header line's 填报人, 联系电话 and 单位 (万元 when absent).
+    fn header_cells(&self, before: u32) -> HeaderCells {
+        let get = |label: &str| self.labelled(label, before).filter(|v| !v.is_empty());
+        HeaderCells {
+            filler: get("填报人"),
+            phone: get("联系电话"),
+            amount_unit: get("单位").unwrap_or_else(|| "万元".into()),
+        }
     }
 
     /// The text right of a label cell anywhere below `from` (a footer such as 相关建议或举措).
@@ -406,6 +423,7 @@ pub fn read_monitoring(
     let goal = s.after_label("年度目标", budget_h.row);
     let analysis = s.after_label("偏差或不能完成目标原因分析", ind_h.row);
     let suggestions = s.after_label("相关建议或举措", ind_h.row);
+    let people = s.header_cells(budget_h.row);
     let report = MonitoringReport {
         kind: MonitoringKind::Monitoring,
         template: s.template(),
@@ -413,14 +431,9 @@ pub fn read_monitoring(
         header: MonitoringHeader {
             fiscal_year: year,
             month,
-            filler: s.labelled("填报人", budget_h.row).filter(|v| !v.is_empty()),
-            phone: s
-                .labelled("联系电话", budget_h.row)
-                .filter(|v| !v.is_empty()),
-            amount_unit: s
-                .labelled("单位", budget_h.row)
-                .filter(|v| !v.is_empty())
-                .unwrap_or_else(|| "万元".into()),
+            filler: people.filler,
+            phone: people.phone,
+            amount_unit: people.amount_unit,
             unit_name,
             fill_date: None,
         },
@@ -535,20 +548,16 @@ pub fn read_self_evaluation(
     } else {
         None
     };
+    let people = s.header_cells(budget_h.row);
     let eval = SelfEvaluation {
         kind: SelfEvaluationKind::SelfEvaluation,
         template: s.template(),
         declaration: s.declaration(&unit_name, year),
         header: SelfEvalHeader {
             fiscal_year: year,
-            filler: s.labelled("填报人", budget_h.row).filter(|v| !v.is_empty()),
-            phone: s
-                .labelled("联系电话", budget_h.row)
-                .filter(|v| !v.is_empty()),
-            amount_unit: s
-                .labelled("单位", budget_h.row)
-                .filter(|v| !v.is_empty())
-                .unwrap_or_else(|| "万元".into()),
+            filler: people.filler,
+            phone: people.phone,
+            amount_unit: people.amount_unit,
             unit_name,
             fill_date: None,
         },
