@@ -2,7 +2,7 @@
 //! state-changing request, lock-out, body limits, honest statuses, security headers, and a user
 //! of one unit (or one region) that cannot reach another's form through any route.
 
-mod common;
+use crate::common;
 
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};

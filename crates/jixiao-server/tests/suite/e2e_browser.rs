@@ -7,10 +7,8 @@
 //! Needs Debian `chromium` and `chromium-driver`; skipped with a note when missing, a failure
 //! when `CI=true`. `JIXIAO_SCREENSHOTS=docs/img` writes `e2e-editor.png` and `e2e-review.png`.
 
-#[allow(dead_code)]
-#[path = "../../jixiao-web/tests/support/browser.rs"]
-mod browser;
-mod common;
+use crate::browser;
+use crate::common;
 
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};

@@ -2,7 +2,7 @@
 //! errors remain, return with a comment, resubmit, approve with grades, publish, adjust, history,
 //! diff, audit, export, and the next year's rollover.
 
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use common::{Kind, TestApp};

@@ -1,7 +1,7 @@
 //! The home pages of each role and the administrator's posts, through the real router.
 
-mod common;
-mod page_helpers;
+use crate::common;
+use crate::page_helpers;
 
 use axum::http::StatusCode;
 use common::{Kind, TestApp};

@@ -1,8 +1,8 @@
 //! The HTML pages through the real router (in-process, SQLite, demo data): login, redirects
 //! to the login page, scoping, CSRF on form posts, the no-JavaScript save, submit and review.
 
-mod common;
-mod page_helpers;
+use crate::common;
+use crate::page_helpers;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};

@@ -2,7 +2,7 @@
 //! have): a session made on one works on the other, and racing saves on the same base version
 //! stay consistent — exactly one wins, the other gets 409.
 
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use common::{Kind, TestApp};

@@ -1,0 +1,16 @@
+//! The server's integration tests, in one test binary: six binaries each linked the whole
+//! application (axum, sqlx, typst), which made linking most of the suite's build time.
+
+#[macro_use]
+mod common;
+#[allow(dead_code)]
+#[path = "../../../jixiao-web/tests/support/browser.rs"]
+mod browser;
+mod page_helpers;
+
+mod e2e_browser;
+mod pages;
+mod pages_admin;
+mod security;
+mod two_instances;
+mod workflow;
