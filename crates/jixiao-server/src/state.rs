@@ -11,10 +11,10 @@ use jixiao_storage::Db;
 
 use crate::throttle::Throttle;
 
-/// Reads an uploaded file (`file name`, bytes) into a form and an import report (JSON).
+/// Reads an uploaded file (`file name`, bytes) into a form and its import report.
 /// The error is a Chinese message for the user.
 pub type ImportHook =
-    Arc<dyn Fn(&str, &[u8]) -> Result<(Form, serde_json::Value), String> + Send + Sync>;
+    Arc<dyn Fn(&str, &[u8]) -> Result<(Form, jixiao_formats::ImportReport), String> + Send + Sync>;
 
 /// A file made by an exporter.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -151,8 +151,7 @@ pub fn formats_import(registry: Arc<Registry>) -> ImportHook {
         let options = jixiao_formats::import::ImportOptions::default();
         let imported = jixiao_formats::import::import_bytes(name, bytes, &registry, &options)
             .map_err(|e| e.to_string())?;
-        let report = serde_json::to_value(&imported.report).map_err(|e| e.to_string())?;
-        Ok((imported.form, report))
+        Ok((imported.form, imported.report))
     })
 }
 

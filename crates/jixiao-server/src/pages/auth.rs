@@ -1,4 +1,5 @@
-//! `GET/POST /login` and `POST /logout`, through the API's login and logout.
+//! `GET/POST /login` and `POST /logout`, through the session service (as the API's login and
+//! logout).
 //!
 //! The login form has no session yet, so its CSRF token is a pre-session double submit: a
 //! random token in the `jixiao_csrf` cookie and the same token in the form's `_csrf` field.
@@ -8,12 +9,10 @@ use axum::http::header::SET_COOKIE;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::Response;
 use jixiao_web::{LoginView, render_login};
-use serde_json::json;
 
-use super::{Fields, PagePost, PageResult, api_body, html, see_other};
-use crate::api::session;
+use super::{Fields, PagePost, PageResult, html, see_other};
 use crate::auth::{CSRF_COOKIE, ClientAddr, cookie, csrf_matches, random_token};
-use crate::json::ApiJson;
+use crate::service::session;
 use crate::state::AppState;
 
 /// A local path to go to after logging in (`/…` but not `//…`), else `/`.
@@ -98,19 +97,9 @@ pub(crate) async fn login(
             set,
         );
     }
-    let body = json!({
-        "username": username,
-        "password": fields.get("password").unwrap_or(""),
-    });
-    let result = match api_body(body) {
-        Ok(body) => session::login(State(state), addr, ApiJson(body)).await,
-        Err(e) => Err(e),
-    };
-    match result {
-        Ok(api) => {
-            let cookies = api.headers().get_all(SET_COOKIE).iter().cloned().collect();
-            see_other(&local_next(next.as_deref()), cookies)
-        }
+    let password = fields.get("password").unwrap_or("");
+    match session::login(&state, &addr.0, &username, password).await {
+        Ok(s) => see_other(&local_next(next.as_deref()), s.cookies(&state).into()),
         Err(e) => fail(e.status, e.message, None),
     }
 }
@@ -122,11 +111,8 @@ pub(crate) async fn logout(
     fields: Fields,
 ) -> PageResult {
     let p = post.check(&state, &fields).await?;
-    let api = session::logout(State(state), p.cu.clone())
-        .await
-        .map_err(|e| p.err(e))?;
-    let cookies = api.headers().get_all(SET_COOKIE).iter().cloned().collect();
-    Ok(see_other("/login", cookies))
+    let cookies = session::logout(&state, &p.cu).await.map_err(|e| p.err(e))?;
+    Ok(see_other("/login", cookies.into()))
 }
 
 #[cfg(test)]

@@ -381,12 +381,6 @@ impl FromRequest<AppState> for Fields {
     }
 }
 
-/// A request body for the session API handlers, built from a JSON value. Only login and logout
-/// still go through the API (they set and clear its cookie); every other page calls a service.
-pub(crate) fn api_body<T: serde::de::DeserializeOwned>(v: serde_json::Value) -> ApiResult<T> {
-    serde_json::from_value(v).map_err(|e| ApiError::unprocessable(format!("提交的内容有误：{e}")))
-}
-
 /// The form (the current version, or one older version of it) with everything the form pages
 /// show around it, from the forms service.
 pub(crate) async fn form_page(

@@ -116,9 +116,6 @@ pub async fn preview(state: &AppState, file: UploadedFile) -> ApiResult<Imported
         .await
         .map_err(ApiError::internal)?;
     let (form, report) = result.map_err(ApiError::unprocessable)?;
-    // The import hook hands its report over as JSON; it is read back into its type once, here.
-    let report: ImportReport = serde_json::from_value(report)
-        .map_err(|e| ApiError::internal(format!("import report: {e}")))?;
     let findings = findings_of(state, &form)?;
     let (errors, warnings) = counts(&findings);
     Ok(Imported {

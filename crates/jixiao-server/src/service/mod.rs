@@ -9,6 +9,7 @@ pub mod admin;
 pub mod forms;
 pub mod history;
 pub mod import;
+pub mod session;
 pub mod workflow;
 
 use jixiao_domain::{Finding, Form, Severity};
