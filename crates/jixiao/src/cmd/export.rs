@@ -106,6 +106,14 @@ pub fn run(args: Args) -> ExitCode {
 }
 
 fn run_inner(args: &Args) -> anyhow::Result<ExitCode> {
+    if !args.path.is_dir() && super::lifecycle::other_kind(&args.path).is_some() {
+        return Ok(super::lifecycle::export_file(
+            &args.path,
+            args.format,
+            args.private,
+            &args.output,
+        ));
+    }
     if args.format == Format::Pdf {
         // Font and typst's library get ready on the other core while the input is read.
         std::thread::spawn(jixiao_pdf::preload);

@@ -464,3 +464,137 @@ pub fn import_file(file: &Path, output: Option<&Path>) -> ExitCode {
         }
     }
 }
+
+/// `jixiao export` of a monitoring report or self-evaluation: canonical JSON, the workbook, or a
+/// CSV line per indicator with its light or score. Public copies (the default) carry no 填报人 and
+/// no 联系电话. PDF and HTML in the published layouts are not built yet: a clear refusal.
+pub fn export_file(
+    file: &Path,
+    format: jixiao_formats::Format,
+    private: bool,
+    output: &Path,
+) -> ExitCode {
+    use jixiao_formats::Format as F;
+    let (mut doc, _, reg) = match load(file) {
+        Ok(x) => x,
+        Err(e) => return unreadable(e),
+    };
+    if !private {
+        match &mut doc {
+            Document::Monitoring(r) => (r.header.filler, r.header.phone) = (None, None),
+            Document::SelfEvaluation(e) => (e.header.filler, e.header.phone) = (None, None),
+            Document::Declaration(_) => {}
+        }
+    }
+    let bytes: anyhow::Result<Vec<u8>> = match (&doc, format) {
+        (_, F::Pdf | F::Html) => {
+            eprintln!(
+                "错误：{}暂不能导出为 {}；请导出 xlsx、json 或 csv",
+                doc.kind().label(),
+                format.name()
+            );
+            return ExitCode::from(2);
+        }
+        (Document::Monitoring(r), F::Json) => serde_json::to_vec_pretty(r).map_err(Into::into),
+        (Document::SelfEvaluation(e), F::Json) => serde_json::to_vec_pretty(e).map_err(Into::into),
+        (Document::Monitoring(r), F::Xlsx) => write_monitoring(r).map_err(Into::into),
+        (Document::SelfEvaluation(e), F::Xlsx) => {
+            let rules = rules_of(&reg, &e.template);
+            write_self_evaluation(e, rules.execution_weight).map_err(Into::into)
+        }
+        (Document::Monitoring(r), F::Csv) => {
+            Ok(monitoring_csv(r, &rules_of(&reg, &r.template)).into_bytes())
+        }
+        (Document::SelfEvaluation(e), F::Csv) => {
+            Ok(selfeval_csv(e, &rules_of(&reg, &e.template)).into_bytes())
+        }
+        (Document::Declaration(_), _) => unreachable!("other_kind said it is not a declaration"),
+    };
+    match bytes.and_then(|b| write_out(output, &b)) {
+        Ok(()) => {
+            eprintln!("已导出 {}", output.display());
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("错误：{e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn csv_line(fields: &[String]) -> String {
+    let line: Vec<String> = fields
+        .iter()
+        .map(|f| jixiao_formats::csv::field(f))
+        .collect();
+    line.join(",") + "\r\n"
+}
+
+/// One line per indicator: the levels, the target, the value to date and the light.
+fn monitoring_csv(r: &MonitoringReport, rules: &LifecycleRules) -> String {
+    let w = warn(r, rules);
+    let mut out = String::from("\u{feff}");
+    out.push_str(&csv_line(
+        &[
+            "一级指标",
+            "二级指标",
+            "三级指标",
+            "年度指标值",
+            "当前完成值",
+            "完成可能性",
+            "偏差原因",
+            "序时目标",
+            "完成比（%）",
+            "预警",
+        ]
+        .map(String::from),
+    ));
+    for (row, light) in r.indicators.iter().zip(&w.indicators) {
+        let reasons: Vec<&str> = row.reasons.iter().map(|x| x.label()).collect();
+        out.push_str(&csv_line(&[
+            row.level1.clone(),
+            row.level2.clone(),
+            row.name.clone(),
+            light.target.clone(),
+            row.actual.clone(),
+            row.likelihood.map_or("", |l| l.label()).to_string(),
+            reasons.join("、"),
+            light.benchmark.map(dec).unwrap_or_default(),
+            light.ratio.map(dec).unwrap_or_default(),
+            light.colour.map_or("", Colour::label).to_string(),
+        ]));
+    }
+    out
+}
+
+/// One line per indicator: the levels, the target, the actual, the weight and both scores.
+fn selfeval_csv(e: &SelfEvaluation, rules: &LifecycleRules) -> String {
+    let s = score(e, rules);
+    let mut out = String::from("\u{feff}");
+    out.push_str(&csv_line(
+        &[
+            "一级指标",
+            "二级指标",
+            "三级指标",
+            "年度指标值",
+            "实际完成值",
+            "分值",
+            "得分",
+            "填报得分",
+        ]
+        .map(String::from),
+    ));
+    for (row, sc) in e.indicators.iter().zip(&s.indicators) {
+        out.push_str(&csv_line(&[
+            row.level1.clone(),
+            row.level2.clone(),
+            row.name.clone(),
+            sc.target.clone(),
+            row.actual.clone(),
+            sc.weight.map(dec).unwrap_or_default(),
+            sc.score.map(dec).unwrap_or_default(),
+            sc.declared_score.map(dec).unwrap_or_default(),
+        ]));
+    }
+    out
+}
