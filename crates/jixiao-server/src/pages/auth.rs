@@ -15,10 +15,19 @@ use crate::auth::{CSRF_COOKIE, ClientAddr, cookie, csrf_matches, random_token};
 use crate::service::session;
 use crate::state::AppState;
 
-/// A local path to go to after logging in (`/…` but not `//…`), else `/`.
+/// A local path to go to after logging in, else `/`. Only a same-origin relative path is
+/// accepted: it starts with one `/`, and holds no backslash, no whitespace and no control
+/// character anywhere — browsers drop tabs and newlines from a `Location`, so `/\t/evil.example`
+/// would otherwise become `//evil.example`, another site.
 fn local_next(next: Option<&str>) -> String {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\") => {
+        Some(n)
+            if n.starts_with('/')
+                && !n.starts_with("//")
+                && !n
+                    .chars()
+                    .any(|c| c == '\\' || c.is_whitespace() || c.is_control()) =>
+        {
             n.to_string()
         }
         _ => "/".to_string(),
@@ -126,5 +135,15 @@ mod tests {
         assert_eq!(local_next(Some("/\\evil.example")), "/");
         assert_eq!(local_next(Some("https://evil.example/")), "/");
         assert_eq!(local_next(None), "/");
+        // Browsers drop tabs and newlines from a Location, turning these into `//evil.example`.
+        assert_eq!(local_next(Some("/\t/evil.example")), "/");
+        assert_eq!(local_next(Some("/\n/evil.example")), "/");
+        assert_eq!(local_next(Some("/\r\n/evil.example")), "/");
+        assert_eq!(local_next(Some("/forms/3\\x")), "/");
+        assert_eq!(local_next(Some("/forms?q=\u{0}")), "/");
+        assert_eq!(
+            local_next(Some("/forms/3/edit?x=1#c")),
+            "/forms/3/edit?x=1#c"
+        );
     }
 }
