@@ -4,7 +4,7 @@
 use jixiao_domain::Form;
 use jixiao_storage::Role;
 
-use crate::api::admin::{NewUserInput, create_user_in, set_password_in};
+use crate::api::admin::{NewUserInput, create_user_in};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 
@@ -19,8 +19,9 @@ pub const DEMO_PASSWORD: &str = "jixiao-demo-2026";
 pub struct DemoAccount {
     /// Login name.
     pub username: String,
-    /// Password.
-    pub password: String,
+    /// The demo password for an account made now; `None` for one that already existed, whose
+    /// password demo mode never resets.
+    pub password: Option<String>,
     /// Role.
     pub role: Role,
     /// Unit name, for unit roles.
@@ -48,10 +49,14 @@ const USERS: [(&str, &str, Role, Option<usize>); 5] = [
     ("admin", "系统管理员", Role::Admin, None),
 ];
 
-/// Creates what is missing of the demo data and (re)sets the demo passwords; returns the
-/// accounts to print.
+/// Creates what is missing of the demo data; returns the accounts to print.
+///
+/// Demo mode makes accounts with a published password, so it refuses a database that holds
+/// anything else (another region, unit or user: real data), and it never resets the password of
+/// an account that already exists.
 pub async fn seed(state: &AppState) -> ApiResult<Vec<DemoAccount>> {
     let db = &state.db;
+    refuse_real_data(state).await?;
     let region = match db.regions().await?.into_iter().find(|r| r.code == REGION.0) {
         Some(r) => r,
         None => {
@@ -87,8 +92,8 @@ pub async fn seed(state: &AppState) -> ApiResult<Vec<DemoAccount>> {
     let mut accounts = Vec::new();
     for (username, display, role, unit) in USERS {
         let unit = unit.map(|i| &units[i]);
-        match existing.iter().find(|u| u.username == username) {
-            Some(u) => set_password_in(db, u.id, DEMO_PASSWORD, None).await?,
+        let made = match existing.iter().find(|u| u.username == username) {
+            Some(_) => false,
             None => {
                 let input = NewUserInput {
                     username: username.into(),
@@ -99,11 +104,12 @@ pub async fn seed(state: &AppState) -> ApiResult<Vec<DemoAccount>> {
                     region_id: (!role.is_unit_role()).then_some(region.id),
                 };
                 create_user_in(db, &input, None).await?;
+                true
             }
-        }
+        };
         accounts.push(DemoAccount {
             username: username.into(),
-            password: DEMO_PASSWORD.into(),
+            password: made.then(|| DEMO_PASSWORD.to_string()),
             role,
             unit: unit.map(|u| u.name.clone()),
         });
@@ -127,4 +133,35 @@ pub async fn seed(state: &AppState) -> ApiResult<Vec<DemoAccount>> {
         crate::service::forms::insert_form(state, first, &form, filler.0.id, "演示数据").await?;
     }
     Ok(accounts)
+}
+
+/// 409 when the database holds a region, unit or user that is not demo data.
+async fn refuse_real_data(state: &AppState) -> ApiResult<()> {
+    let db = &state.db;
+    let foreign_region = db.regions().await?.into_iter().find(|r| r.code != REGION.0);
+    let foreign_unit = match &foreign_region {
+        Some(_) => None,
+        None => db
+            .units(None)
+            .await?
+            .into_iter()
+            .find(|u| !UNITS.iter().any(|(code, _)| *code == u.code)),
+    };
+    let foreign_user = db
+        .users(None)
+        .await?
+        .into_iter()
+        .find(|u| !USERS.iter().any(|(name, ..)| *name == u.username));
+    let what = match (foreign_region, foreign_unit, foreign_user) {
+        (Some(r), _, _) => format!("区划「{}」", r.name),
+        (_, Some(u), _) => format!("单位「{}」", u.name),
+        (_, _, Some(u)) => format!("用户「{}」", u.username),
+        _ => return Ok(()),
+    };
+    Err(ApiError::conflict(
+        "not_demo_data",
+        format!(
+            "数据库中已有非演示数据（{what}），拒绝以演示模式启动：演示模式会建立密码公开的账号。请去掉 --demo（或 JIXIAO_DEMO），或换一个数据目录"
+        ),
+    ))
 }

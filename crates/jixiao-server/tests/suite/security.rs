@@ -556,3 +556,50 @@ async fn html_form_posts_check_the_csrf_field() {
     assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
     t.cleanup().await;
 }
+
+/// Demo mode never resets an existing account's password, and refuses a database that holds
+/// real data (it would add accounts whose password is published).
+async fn demo_mode_keeps_real_data_safe(kind: Kind) {
+    let Some(t) = TestApp::new(kind).await else {
+        return;
+    };
+    // The filler changes the demo password; a second demo start must not reset it.
+    let db = &t.state.db;
+    let filler = db
+        .user_for_login("xingguo_filler")
+        .await
+        .unwrap()
+        .unwrap()
+        .0;
+    jixiao_server::api::admin::set_password_in(db, filler.id, "a-new-secret-2026!", None)
+        .await
+        .unwrap();
+    let again = jixiao_server::demo::seed(&t.state).await.unwrap();
+    let f = again
+        .iter()
+        .find(|a| a.username == "xingguo_filler")
+        .unwrap();
+    assert_eq!(
+        f.password, None,
+        "an existing account is reported, not reset"
+    );
+    let old = try_login(&t.app, "xingguo_filler", jixiao_server::demo::DEMO_PASSWORD).await;
+    assert_eq!(old.status, StatusCode::UNAUTHORIZED);
+    // A real user appears: demo mode now refuses to start, naming what it found.
+    let input = jixiao_server::api::admin::NewUserInput {
+        username: "wang_real".into(),
+        display_name: Some("王会计".into()),
+        password: "Another-secret-2026".into(),
+        role: jixiao_storage::Role::Reviewer,
+        unit_id: None,
+        region_id: db.regions().await.unwrap().first().map(|r| r.id),
+    };
+    jixiao_server::api::admin::create_user_in(db, &input, None)
+        .await
+        .unwrap();
+    let e = jixiao_server::demo::seed(&t.state).await.unwrap_err();
+    assert_eq!(e.status, StatusCode::CONFLICT);
+    assert!(e.message.contains("wang_real"), "{}", e.message);
+    t.cleanup().await;
+}
+on_both!(demo_mode_keeps_real_data_safe);

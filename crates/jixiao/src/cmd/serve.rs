@@ -62,10 +62,15 @@ pub fn run(args: Args) -> ExitCode {
                     .as_deref()
                     .map(|u| format!("，{u}"))
                     .unwrap_or_default();
+                let password = a
+                    .password
+                    .as_deref()
+                    .map_or("（已有账号，密码未重置）".to_string(), |p| {
+                        format!("密码 {p}")
+                    });
                 println!(
-                    "  {:<18} 密码 {}  （{}{unit}）",
+                    "  {:<18} {password}  （{}{unit}）",
                     a.username,
-                    a.password,
                     a.role.label()
                 );
             }
