@@ -406,11 +406,14 @@ impl WriteTx {
         })
     }
 
-    /// Changes a user's role, scope, display name and disabled flag.
+    /// Writes what an administrator edits of a user: name, role, scope, disabled. The lock-out
+    /// columns are not written here (see [`WriteTx::unlock_user`]), so a lock that a failed
+    /// login set between the administrator's read and this write stays in force. Disabling a
+    /// user ends their sessions.
     pub async fn update_user(&mut self, u: &User) -> Result<()> {
         sqlx::query(
-            "UPDATE users SET display_name = $2, role = $3, region_id = $4, unit_id = $5, disabled = $6, \
-             failed_logins = $7, locked_until = $8 WHERE id = $1",
+            "UPDATE users SET display_name = $2, role = $3, region_id = $4, unit_id = $5, disabled = $6 \
+             WHERE id = $1",
         )
         .bind(u.id)
         .bind(&u.display_name)
@@ -418,13 +421,20 @@ impl WriteTx {
         .bind(u.region_id)
         .bind(u.unit_id)
         .bind(i64::from(u.disabled))
-        .bind(u.failed_logins)
-        .bind(u.locked_until)
         .execute(self.conn())
         .await?;
         if u.disabled {
             self.delete_sessions_of(u.id).await?;
         }
+        Ok(())
+    }
+
+    /// Clears a user's failed logins and lock.
+    pub async fn unlock_user(&mut self, user_id: i64) -> Result<()> {
+        sqlx::query("UPDATE users SET failed_logins = 0, locked_until = 0 WHERE id = $1")
+            .bind(user_id)
+            .execute(self.conn())
+            .await?;
         Ok(())
     }
 

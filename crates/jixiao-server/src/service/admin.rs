@@ -307,10 +307,7 @@ pub async fn update_user(state: &AppState, user: &User, id: i64, p: UserPatch) -
     if let Some(d) = p.disabled {
         target.disabled = d;
     }
-    if p.unlock == Some(true) {
-        target.failed_logins = 0;
-        target.locked_until = 0;
-    }
+    let unlock = p.unlock == Some(true);
     let hash = match p.password {
         Some(pw) => {
             check_password_strength(&pw)?;
@@ -324,6 +321,9 @@ pub async fn update_user(state: &AppState, user: &User, id: i64, p: UserPatch) -
     };
     let mut tx = state.db.begin_write().await?;
     tx.update_user(&target).await?;
+    if unlock {
+        tx.unlock_user(id).await?;
+    }
     if let Some(h) = &hash {
         tx.set_password(id, h).await?;
     }
@@ -340,5 +340,10 @@ pub async fn update_user(state: &AppState, user: &User, id: i64, p: UserPatch) -
     )
     .await?;
     tx.commit().await?;
-    Ok(target)
+    // The user as stored now: a lock set by a failed login meanwhile is part of the answer.
+    state
+        .db
+        .user(id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("用户不存在"))
 }

@@ -603,3 +603,31 @@ async fn demo_mode_keeps_real_data_safe(kind: Kind) {
     t.cleanup().await;
 }
 on_both!(demo_mode_keeps_real_data_safe);
+
+/// An administrator's edit written after a lock-out happened (read before it) keeps the lock:
+/// the edit does not write the lock columns back.
+async fn admin_edit_does_not_undo_a_lock(kind: Kind) {
+    let Some(t) = TestApp::new(kind).await else {
+        return;
+    };
+    let db = &t.state.db;
+    let stale = db.user_for_login("jiaoyu_filler").await.unwrap().unwrap().0;
+    assert_eq!(stale.locked_until, 0);
+    // Meanwhile, failed logins lock the account.
+    for _ in 0..3 {
+        db.record_login_failure(stale.id, 3, 60_000).await.unwrap();
+    }
+    let mut edit = stale.clone();
+    edit.display_name = "教育局填报人（改名）".into();
+    let mut tx = db.begin_write().await.unwrap();
+    tx.update_user(&edit).await.unwrap();
+    tx.commit().await.unwrap();
+    let now = db.user(stale.id).await.unwrap().unwrap();
+    assert_eq!(now.display_name, "教育局填报人（改名）");
+    assert!(
+        now.locked_until > 0,
+        "the lock set meanwhile stays in force"
+    );
+    t.cleanup().await;
+}
+on_both!(admin_edit_does_not_undo_a_lock);
