@@ -9,7 +9,7 @@ use jixiao_storage::saves::{SaveOutcome, SaveRequest};
 use jixiao_storage::{Comment, FormRow, ListFilter, Review, Role, Unit, User};
 use serde_json::json;
 
-use super::{counts, findings_of, for_viewer, parse_stored, stale};
+use super::{counts, findings_for_viewer, findings_of, for_viewer, parse_stored, stale};
 use crate::access::{actor, may, visible};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
@@ -253,7 +253,7 @@ pub async fn current(state: &AppState, user: &User, id: i64) -> ApiResult<Curren
         .await?
         .ok_or_else(|| ApiError::internal("current version missing"))?;
     let form = parse_stored(&text)?;
-    let findings = findings_of(state, &form).unwrap_or_default();
+    let findings = findings_for_viewer(user, &form, findings_of(state, &form).unwrap_or_default());
     Ok(Current {
         row,
         form: for_viewer(user, form),

@@ -51,6 +51,27 @@ pub(crate) fn for_viewer(user: &User, mut form: Form) -> Form {
     form
 }
 
+/// Findings as a viewer may read them: outside the unit, a message that quotes the form's phone
+/// number (an invalid one is quoted by its finding) shows it masked, as the form does.
+pub(crate) fn findings_for_viewer(
+    user: &User,
+    form: &Form,
+    findings: Vec<Finding>,
+) -> Vec<Finding> {
+    let phone = form.header.phone.as_deref().map(str::trim).unwrap_or("");
+    if sees_personal_data(user.role) || phone.is_empty() {
+        return findings;
+    }
+    let masked = mask_phone(phone);
+    findings
+        .into_iter()
+        .map(|mut f| {
+            f.message = f.message.replace(phone, &masked);
+            f
+        })
+        .collect()
+}
+
 /// The 409 of a stale save or step: names both versions and carries the current form.
 pub(crate) async fn stale(tx: &mut jixiao_storage::WriteTx, row: &FormRow, base: i64) -> ApiError {
     let current = match tx.version_json(row.id, row.version).await {

@@ -631,3 +631,48 @@ async fn admin_edit_does_not_undo_a_lock(kind: Kind) {
     t.cleanup().await;
 }
 on_both!(admin_edit_does_not_undo_a_lock);
+
+/// A finding that quotes an invalid phone number shows it masked to the finance side, as the
+/// form itself does; the unit still reads it whole.
+async fn findings_do_not_leak_the_phone(kind: Kind) {
+    let Some(t) = TestApp::new(kind).await else {
+        return;
+    };
+    let filler = t.login("xingguo_filler").await;
+    let id = filler.get("/api/forms").await.body[0]["id"]
+        .as_i64()
+        .unwrap();
+    let got = filler.get(&format!("/api/forms/{id}")).await;
+    let mut form = got.body["form"].clone();
+    form["header"]["phone"] = json!("1517209313888");
+    let saved = filler
+        .put(
+            &format!("/api/forms/{id}"),
+            &json!({"base_version": got.body["version"], "form": form}),
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::OK, "{}", saved.body);
+    let quoting = |body: &Value| -> Vec<String> {
+        body["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["path"] == "/header/phone")
+            .map(|f| f["message"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let own = quoting(&filler.get(&format!("/api/forms/{id}")).await.body);
+    assert!(own.iter().any(|m| m.contains("1517209313888")), "{own:?}");
+    for who in ["reviewer", "admin"] {
+        let c = t.login(who).await;
+        let seen = quoting(&c.get(&format!("/api/forms/{id}")).await.body);
+        assert!(!seen.is_empty(), "{who} sees the finding");
+        assert!(
+            seen.iter()
+                .all(|m| !m.contains("1517209313888") && m.contains("151******3888")),
+            "{who}: {seen:?}"
+        );
+    }
+    t.cleanup().await;
+}
+on_both!(findings_do_not_leak_the_phone);
