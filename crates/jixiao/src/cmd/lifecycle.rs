@@ -151,6 +151,14 @@ fn wrong_kind(file: &Path, doc: &Document, wanted: &str) -> ExitCode {
     ExitCode::from(2)
 }
 
+fn not_other_kind(file: &Path) -> ExitCode {
+    eprintln!(
+        "错误：{} 看似监控表或自评表，但按申报表读出；请检查文件的 kind 字段或工作表名",
+        file.display()
+    );
+    ExitCode::from(2)
+}
+
 fn exit_for(findings: &[Finding]) -> ExitCode {
     if has_errors(findings) {
         ExitCode::from(1)
@@ -410,7 +418,8 @@ pub fn validate_file(file: &Path, json: bool) -> ExitCode {
     let findings = match &doc {
         Document::Monitoring(r) => warn(r, &rules_of(&reg, &r.template)).findings,
         Document::SelfEvaluation(e) => score(e, &rules_of(&reg, &e.template)).findings,
-        Document::Declaration(_) => unreachable!("other_kind said it is not a declaration"),
+        // The file looked like another kind but read as a declaration: say so, never panic.
+        Document::Declaration(_) => return not_other_kind(file),
     };
     if json {
         println!(
@@ -508,7 +517,7 @@ pub fn export_file(
         (Document::SelfEvaluation(e), F::Csv) => {
             Ok(selfeval_csv(e, &rules_of(&reg, &e.template)).into_bytes())
         }
-        (Document::Declaration(_), _) => unreachable!("other_kind said it is not a declaration"),
+        (Document::Declaration(_), _) => return not_other_kind(file),
     };
     match bytes.and_then(|b| write_out(output, &b)) {
         Ok(()) => {
