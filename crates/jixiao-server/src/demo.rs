@@ -19,8 +19,8 @@ pub const DEMO_PASSWORD: &str = "jixiao-demo-2026";
 pub struct DemoAccount {
     /// Login name.
     pub username: String,
-    /// The demo password for an account made now; `None` for one that already existed, whose
-    /// password demo mode never resets.
+    /// The demo password, while the account has it; `None` for an account whose password was
+    /// changed (demo mode never resets one).
     pub password: Option<String>,
     /// Role.
     pub role: Role,
@@ -92,8 +92,10 @@ pub async fn seed(state: &AppState) -> ApiResult<Vec<DemoAccount>> {
     let mut accounts = Vec::new();
     for (username, display, role, unit) in USERS {
         let unit = unit.map(|i| &units[i]);
-        let made = match existing.iter().find(|u| u.username == username) {
-            Some(_) => false,
+        let usable = match existing.iter().find(|u| u.username == username) {
+            // An account that exists keeps its password; it is printed only while it still is
+            // the demo password.
+            Some(_) => still_demo_password(db, username).await?,
             None => {
                 let input = NewUserInput {
                     username: username.into(),
@@ -109,7 +111,7 @@ pub async fn seed(state: &AppState) -> ApiResult<Vec<DemoAccount>> {
         };
         accounts.push(DemoAccount {
             username: username.into(),
-            password: made.then(|| DEMO_PASSWORD.to_string()),
+            password: usable.then(|| DEMO_PASSWORD.to_string()),
             role,
             unit: unit.map(|u| u.name.clone()),
         });
@@ -133,6 +135,16 @@ pub async fn seed(state: &AppState) -> ApiResult<Vec<DemoAccount>> {
         crate::service::forms::insert_form(state, first, &form, filler.0.id, "演示数据").await?;
     }
     Ok(accounts)
+}
+
+/// True while an existing demo account's password is still the demo password.
+async fn still_demo_password(db: &jixiao_storage::Db, username: &str) -> ApiResult<bool> {
+    let Some((_, hash)) = db.user_for_login(username).await? else {
+        return Ok(false);
+    };
+    tokio::task::spawn_blocking(move || crate::auth::verify_password(DEMO_PASSWORD, &hash))
+        .await
+        .map_err(ApiError::internal)
 }
 
 /// 409 when the database holds a region, unit or user that is not demo data.

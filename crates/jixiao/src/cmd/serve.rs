@@ -65,7 +65,7 @@ pub fn run(args: Args) -> ExitCode {
                 let password = a
                     .password
                     .as_deref()
-                    .map_or("（已有账号，密码未重置）".to_string(), |p| {
+                    .map_or("（密码已修改，未重置）".to_string(), |p| {
                         format!("密码 {p}")
                     });
                 println!(
