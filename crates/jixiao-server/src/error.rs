@@ -115,6 +115,14 @@ impl IntoResponse for ApiError {
         body.insert("error".into(), json!(self.code));
         body.insert("message".into(), json!(self.message));
         body.extend(self.extra);
-        (self.status, axum::Json(Value::Object(body))).into_response()
+        let mut resp = (self.status, axum::Json(Value::Object(body))).into_response();
+        if self.status == StatusCode::SERVICE_UNAVAILABLE {
+            // Busy, closing or overrun: a client may try again shortly.
+            resp.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from_static("5"),
+            );
+        }
+        resp
     }
 }

@@ -15,6 +15,7 @@ pub mod auth;
 pub mod demo;
 pub mod diff;
 pub mod error;
+pub mod jobs;
 pub mod json;
 pub mod openapi;
 mod pages;

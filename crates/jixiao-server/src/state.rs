@@ -73,6 +73,12 @@ pub struct ServerConfig {
     /// proxy every client has the proxy's address: raise it or set 0 there and rely on the
     /// per-account lock-out.
     pub login_attempts_per_minute: u32,
+    /// Heavy jobs (import, export, password hashing) at once; more wait (`crate::jobs`).
+    pub max_jobs: usize,
+    /// How long a heavy job may wait for a place before it is refused with 503, in milliseconds.
+    pub job_queue_wait_ms: u64,
+    /// How long a heavy job may run before it is answered 503, in milliseconds.
+    pub job_timeout_ms: u64,
 }
 
 impl Default for ServerConfig {
@@ -85,6 +91,9 @@ impl Default for ServerConfig {
             max_login_failures: 5,
             lockout_ms: 15 * 60 * 1000,
             login_attempts_per_minute: 30,
+            max_jobs: std::thread::available_parallelism().map_or(2, |n| n.get() * 2),
+            job_queue_wait_ms: 10_000,
+            job_timeout_ms: 60_000,
         }
     }
 }
@@ -106,6 +115,8 @@ pub struct AppState {
     pub config: Arc<ServerConfig>,
     /// Login attempts per client address.
     pub(crate) login_throttle: Arc<Throttle>,
+    /// The gate for heavy work (imports, exports, password hashing).
+    pub jobs: crate::jobs::Jobs,
 }
 
 impl std::fmt::Debug for AppState {
@@ -129,6 +140,11 @@ impl AppState {
             export: formats_export(templates.clone()),
             templates,
             validator: Arc::new(jixiao_domain::validate::validate),
+            jobs: crate::jobs::Jobs::new(
+                config.max_jobs,
+                std::time::Duration::from_millis(config.job_queue_wait_ms),
+                std::time::Duration::from_millis(config.job_timeout_ms),
+            ),
             config: Arc::new(config),
             login_throttle: Arc::new(throttle),
         }

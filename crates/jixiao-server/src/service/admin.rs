@@ -311,11 +311,7 @@ pub async fn update_user(state: &AppState, user: &User, id: i64, p: UserPatch) -
     let hash = match p.password {
         Some(pw) => {
             check_password_strength(&pw)?;
-            Some(
-                tokio::task::spawn_blocking(move || hash_password(&pw))
-                    .await
-                    .map_err(ApiError::internal)??,
-            )
+            Some(state.jobs.run(move || hash_password(&pw)).await??)
         }
         None => None,
     };

@@ -77,9 +77,7 @@ pub async fn export(
     let form = version_form(state, user, id, version.unwrap_or(row.version)).await?;
     let hook = state.export.clone();
     let fmt = format.to_string();
-    let file = tokio::task::spawn_blocking(move || hook(&fmt, &form))
-        .await
-        .map_err(ApiError::internal)?;
+    let file = state.jobs.run(move || hook(&fmt, &form)).await?;
     let file = match file {
         Ok(f) => f,
         Err(ExportError::UnsupportedFormat) => {

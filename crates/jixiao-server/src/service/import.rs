@@ -112,9 +112,7 @@ pub async fn preview(state: &AppState, file: UploadedFile) -> ApiResult<Imported
     }
     let hook = state.import.clone();
     let name = file.name.clone();
-    let result = tokio::task::spawn_blocking(move || hook(&name, &file.bytes))
-        .await
-        .map_err(ApiError::internal)?;
+    let result = state.jobs.run(move || hook(&name, &file.bytes)).await?;
     let (form, report) = result.map_err(ApiError::unprocessable)?;
     let findings = findings_of(state, &form)?;
     let (errors, warnings) = counts(&findings);

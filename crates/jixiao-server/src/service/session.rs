@@ -68,11 +68,10 @@ pub async fn login(
     let found = state.db.user_for_login(username.trim()).await?;
     let hash = found.as_ref().map(|(_, h)| h.clone());
     let password = password.to_string();
-    let ok = tokio::task::spawn_blocking(move || {
-        verify_password(&password, &hash.unwrap_or_else(dummy_hash))
-    })
-    .await
-    .map_err(ApiError::internal)?;
+    let ok = state
+        .jobs
+        .run(move || verify_password(&password, &hash.unwrap_or_else(dummy_hash)))
+        .await?;
     let Some((user, _)) = found else {
         return Err(bad());
     };

@@ -676,3 +676,55 @@ async fn findings_do_not_leak_the_phone(kind: Kind) {
     t.cleanup().await;
 }
 on_both!(findings_do_not_leak_the_phone);
+
+/// Heavy work has a bound: with one place and a slow importer, a second upload that cannot
+/// start in time is refused with 503 and `Retry-After`, and the first one completes.
+async fn heavy_jobs_are_bounded(kind: Kind) {
+    let Some(t) = TestApp::with(kind, |mut s| {
+        s.jobs = jixiao_server::jobs::Jobs::new(
+            1,
+            std::time::Duration::from_millis(50),
+            std::time::Duration::from_secs(30),
+        );
+        let inner = s.import.clone();
+        s.import = std::sync::Arc::new(move |name: &str, bytes: &[u8]| {
+            std::thread::sleep(std::time::Duration::from_millis(400));
+            inner(name, bytes)
+        });
+        s
+    })
+    .await
+    else {
+        return;
+    };
+    let c = t.login("jiaoyu_filler").await;
+    let upload = || {
+        let (ct, body) = multipart("seed.json", jixiao_server::demo::SEED_FORM_JSON.as_bytes());
+        Request::post("/api/import")
+            .header(header::CONTENT_TYPE, ct)
+            .header(
+                header::COOKIE,
+                format!("jixiao_session={}; jixiao_csrf={}", c.session, c.csrf),
+            )
+            .header("x-csrf-token", &c.csrf)
+            .body(Body::from(body))
+            .unwrap()
+    };
+    let first = {
+        let app = t.app.clone();
+        let req = upload();
+        tokio::spawn(async move { send(&app, req).await })
+    };
+    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    let refused = send(&t.app, upload()).await;
+    assert_eq!(
+        refused.status,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "{}",
+        refused.body
+    );
+    assert_eq!(refused.headers[header::RETRY_AFTER], "5");
+    assert_eq!(first.await.unwrap().status, StatusCode::OK);
+    t.cleanup().await;
+}
+on_both!(heavy_jobs_are_bounded);
