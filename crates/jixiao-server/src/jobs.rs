@@ -73,21 +73,35 @@ mod tests {
 
     #[tokio::test]
     async fn a_full_gate_refuses_after_its_wait_and_an_overrun_is_503() {
-        let jobs = Jobs::new(1, Duration::from_millis(50), Duration::from_millis(300));
-        let slow = {
-            let jobs = jobs.clone();
+        use std::sync::atomic::{AtomicBool, Ordering};
+        let jobs = Jobs::new(1, Duration::from_millis(50), Duration::from_secs(5));
+        let (started, release) = (
+            Arc::new(AtomicBool::new(false)),
+            Arc::new(AtomicBool::new(false)),
+        );
+        let holder = {
+            let (jobs, s, r) = (jobs.clone(), started.clone(), release.clone());
             tokio::spawn(async move {
-                jobs.run(|| std::thread::sleep(Duration::from_millis(200)))
-                    .await
+                jobs.run(move || {
+                    s.store(true, Ordering::SeqCst);
+                    while !r.load(Ordering::SeqCst) {
+                        std::thread::sleep(Duration::from_millis(2));
+                    }
+                })
+                .await
             })
         };
-        tokio::time::sleep(Duration::from_millis(20)).await;
+        while !started.load(Ordering::SeqCst) {
+            tokio::time::sleep(Duration::from_millis(2)).await;
+        }
         let refused = jobs.run(|| 1).await.unwrap_err();
         assert_eq!(refused.status, StatusCode::SERVICE_UNAVAILABLE);
-        assert!(slow.await.unwrap().is_ok());
+        release.store(true, Ordering::SeqCst);
+        assert!(holder.await.unwrap().is_ok());
         assert_eq!(jobs.run(|| 2).await.unwrap(), 2, "the place is free again");
-        let overrun = jobs
-            .run(|| std::thread::sleep(Duration::from_millis(600)))
+        let short = Jobs::new(1, Duration::from_secs(5), Duration::from_millis(50));
+        let overrun = short
+            .run(|| std::thread::sleep(Duration::from_millis(500)))
             .await
             .unwrap_err();
         assert_eq!(overrun.status, StatusCode::SERVICE_UNAVAILABLE);

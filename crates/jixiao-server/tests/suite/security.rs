@@ -677,18 +677,28 @@ async fn findings_do_not_leak_the_phone(kind: Kind) {
 }
 on_both!(findings_do_not_leak_the_phone);
 
-/// Heavy work has a bound: with one place and a slow importer, a second upload that cannot
-/// start in time is refused with 503 and `Retry-After`, and the first one completes.
+/// Heavy work has a bound: with one place held by a running import, a second upload that
+/// cannot start in time is refused with 503 and `Retry-After`, and the first one completes.
 async fn heavy_jobs_are_bounded(kind: Kind) {
-    let Some(t) = TestApp::with(kind, |mut s| {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let started = Arc::new(AtomicBool::new(false));
+    let release = Arc::new(AtomicBool::new(false));
+    let (s2, r2) = (started.clone(), release.clone());
+    let Some(t) = TestApp::with(kind, move |mut s| {
         s.jobs = jixiao_server::jobs::Jobs::new(
             1,
             std::time::Duration::from_millis(50),
             std::time::Duration::from_secs(30),
         );
         let inner = s.import.clone();
-        s.import = std::sync::Arc::new(move |name: &str, bytes: &[u8]| {
-            std::thread::sleep(std::time::Duration::from_millis(400));
+        s.import = Arc::new(move |name: &str, bytes: &[u8]| {
+            // Holds the only place until the test has seen the second upload refused.
+            s2.store(true, Ordering::SeqCst);
+            let until = std::time::Instant::now() + std::time::Duration::from_secs(20);
+            while !r2.load(Ordering::SeqCst) && std::time::Instant::now() < until {
+                std::thread::sleep(std::time::Duration::from_millis(5));
+            }
             inner(name, bytes)
         });
         s
@@ -715,8 +725,13 @@ async fn heavy_jobs_are_bounded(kind: Kind) {
         let req = upload();
         tokio::spawn(async move { send(&app, req).await })
     };
-    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    let until = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while !started.load(Ordering::SeqCst) && std::time::Instant::now() < until {
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+    assert!(started.load(Ordering::SeqCst), "the first import started");
     let refused = send(&t.app, upload()).await;
+    release.store(true, Ordering::SeqCst);
     assert_eq!(
         refused.status,
         StatusCode::SERVICE_UNAVAILABLE,
