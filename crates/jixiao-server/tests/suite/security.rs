@@ -369,6 +369,20 @@ async fn cross_unit(kind: Kind) {
 }
 on_both!(cross_unit);
 
+/// `POST /api/import` of one file, as the client's session.
+fn import_request(c: &Client, name: &str, content: &[u8]) -> Request<Body> {
+    let (ct, body) = multipart(name, content);
+    Request::post("/api/import")
+        .header(header::CONTENT_TYPE, ct)
+        .header(
+            header::COOKIE,
+            format!("jixiao_session={}; jixiao_csrf={}", c.session, c.csrf),
+        )
+        .header("x-csrf-token", &c.csrf)
+        .body(Body::from(body))
+        .unwrap()
+}
+
 fn multipart(name: &str, content: &[u8]) -> (String, Vec<u8>) {
     let boundary = "jixiaoBOUNDARY42";
     let mut body = Vec::new();
@@ -385,18 +399,7 @@ async fn import(kind: Kind) {
         return;
     };
     let c = t.login("jiaoyu_filler").await;
-    let send_file = |name: &str, content: &[u8]| {
-        let (ct, body) = multipart(name, content);
-        Request::post("/api/import")
-            .header(header::CONTENT_TYPE, ct)
-            .header(
-                header::COOKIE,
-                format!("jixiao_session={}; jixiao_csrf={}", c.session, c.csrf),
-            )
-            .header("x-csrf-token", &c.csrf)
-            .body(Body::from(body))
-            .unwrap()
-    };
+    let send_file = |name: &str, content: &[u8]| import_request(&c, name, content);
     let seed = jixiao_server::demo::SEED_FORM_JSON.as_bytes();
     let a = send(&t.app, send_file("../../etc/seed.json", seed)).await;
     assert_eq!(a.status, StatusCode::OK, "{}", a.body);
@@ -709,16 +712,11 @@ async fn heavy_jobs_are_bounded(kind: Kind) {
     };
     let c = t.login("jiaoyu_filler").await;
     let upload = || {
-        let (ct, body) = multipart("seed.json", jixiao_server::demo::SEED_FORM_JSON.as_bytes());
-        Request::post("/api/import")
-            .header(header::CONTENT_TYPE, ct)
-            .header(
-                header::COOKIE,
-                format!("jixiao_session={}; jixiao_csrf={}", c.session, c.csrf),
-            )
-            .header("x-csrf-token", &c.csrf)
-            .body(Body::from(body))
-            .unwrap()
+        import_request(
+            &c,
+            "seed.json",
+            jixiao_server::demo::SEED_FORM_JSON.as_bytes(),
+        )
     };
     let first = {
         let app = t.app.clone();
