@@ -47,16 +47,28 @@ pub fn blank_form(template: &Template, year: FiscalYear, unit_name: &str) -> For
     }
 }
 
+/// The indicator tables a new form starts with: the template's common rows (共性指标) in both
+/// the long-term and the annual table, for the unit to keep, adjust and add its own to.
+pub fn common_indicators(template: &Template) -> Indicators {
+    let mut indicators = Indicators::default();
+    indicators.long_term.rows = template.common_indicators.clone();
+    indicators.annual.rows = template.common_indicators.clone();
+    indicators
+}
+
 /// Next year's form from this year's approved one: the year moves on by one; the funding
 /// columns shift (当年 → 上年 → 前年, 当年 emptied, shares cleared); in the annual table the
 /// 上年 value becomes 前年 and this year's target becomes 上年 (the target stays as a starting
-/// point); the fill date is cleared. Functions, tasks, projects, goals and indicators are kept
+/// point); the fill date, the filler and the phone number are cleared. Functions, tasks, projects, goals and indicators are kept
 /// for the unit to revise.
 pub fn roll_forward(old: &Form) -> Form {
     let mut f = old.clone();
     let year = old.header.fiscal_year.next();
     f.header.fiscal_year = year;
     f.header.fill_date = None;
+    // Personal fields belong to whoever fills the new form, not to last year's filler.
+    f.header.filler = None;
+    f.header.phone = None;
     f.funding.last_year = old.header.fiscal_year;
     f.funding.year_before = old.funding.last_year;
     let shift = |a: &mut FundingAmounts| {

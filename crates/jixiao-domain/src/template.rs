@@ -40,6 +40,11 @@ pub struct Template {
     /// defaults when left out.
     #[serde(default)]
     pub lifecycle: crate::lifecycle::LifecycleRules,
+    /// 共性指标: the level-3 rows every unit of the template's region declares (运行成本 and
+    /// 管理效率 in Hubei), with their usual targets. A blank form starts from them in both
+    /// indicator tables.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub common_indicators: Vec<crate::form::Indicator>,
 }
 
 /// The fixed rows of 收入构成 and 支出构成.

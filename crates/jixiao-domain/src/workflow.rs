@@ -64,6 +64,9 @@ impl DocumentKind {
 pub enum FormStatus {
     /// 草稿: the unit fills it in.
     Draft,
+    /// 待单位审核: the filler has submitted; the unit approver signs off before it goes to the
+    /// finance bureau (only where the region asks for internal sign-off).
+    AwaitingSignOff,
     /// 已提交: waiting for the finance bureau's review.
     Submitted,
     /// 已退回: returned to the unit with a reason, to revise and submit again.
@@ -76,8 +79,9 @@ pub enum FormStatus {
 
 impl FormStatus {
     /// Every status, in the order of the year.
-    pub const ALL: [FormStatus; 5] = [
+    pub const ALL: [FormStatus; 6] = [
         FormStatus::Draft,
+        FormStatus::AwaitingSignOff,
         FormStatus::Submitted,
         FormStatus::Returned,
         FormStatus::Approved,
@@ -88,6 +92,7 @@ impl FormStatus {
     pub fn as_str(self) -> &'static str {
         match self {
             FormStatus::Draft => "draft",
+            FormStatus::AwaitingSignOff => "awaiting_sign_off",
             FormStatus::Submitted => "submitted",
             FormStatus::Returned => "returned",
             FormStatus::Approved => "approved",
@@ -109,6 +114,7 @@ impl FormStatus {
     pub fn label_for(self, kind: DocumentKind) -> &'static str {
         match (self, kind) {
             (FormStatus::Draft, _) => "草稿",
+            (FormStatus::AwaitingSignOff, _) => "待单位审核",
             (FormStatus::Submitted, _) => "已提交",
             (FormStatus::Returned, _) => "已退回",
             (FormStatus::Approved, DocumentKind::Declaration) => "已批复",
@@ -121,6 +127,7 @@ impl FormStatus {
     pub fn next_step(self) -> &'static str {
         match self {
             FormStatus::Draft => "继续填报，修正错误后提交审核",
+            FormStatus::AwaitingSignOff => "等待本单位审核人签批后报送财政",
             FormStatus::Submitted => "等待财政审核",
             FormStatus::Returned => "按审核意见修改后重新提交",
             FormStatus::Approved => "已批复；如需调整可发起调整",
@@ -131,6 +138,12 @@ impl FormStatus {
     /// True in the statuses where the unit still fills the document in.
     pub fn is_open_for_unit(self) -> bool {
         Action::Save.allowed_from(DocumentKind::Declaration, self)
+    }
+
+    /// True while the document waits for someone else (the unit approver or the finance
+    /// bureau): the filler may withdraw it.
+    pub fn is_waiting(self) -> bool {
+        matches!(self, FormStatus::AwaitingSignOff | FormStatus::Submitted)
     }
 
     /// True once the document has been approved (and possibly published): its targets are in
@@ -146,7 +159,8 @@ impl FormStatus {
 pub enum Role {
     /// 填报人: fills and submits the forms of one unit.
     Filler,
-    /// 单位审核人: the unit's own checker; may also fill, submit and start adjustments.
+    /// 单位审核人: the unit's own checker; signs off the filler's submissions where the region
+    /// asks for it, and may also fill, submit and start adjustments.
     UnitApprover,
     /// 财政审核人: reviews, returns, approves and publishes the forms of one region.
     Reviewer,
@@ -220,8 +234,14 @@ pub enum Action {
     Import,
     /// 保存: a new draft version.
     Save,
-    /// 提交审核.
+    /// 提交审核 (to the unit approver where the region asks for sign-off, else to finance).
     Submit,
+    /// 撤回: take back a submission nobody has decided on yet.
+    Withdraw,
+    /// 单位签批: the unit approver passes the filler's submission on to the finance bureau.
+    SignOff,
+    /// 删除草稿: delete a draft that was never submitted.
+    Discard,
     /// 退回: back to the unit with a reason.
     Return,
     /// 批复通过 (审核通过 for monitoring and self-evaluation).
@@ -236,11 +256,14 @@ pub enum Action {
 
 impl Action {
     /// Every action.
-    pub const ALL: [Action; 9] = [
+    pub const ALL: [Action; 12] = [
         Action::Create,
         Action::Import,
         Action::Save,
         Action::Submit,
+        Action::Withdraw,
+        Action::SignOff,
+        Action::Discard,
         Action::Return,
         Action::Approve,
         Action::Publish,
@@ -255,6 +278,9 @@ impl Action {
             Action::Import => "import",
             Action::Save => "save",
             Action::Submit => "submit",
+            Action::Withdraw => "withdraw",
+            Action::SignOff => "sign_off",
+            Action::Discard => "discard",
             Action::Return => "return",
             Action::Approve => "approve",
             Action::Publish => "publish",
@@ -275,6 +301,9 @@ impl Action {
             Action::Import => "导入",
             Action::Save => "保存",
             Action::Submit => "提交审核",
+            Action::Withdraw => "撤回",
+            Action::SignOff => "单位签批",
+            Action::Discard => "删除草稿",
             Action::Return => "退回",
             Action::Approve => "批复通过",
             Action::Publish => "公开",
@@ -290,6 +319,9 @@ impl Action {
             Action::Import => "导入",
             Action::Save => "修改",
             Action::Submit => "提交",
+            Action::Withdraw => "撤回",
+            Action::SignOff => "签批",
+            Action::Discard => "删除",
             Action::Return | Action::Approve | Action::Comment => "审核",
             Action::Publish => "公开",
             Action::Adjust => "调整",
@@ -302,6 +334,11 @@ impl Action {
         TRANSITIONS
             .iter()
             .any(|t| t.action == self && t.kinds.contains(&kind) && t.from.contains(&status))
+    }
+
+    /// True for the actions that change a document's status (rows of [`TRANSITIONS`]).
+    pub fn is_step(self) -> bool {
+        TRANSITIONS.iter().any(|t| t.action == self)
     }
 }
 
@@ -396,8 +433,41 @@ pub struct Transition {
     pub action: Action,
     /// The roles that may take it (within their scope).
     pub by: &'static [Role],
-    /// The status after it; `None` keeps the status (a save of a returned form stays returned).
+    /// The status after it; `None` keeps the status (a save of a returned form stays returned;
+    /// a discarded draft is deleted).
     pub to: Option<FormStatus>,
+    /// Whether the row depends on the region's internal sign-off.
+    pub when: SignOff,
+}
+
+/// Whether a row of [`TRANSITIONS`] applies, by the owner region's internal sign-off policy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignOff {
+    /// Always.
+    Any,
+    /// Only where the region asks the unit approver to sign off before submission.
+    Required,
+    /// Only where it does not.
+    NotRequired,
+}
+
+impl SignOff {
+    fn applies(self, required: bool) -> bool {
+        match self {
+            SignOff::Any => true,
+            SignOff::Required => required,
+            SignOff::NotRequired => !required,
+        }
+    }
+
+    /// The name used in `docs/workflow.md`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SignOff::Any => "always",
+            SignOff::Required => "sign-off",
+            SignOff::NotRequired => "no sign-off",
+        }
+    }
 }
 
 const ALL_KINDS: &[DocumentKind] = &DocumentKind::ALL;
@@ -413,6 +483,7 @@ pub const TRANSITIONS: &[Transition] = &[
         action: Action::Save,
         by: UNIT,
         to: None,
+        when: SignOff::Any,
     },
     Transition {
         kinds: ALL_KINDS,
@@ -420,6 +491,55 @@ pub const TRANSITIONS: &[Transition] = &[
         action: Action::Submit,
         by: UNIT,
         to: Some(FormStatus::Submitted),
+        when: SignOff::NotRequired,
+    },
+    Transition {
+        kinds: ALL_KINDS,
+        from: OPEN,
+        action: Action::Submit,
+        by: &[Role::Filler],
+        to: Some(FormStatus::AwaitingSignOff),
+        when: SignOff::Required,
+    },
+    Transition {
+        kinds: ALL_KINDS,
+        from: OPEN,
+        action: Action::Submit,
+        by: &[Role::UnitApprover],
+        to: Some(FormStatus::Submitted),
+        when: SignOff::Required,
+    },
+    Transition {
+        kinds: ALL_KINDS,
+        from: &[FormStatus::AwaitingSignOff],
+        action: Action::SignOff,
+        by: &[Role::UnitApprover],
+        to: Some(FormStatus::Submitted),
+        when: SignOff::Any,
+    },
+    Transition {
+        kinds: ALL_KINDS,
+        from: &[FormStatus::AwaitingSignOff],
+        action: Action::Return,
+        by: &[Role::UnitApprover],
+        to: Some(FormStatus::Returned),
+        when: SignOff::Any,
+    },
+    Transition {
+        kinds: ALL_KINDS,
+        from: &[FormStatus::AwaitingSignOff, FormStatus::Submitted],
+        action: Action::Withdraw,
+        by: UNIT,
+        to: Some(FormStatus::Draft),
+        when: SignOff::Any,
+    },
+    Transition {
+        kinds: ALL_KINDS,
+        from: &[FormStatus::Draft],
+        action: Action::Discard,
+        by: UNIT,
+        to: None,
+        when: SignOff::Any,
     },
     Transition {
         kinds: ALL_KINDS,
@@ -427,6 +547,7 @@ pub const TRANSITIONS: &[Transition] = &[
         action: Action::Return,
         by: FINANCE,
         to: Some(FormStatus::Returned),
+        when: SignOff::Any,
     },
     Transition {
         kinds: ALL_KINDS,
@@ -434,6 +555,7 @@ pub const TRANSITIONS: &[Transition] = &[
         action: Action::Approve,
         by: FINANCE,
         to: Some(FormStatus::Approved),
+        when: SignOff::Any,
     },
     Transition {
         kinds: ALL_KINDS,
@@ -441,6 +563,7 @@ pub const TRANSITIONS: &[Transition] = &[
         action: Action::Comment,
         by: FINANCE,
         to: None,
+        when: SignOff::Any,
     },
     Transition {
         kinds: ALL_KINDS,
@@ -448,6 +571,7 @@ pub const TRANSITIONS: &[Transition] = &[
         action: Action::Publish,
         by: FINANCE,
         to: Some(FormStatus::Published),
+        when: SignOff::Any,
     },
     Transition {
         kinds: &[DocumentKind::Declaration],
@@ -455,6 +579,7 @@ pub const TRANSITIONS: &[Transition] = &[
         action: Action::Adjust,
         by: UNIT,
         to: Some(FormStatus::Draft),
+        when: SignOff::Any,
     },
 ];
 
@@ -476,6 +601,8 @@ pub struct Owner {
     pub unit_id: i64,
     /// The unit's region.
     pub region_id: i64,
+    /// Whether the region asks the unit approver to sign off before submission.
+    pub sign_off: bool,
 }
 
 /// Why an action is refused.
@@ -521,12 +648,16 @@ impl Actor {
             return Err(Refusal::NotVisible);
         }
         let rows = || {
-            TRANSITIONS
-                .iter()
-                .filter(move |t| t.action == action && t.kinds.contains(&kind))
+            TRANSITIONS.iter().filter(move |t| {
+                t.action == action && t.kinds.contains(&kind) && t.when.applies(owner.sign_off)
+            })
         };
         if !rows().any(|t| t.by.contains(&self.role)) {
-            return Err(Refusal::Forbidden(forbidden_message(kind, action)));
+            return Err(Refusal::Forbidden(forbidden_message(
+                kind,
+                action,
+                owner.sign_off,
+            )));
         }
         rows()
             .find(|t| t.by.contains(&self.role) && t.from.contains(&status))
@@ -579,6 +710,22 @@ impl Actor {
         self.can(kind, owner, status, Action::Adjust)
     }
 
+    /// May take back the submission now (撤回).
+    pub fn may_withdraw(&self, kind: DocumentKind, owner: Owner, status: FormStatus) -> bool {
+        self.can(kind, owner, status, Action::Withdraw)
+    }
+
+    /// May sign the filler's submission off to the finance bureau now (单位签批).
+    pub fn may_sign_off(&self, kind: DocumentKind, owner: Owner, status: FormStatus) -> bool {
+        self.can(kind, owner, status, Action::SignOff)
+    }
+
+    /// May delete the draft now, as far as its status goes (the service also checks that it was
+    /// never submitted).
+    pub fn may_discard(&self, kind: DocumentKind, owner: Owner, status: FormStatus) -> bool {
+        self.can(kind, owner, status, Action::Discard)
+    }
+
     /// May create documents for this owner's unit (new, from last year, imported).
     pub fn may_create(&self, owner: Owner) -> bool {
         self.role.is_unit_role() && self.unit_id == Some(owner.unit_id)
@@ -603,15 +750,21 @@ fn wrong_status_hint(kind: DocumentKind, action: Action) -> &'static str {
     }
 }
 
-fn forbidden_message(kind: DocumentKind, action: Action) -> String {
+/// Actions only the unit approver takes among the unit roles.
+fn t_unit_only(action: Action) -> bool {
+    matches!(action, Action::SignOff | Action::Return)
+}
+
+fn forbidden_message(kind: DocumentKind, action: Action, sign_off: bool) -> String {
     let who: Vec<&str> = TRANSITIONS
         .iter()
-        .filter(|t| t.action == action && t.kinds.contains(&kind))
+        .filter(|t| t.action == action && t.kinds.contains(&kind) && t.when.applies(sign_off))
         .flat_map(|t| t.by.iter())
         .fold(Vec::new(), |mut acc, r| {
-            let name = match r {
-                Role::Filler | Role::UnitApprover => "本单位的填报人或单位审核人",
-                Role::Reviewer | Role::Admin => "财政审核人",
+            let name = match (r, t_unit_only(action)) {
+                (Role::UnitApprover, true) => "本单位的单位审核人",
+                (Role::Filler | Role::UnitApprover, _) => "本单位的填报人或单位审核人",
+                (Role::Reviewer | Role::Admin, _) => "财政审核人",
             };
             if !acc.contains(&name) {
                 acc.push(name);
@@ -637,6 +790,7 @@ mod tests {
     const OWNER: Owner = Owner {
         unit_id: 7,
         region_id: 3,
+        sign_off: false,
     };
 
     fn actor(role: Role) -> Actor {
@@ -697,6 +851,7 @@ mod tests {
         let other = Owner {
             unit_id: 8,
             region_id: 4,
+            sign_off: false,
         };
         let filler = actor(Role::Filler);
         let k = DocumentKind::Declaration;
@@ -741,6 +896,39 @@ mod tests {
         );
     }
 
+    #[test]
+    fn sign_off_goes_through_the_unit_approver() {
+        let k = DocumentKind::Declaration;
+        let owner = Owner {
+            sign_off: true,
+            ..OWNER
+        };
+        let filler = actor(Role::Filler);
+        let approver = actor(Role::UnitApprover);
+        assert_eq!(
+            filler.may(k, owner, FormStatus::Draft, Action::Submit),
+            Ok(FormStatus::AwaitingSignOff)
+        );
+        assert_eq!(
+            filler.may(k, OWNER, FormStatus::Draft, Action::Submit),
+            Ok(FormStatus::Submitted)
+        );
+        assert_eq!(
+            approver.may(k, owner, FormStatus::AwaitingSignOff, Action::SignOff),
+            Ok(FormStatus::Submitted)
+        );
+        assert!(matches!(
+            filler.may(k, owner, FormStatus::AwaitingSignOff, Action::SignOff),
+            Err(Refusal::Forbidden(m)) if m == "只有本单位的单位审核人可以签批申报表"
+        ));
+        assert!(!actor(Role::Reviewer).may_review(k, owner, FormStatus::AwaitingSignOff));
+        assert!(filler.may_withdraw(k, owner, FormStatus::AwaitingSignOff));
+        assert!(filler.may_withdraw(k, owner, FormStatus::Submitted));
+        assert!(!filler.may_withdraw(k, owner, FormStatus::Approved));
+        assert!(filler.may_discard(k, owner, FormStatus::Draft));
+        assert!(!filler.may_discard(k, owner, FormStatus::Returned));
+    }
+
     /// Every (kind, status, action, role) against the table in `docs/workflow.md`.
     #[test]
     fn matches_the_documented_table() {
@@ -748,24 +936,31 @@ mod tests {
         let mut expected = std::collections::BTreeSet::new();
         for line in doc.lines() {
             let cells: Vec<&str> = line.split('|').map(str::trim).collect();
-            // | kinds | from | action | roles | to |
-            if cells.len() != 7 || Action::parse(cells[3].trim_matches('`')).is_none() {
+            // | kinds | from | action | roles | to | when |
+            if cells.len() != 8 || Action::parse(cells[3].trim_matches('`')).is_none() {
                 continue;
             }
+            let when: Vec<bool> = match cells[6] {
+                "always" => vec![false, true],
+                "sign-off" => vec![true],
+                "no sign-off" => vec![false],
+                other => panic!("unknown condition `{other}` in docs/workflow.md"),
+            };
             let kinds: Vec<DocumentKind> = split_names(cells[1], DocumentKind::parse);
             let from: Vec<FormStatus> = split_names(cells[2], FormStatus::parse);
             let action = Action::parse(cells[3].trim_matches('`')).unwrap();
             let roles: Vec<Role> = split_names(cells[4], Role::parse);
             let to = cells[5].trim_matches('`');
-            for &k in &kinds {
+            for (&k, &sign_off) in kinds.iter().flat_map(|k| when.iter().map(move |w| (k, w))) {
                 for &s in &from {
                     for &r in &roles {
-                        let after = if to == "same" {
+                        let after = if to == "same" || to == "deleted" {
                             s
                         } else {
                             FormStatus::parse(to).expect("a status in the table")
                         };
                         expected.insert((
+                            sign_off,
                             k.as_str(),
                             s.as_str(),
                             action.as_str(),
@@ -778,12 +973,17 @@ mod tests {
         }
         assert!(!expected.is_empty(), "docs/workflow.md has no table rows");
         let mut actual = std::collections::BTreeSet::new();
-        for k in DocumentKind::ALL {
+        for (k, sign_off) in DocumentKind::ALL
+            .into_iter()
+            .flat_map(|k| [(k, false), (k, true)])
+        {
+            let owner = Owner { sign_off, ..OWNER };
             for s in FormStatus::ALL {
                 for a in Action::ALL {
                     for r in Role::ALL {
-                        if let Ok(after) = actor(r).may(k, OWNER, s, a) {
+                        if let Ok(after) = actor(r).may(k, owner, s, a) {
                             actual.insert((
+                                sign_off,
                                 k.as_str(),
                                 s.as_str(),
                                 a.as_str(),

@@ -27,6 +27,7 @@ async fn main() {
     let nu = NewUser {
         username: "bench",
         display_name: "bench",
+        office: "",
         password_hash: "-",
         role: Role::Admin,
         region_id: None,

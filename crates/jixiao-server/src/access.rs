@@ -29,6 +29,7 @@ pub fn owner(form: &FormRow) -> Owner {
     Owner {
         unit_id: form.unit_id,
         region_id: form.region_id,
+        sign_off: form.sign_off,
     }
 }
 

@@ -36,17 +36,31 @@ const UNITS: [(&str, &str); 3] = [
 ];
 
 /// (username, display name, role, index of the unit).
-const USERS: [(&str, &str, Role, Option<usize>); 5] = [
-    ("xingguo_filler", "刘洋（填报人）", Role::Filler, Some(0)),
+/// (login name, display name, office, role, unit index).
+const USERS: [(&str, &str, &str, Role, Option<usize>); 5] = [
+    (
+        "xingguo_filler",
+        "刘洋",
+        "兴国镇财政所",
+        Role::Filler,
+        Some(0),
+    ),
     (
         "xingguo_approver",
-        "兴国镇单位审核人",
+        "陈静",
+        "兴国镇党政办",
         Role::UnitApprover,
         Some(0),
     ),
-    ("jiaoyu_filler", "教育局填报人", Role::Filler, Some(1)),
-    ("reviewer", "县财政局绩效股", Role::Reviewer, None),
-    ("admin", "系统管理员", Role::Admin, None),
+    (
+        "jiaoyu_filler",
+        "王磊",
+        "县教育局计财股",
+        Role::Filler,
+        Some(1),
+    ),
+    ("reviewer", "张敏", "县财政局绩效股", Role::Reviewer, None),
+    ("admin", "李强", "县财政局信息中心", Role::Admin, None),
 ];
 
 /// Creates what is missing of the demo data; returns the accounts to print.
@@ -90,7 +104,7 @@ pub async fn seed(state: &AppState) -> ApiResult<Vec<DemoAccount>> {
     }
     let existing = db.users(None).await?;
     let mut accounts = Vec::new();
-    for (username, display, role, unit) in USERS {
+    for (username, display, office, role, unit) in USERS {
         let unit = unit.map(|i| &units[i]);
         let usable = match existing.iter().find(|u| u.username == username) {
             // An account that exists keeps its password; it is printed only while it still is
@@ -100,6 +114,7 @@ pub async fn seed(state: &AppState) -> ApiResult<Vec<DemoAccount>> {
                 let input = NewUserInput {
                     username: username.into(),
                     display_name: Some(display.into()),
+                    office: Some(office.into()),
                     password: DEMO_PASSWORD.into(),
                     role,
                     unit_id: unit.map(|u| u.id),

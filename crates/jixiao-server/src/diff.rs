@@ -28,8 +28,22 @@ fn escape(key: &str) -> String {
     key.replace('~', "~0").replace('/', "~1")
 }
 
+/// A value compared whole: an indicator's target value (`{"kind": "quantity", …}`) is one
+/// field for people (`≥95%`), not its parts.
+fn atomic(path: &str) -> bool {
+    path.starts_with("/indicators/")
+        && ["/target", "/last_year", "/year_before"]
+            .iter()
+            .any(|end| path.ends_with(end))
+}
+
 fn walk(a: &Value, b: &Value, path: &mut String, out: &mut Vec<Change>) {
     match (a, b) {
+        (Value::Object(_), Value::Object(_)) if atomic(path) && a != b => out.push(Change {
+            path: path.clone(),
+            before: a.clone(),
+            after: b.clone(),
+        }),
         (Value::Object(x), Value::Object(y)) => {
             let mut keys: Vec<&String> = x.keys().collect();
             keys.extend(y.keys().filter(|k| !x.contains_key(*k)));
@@ -83,5 +97,15 @@ mod tests {
         assert_eq!(d[3].before, json!(1));
         assert_eq!(d[1].after, Value::Null);
         assert!(diff(&a, &a).is_empty());
+    }
+
+    #[test]
+    fn target_values_change_whole() {
+        let a = json!({"indicators": {"annual": {"rows": [{"target": {"kind": "quality", "word": "好"}}]}}});
+        let b = json!({"indicators": {"annual": {"rows": [{"target": {"kind": "quality", "word": "优"}}]}}});
+        let d = diff(&a, &b);
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].path, "/indicators/annual/rows/0/target");
+        assert_eq!(d[0].after, json!({"kind": "quality", "word": "优"}));
     }
 }

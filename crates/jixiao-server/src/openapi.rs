@@ -66,6 +66,10 @@ fn schemas() -> Map<String, Value> {
             &["completeness", "relevance", "suitability", "feasibility"]),
         "comments": {"type": "array", "items": obj(json!({"path": {"type": "string", "description": "JSON Pointer"}, "text": {"type": "string"}}), &["path", "text"])}}),
         &["decision", "grades"]));
+    m.insert("SignOffRequest".into(), obj(json!({
+        "decision": {"type": "string", "enum": [Decision::Approve.as_str(), Decision::Return.as_str()], "description": "approve：签批报送财政；return：退回填报人"},
+        "reason": {"type": "string", "description": "退回时必填"}}), &["decision"]));
+    m.insert("RegionPatch".into(), obj(json!({"unit_sign_off": {"type": "boolean", "description": "填报人提交后是否须经单位审核人签批"}}), &["unit_sign_off"]));
     m.insert(
         "NewRegion".into(),
         obj(
@@ -75,9 +79,9 @@ fn schemas() -> Map<String, Value> {
     );
     m.insert("NewUnit".into(), obj(json!({"code": {"type": "string"}, "name": {"type": "string"}, "region_id": {"type": "integer"}}), &["code", "name", "region_id"]));
     let role = json!({"type": "string", "enum": Role::ALL.map(Role::as_str)});
-    m.insert("NewUser".into(), obj(json!({"username": {"type": "string"}, "display_name": {"type": "string"}, "password": {"type": "string", "minLength": 8},
+    m.insert("NewUser".into(), obj(json!({"username": {"type": "string"}, "display_name": {"type": "string"}, "office": {"type": "string", "description": "科室，显示在姓名前"}, "password": {"type": "string", "minLength": 8},
         "role": role, "unit_id": {"type": "integer"}, "region_id": {"type": "integer"}}), &["username", "password", "role"]));
-    m.insert("UserPatch".into(), obj(json!({"display_name": {"type": "string"}, "role": role, "unit_id": {"type": "integer"}, "region_id": {"type": "integer"},
+    m.insert("UserPatch".into(), obj(json!({"display_name": {"type": "string"}, "office": {"type": "string"}, "role": role, "unit_id": {"type": "integer"}, "region_id": {"type": "integer"},
         "disabled": {"type": "boolean"}, "password": {"type": "string"}, "unlock": {"type": "boolean"}}), &[]));
     m
 }

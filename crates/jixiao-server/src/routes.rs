@@ -3,7 +3,7 @@
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::routing::{MethodRouter, get, patch, post, put};
+use axum::routing::{MethodRouter, delete, get, patch, post, put};
 
 use crate::api::{admin, forms, history, misc, session, workflow};
 use crate::state::{AppState, ServerConfig};
@@ -69,7 +69,10 @@ pub fn api_routes(config: &ServerConfig) -> (Router<AppState>, Vec<RouteDoc>) {
         .add("post", "/api/forms", "新建申报表（上传的表、空白或上年结转）", Some("CreateFormRequest"), post(forms::create))
         .add("get", "/api/forms/{id}", "读取申报表当前版本及校验结果、审核意见", None, get(forms::get))
         .add("put", "/api/forms/{id}", "保存新版本（须给出所基于的版本号，过期则 409）", Some("SaveFormRequest"), put(forms::save))
-        .add("post", "/api/forms/{id}/submit", "提交审核（仍有错误时 422）", Some("SubmitRequest"), post(workflow::submit))
+        .add("delete", "/api/forms/{id}", "删除从未提交过的草稿（204）", None, delete(workflow::discard))
+        .add("post", "/api/forms/{id}/submit", "提交审核（仍有错误时 422；区划要求单位内部审核时先到单位审核人）", Some("SubmitRequest"), post(workflow::submit))
+        .add("post", "/api/forms/{id}/sign-off", "单位审核人签批（报送财政）或退回", Some("SignOffRequest"), post(workflow::sign_off))
+        .add("post", "/api/forms/{id}/withdraw", "撤回尚未审核的提交", None, post(workflow::withdraw))
         .add("post", "/api/forms/{id}/review", "审核：通过或退回，附评级与意见", Some("ReviewRequest"), post(workflow::review))
         .add("post", "/api/forms/{id}/publish", "公开已批复的申报表", None, post(workflow::publish))
         .add("post", "/api/forms/{id}/adjust", "调整已批复的申报表（新版本重新审核）", None, post(workflow::adjust))
@@ -81,6 +84,8 @@ pub fn api_routes(config: &ServerConfig) -> (Router<AppState>, Vec<RouteDoc>) {
         .add("get", "/api/units", "可见的单位列表", None, get(admin::units))
         .add("get", "/api/admin/regions", "区划列表（管理员）", None, get(admin::regions))
         .add("post", "/api/admin/regions", "新建区划（管理员）", Some("NewRegion"), post(admin::create_region))
+        .add("patch", "/api/admin/regions/{id}", "修改区划：是否要求单位内部审核（管理员）", Some("RegionPatch"),
+             patch(admin::update_region))
         .add("get", "/api/admin/units", "单位列表（管理员）", None, get(admin::admin_units))
         .add("post", "/api/admin/units", "新建单位（管理员）", Some("NewUnit"), post(admin::create_unit))
         .add("get", "/api/admin/audit", "全部操作日志（管理员）", None, get(admin::audit))

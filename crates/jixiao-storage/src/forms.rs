@@ -44,54 +44,48 @@ pub struct FormRow {
     pub created_at: i64,
     /// Last changed (Unix ms).
     pub updated_at: i64,
+    /// Whether the unit's region asks the unit approver to sign off before submission.
+    pub sign_off: bool,
+    /// When the form was first submitted (Unix ms); `None` for a draft never submitted.
+    pub first_submitted_at: Option<i64>,
 }
-
-type FormTuple = (
-    i64,
-    i64,
-    i64,
-    String,
-    i64,
-    String,
-    String,
-    i64,
-    Option<i64>,
-    Option<String>,
-    Option<String>,
-    i64,
-    i64,
-    Option<String>,
-    i64,
-    i64,
-);
 
 const FORM_COLUMNS: &str = "f.id, f.region_id, f.unit_id, un.name, f.fiscal_year, f.template_id, f.status, \
     f.version, f.approved_version, f.income_total, f.expenditure_total, f.errors, f.warnings, f.grades, \
-    f.created_at, f.updated_at";
+    f.created_at, f.updated_at, rg.unit_sign_off, f.first_submitted_at";
+
+/// The tables [`FORM_COLUMNS`] reads.
+const FORM_FROM: &str =
+    "forms f JOIN units un ON un.id = f.unit_id JOIN regions rg ON rg.id = f.region_id";
 
 /// A stored status; an unknown one is corrupt data, not a panic.
 pub(crate) fn parse_status(s: &str) -> Result<FormStatus> {
     FormStatus::parse(s).ok_or_else(|| StorageError::Corrupt(format!("未知的申报表状态「{s}」")))
 }
 
-fn form_from(t: FormTuple) -> Result<FormRow> {
+fn form_from(row: sqlx::any::AnyRow) -> Result<FormRow> {
+    use sqlx::Row;
+    let status: String = row.try_get(6)?;
+    let sign_off: i64 = row.try_get(16)?;
     Ok(FormRow {
-        id: t.0,
-        region_id: t.1,
-        unit_id: t.2,
-        unit_name: t.3,
-        fiscal_year: t.4,
-        template_id: t.5,
-        status: parse_status(&t.6)?,
-        version: t.7,
-        approved_version: t.8,
-        income_total: t.9,
-        expenditure_total: t.10,
-        errors: t.11,
-        warnings: t.12,
-        grades: t.13,
-        created_at: t.14,
-        updated_at: t.15,
+        id: row.try_get(0)?,
+        region_id: row.try_get(1)?,
+        unit_id: row.try_get(2)?,
+        unit_name: row.try_get(3)?,
+        fiscal_year: row.try_get(4)?,
+        template_id: row.try_get(5)?,
+        status: parse_status(&status)?,
+        version: row.try_get(7)?,
+        approved_version: row.try_get(8)?,
+        income_total: row.try_get(9)?,
+        expenditure_total: row.try_get(10)?,
+        errors: row.try_get(11)?,
+        warnings: row.try_get(12)?,
+        grades: row.try_get(13)?,
+        created_at: row.try_get(14)?,
+        updated_at: row.try_get(15)?,
+        sign_off: sign_off != 0,
+        first_submitted_at: row.try_get(17)?,
     })
 }
 
@@ -128,6 +122,8 @@ pub struct VersionRow {
     pub saved_by: Option<i64>,
     /// Username of the saver.
     pub saved_by_name: Option<String>,
+    /// The saver as people read it: office and display name (`县财政局绩效股 刘洋`).
+    pub saved_by_person: Option<String>,
     /// Validation errors of this version.
     pub errors: i64,
     /// Validation warnings of this version.
@@ -252,15 +248,22 @@ pub struct NewForm<'a> {
 }
 
 /// Row shape of a query.
-type VersionTuple = (i64, String, i64, Option<i64>, Option<String>, i64, i64);
+type VersionTuple = (
+    i64,
+    String,
+    i64,
+    Option<i64>,
+    Option<String>,
+    i64,
+    i64,
+    Option<String>,
+);
 
 impl Db {
     /// The current state of a form.
     pub async fn form(&self, id: i64) -> Result<Option<FormRow>> {
-        let sql = format!(
-            "SELECT {FORM_COLUMNS} FROM forms f JOIN units un ON un.id = f.unit_id WHERE f.id = $1"
-        );
-        let row: Option<FormTuple> = sqlx::query_as(&sql)
+        let sql = format!("SELECT {FORM_COLUMNS} FROM {FORM_FROM} WHERE f.id = $1");
+        let row = sqlx::query(&sql)
             .bind(id)
             .fetch_optional(self.pool())
             .await?;
@@ -270,7 +273,7 @@ impl Db {
     /// Lists forms, newest change first.
     pub async fn list_forms(&self, f: &ListFilter) -> Result<Vec<FormRow>> {
         let sql = format!(
-            "SELECT {FORM_COLUMNS} FROM forms f JOIN units un ON un.id = f.unit_id \
+            "SELECT {FORM_COLUMNS} FROM {FORM_FROM} \
              WHERE ($1 IS NULL OR f.region_id = $1) AND ($2 IS NULL OR f.unit_id = $2) \
              AND ($3 IS NULL OR f.fiscal_year = $3) AND ($4 IS NULL OR f.status = $4) \
              AND ($5 IS NULL OR un.name LIKE $5) \
@@ -283,7 +286,7 @@ impl Db {
                 .collect();
             format!("%{escaped}%")
         });
-        let rows: Vec<FormTuple> = sqlx::query_as(&sql)
+        let rows = sqlx::query(&sql)
             .bind(f.region_id)
             .bind(f.unit_id)
             .bind(f.fiscal_year)
@@ -320,8 +323,11 @@ impl Db {
     /// All versions of a form, oldest first.
     pub async fn versions(&self, form_id: i64) -> Result<Vec<VersionRow>> {
         let rows: Vec<VersionTuple> = sqlx::query_as(
-            "SELECT v.version, v.status, v.saved_at, v.saved_by, u.username, v.errors, v.warnings \
-             FROM form_versions v LEFT JOIN users u ON u.id = v.saved_by WHERE v.form_id = $1 ORDER BY v.version",
+            &format!(
+                "SELECT v.version, v.status, v.saved_at, v.saved_by, u.username, v.errors, v.warnings, {} \
+                 FROM form_versions v LEFT JOIN users u ON u.id = v.saved_by WHERE v.form_id = $1 ORDER BY v.version",
+                crate::users::PERSON
+            ),
         )
         .bind(form_id)
         .fetch_all(self.pool())
@@ -336,6 +342,7 @@ impl Db {
                     saved_by_name: t.4,
                     errors: t.5,
                     warnings: t.6,
+                    saved_by_person: t.7,
                 })
             })
             .collect()
@@ -377,13 +384,13 @@ impl WriteTx {
         // PostgreSQL refuses FOR UPDATE on the nullable side of a join, so lock the form row
         // itself and join inside.
         let sql = format!(
-            "SELECT {FORM_COLUMNS} FROM forms f JOIN units un ON un.id = f.unit_id WHERE f.id = $1{}",
+            "SELECT {FORM_COLUMNS} FROM {FORM_FROM} WHERE f.id = $1{}",
             match self.backend {
                 crate::Backend::Postgres => " FOR UPDATE OF f",
                 crate::Backend::Sqlite => "",
             }
         );
-        let row: Option<FormTuple> = sqlx::query_as(&sql)
+        let row = sqlx::query(&sql)
             .bind(id)
             .fetch_optional(self.conn())
             .await?;
@@ -578,6 +585,34 @@ impl WriteTx {
         .bind(now_ms())
         .execute(self.conn())
         .await?;
+        Ok(())
+    }
+
+    /// Notes the first submission of a form (later ones keep the first time).
+    pub async fn mark_submitted(&mut self, form_id: i64) -> Result<()> {
+        sqlx::query(
+            "UPDATE forms SET first_submitted_at = COALESCE(first_submitted_at, $2) WHERE id = $1",
+        )
+        .bind(form_id)
+        .bind(now_ms())
+        .execute(self.conn())
+        .await?;
+        Ok(())
+    }
+
+    /// Deletes a form with its versions, indicator rows, reviews and comments. The audit log
+    /// keeps its rows (they name the form by id).
+    pub async fn delete_form(&mut self, form_id: i64) -> Result<()> {
+        for table in ["indicators", "comments", "reviews", "form_versions"] {
+            sqlx::query(&format!("DELETE FROM {table} WHERE form_id = $1"))
+                .bind(form_id)
+                .execute(self.conn())
+                .await?;
+        }
+        sqlx::query("DELETE FROM forms WHERE id = $1")
+            .bind(form_id)
+            .execute(self.conn())
+            .await?;
         Ok(())
     }
 

@@ -27,7 +27,7 @@ use tokio::sync::{Mutex, OwnedMutexGuard};
 
 pub use forms::{FormRow, FormSummary, ListFilter, VersionRow};
 pub use reviews::{AuditEntry, Comment, Review};
-pub use time::{format_time, now_ms};
+pub use time::{beijing_date, format_for_people, format_time, now_ms};
 pub use users::{Region, Role, SessionUser, Unit, User};
 
 /// Which database engine a [`Db`] talks to.

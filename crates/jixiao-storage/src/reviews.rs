@@ -18,6 +18,8 @@ pub struct Review {
     pub reviewer_id: i64,
     /// Reviewer's username.
     pub reviewer: String,
+    /// The reviewer as people read it: office and display name.
+    pub reviewer_name: String,
     /// Approve or return.
     pub decision: Decision,
     /// Reason (required when returning).
@@ -47,8 +49,13 @@ pub struct Comment {
     pub author_id: i64,
     /// Author's username.
     pub author: String,
+    /// The author as people read it: office and display name.
+    pub author_name: String,
     /// When (Unix ms).
     pub created_at: i64,
+    /// The version whose submission resolved it (the unit revised and submitted again);
+    /// `None` while it is open.
+    pub resolved_version: Option<i64>,
 }
 
 /// A row of the audit log.
@@ -64,6 +71,8 @@ pub struct AuditEntry {
     pub user_id: Option<i64>,
     /// Acting username.
     pub username: Option<String>,
+    /// The actor as people read it: office and display name.
+    pub person: Option<String>,
     /// What was done (`save`, `submit`, `approve`…).
     pub action: String,
     /// Details (Chinese text).
@@ -71,10 +80,33 @@ pub struct AuditEntry {
 }
 
 /// Row shape of a query.
-type ReviewTuple = (i64, i64, i64, i64, String, String, String, String, i64);
+type ReviewTuple = (
+    i64,
+    i64,
+    i64,
+    i64,
+    String,
+    String,
+    String,
+    String,
+    i64,
+    String,
+);
 
 /// Row shape of a query.
-type CommentTuple = (i64, i64, i64, Option<i64>, String, String, i64, String, i64);
+type CommentTuple = (
+    i64,
+    i64,
+    i64,
+    Option<i64>,
+    String,
+    String,
+    i64,
+    String,
+    i64,
+    String,
+    Option<i64>,
+);
 
 /// Row shape of a query.
 type AuditTuple = (
@@ -85,6 +117,7 @@ type AuditTuple = (
     Option<String>,
     String,
     String,
+    Option<String>,
 );
 
 fn audit_from(t: AuditTuple) -> AuditEntry {
@@ -96,16 +129,18 @@ fn audit_from(t: AuditTuple) -> AuditEntry {
         username: t.4,
         action: t.5,
         detail: t.6,
+        person: t.7,
     }
 }
 
 impl Db {
     /// The reviews of a form, oldest first.
     pub async fn reviews(&self, form_id: i64) -> Result<Vec<Review>> {
-        let rows: Vec<ReviewTuple> = sqlx::query_as(
+        let rows: Vec<ReviewTuple> = sqlx::query_as(&format!(
             "SELECT r.id, r.form_id, r.version, r.reviewer_id, u.username, r.decision, r.reason, r.grades, \
-             r.created_at FROM reviews r JOIN users u ON u.id = r.reviewer_id WHERE r.form_id = $1 ORDER BY r.id",
-        )
+             r.created_at, {} FROM reviews r JOIN users u ON u.id = r.reviewer_id WHERE r.form_id = $1 ORDER BY r.id",
+            crate::users::PERSON
+        ))
         .bind(form_id)
         .fetch_all(self.pool())
         .await?;
@@ -124,6 +159,7 @@ impl Db {
                     reason: t.6,
                     grades: t.7,
                     created_at: t.8,
+                    reviewer_name: t.9,
                 })
             })
             .collect()
@@ -131,10 +167,11 @@ impl Db {
 
     /// The comments of a form, oldest first.
     pub async fn comments(&self, form_id: i64) -> Result<Vec<Comment>> {
-        let rows: Vec<CommentTuple> = sqlx::query_as(
-            "SELECT c.id, c.form_id, c.version, c.review_id, c.path, c.body, c.author_id, u.username, c.created_at \
-             FROM comments c JOIN users u ON u.id = c.author_id WHERE c.form_id = $1 ORDER BY c.id",
-        )
+        let rows: Vec<CommentTuple> = sqlx::query_as(&format!(
+            "SELECT c.id, c.form_id, c.version, c.review_id, c.path, c.body, c.author_id, u.username, c.created_at, \
+             {}, c.resolved_version FROM comments c JOIN users u ON u.id = c.author_id WHERE c.form_id = $1 ORDER BY c.id",
+            crate::users::PERSON
+        ))
         .bind(form_id)
         .fetch_all(self.pool())
         .await?;
@@ -150,16 +187,19 @@ impl Db {
                 author_id: t.6,
                 author: t.7,
                 created_at: t.8,
+                author_name: t.9,
+                resolved_version: t.10,
             })
             .collect())
     }
 
     /// The audit log of a form (or, with `None`, of everything), oldest first, at most `limit` rows.
     pub async fn audit(&self, form_id: Option<i64>, limit: i64) -> Result<Vec<AuditEntry>> {
-        let rows: Vec<AuditTuple> = sqlx::query_as(
-            "SELECT a.id, a.form_id, a.at, a.user_id, u.username, a.action, a.detail FROM audit_log a \
+        let rows: Vec<AuditTuple> = sqlx::query_as(&format!(
+            "SELECT a.id, a.form_id, a.at, a.user_id, u.username, a.action, a.detail, {} FROM audit_log a \
              LEFT JOIN users u ON u.id = a.user_id WHERE ($1 IS NULL OR a.form_id = $1) ORDER BY a.id LIMIT $2",
-        )
+            crate::users::PERSON
+        ))
         .bind(form_id)
         .bind(limit.clamp(1, 10_000))
         .fetch_all(self.pool())
@@ -171,10 +211,11 @@ impl Db {
 impl Db {
     /// The latest `limit` rows of the whole audit log, oldest first.
     pub async fn audit_latest(&self, limit: i64) -> Result<Vec<AuditEntry>> {
-        let mut rows: Vec<AuditTuple> = sqlx::query_as(
-            "SELECT a.id, a.form_id, a.at, a.user_id, u.username, a.action, a.detail FROM audit_log a \
+        let mut rows: Vec<AuditTuple> = sqlx::query_as(&format!(
+            "SELECT a.id, a.form_id, a.at, a.user_id, u.username, a.action, a.detail, {} FROM audit_log a \
              LEFT JOIN users u ON u.id = a.user_id ORDER BY a.id DESC LIMIT $1",
-        )
+            crate::users::PERSON
+        ))
         .bind(limit.clamp(1, 10_000))
         .fetch_all(self.pool())
         .await?;
@@ -208,6 +249,19 @@ impl WriteTx {
         .fetch_one(self.conn())
         .await?;
         Ok(id)
+    }
+
+    /// Marks every open comment of a form resolved by the submission of `version`.
+    pub async fn resolve_comments(&mut self, form_id: i64, version: i64) -> Result<u64> {
+        let r = sqlx::query(
+            "UPDATE comments SET resolved_version = $2 WHERE form_id = $1 AND resolved_version IS NULL \
+             AND version < $2",
+        )
+        .bind(form_id)
+        .bind(version)
+        .execute(self.conn())
+        .await?;
+        Ok(r.rows_affected())
     }
 
     /// Attaches a comment to a place in the form.

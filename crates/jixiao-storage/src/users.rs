@@ -15,6 +15,9 @@ pub struct Region {
     pub code: String,
     /// Name (`阳新县`).
     pub name: String,
+    /// Whether the unit approver signs a filler's submission off before it reaches the finance
+    /// bureau (单位内部审核).
+    pub unit_sign_off: bool,
 }
 
 /// A budget unit (部门/单位).
@@ -39,6 +42,8 @@ pub struct User {
     pub username: String,
     /// Name shown in pages.
     pub display_name: String,
+    /// Office (科室), shown before the name (`县财政局绩效股`); may be empty.
+    pub office: String,
     /// Role.
     pub role: Role,
     /// Region the user works in (for unit roles, the unit's region).
@@ -71,6 +76,8 @@ pub struct NewUser<'a> {
     pub username: &'a str,
     /// Name shown in pages.
     pub display_name: &'a str,
+    /// Office (科室); may be empty.
+    pub office: &'a str,
     /// argon2 PHC string.
     pub password_hash: &'a str,
     /// Role.
@@ -91,9 +98,14 @@ type UserTuple = (
     i64,
     i64,
     i64,
+    String,
 );
 
-const USER_COLUMNS: &str = "u.id, u.username, u.display_name, u.role, u.region_id, u.unit_id, u.disabled, u.failed_logins, u.locked_until";
+const USER_COLUMNS: &str = "u.id, u.username, u.display_name, u.role, u.region_id, u.unit_id, u.disabled, u.failed_logins, u.locked_until, u.office";
+
+/// SQL for a user (`u`) as people read it: office and display name (`县财政局绩效股 刘洋`).
+pub(crate) const PERSON: &str =
+    "CASE WHEN u.office = '' THEN u.display_name ELSE u.office || ' ' || u.display_name END";
 
 fn user_from(t: UserTuple) -> Result<User> {
     let role =
@@ -108,6 +120,7 @@ fn user_from(t: UserTuple) -> Result<User> {
         disabled: t.6 != 0,
         failed_logins: t.7,
         locked_until: t.8,
+        office: t.9,
     })
 }
 
@@ -123,6 +136,7 @@ type LoginTuple = (
     i64,
     i64,
     String,
+    String,
 );
 
 /// Row shape of a query.
@@ -137,19 +151,25 @@ type SessionTuple = (
     i64,
     i64,
     String,
+    String,
     i64,
 );
 
 impl Db {
     /// All regions, by code.
     pub async fn regions(&self) -> Result<Vec<Region>> {
-        let rows: Vec<(i64, String, String)> =
-            sqlx::query_as("SELECT id, code, name FROM regions ORDER BY code")
+        let rows: Vec<(i64, String, String, i64)> =
+            sqlx::query_as("SELECT id, code, name, unit_sign_off FROM regions ORDER BY code")
                 .fetch_all(self.pool())
                 .await?;
         Ok(rows
             .into_iter()
-            .map(|(id, code, name)| Region { id, code, name })
+            .map(|(id, code, name, sign_off)| Region {
+                id,
+                code,
+                name,
+                unit_sign_off: sign_off != 0,
+            })
             .collect())
     }
 
@@ -236,8 +256,8 @@ impl Db {
         match row {
             None => Ok(None),
             Some(t) => {
-                let hash = t.9.clone();
-                let user = user_from((t.0, t.1, t.2, t.3, t.4, t.5, t.6, t.7, t.8))?;
+                let hash = t.10.clone();
+                let user = user_from((t.0, t.1, t.2, t.3, t.4, t.5, t.6, t.7, t.8, t.9))?;
                 Ok(Some((user, hash)))
             }
         }
@@ -257,8 +277,8 @@ impl Db {
         match row {
             None => Ok(None),
             Some(t) => {
-                let (csrf_token, expires_at) = (t.9.clone(), t.10);
-                let user = user_from((t.0, t.1, t.2, t.3, t.4, t.5, t.6, t.7, t.8))?;
+                let (csrf_token, expires_at) = (t.10.clone(), t.11);
+                let user = user_from((t.0, t.1, t.2, t.3, t.4, t.5, t.6, t.7, t.8, t.9))?;
                 Ok(Some(SessionUser {
                     user,
                     csrf_token,
@@ -354,7 +374,18 @@ impl WriteTx {
             id,
             code: code.into(),
             name: name.into(),
+            unit_sign_off: false,
         })
+    }
+
+    /// Sets whether a region asks for internal sign-off; false when the region does not exist.
+    pub async fn set_region_sign_off(&mut self, region_id: i64, on: bool) -> Result<bool> {
+        let r = sqlx::query("UPDATE regions SET unit_sign_off = $2 WHERE id = $1")
+            .bind(region_id)
+            .bind(i64::from(on))
+            .execute(self.conn())
+            .await?;
+        Ok(r.rows_affected() == 1)
     }
 
     /// Creates a unit.
@@ -380,8 +411,8 @@ impl WriteTx {
     /// Creates a user.
     pub async fn create_user(&mut self, u: &NewUser<'_>) -> Result<User> {
         let (id,): (i64,) = sqlx::query_as(
-            "INSERT INTO users (username, display_name, password_hash, role, region_id, unit_id, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+            "INSERT INTO users (username, display_name, password_hash, role, region_id, unit_id, created_at, office) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
         )
         .bind(u.username)
         .bind(u.display_name)
@@ -390,6 +421,7 @@ impl WriteTx {
         .bind(u.region_id)
         .bind(u.unit_id)
         .bind(now_ms())
+        .bind(u.office)
         .fetch_one(self.conn())
         .await
         .map_err(|e| StorageError::duplicate_as(e, &format!("用户名「{}」", u.username)))?;
@@ -397,6 +429,7 @@ impl WriteTx {
             id,
             username: u.username.into(),
             display_name: u.display_name.into(),
+            office: u.office.into(),
             role: u.role,
             region_id: u.region_id,
             unit_id: u.unit_id,
@@ -412,8 +445,8 @@ impl WriteTx {
     /// user ends their sessions.
     pub async fn update_user(&mut self, u: &User) -> Result<()> {
         sqlx::query(
-            "UPDATE users SET display_name = $2, role = $3, region_id = $4, unit_id = $5, disabled = $6 \
-             WHERE id = $1",
+            "UPDATE users SET display_name = $2, role = $3, region_id = $4, unit_id = $5, disabled = $6, \
+             office = $7 WHERE id = $1",
         )
         .bind(u.id)
         .bind(&u.display_name)
@@ -421,6 +454,7 @@ impl WriteTx {
         .bind(u.region_id)
         .bind(u.unit_id)
         .bind(i64::from(u.disabled))
+        .bind(&u.office)
         .execute(self.conn())
         .await?;
         if u.disabled {

@@ -53,6 +53,7 @@ async fn setup(db: &Db) -> (i64, Vec<i64>) {
         .create_user(&NewUser {
             username: "filler",
             display_name: "填报人",
+            office: "",
             password_hash: "x",
             role: Role::Filler,
             region_id: Some(region.id),

@@ -437,10 +437,11 @@
     });
     $('#submit-form').addEventListener('submit', async (ev) => {
       ev.preventDefault();
+      if (!window.confirm('提交审核？提交后申报表不能再修改，除非审核退回或您撤回提交。')) return;
       if (dirty && !(await save())) return;
       try {
         const { res, data } = await api('POST', `/api/forms/${formId}/submit`, { base_version: version });
-        if (res.ok) { window.location.href = `/forms/${formId}`; return; }
+        if (res.ok) { window.location.href = `/forms/${formId}?done=${encodeURIComponent((data && data.status) || 'submitted')}`; return; }
         if (data && Array.isArray(data.findings)) renderFindings(data.findings);
         say(res.status === 422 ? '尚有错误，未能提交：' + ((data && data.message) || '') : why(res, data).replace('保存', '提交'), 'bad');
       } catch (e) {

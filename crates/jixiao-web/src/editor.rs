@@ -118,11 +118,22 @@ pub(crate) struct FormCtx {
     warnings: usize,
     /// Worst severity per JSON Pointer, for highlighting fields.
     marks: BTreeMap<String, String>,
-    /// Comments grouped by the place they are shown at.
+    /// Open comments grouped by the place they are shown at.
     comments: BTreeMap<String, Vec<CommentView>>,
+    /// Number of open comments.
     comment_count: usize,
+    /// Every comment, open first, with its place's label.
+    all_comments: Vec<CommentRow>,
     grades: Option<crate::views::Grades>,
     return_reason: Option<String>,
+}
+
+/// A comment in the list of all comments of a form.
+#[derive(Debug, Clone, Serialize)]
+struct CommentRow {
+    /// The place in Chinese (`年度绩效指标第 4 行`).
+    label: String,
+    comment: CommentView,
 }
 
 fn opt_money(m: Option<Money>) -> String {
@@ -363,7 +374,20 @@ impl FormCtx {
             })
             .collect();
         let mut comments: BTreeMap<String, Vec<CommentView>> = BTreeMap::new();
-        for c in &p.comments {
+        let mut all_comments: Vec<CommentRow> = p
+            .comments
+            .iter()
+            .map(|c| CommentRow {
+                label: if c.path.is_empty() {
+                    "全表".to_string()
+                } else {
+                    crate::labels::path_label(&c.path, Some(f))
+                },
+                comment: c.clone(),
+            })
+            .collect();
+        all_comments.sort_by_key(|c| c.comment.resolved_in.is_some());
+        for c in p.comments.iter().filter(|c| c.resolved_in.is_none()) {
             comments
                 .entry(comment_anchor(&c.path))
                 .or_default()
@@ -411,8 +435,13 @@ impl FormCtx {
             warnings: findings.iter().filter(|x| x.severity == "warning").count(),
             findings,
             marks,
-            comment_count: p.comments.len(),
+            comment_count: p
+                .comments
+                .iter()
+                .filter(|c| c.resolved_in.is_none())
+                .count(),
             comments,
+            all_comments,
             grades: p.grades.clone(),
             return_reason: p.return_reason.clone(),
         }

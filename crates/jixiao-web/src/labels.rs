@@ -65,6 +65,73 @@ fn field_label(key: &str) -> Option<&'static str> {
     })
 }
 
+/// Keys of the canonical form in the order the printed form shows them.
+const FORM_ORDER: &[&str] = &[
+    "template",
+    "header",
+    "fiscal_year",
+    "fill_date",
+    "unit_name",
+    "filler",
+    "phone",
+    "amount_unit",
+    "funding",
+    "income",
+    "expenditure",
+    "rows",
+    "total",
+    "key",
+    "name",
+    "amounts",
+    "functions",
+    "annual_tasks",
+    "projects",
+    "category",
+    "total_budget",
+    "current_budget",
+    "purpose",
+    "goals",
+    "indicators",
+    "long_term",
+    "annual",
+    "deadline_year",
+    "text",
+    "items",
+    "goal",
+    "level1",
+    "level2",
+    "target",
+    "year_before",
+    "last_year",
+    "current",
+    "share",
+    "basis",
+    "class",
+    "definition",
+    "scoring_rule",
+    "unit_of_measure",
+    "weight",
+    "remark",
+];
+
+/// A sort key that puts JSON Pointers into a form in the order of the printed form (header,
+/// funding, functions … indicators; rows by number), for lists of changes.
+pub fn form_order(path: &str) -> Vec<(usize, String)> {
+    path.split('/')
+        .skip(1)
+        .map(|seg| match seg.parse::<usize>() {
+            Ok(n) => (n, String::new()),
+            Err(_) => (
+                FORM_ORDER
+                    .iter()
+                    .position(|k| *k == seg)
+                    .unwrap_or(FORM_ORDER.len()),
+                seg.to_string(),
+            ),
+        })
+        .collect()
+}
+
 /// A readable Chinese name for a JSON Pointer into a form, using row names from `form` when
 /// given: `/indicators/annual/rows/3/target` → `年度绩效指标 · 第 4 行「预算执行率」 · 指标值`.
 pub fn path_label(path: &str, form: Option<&Form>) -> String {

@@ -17,7 +17,7 @@ pub mod views;
 
 pub use assets::{ASSET_PREFIX, asset, asset_paths};
 pub use fields::form_from_fields;
-pub use labels::{path_label, role_label, status_label};
+pub use labels::{form_order, path_label, role_label, status_label};
 pub use pages::*;
 pub use review::{ReviewDecision, review_from_fields};
 pub use views::*;

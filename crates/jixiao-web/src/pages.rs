@@ -23,7 +23,7 @@ const SECTIONS: &[(&str, &str)] = &[
 ];
 
 /// All status codes, in workflow order (the workflow module's).
-pub const STATUSES: [FormStatus; 5] = FormStatus::ALL;
+pub const STATUSES: [FormStatus; 6] = FormStatus::ALL;
 
 /// All role codes (the workflow module's).
 pub const ROLES: [Role; 4] = Role::ALL;
@@ -55,9 +55,14 @@ pub fn render_unit_home(view: &UnitHomeView) -> Result<String, RenderError> {
             context! { year, forms }
         })
         .collect();
+    let waiting: Vec<&FormSummary> = view
+        .forms
+        .iter()
+        .filter(|f| f.steps.iter().any(|s| s.step == "sign-off"))
+        .collect();
     render(
         "home_unit.html",
-        context! { chrome => view.chrome, unit_name => view.unit_name, years },
+        context! { chrome => view.chrome, unit_name => view.unit_name, years, waiting },
     )
 }
 
@@ -140,7 +145,8 @@ pub fn render_form_view(view: &FormViewView) -> Result<String, RenderError> {
     let f = FormCtx::new(&view.page, false);
     render(
         "view.html",
-        context! { chrome => view.chrome, f, can_edit => view.may_edit, can_review => view.may_review },
+        context! { chrome => view.chrome, f, can_edit => view.may_edit, can_review => view.may_review,
+        steps => view.steps },
     )
 }
 
@@ -162,7 +168,9 @@ pub fn render_start(view: &StartView) -> Result<String, RenderError> {
     let (mut report_items, mut unplaced, mut guesses, mut import_errors, mut import_warnings) =
         (Vec::new(), 0, 0, 0, 0);
     let mut form_json = String::new();
+    let mut format_label = String::new();
     if let Some(imp) = &view.import {
+        format_label = format_label_of(&imp.report.format).to_string();
         unplaced = imp.report.count(ReportKind::Unplaced);
         guesses = imp.report.count(ReportKind::Guess);
         import_errors = imp
@@ -190,7 +198,26 @@ pub fn render_start(view: &StartView) -> Result<String, RenderError> {
         "start.html",
         context! { chrome => view.chrome, templates => view.templates, fiscal_year => view.fiscal_year,
         last_year => view.last_year, import => view.import, import_error => view.import_error,
-        report_items, unplaced, guesses, import_errors, import_warnings, form_json },
+        report_items, unplaced, guesses, import_errors, import_warnings, form_json, format_label },
+    )
+}
+
+/// The Chinese name of an import format (`text` → 公开表格文本).
+fn format_label_of(format: &str) -> &str {
+    match format {
+        "text" | "txt" => "公开表格文本",
+        "xlsx" => "Excel 工作簿",
+        "pdf" => "PDF 文件",
+        "json" => "JSON 数据",
+        other => other,
+    }
+}
+
+/// The confirmation page of a workflow step.
+pub fn render_confirm(view: &ConfirmView) -> Result<String, RenderError> {
+    render(
+        "confirm.html",
+        context! { chrome => view.chrome, v => view },
     )
 }
 

@@ -84,6 +84,49 @@ pub struct FormSummary {
     pub errors: u32,
     /// Number of validation warnings.
     pub warnings: u32,
+    /// The workflow steps the user may take on it now, besides editing and reviewing.
+    #[serde(default)]
+    pub steps: Vec<StepButton>,
+}
+
+/// A workflow step offered as a button: it opens the step's confirmation page
+/// (`/forms/{id}/step/{step}`), which says what will happen before anything does.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StepButton {
+    /// The step's name in the URL (`withdraw`, `discard`, `publish`, `adjust`, `sign-off`).
+    pub step: String,
+    /// The button text (`撤回`).
+    pub label: String,
+    /// Shown as the main action.
+    #[serde(default)]
+    pub primary: bool,
+}
+
+/// The confirmation page of a workflow step.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConfirmView {
+    /// Page chrome.
+    pub chrome: Chrome,
+    /// Form id.
+    pub form_id: i64,
+    /// Unit name.
+    pub unit_name: String,
+    /// Budget year.
+    pub fiscal_year: i32,
+    /// The step's name in the URL.
+    pub step: String,
+    /// The question (`撤回这份申报表的提交？`).
+    pub title: String,
+    /// What will happen, one line each.
+    pub explanation: Vec<String>,
+    /// The confirm button text.
+    pub button: String,
+    /// A dangerous step (deletion): the button is red.
+    #[serde(default)]
+    pub danger: bool,
+    /// The step offers a return with a reason as its alternative (单位签批).
+    #[serde(default)]
+    pub return_option: bool,
 }
 
 /// A template the user can start a form from.
@@ -207,6 +250,9 @@ pub struct CommentView {
     pub author: String,
     /// When, as text.
     pub at: String,
+    /// The version whose submission resolved it; `None` while it is open.
+    #[serde(default)]
+    pub resolved_in: Option<i64>,
 }
 
 /// The four review grades, each `优`, `良`, `中` or `差`.
@@ -287,6 +333,9 @@ pub struct FormViewView {
     /// The user may review the form now (the workflow module decides).
     #[serde(default)]
     pub may_review: bool,
+    /// The other workflow steps the user may take now.
+    #[serde(default)]
+    pub steps: Vec<StepButton>,
 }
 
 /// A saved version in the history list.
@@ -300,6 +349,9 @@ pub struct VersionRow {
     pub saved_by: String,
     /// Status after the save.
     pub status: String,
+    /// What became of the version afterwards (`提交后被退回`, `已批复`), if anything did.
+    #[serde(default)]
+    pub outcome: String,
 }
 
 /// One changed place between two versions (the `/api/forms/{id}/diff` item).
@@ -307,6 +359,10 @@ pub struct VersionRow {
 pub struct DiffEntry {
     /// JSON Pointer.
     pub path: String,
+    /// Where, in the form's Chinese labels with row names (`年度绩效指标 · 第 4 行「预算执行率」 ·
+    /// 指标值`); the pointer's generic label when empty.
+    #[serde(default)]
+    pub label: String,
     /// The value before (`null` when added).
     pub before: serde_json::Value,
     /// The value after (`null` when removed).
@@ -369,6 +425,25 @@ pub struct ImportPreview {
     pub report: ImportReport,
     /// Validation findings of the imported form.
     pub findings: Vec<Finding>,
+    /// The file names another unit: why it cannot be saved as the user's form.
+    #[serde(default)]
+    pub unit_mismatch: Option<String>,
+    /// The unit's form of the same year, which a confirmation would clash with.
+    #[serde(default)]
+    pub existing: Option<ExistingForm>,
+}
+
+/// The unit's form of a year that an import would clash with.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ExistingForm {
+    /// Form id.
+    pub id: i64,
+    /// Its status label.
+    pub status_label: String,
+    /// Current version.
+    pub version: i64,
+    /// The user may delete it (a draft never submitted).
+    pub discardable: bool,
 }
 
 /// The start page: a new form from a template, from last year's approved form, or from a file.

@@ -330,6 +330,9 @@ async fn editor_and_review_in_chromium() {
             .await,
         ""
     );
+    // The submission asks for confirmation first.
+    b.js("window.confirm = (q) => { window.__asked = q; return true; }; return true")
+        .await;
     b.click("#submit-btn").await;
     b.wait_for("return location.pathname === '/forms/7'").await;
     let seen = site.seen.lock().unwrap().clone();

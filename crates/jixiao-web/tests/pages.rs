@@ -53,6 +53,14 @@ fn summaries() -> Vec<FormSummary> {
         updated_at: "2025-11-17 10:32".into(),
         errors,
         warnings: 1,
+        steps: match status {
+            "submitted" => vec![StepButton {
+                step: "withdraw".into(),
+                label: "撤回".into(),
+                primary: false,
+            }],
+            _ => Vec::new(),
+        },
     };
     vec![
         f(7, "阳新县兴国镇人民政府", 2026, "draft", 1),
@@ -96,6 +104,8 @@ fn start_view() -> StartView {
             form: seed_form(),
             report,
             findings: seed_findings(),
+            unit_mismatch: None,
+            existing: None,
         }),
         import_error: None,
     }
@@ -111,8 +121,13 @@ fn history_view() -> HistoryView {
             .map(|v| VersionRow {
                 version: v,
                 saved_at: format!("2025-11-1{v} 10:00"),
-                saved_by: "刘洋".into(),
+                saved_by: "兴国镇财政所 刘洋".into(),
                 status: "draft".into(),
+                outcome: if v == 3 {
+                    "当前版本，尚未提交".into()
+                } else {
+                    String::new()
+                },
             })
             .collect(),
         diff: Some(DiffView {
@@ -120,16 +135,19 @@ fn history_view() -> HistoryView {
             to: 3,
             entries: vec![
                 DiffEntry {
+                    label: "部门总体资金情况 · 支出 · 第 2 行「运转类」 · 当年".into(),
                     path: "/funding/expenditure/rows/1/current".into(),
                     before: "82.26".into(),
                     after: "90".into(),
                 },
                 DiffEntry {
+                    label: String::new(),
                     path: "/indicators/annual/rows/3/target".into(),
                     before: serde_json::json!({"kind": "quantity", "comparator": "≥", "number": "2", "unit": "%"}),
                     after: serde_json::json!({"kind": "quantity", "comparator": "≥", "number": "2.5", "unit": "%"}),
                 },
                 DiffEntry {
+                    label: String::new(),
                     path: "/indicators/annual/rows/39".into(),
                     before: serde_json::Value::Null,
                     after: serde_json::json!({"level1": "管理效率", "level2": "预算执行", "name": "预算调整率", "basis": "计划标准"}),
@@ -221,6 +239,7 @@ fn all_pages() -> Vec<(&'static str, String)> {
                 page: seed_page("returned"),
                 may_edit: true,
                 may_review: false,
+                steps: Vec::new(),
             })
             .unwrap(),
         ),
@@ -273,6 +292,7 @@ fn user_text_is_escaped_everywhere() {
             page,
             may_edit: true,
             may_review: false,
+            steps: Vec::new(),
         })
         .unwrap(),
         render_error(&ErrorView {

@@ -32,6 +32,24 @@ pub async fn create_region(
     Ok((StatusCode::CREATED, Json(json!(r))))
 }
 
+/// Body of `PATCH /api/admin/regions/{id}`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RegionPatch {
+    unit_sign_off: bool,
+}
+
+/// `PATCH /api/admin/regions/{id}`: whether the region asks for internal sign-off.
+pub async fn update_region(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(b): ApiJson<RegionPatch>,
+) -> ApiResult<Json<Value>> {
+    let r = service::set_region_sign_off(&state, &user.user, id, b.unit_sign_off).await?;
+    Ok(Json(json!(r)))
+}
+
 /// Query of the unit lists.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -127,7 +127,8 @@ pub async fn get(
     let comments: Vec<Value> = read
         .comments
         .iter()
-        .map(|c| json!({"id": c.id, "version": c.version, "path": c.path, "text": c.body, "author": c.author, "at": format_time(c.created_at)}))
+        .map(|c| json!({"id": c.id, "version": c.version, "path": c.path, "text": c.body, "author": c.author,
+            "author_name": c.author_name, "at": format_time(c.created_at), "resolved_version": c.resolved_version}))
         .collect();
     let reviews: Vec<Value> = read
         .reviews

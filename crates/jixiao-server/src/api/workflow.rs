@@ -1,15 +1,18 @@
-//! The workflow routes: submit, review, publish, adjust. The steps themselves (one transaction
+//! The workflow routes: submit, sign-off, withdraw, discard, review, publish, adjust. The steps themselves (one transaction
 //! each, ending in the audit row and the commit) are in [`crate::service::workflow`].
 
 use axum::Json;
 use axum::extract::State;
+use axum::http::StatusCode;
 use jixiao_domain::Decision;
 use serde::Deserialize;
 
 use crate::auth::CurrentUser;
 use crate::error::ApiResult;
 use crate::json::{ApiJson, ApiPath};
-use crate::service::workflow::{self as service, CommentIn, Grades, ReviewInput, Step};
+use crate::service::workflow::{
+    self as service, CommentIn, Grades, ReviewInput, SignOffInput, Step,
+};
 use crate::state::AppState;
 
 /// Body of `POST /api/forms/{id}/submit`.
@@ -78,4 +81,51 @@ pub async fn adjust(
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<Step>> {
     Ok(Json(service::adjust(&state, &user.user, id).await?))
+}
+
+/// Body of `POST /api/forms/{id}/sign-off`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SignOffBody {
+    decision: String,
+    #[serde(default)]
+    reason: String,
+}
+
+/// `POST /api/forms/{id}/sign-off`: the unit approver signs the filler's submission off to the
+/// finance bureau (`approve`) or returns it with a reason (`return`).
+pub async fn sign_off(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<SignOffBody>,
+) -> ApiResult<Json<Step>> {
+    let decision =
+        Decision::parse(&body.decision).ok_or_else(|| service::unknown_decision(&body.decision))?;
+    let input = SignOffInput {
+        decision,
+        reason: body.reason,
+    };
+    Ok(Json(
+        service::sign_off(&state, &user.user, id, input).await?,
+    ))
+}
+
+/// `POST /api/forms/{id}/withdraw`: takes back a submission nobody has decided on yet.
+pub async fn withdraw(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Json<Step>> {
+    Ok(Json(service::withdraw(&state, &user.user, id).await?))
+}
+
+/// `DELETE /api/forms/{id}`: deletes a draft that was never submitted (204).
+pub async fn discard(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<StatusCode> {
+    service::discard(&state, &user.user, id).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -89,6 +89,11 @@ fn new_user(fields: &Fields) -> ApiResult<NewUserInput> {
             .map(str::trim)
             .filter(|s| !s.is_empty())
             .map(str::to_string),
+        office: fields
+            .get("office")
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string),
         password: fields.get("password").unwrap_or("").to_string(),
         role,
         unit_id: fields.int("unit_id"),

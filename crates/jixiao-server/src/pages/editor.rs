@@ -152,7 +152,10 @@ pub(crate) async fn submit(
         )),
     };
     match result {
-        Ok(_) => Ok(redirect_with_flash(&format!("/forms/{id}"), "已提交审核")),
+        Ok(step) => Ok(redirect_with_flash(
+            &format!("/forms/{id}"),
+            super::submitted_message(step.status),
+        )),
         Err(e) if matches!(e.status.as_u16(), 409 | 422) && e.code != "wrong_status" => {
             editor_page(&state, &p, id, e.status, Some(e.message), None).await
         }

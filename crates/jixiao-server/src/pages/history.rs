@@ -2,8 +2,9 @@
 
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
-use jixiao_storage::format_time;
-use jixiao_web::{AuditRow, DiffEntry, DiffView, HistoryView, VersionRow, render_history};
+use jixiao_web::{
+    AuditRow, DiffEntry, DiffView, HistoryView, VersionRow, form_order, path_label, render_history,
+};
 
 use super::{Id, OrPage, PageResult, PageUser};
 use crate::service::{forms, history};
@@ -24,15 +25,19 @@ pub(crate) async fn history(
     };
     let user = &p.cu.user;
     let row = forms::row(&state, user, id).await.page(&p)?;
-    let versions = history::versions(&state, user, id)
+    let stored = history::versions(&state, user, id).await.page(&p)?;
+    let outcomes = history::outcomes(&state, user, id, &stored)
         .await
-        .page(&p)?
+        .page(&p)?;
+    let versions = stored
         .into_iter()
-        .map(|v| VersionRow {
+        .zip(outcomes)
+        .map(|(v, outcome)| VersionRow {
             version: v.version,
-            saved_at: format_time(v.saved_at),
-            saved_by: v.saved_by_name.unwrap_or_default(),
+            saved_at: super::people_time(v.saved_at),
+            saved_by: v.saved_by_person.or(v.saved_by_name).unwrap_or_default(),
             status: v.status.as_str().to_string(),
+            outcome,
         })
         .collect();
     let audit = history::audit(&state, user, id)
@@ -40,24 +45,30 @@ pub(crate) async fn history(
         .page(&p)?
         .into_iter()
         .map(|a| AuditRow {
-            at: format_time(a.at),
-            user: a.username.unwrap_or_default(),
+            at: super::people_time(a.at),
+            user: a.person.or(a.username).unwrap_or_default(),
             action: a.action,
             detail: a.detail,
         })
         .collect();
     let diff = match (int("from"), int("to")) {
         (Some(from), Some(to)) => {
-            let entries = history::diff_versions(&state, user, id, from, to)
+            // Labels name rows as the newer version has them; changes come in form order.
+            let named = history::version(&state, user, id, from.max(to))
+                .await
+                .page(&p)?;
+            let mut entries: Vec<DiffEntry> = history::diff_versions(&state, user, id, from, to)
                 .await
                 .page(&p)?
                 .into_iter()
                 .map(|c| DiffEntry {
+                    label: path_label(&c.path, Some(&named)),
                     path: c.path,
                     before: c.before,
                     after: c.after,
                 })
                 .collect();
+            entries.sort_by_cached_key(|e| form_order(&e.path));
             Some(DiffView { from, to, entries })
         }
         _ => None,

@@ -3,7 +3,6 @@
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use jixiao_storage::Role;
-use jixiao_storage::format_time;
 use jixiao_web::{
     AdminHomeView, FormSummary, QueueFilter, RegionRow, ReviewerHomeView, UnitHomeView, UnitRow,
     UserRow, render_admin_home, render_reviewer_home, render_unit_home,
@@ -46,9 +45,10 @@ pub(crate) async fn list_forms(
             may_review: forms::may_review(user, f),
             approved: f.status.is_approved(),
             version: f.version,
-            updated_at: format_time(f.updated_at),
+            updated_at: super::people_time(f.updated_at),
             errors: f.errors.max(0) as u32,
             warnings: f.warnings.max(0) as u32,
+            steps: super::steps::steps_for(user, f),
         })
         .collect())
 }

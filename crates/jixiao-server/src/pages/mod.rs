@@ -18,6 +18,7 @@ mod history;
 mod home;
 mod review;
 mod start;
+mod steps;
 mod view;
 
 use crate::access::sees_personal_data;
@@ -61,6 +62,7 @@ pub fn router(config: &ServerConfig) -> Router<AppState> {
         .route("/forms/{id}/submit", post(editor::submit))
         .route("/forms/{id}/review", get(review::review_page).post(review::review))
         .route("/forms/{id}/history", get(history::history))
+        .route("/forms/{id}/step/{step}", get(steps::confirm_page).post(steps::take_step))
 }
 
 /// Why a page handler stopped: a redirect (to the login page) or an error page.
@@ -422,8 +424,9 @@ pub(crate) async fn form_page(
         .map(|c| CommentView {
             path: c.path.clone(),
             text: c.body.clone(),
-            author: c.author.clone(),
-            at: jixiao_storage::format_time(c.created_at),
+            author: c.author_name.clone(),
+            at: people_time(c.created_at),
+            resolved_in: c.resolved_version,
         })
         .collect();
     // The stored grades column is the review's own JSON; the page shows what parses.
@@ -447,11 +450,23 @@ pub(crate) async fn form_page(
     })
 }
 
-/// The current calendar year (UTC).
+/// The success message of a submission, by the status it reached.
+pub(crate) fn submitted_message(status: jixiao_domain::FormStatus) -> &'static str {
+    if status == jixiao_domain::FormStatus::AwaitingSignOff {
+        "已提交，等待本单位审核人签批后报送财政"
+    } else {
+        "已提交审核，等待财政审核"
+    }
+}
+
+/// The current calendar year in Beijing.
 pub(crate) fn this_year() -> i32 {
-    jixiao_storage::format_time(jixiao_storage::now_ms())[..4]
-        .parse()
-        .unwrap_or(2026)
+    jixiao_storage::beijing_date(jixiao_storage::now_ms()).0 as i32
+}
+
+/// A stored time as pages show it: Beijing time, relative near today (`今天 14:05`).
+pub(crate) fn people_time(ms: i64) -> String {
+    jixiao_storage::format_for_people(ms, jixiao_storage::now_ms())
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@
 use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use jixiao_domain::Form;
-use jixiao_web::{ImportPreview, StartView, TemplateChoice, render_start};
+use jixiao_web::{ExistingForm, ImportPreview, StartView, TemplateChoice, render_start};
 
 use super::home::list_forms;
 use super::{Fields, PagePost, PageResult, PageUser, this_year};
@@ -144,11 +144,23 @@ pub(crate) async fn import(
     };
     match outcome {
         Ok(i) => {
+            // Whether the form can be stored for the user's unit is said now, with the ways
+            // out, not at the final confirmation.
+            let clash = forms::clash(&state, &p.cu.user, &i.form)
+                .await
+                .unwrap_or_default();
             let preview = ImportPreview {
                 file_name: i.file_name,
                 form: i.form,
                 report: i.report,
                 findings: i.findings,
+                unit_mismatch: clash.unit_mismatch,
+                existing: clash.existing.map(|row| ExistingForm {
+                    id: row.id,
+                    status_label: row.status.label().to_string(),
+                    version: row.version,
+                    discardable: clash.existing_discardable,
+                }),
             };
             start_view(&state, &p, StatusCode::OK, Some(preview), None, None).await
         }

@@ -15,17 +15,23 @@ pub(crate) async fn form_view(
     Id(id): Id,
     query: Result<Query<Vec<(String, String)>>, axum::extract::rejection::QueryRejection>,
 ) -> PageResult {
-    let version = query
-        .ok()
-        .and_then(|Query(q)| q.into_iter().find(|(k, _)| k == "version"))
-        .and_then(|(_, v)| v.parse().ok());
+    let q = query.map(|Query(q)| q).unwrap_or_default();
+    let value = |key: &str| q.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str());
+    let version = value("version").and_then(|v| v.parse().ok());
+    // The editor submits through the API and comes here with `done=<status>`: the success
+    // message a form post would carry in its flash cookie.
+    let done = value("done")
+        .and_then(jixiao_domain::FormStatus::parse)
+        .filter(|s| s.is_waiting())
+        .map(|s| super::submitted_message(s).to_string());
     let page = form_page(&state, &p, id, version).await?;
     let row = forms::row(&state, &p.cu.user, id).await.page(&p)?;
     let view = FormViewView {
-        chrome: p.chrome(None),
+        chrome: p.chrome(done),
         page,
         may_edit: forms::may_edit(&p.cu.user, &row),
         may_review: forms::may_review(&p.cu.user, &row),
+        steps: super::steps::steps_for(&p.cu.user, &row),
     };
     Ok(p.page(StatusCode::OK, render_form_view(&view)))
 }

@@ -10,6 +10,15 @@ use crate::auth::{check_password_strength, hash_password};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 
+/// An office may be empty; otherwise a short name.
+fn check_office(s: &str) -> ApiResult<()> {
+    if s.is_empty() {
+        Ok(())
+    } else {
+        check_name("科室", s, 64)
+    }
+}
+
 fn check_name(what: &str, s: &str, max: usize) -> ApiResult<()> {
     let n = s.chars().count();
     if n == 0 || n > max || s.chars().any(|c| c.is_control()) || s.trim() != s {
@@ -54,6 +63,39 @@ pub async fn create_region(state: &AppState, user: &User, b: &NewNamed) -> ApiRe
     .await?;
     tx.commit().await?;
     Ok(r)
+}
+
+/// Sets whether a region asks the unit approver to sign a filler's submission off before it
+/// reaches the finance bureau (单位内部审核).
+pub async fn set_region_sign_off(
+    state: &AppState,
+    user: &User,
+    region_id: i64,
+    on: bool,
+) -> ApiResult<Region> {
+    require_admin(user)?;
+    let mut tx = state.db.begin_write().await?;
+    if !tx.set_region_sign_off(region_id, on).await? {
+        return Err(ApiError::not_found("区划不存在"));
+    }
+    tx.audit(
+        None,
+        Some(user.id),
+        "region.update",
+        &format!(
+            "区划 {region_id}：单位内部审核{}",
+            if on { "开启" } else { "关闭" }
+        ),
+    )
+    .await?;
+    tx.commit().await?;
+    state
+        .db
+        .regions()
+        .await?
+        .into_iter()
+        .find(|r| r.id == region_id)
+        .ok_or_else(|| ApiError::not_found("区划不存在"))
 }
 
 /// The units the user may see (own unit; the reviewer's region; all for administrators,
@@ -132,6 +174,9 @@ pub struct NewUserInput {
     pub username: String,
     /// Name shown in pages (defaults to the login name).
     pub display_name: Option<String>,
+    /// Office (科室), shown before the name.
+    #[serde(default)]
+    pub office: Option<String>,
     /// Password (at least 8 characters).
     pub password: String,
     /// Role.
@@ -189,6 +234,8 @@ pub async fn create_user_in(db: &Db, input: &NewUserInput, actor: Option<i64>) -
         .clone()
         .unwrap_or_else(|| input.username.clone());
     check_name("姓名", &display, 64)?;
+    let office = input.office.as_deref().unwrap_or("").trim().to_string();
+    check_office(&office)?;
     check_password_strength(&input.password)?;
     let (region_id, unit_id) =
         resolve_scope(db, input.role, input.unit_id, input.region_id).await?;
@@ -201,6 +248,7 @@ pub async fn create_user_in(db: &Db, input: &NewUserInput, actor: Option<i64>) -
         .create_user(&NewUser {
             username: &input.username,
             display_name: &display,
+            office: &office,
             password_hash: &hash,
             role: input.role,
             region_id,
@@ -257,6 +305,8 @@ pub async fn create_user(state: &AppState, user: &User, b: &NewUserInput) -> Api
 pub struct UserPatch {
     /// Name shown in pages.
     pub display_name: Option<String>,
+    /// Office (科室); empty clears it.
+    pub office: Option<String>,
     /// Role.
     pub role: Option<Role>,
     /// Unit.
@@ -288,6 +338,11 @@ pub async fn update_user(state: &AppState, user: &User, id: i64, p: UserPatch) -
     if let Some(d) = &p.display_name {
         check_name("姓名", d, 64)?;
         target.display_name = d.clone();
+    }
+    if let Some(o) = &p.office {
+        let o = o.trim();
+        check_office(o)?;
+        target.office = o.to_string();
     }
     if p.role.is_some() || p.unit_id.is_some() || p.region_id.is_some() {
         let role = p.role.unwrap_or(target.role);

@@ -123,8 +123,12 @@ pub async fn create(
     unit: &Unit,
     source: NewSource,
 ) -> ApiResult<Created> {
-    let (form, label) = match source {
-        NewSource::Uploaded(form) => (*form, "上传"),
+    let (mut form, label) = match source {
+        NewSource::Uploaded(form) => {
+            let mut form = *form;
+            check_unit_name(&mut form, unit)?;
+            (form, "上传")
+        }
         NewSource::Blank {
             template_id,
             fiscal_year,
@@ -135,7 +139,9 @@ pub async fn create(
                 .templates
                 .get(id, None)
                 .map_err(|e| ApiError::unprocessable(e.to_string()))?;
-            (blank_form(t, year, &unit.name), "空白")
+            let mut form = blank_form(t, year, &unit.name);
+            form.indicators = jixiao_domain::rollover::common_indicators(t);
+            (form, "空白")
         }
         NewSource::LastYear { fiscal_year } => {
             let year = year_of(fiscal_year)?;
@@ -152,11 +158,113 @@ pub async fn create(
                 .version_json(old_id, v)
                 .await?
                 .ok_or_else(|| ApiError::internal("approved version missing"))?;
-            (roll_forward(&parse_stored(&old)?), "上年结转")
+            let mut form = roll_forward(&parse_stored(&old)?);
+            form.header.unit_name = unit.name.clone();
+            (form, "上年结转")
         }
     };
+    if label != "上传" {
+        // A new form starts with the person who fills it and today's date; last year's filler
+        // and phone number are not carried into it.
+        form.header.filler = Some(user.display_name.clone()).filter(|n| !n.trim().is_empty());
+        form.header.fill_date = today();
+    }
     let (id, findings) = insert_form(state, unit, &form, user.id, label).await?;
     Ok(Created { id, findings })
+}
+
+/// Unit names compared as people write them: without spaces, with full-width brackets.
+fn same_unit_name(a: &str, b: &str) -> bool {
+    let norm = |s: &str| -> String {
+        s.chars()
+            .filter(|c| !c.is_whitespace())
+            .map(|c| match c {
+                '(' => '（',
+                ')' => '）',
+                c => c,
+            })
+            .collect()
+    };
+    norm(a) == norm(b)
+}
+
+/// The unit an uploaded or saved form names must be the unit it is stored under: an empty name
+/// is filled in with the unit's, another unit's name is refused.
+pub(crate) fn check_unit_name(form: &mut Form, unit: &Unit) -> ApiResult<()> {
+    let named = form.header.unit_name.trim();
+    if named.is_empty() {
+        form.header.unit_name = unit.name.clone();
+        return Ok(());
+    }
+    if !same_unit_name(named, &unit.name) {
+        return Err(unit_mismatch(named, &unit.name));
+    }
+    Ok(())
+}
+
+/// The refusal of a form that names another unit.
+pub(crate) fn unit_mismatch(named: &str, own: &str) -> ApiError {
+    ApiError::new(
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+        "unit_mismatch",
+        format!(
+            "这份申报表的单位是「{named}」，不是本单位「{own}」：只能填报本单位的申报表。\
+             如果文件确实是本单位的，请把表头的单位名称改为「{own}」后再导入"
+        ),
+    )
+    .with("unit_name", json!(named))
+}
+
+/// What stands in the way of storing an uploaded form for the user's unit, found at preview
+/// time so that the preview can say it and offer the ways out.
+#[derive(Debug, Clone, Default)]
+pub struct Clash {
+    /// The form names another unit (the message).
+    pub unit_mismatch: Option<String>,
+    /// The unit's form of the same year, if there is one.
+    pub existing: Option<FormRow>,
+    /// Whether the user may delete that form (a draft never submitted).
+    pub existing_discardable: bool,
+}
+
+/// Checks an uploaded form against the unit it would be stored under.
+pub async fn clash(state: &AppState, user: &User, form: &Form) -> ApiResult<Clash> {
+    let unit = unit_for_new(state, user, None).await?;
+    let mut clash = Clash::default();
+    let mut f = form.clone();
+    if let Err(e) = check_unit_name(&mut f, &unit) {
+        clash.unit_mismatch = Some(e.message);
+    }
+    let year = form.header.fiscal_year.get() as i64;
+    let existing = state
+        .db
+        .list_forms(&ListFilter {
+            unit_id: Some(unit.id),
+            fiscal_year: Some(year),
+            limit: 1,
+            ..ListFilter::default()
+        })
+        .await?
+        .into_iter()
+        .next();
+    if let Some(row) = existing {
+        clash.existing_discardable = may_discard(user, &row);
+        clash.existing = Some(row);
+    }
+    Ok(clash)
+}
+
+/// May the user delete the form now: a draft of their unit never submitted.
+pub fn may_discard(user: &User, row: &FormRow) -> bool {
+    actor(user).may_discard(crate::access::KIND, crate::access::owner(row), row.status)
+        && row.first_submitted_at.is_none()
+        && row.approved_version.is_none()
+}
+
+/// Today's date in Beijing.
+pub(crate) fn today() -> Option<jixiao_domain::form::Date> {
+    let (y, m, d) = jixiao_storage::beijing_date(jixiao_storage::now_ms());
+    jixiao_domain::form::Date::new(y, i64::from(m), i64::from(d)).ok()
 }
 
 fn year_of(fiscal_year: Option<i64>) -> ApiResult<FiscalYear> {
@@ -357,6 +465,17 @@ pub async fn save(
 /// form keeps its year and template.
 fn check_save(user: &User, row: &FormRow, form: &Form) -> ApiResult<FormStatus> {
     let status = may(user, row, Action::Save)?;
+    let named = form.header.unit_name.trim();
+    if !named.is_empty() && !same_unit_name(named, &row.unit_name) {
+        return Err(ApiError::new(
+            axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+            "unit_mismatch",
+            format!(
+                "单位名称应为「{}」：申报表属于本单位，不能改为「{named}」",
+                row.unit_name
+            ),
+        ));
+    }
     if form.header.fiscal_year.get() as i64 != row.fiscal_year {
         return Err(ApiError::unprocessable(format!(
             "申报表年度应为 {}，不能在保存时更改",

@@ -28,6 +28,47 @@ async fn version_form(state: &AppState, user: &User, id: i64, v: i64) -> ApiResu
     Ok(for_viewer(user, parse_stored(&text)?))
 }
 
+/// What became of each version after it was saved, in the versions' order: the decision on it
+/// (`财政审核退回`, `已批复，已公开`), or where it waits (`已提交，待财政审核`); empty for a
+/// version that a later save replaced.
+pub async fn outcomes(
+    state: &AppState,
+    user: &User,
+    id: i64,
+    versions: &[VersionRow],
+) -> ApiResult<Vec<String>> {
+    use jixiao_domain::{Decision, FormStatus};
+    let row = visible_row(state, user, id).await?;
+    let reviews = state.db.reviews(id).await?;
+    Ok(versions
+        .iter()
+        .map(|v| {
+            let last_review = reviews.iter().rev().find(|r| r.version == v.version);
+            match last_review {
+                Some(r) if r.decision == Decision::Approve => {
+                    if row.approved_version == Some(v.version)
+                        && row.status == FormStatus::Published
+                    {
+                        "已批复，已公开".to_string()
+                    } else {
+                        "已批复".to_string()
+                    }
+                }
+                // A return without grades is the unit approver's, at sign-off.
+                Some(r) if r.grades == "{}" => "提交后被单位审核人退回".to_string(),
+                Some(_) => "提交后被财政审核退回".to_string(),
+                None if v.version == row.version => match row.status {
+                    FormStatus::Submitted => "已提交，待财政审核".to_string(),
+                    FormStatus::AwaitingSignOff => "已提交，待单位审核人签批".to_string(),
+                    FormStatus::Draft | FormStatus::Returned => "当前版本，尚未提交".to_string(),
+                    s => s.label().to_string(),
+                },
+                None => String::new(),
+            }
+        })
+        .collect())
+}
+
 /// One version of a form (phone masked outside the unit).
 pub async fn version(state: &AppState, user: &User, id: i64, v: i64) -> ApiResult<Form> {
     visible_row(state, user, id).await?;

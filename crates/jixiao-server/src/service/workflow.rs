@@ -1,5 +1,7 @@
-//! The workflow: draft → submitted → returned | approved → published, and adjustment (a new
-//! version of an approved form that goes through review again). Each step is one transaction:
+//! The workflow: draft → (awaiting the unit approver's sign-off, where the region asks for it) →
+//! submitted → returned | approved → published; withdrawal of a submission nobody has decided
+//! on; deletion of a draft never submitted; and adjustment (a new version of an approved form
+//! that goes through review again). Each step is one transaction:
 //! lock the form row, ask the workflow module whether the user may take the step in the form's
 //! status (and which status follows), write the new state, then [`finish`]: its audit row and
 //! the commit.
@@ -55,7 +57,15 @@ pub async fn submit(state: &AppState, user: &User, id: i64, base_version: i64) -
     tx.store_indicators(id, row.version, &indicator_rows(&form))
         .await?;
     tx.set_status(id, status, None).await?;
-    let detail = format!("提交第 {} 版", row.version);
+    tx.mark_submitted(id).await?;
+    let resolved = tx.resolve_comments(id, row.version).await?;
+    let mut detail = format!("提交第 {} 版", row.version);
+    if status == FormStatus::AwaitingSignOff {
+        detail.push_str("，待单位审核人签批");
+    }
+    if resolved > 0 {
+        detail.push_str(&format!("（{resolved} 条审核意见随之标为已处理）"));
+    }
     let step = Step {
         version: Some(row.version),
         ..Step::to(status)
@@ -118,6 +128,94 @@ pub fn unknown_decision(other: &str) -> ApiError {
     ))
 }
 
+/// The unit approver's decision on a filler's submission: sign it off to the finance bureau, or
+/// return it with a reason.
+#[derive(Debug, Clone)]
+pub struct SignOffInput {
+    /// Sign off (`Approve`) or return.
+    pub decision: Decision,
+    /// The reason (required to return).
+    pub reason: String,
+}
+
+/// Signs a submission off to the finance bureau, or returns it to the filler (单位签批).
+pub async fn sign_off(
+    state: &AppState,
+    user: &User,
+    id: i64,
+    input: SignOffInput,
+) -> ApiResult<Step> {
+    let reason = input.reason.trim();
+    let action = match input.decision {
+        Decision::Approve => Action::SignOff,
+        Decision::Return => Action::Return,
+    };
+    if input.decision == Decision::Return && reason.is_empty() {
+        return Err(ApiError::unprocessable("退回时须填写退回原因"));
+    }
+    if reason.chars().count() > 5000 {
+        return Err(ApiError::unprocessable("退回原因不能超过 5000 字"));
+    }
+    let mut tx = state.db.begin_write().await?;
+    let row = visible(user, tx.lock_form(id).await?)?;
+    if row.status == FormStatus::Submitted && action == Action::Return {
+        return Err(ApiError::forbidden(
+            "申报表已报送财政，只能由财政审核人退回",
+        ));
+    }
+    let status = may(user, &row, action)?;
+    let detail = match input.decision {
+        Decision::Approve => format!("单位签批第 {} 版，报送财政审核", row.version),
+        Decision::Return => {
+            // The unit's own return is a review without grades: its reason reaches the filler
+            // the same way as the finance bureau's.
+            tx.insert_review(id, row.version, user.id, Decision::Return, reason, "{}")
+                .await?;
+            format!("单位审核退回第 {} 版：{reason}", row.version)
+        }
+    };
+    tx.set_status(id, status, None).await?;
+    finish(tx, id, user, action, &detail, Step::to(status)).await
+}
+
+/// Takes back a submission nobody has decided on yet (撤回): the form is a draft again.
+pub async fn withdraw(state: &AppState, user: &User, id: i64) -> ApiResult<Step> {
+    let mut tx = state.db.begin_write().await?;
+    let row = visible(user, tx.lock_form(id).await?)?;
+    let status = may(user, &row, Action::Withdraw)?;
+    tx.set_status(id, status, None).await?;
+    let detail = format!("撤回第 {} 版的提交，改为草稿", row.version);
+    finish(tx, id, user, Action::Withdraw, &detail, Step::to(status)).await
+}
+
+/// Deletes a draft that was never submitted (删除草稿), with every version; the audit log keeps
+/// the deletion. A form that has been submitted once is kept: it is on the finance bureau's
+/// record (withdraw or adjust it instead).
+pub async fn discard(state: &AppState, user: &User, id: i64) -> ApiResult<()> {
+    let mut tx = state.db.begin_write().await?;
+    let row = visible(user, tx.lock_form(id).await?)?;
+    may(user, &row, Action::Discard)?;
+    if row.first_submitted_at.is_some() || row.approved_version.is_some() {
+        return Err(ApiError::conflict(
+            "submitted_before",
+            "这份申报表已经提交过，留有审核记录，不能删除；如需修改请继续填报后重新提交",
+        ));
+    }
+    tx.delete_form(id).await?;
+    tx.audit(
+        Some(id),
+        Some(user.id),
+        Action::Discard.as_str(),
+        &format!(
+            "删除「{}」{} 年度申报表草稿（共 {} 版）",
+            row.unit_name, row.fiscal_year, row.version
+        ),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 /// Approves or returns a submitted form, with grades and comments.
 pub async fn review(state: &AppState, user: &User, id: i64, input: ReviewInput) -> ApiResult<Step> {
     let action = input.decision.action();
@@ -140,6 +238,11 @@ pub async fn review(state: &AppState, user: &User, id: i64, input: ReviewInput) 
     }
     let mut tx = state.db.begin_write().await?;
     let row = visible(user, tx.lock_form(id).await?)?;
+    if !user.role.is_finance() {
+        return Err(ApiError::forbidden(
+            "只有财政审核人可以审核申报表；单位审核人请用“单位签批”签批或退回",
+        ));
+    }
     let status = may(user, &row, action)?;
     let text = tx
         .version_json(id, row.version)

@@ -1,6 +1,7 @@
 //! End to end in a real headless Chromium against the real application (in-process on
-//! 127.0.0.1:0, a temporary SQLite database, the demo data): a unit starts a form from the
-//! seed file, edits an amount and sees the total and shares follow, saves and submits; the
+//! 127.0.0.1:0, a temporary SQLite database, the demo data): a unit uploads the seed file, is
+//! told at preview time that its year already has a draft, deletes that draft through its
+//! confirmation page, uploads again and starts the form from the file, edits an amount and sees the total and shares follow, saves and submits; the
 //! reviewer returns it with a comment; the unit sees the comment in place, fixes, resubmits;
 //! the reviewer approves; the export downloads.
 //!
@@ -17,6 +18,29 @@ use browser::Browser;
 use common::{Kind, TestApp};
 use fantoccini::Locator;
 use jixiao_domain::{Form, Money};
+
+/// Uploads the seed file on the start page and waits for the import preview.
+async fn upload_seed(b: &Browser, base: &str) {
+    b.client.goto(&format!("{base}/forms/new")).await.unwrap();
+    let file = workspace_file(SEED_FILE).canonicalize().unwrap();
+    let input = b
+        .client
+        .find(Locator::Css(
+            "form[action='/forms/import'] input[type=file]",
+        ))
+        .await
+        .unwrap();
+    input.send_keys(&file.to_string_lossy()).await.unwrap();
+    b.click("form[action='/forms/import'] button[type=submit]")
+        .await;
+    wait_path(b, "/forms/import").await;
+}
+
+/// Answers the page's next confirmation dialogs with OK (WebDriver cannot click a native
+/// dialog while a script waits on it).
+async fn accept_confirmations(b: &Browser) {
+    b.js("window.confirm = () => true; return true").await;
+}
 
 /// The file the unit uploads on the start page (relative to the workspace root).
 const SEED_FILE: &str = "fixtures/seed/seed.txt";
@@ -184,22 +208,30 @@ async fn unit_and_reviewer_in_chromium() {
         .into_make_service_with_connect_info::<SocketAddr>();
     let server = tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
 
-    // 1. The unit (教育局: the demo seeds a 2026 form only for 兴国镇) starts from the file.
-    login(&b, &base, "jiaoyu_filler").await;
-    assert!(text_of_page(&b).await.contains("阳新县教育局"));
-    b.client.goto(&format!("{base}/forms/new")).await.unwrap();
-    let file = workspace_file(SEED_FILE).canonicalize().unwrap();
-    let input = b
-        .client
-        .find(Locator::Css(
-            "form[action='/forms/import'] input[type=file]",
-        ))
+    // 1. The unit (兴国镇, whose file it is) uploads the seed. The demo already holds a 2026
+    // draft for it: the preview says so before anything is saved and offers the ways out.
+    login(&b, &base, "xingguo_filler").await;
+    assert!(text_of_page(&b).await.contains("阳新县兴国镇人民政府"));
+    upload_seed(&b, &base).await;
+    assert!(
+        b.js("return !!document.getElementById('import-clash') && !document.querySelector(\"form[action='/forms/import/confirm']\")")
+            .await
+            == true
+    );
+    let old_id: i64 = b
+        .js("return document.querySelector(\"#import-clash a[href$='/step/discard']\").getAttribute('href').split('/')[2]")
         .await
+        .as_str()
+        .unwrap()
+        .parse()
         .unwrap();
-    input.send_keys(&file.to_string_lossy()).await.unwrap();
-    b.click("form[action='/forms/import'] button[type=submit]")
-        .await;
-    wait_path(&b, "/forms/import").await;
+    b.click("#import-clash a[href$='/step/discard']").await;
+    wait_path(&b, &format!("/forms/{old_id}/step/discard")).await;
+    b.click("#confirm-btn").await;
+    wait_path(&b, "/").await;
+    assert!(text_of_page(&b).await.contains("已删除 2026 年度的草稿"));
+    assert!(t.state.db.form(old_id).await.unwrap().is_none());
+    upload_seed(&b, &base).await;
     // The import report is shown before anything is saved.
     assert!(
         b.js("return !!document.querySelector(\"form[action='/forms/import/confirm']\")")
@@ -254,6 +286,7 @@ async fn unit_and_reviewer_in_chromium() {
     save(&b, 2).await;
     let stored = t.state.db.form(id).await.unwrap().unwrap();
     assert_eq!(stored.version, 2);
+    accept_confirmations(&b).await;
     b.click("#submit-btn").await;
     wait_path(&b, &format!("/forms/{id}")).await;
     assert_eq!(
@@ -295,7 +328,7 @@ async fn unit_and_reviewer_in_chromium() {
     logout(&b).await;
 
     // 5. The unit sees the comment in place, fixes the amount, saves and resubmits.
-    login(&b, &base, "jiaoyu_filler").await;
+    login(&b, &base, "xingguo_filler").await;
     b.client
         .goto(&format!("{base}/forms/{id}/edit"))
         .await
@@ -316,6 +349,7 @@ async fn unit_and_reviewer_in_chromium() {
     type_into(&b, &format!("#ed [name=\"{INCOME}\"]"), "1679.6").await;
     b.wait_for("return document.querySelector('#ed [name=\"/funding/expenditure/total/current\"]').value === '1679.60' || document.querySelector('#ed [name=\"/funding/expenditure/total/current\"]').value === '1679.6'").await;
     save(&b, 3).await;
+    accept_confirmations(&b).await;
     b.click("#submit-btn").await;
     wait_path(&b, &format!("/forms/{id}")).await;
     logout(&b).await;

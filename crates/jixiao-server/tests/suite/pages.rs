@@ -6,7 +6,7 @@ use crate::page_helpers;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use common::{Kind, TestApp, send};
+use common::{Answer, Client, Kind, TestApp, send};
 use page_helpers::{form_post, html, location, page_get, set_cookie, urlencoded};
 
 /// The id of the demo's seed form (兴国镇, 2026).
@@ -390,26 +390,15 @@ async fn submit_return_resubmit_approve_through_pages() {
     t.cleanup().await;
 }
 
-#[tokio::test]
-async fn start_page_imports_and_creates() {
-    let t = TestApp::new(Kind::Sqlite).await.unwrap();
-    let c = t.login("jiaoyu_filler").await;
-    let start = c.get("/forms/new").await;
-    assert_eq!(start.status, StatusCode::OK);
-    assert!(html(&start).contains("hubei-dept-2026"));
-    // Upload the seed JSON (multipart, as the page's form posts it).
-    let seed = std::fs::read(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../fixtures/seed/seed.form.json"
-    ))
-    .unwrap();
+/// Posts a file to the import page as its multipart form does.
+async fn upload(c: &Client, name: &str, bytes: &[u8]) -> Answer {
     let boundary = "XjixiaoBOUNDARY";
     let mut body = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"seed.form.json\"\r\nContent-Type: application/json\r\n\r\n",
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/json\r\n\r\n",
         c.csrf
     )
     .into_bytes();
-    body.extend_from_slice(&seed);
+    body.extend_from_slice(bytes);
     body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
     let req = Request::post("/forms/import")
         .header(
@@ -422,18 +411,60 @@ async fn start_page_imports_and_creates() {
         )
         .body(Body::from(body))
         .unwrap();
-    let preview = send(&c.app, req).await;
+    send(&c.app, req).await
+}
+
+#[tokio::test]
+async fn start_page_imports_and_creates() {
+    let t = TestApp::new(Kind::Sqlite).await.unwrap();
+    let c = t.login("jiaoyu_filler").await;
+    let start = c.get("/forms/new").await;
+    assert_eq!(start.status, StatusCode::OK);
+    assert!(html(&start).contains("hubei-dept-2026"));
+    let seed = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../fixtures/seed/seed.form.json"
+    ))
+    .unwrap();
+    let csrf = c.csrf.clone();
+    // 兴国镇's file, uploaded by 教育局: the preview says whose it is and offers no way to save
+    // it; a confirmation posted anyway is refused; nothing is stored.
+    let preview = upload(&c, "seed.form.json", seed.as_bytes()).await;
     assert_eq!(preview.status, StatusCode::OK, "{}", html(&preview));
     let page = html(&preview);
-    assert!(page.contains("/forms/import/confirm"));
-    // Nothing saved yet.
+    assert!(page.contains("id=\"import-blocked\""), "{page}");
+    assert!(page.contains("不是本单位「阳新县教育局」"));
+    assert!(!page.contains("/forms/import/confirm"));
+    assert!(page.contains("（JSON 数据）"), "the format in Chinese");
+    let refused = form_post(
+        &c,
+        "/forms/import/confirm",
+        &[("_csrf", &csrf), ("form_json", &seed)],
+        "",
+    )
+    .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html(&refused).contains("只能填报本单位的申报表"));
+    let api = c
+        .post(
+            "/api/forms",
+            &serde_json::json!({"form": serde_json::from_str::<serde_json::Value>(&seed).unwrap()}),
+        )
+        .await;
+    assert_eq!(api.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(api.body["error"], "unit_mismatch");
     assert_eq!(c.get("/api/forms").await.body.as_array().unwrap().len(), 0);
-    let form_json = std::str::from_utf8(&seed).unwrap();
-    let csrf = c.csrf.clone();
+
+    // The unit's own file: previewed, then saved on confirmation.
+    let own = seed.replace("阳新县兴国镇人民政府", "阳新县教育局");
+    let preview = upload(&c, "own.form.json", own.as_bytes()).await;
+    assert_eq!(preview.status, StatusCode::OK, "{}", html(&preview));
+    assert!(html(&preview).contains("/forms/import/confirm"));
+    assert_eq!(c.get("/api/forms").await.body.as_array().unwrap().len(), 0);
     let ok = form_post(
         &c,
         "/forms/import/confirm",
-        &[("_csrf", &csrf), ("form_json", form_json)],
+        &[("_csrf", &csrf), ("form_json", &own)],
         "",
     )
     .await;
@@ -441,17 +472,25 @@ async fn start_page_imports_and_creates() {
     let list = c.get("/api/forms").await.body;
     let id = list[0]["id"].as_i64().unwrap();
     assert_eq!(location(&ok), format!("/forms/{id}/edit"));
-    // The same year again: 409 on the start page with the reason.
+    // The same year again: the preview shows the clash and the ways out at once…
+    let again = upload(&c, "own.form.json", own.as_bytes()).await;
+    let page = html(&again);
+    assert!(page.contains("id=\"import-clash\""), "{page}");
+    assert!(page.contains(&format!("href=\"/forms/{id}\"")));
+    assert!(page.contains(&format!("/forms/{id}/step/discard")));
+    assert!(!page.contains("/forms/import/confirm"));
+    // …and a confirmation posted anyway is a 409 on the start page.
     let again = form_post(
         &c,
         "/forms/import/confirm",
-        &[("_csrf", &csrf), ("form_json", form_json)],
+        &[("_csrf", &csrf), ("form_json", &own)],
         "",
     )
     .await;
     assert_eq!(again.status, StatusCode::CONFLICT);
     assert!(html(&again).contains("已存在"));
-    // A blank form for another year.
+    // A blank form for another year starts with the filler, today's date and the template's
+    // common indicators.
     let blank = form_post(
         &c,
         "/forms/new",
@@ -465,6 +504,30 @@ async fn start_page_imports_and_creates() {
     )
     .await;
     assert_eq!(blank.status, StatusCode::SEE_OTHER, "{}", html(&blank));
-    assert_eq!(c.get("/api/forms").await.body.as_array().unwrap().len(), 2);
+    let list = c.get("/api/forms").await.body;
+    assert_eq!(list.as_array().unwrap().len(), 2);
+    let blank_id = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["fiscal_year"] == 2027)
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let form = &c.get(&format!("/api/forms/{blank_id}")).await.body["form"];
+    assert_eq!(form["header"]["filler"], "王磊");
+    assert_eq!(form["header"]["unit_name"], "阳新县教育局");
+    assert!(form["header"]["fill_date"].is_string(), "{form}");
+    assert_eq!(
+        form["indicators"]["annual"]["rows"]
+            .as_array()
+            .unwrap()
+            .len(),
+        24
+    );
+    assert_eq!(
+        form["indicators"]["annual"]["rows"][0]["name"],
+        "公用经费控制率"
+    );
     t.cleanup().await;
 }

@@ -21,6 +21,8 @@ fn body_for(path: &str) -> Value {
     match path {
         p if p.ends_with("/submit") => json!({"base_version": 1}),
         p if p.ends_with("/review") => json!({"decision": "approve", "grades": grades}),
+        p if p.ends_with("/sign-off") => json!({"decision": "approve"}),
+        "/api/admin/regions/{id}" => json!({"unit_sign_off": true}),
         "/api/forms/{id}" => json!({"base_version": 1, "form": form}),
         "/api/forms" => json!({"form": form, "unit_id": 1}),
         "/api/validate" => json!({"form": form}),
@@ -528,10 +530,7 @@ async fn html_form_posts_check_the_csrf_field() {
     let c = t.login("xingguo_filler").await.on(&app);
     let page = c.get("/page").await;
     assert_eq!(page.status, StatusCode::OK);
-    assert_eq!(
-        String::from_utf8(page.bytes).unwrap(),
-        "你好，刘洋（填报人）"
-    );
+    assert_eq!(String::from_utf8(page.bytes).unwrap(), "你好，刘洋");
     assert_eq!(page.headers["x-frame-options"], "DENY");
     let form_post = |token: &str| {
         Request::post("/page/note")
@@ -592,6 +591,7 @@ async fn demo_mode_keeps_real_data_safe(kind: Kind) {
     let input = jixiao_server::api::admin::NewUserInput {
         username: "wang_real".into(),
         display_name: Some("王会计".into()),
+        office: None,
         password: "Another-secret-2026".into(),
         role: jixiao_storage::Role::Reviewer,
         unit_id: None,

@@ -397,3 +397,185 @@ async fn rollover(kind: Kind) {
     t.cleanup().await;
 }
 on_both!(rollover);
+
+/// The everyday steps around submission: internal sign-off where the region asks for it (the
+/// filler submits to the unit approver, who returns or signs off), withdrawal before anyone
+/// decides, comments resolved by the next submission, and deleting a draft never submitted.
+async fn sign_off_withdraw_discard(kind: Kind) {
+    let Some(t) = TestApp::with(kind, |app| app).await else {
+        return;
+    };
+    let filler = t.login("xingguo_filler").await;
+    let approver = t.login("xingguo_approver").await;
+    let reviewer = t.login("reviewer").await;
+    let admin = t.login("admin").await;
+    let id = filler.get("/api/forms").await.body[0]["id"]
+        .as_i64()
+        .unwrap();
+    let region = admin.get("/api/admin/regions").await.body[0]["id"]
+        .as_i64()
+        .unwrap();
+    let on = admin
+        .call(
+            axum::http::Method::PATCH,
+            &format!("/api/admin/regions/{region}"),
+            Some(&json!({"unit_sign_off": true})),
+        )
+        .await;
+    assert_eq!(on.status, StatusCode::OK, "{}", on.body);
+    assert_eq!(on.body["unit_sign_off"], true);
+
+    // The filler submits: it waits for the unit approver, and the reviewer cannot review it.
+    let sub = filler
+        .post(
+            &format!("/api/forms/{id}/submit"),
+            &json!({"base_version": 1}),
+        )
+        .await;
+    assert_eq!(sub.status, StatusCode::OK, "{}", sub.body);
+    assert_eq!(sub.body["status"], "awaiting_sign_off");
+    let early = reviewer
+        .post(
+            &format!("/api/forms/{id}/review"),
+            &json!({"decision": "approve", "grades": grades("优")}),
+        )
+        .await;
+    assert_eq!(early.status, StatusCode::CONFLICT, "{}", early.body);
+    // Only the approver signs off; the filler is told who may.
+    let own = filler
+        .post(
+            &format!("/api/forms/{id}/sign-off"),
+            &json!({"decision": "approve"}),
+        )
+        .await;
+    assert_eq!(own.status, StatusCode::FORBIDDEN);
+    assert!(own.body["message"].as_str().unwrap().contains("单位审核人"));
+    // The approver returns it without a reason: refused; with one: returned.
+    let bare = approver
+        .post(
+            &format!("/api/forms/{id}/sign-off"),
+            &json!({"decision": "return"}),
+        )
+        .await;
+    assert_eq!(bare.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let back = approver
+        .post(
+            &format!("/api/forms/{id}/sign-off"),
+            &json!({"decision": "return", "reason": "请补充年度工作任务"}),
+        )
+        .await;
+    assert_eq!(back.status, StatusCode::OK, "{}", back.body);
+    assert_eq!(back.body["status"], "returned");
+    // Resubmitted and signed off: now the finance bureau has it.
+    filler
+        .post(
+            &format!("/api/forms/{id}/submit"),
+            &json!({"base_version": 1}),
+        )
+        .await;
+    let signed = approver
+        .post(
+            &format!("/api/forms/{id}/sign-off"),
+            &json!({"decision": "approve"}),
+        )
+        .await;
+    assert_eq!(signed.status, StatusCode::OK, "{}", signed.body);
+    assert_eq!(signed.body["status"], "submitted");
+
+    // The reviewer returns it with a comment; the unit revises and submits again: the comment
+    // is resolved by that version and stays on record.
+    let ret = reviewer
+        .post(
+            &format!("/api/forms/{id}/review"),
+            &json!({"decision": "return", "reason": "请核对", "grades": grades("中"),
+                    "comments": [{"path": "/funding", "text": "运转类支出请核实"}]}),
+        )
+        .await;
+    assert_eq!(ret.status, StatusCode::OK, "{}", ret.body);
+    let got = filler.get(&format!("/api/forms/{id}")).await.body;
+    assert_eq!(got["comments"][0]["resolved_version"], Value::Null);
+    assert_eq!(got["comments"][0]["author_name"], "县财政局绩效股 张敏");
+    let saved = filler
+        .put(
+            &format!("/api/forms/{id}"),
+            &json!({"base_version": 1, "form": got["form"]}),
+        )
+        .await;
+    assert_eq!(saved.body["version"], 2, "{}", saved.body);
+    // The approver's own submission goes straight to finance.
+    let sub = approver
+        .post(
+            &format!("/api/forms/{id}/submit"),
+            &json!({"base_version": 2}),
+        )
+        .await;
+    assert_eq!(sub.body["status"], "submitted", "{}", sub.body);
+    let got = filler.get(&format!("/api/forms/{id}")).await.body;
+    assert_eq!(got["comments"][0]["resolved_version"], 2);
+
+    // Withdrawn before the reviewer decides: a draft again, every version kept.
+    let w = filler
+        .post(&format!("/api/forms/{id}/withdraw"), &json!({}))
+        .await;
+    assert_eq!(w.status, StatusCode::OK, "{}", w.body);
+    assert_eq!(w.body["status"], "draft");
+    let again = filler
+        .post(&format!("/api/forms/{id}/withdraw"), &json!({}))
+        .await;
+    assert_eq!(again.status, StatusCode::CONFLICT);
+    // A form submitted once is not deleted.
+    let del = filler
+        .call(
+            axum::http::Method::DELETE,
+            &format!("/api/forms/{id}"),
+            None,
+        )
+        .await;
+    assert_eq!(del.status, StatusCode::CONFLICT, "{}", del.body);
+    assert_eq!(del.body["error"], "submitted_before");
+
+    // A new blank draft of another year is deleted, and the deletion is audited.
+    let created = filler
+        .post(
+            "/api/forms",
+            &json!({"from": "blank", "fiscal_year": 2031, "template_id": "hubei-dept-2026"}),
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+    let new_id = created.body["id"].as_i64().unwrap();
+    let not_yours = reviewer
+        .call(
+            axum::http::Method::DELETE,
+            &format!("/api/forms/{new_id}"),
+            None,
+        )
+        .await;
+    assert_eq!(not_yours.status, StatusCode::FORBIDDEN);
+    let del = filler
+        .call(
+            axum::http::Method::DELETE,
+            &format!("/api/forms/{new_id}"),
+            None,
+        )
+        .await;
+    assert_eq!(del.status, StatusCode::NO_CONTENT, "{}", del.body);
+    assert_eq!(
+        filler.get(&format!("/api/forms/{new_id}")).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let log = admin.get("/api/admin/audit").await.body;
+    assert!(
+        log.as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a["action"] == "discard"
+                && a["detail"]
+                    .as_str()
+                    .unwrap()
+                    .contains("2031 年度申报表草稿")),
+        "{log}"
+    );
+    t.cleanup().await;
+}
+
+on_both!(sign_off_withdraw_discard);

@@ -37,6 +37,9 @@ enum UserCommand {
         /// 显示的姓名
         #[arg(long)]
         display_name: Option<String>,
+        /// 科室（显示在姓名前，如“县财政局绩效股”）
+        #[arg(long)]
+        office: Option<String>,
         /// 从标准输入读取密码（一行）
         #[arg(long)]
         password_stdin: bool,
@@ -88,6 +91,7 @@ pub fn run(args: Args) -> ExitCode {
                 unit,
                 region,
                 display_name,
+                office,
                 password_stdin,
             } => {
                 let role = Role::parse(&role).ok_or_else(|| {
@@ -110,6 +114,7 @@ pub fn run(args: Args) -> ExitCode {
                 let input = NewUserInput {
                     username: name,
                     display_name,
+                    office,
                     password: pw.clone(),
                     role,
                     unit_id,
