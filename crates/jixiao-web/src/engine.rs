@@ -34,6 +34,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("history.html", include_str!("../templates/history.html")),
     ("start.html", include_str!("../templates/start.html")),
     ("error.html", include_str!("../templates/error.html")),
+    ("confirm.html", include_str!("../templates/confirm.html")),
 ];
 
 fn build() -> Environment<'static> {

@@ -244,6 +244,22 @@ fn all_pages() -> Vec<(&'static str, String)> {
             .unwrap(),
         ),
         ("history", render_history(&history_view()).unwrap()),
+        (
+            "confirm",
+            render_confirm(&ConfirmView {
+                chrome: chrome("unit_approver"),
+                form_id: 7,
+                unit_name: "阳新县兴国镇人民政府".into(),
+                fiscal_year: 2026,
+                step: "sign-off".into(),
+                title: "签批并报送财政审核？".into(),
+                explanation: vec!["填报人提交的第 3 版将报送财政审核人审核。".into()],
+                button: "签批，报送财政".into(),
+                danger: false,
+                return_option: true,
+            })
+            .unwrap(),
+        ),
         ("start", render_start(&start_view()).unwrap()),
         (
             "error",

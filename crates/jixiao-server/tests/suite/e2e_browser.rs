@@ -288,7 +288,8 @@ async fn unit_and_reviewer_in_chromium() {
     assert_eq!(stored.version, 2);
     accept_confirmations(&b).await;
     b.click("#submit-btn").await;
-    wait_path(&b, &format!("/forms/{id}")).await;
+    wait_path(&b, &format!("/forms/{id}?done=submitted")).await;
+    assert!(text_of_page(&b).await.contains("已提交审核，等待财政审核"));
     assert_eq!(
         t.state.db.form(id).await.unwrap().unwrap().status,
         jixiao_domain::FormStatus::Submitted
@@ -351,7 +352,7 @@ async fn unit_and_reviewer_in_chromium() {
     save(&b, 3).await;
     accept_confirmations(&b).await;
     b.click("#submit-btn").await;
-    wait_path(&b, &format!("/forms/{id}")).await;
+    wait_path(&b, &format!("/forms/{id}?done=submitted")).await;
     logout(&b).await;
 
     // 6. The reviewer approves.

@@ -531,3 +531,144 @@ async fn start_page_imports_and_creates() {
     );
     t.cleanup().await;
 }
+
+/// The flash message a redirect carries, decoded.
+fn flash_text(a: &Answer) -> String {
+    let raw = set_cookie(a, "jixiao_flash").unwrap_or_default();
+    let value = raw.split_once('=').map(|(_, v)| v).unwrap_or("");
+    let bytes = value.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            out.push(u8::from_str_radix(&value[i + 1..i + 3], 16).unwrap());
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).unwrap()
+}
+
+/// The workflow steps on the pages: each button opens a confirmation page that says what will
+/// happen; confirming takes the step and comes back with a success message; the unit approver
+/// sees what waits for sign-off and signs it off or returns it with a reason.
+#[tokio::test]
+async fn step_pages_confirm_then_act() {
+    let t = TestApp::new(Kind::Sqlite).await.unwrap();
+    let filler = t.login("xingguo_filler").await;
+    let approver = t.login("xingguo_approver").await;
+    let admin = t.login("admin").await;
+    let id = filler.get("/api/forms").await.body[0]["id"].as_i64().unwrap();
+    // A draft never submitted may be deleted: the home page offers it, the page confirms.
+    let home = html(&filler.get("/").await);
+    assert!(home.contains(&format!("/forms/{id}/step/discard")), "{home}");
+    let confirm = filler.get(&format!("/forms/{id}/step/discard")).await;
+    assert_eq!(confirm.status, StatusCode::OK, "{}", html(&confirm));
+    assert!(html(&confirm).contains("删除这份草稿？"));
+    assert!(html(&confirm).contains("id=\"confirm-btn\""));
+    // Unknown steps and other people's forms are 404 pages.
+    assert_eq!(
+        filler.get(&format!("/forms/{id}/step/explode")).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let other = t.login("jiaoyu_filler").await;
+    assert_eq!(
+        other.get(&format!("/forms/{id}/step/discard")).await.status,
+        StatusCode::NOT_FOUND
+    );
+    // Sign-off on: the filler submits; the approver's home says it waits for them.
+    let region = admin.get("/api/admin/regions").await.body[0]["id"]
+        .as_i64()
+        .unwrap();
+    admin
+        .call(
+            axum::http::Method::PATCH,
+            &format!("/api/admin/regions/{region}"),
+            Some(&serde_json::json!({"unit_sign_off": true})),
+        )
+        .await;
+    let csrf = filler.csrf.clone();
+    let sub = form_post(
+        &filler,
+        &format!("/forms/{id}/submit"),
+        &[("_csrf", &csrf), ("base_version", "1")],
+        "",
+    )
+    .await;
+    assert_eq!(sub.status, StatusCode::SEE_OTHER, "{}", html(&sub));
+    let flash = flash_text(&sub);
+    assert!(flash.contains("等待本单位审核人签批"), "{flash}");
+    // Submitted once: no longer deletable; the filler may withdraw.
+    let view = html(&filler.get(&format!("/forms/{id}")).await);
+    assert!(!view.contains("step/discard"));
+    assert!(view.contains(&format!("/forms/{id}/step/withdraw")));
+    let home = html(&approver.get("/").await);
+    assert!(home.contains("id=\"waiting\""), "{home}");
+    assert!(home.contains(&format!("/forms/{id}/step/sign-off")));
+    // A return without a reason is refused on the same page; with one it is done.
+    let acsrf = approver.csrf.clone();
+    let bare = form_post(
+        &approver,
+        &format!("/forms/{id}/step/sign-off"),
+        &[("_csrf", &acsrf), ("decision", "return"), ("reason", " ")],
+        "",
+    )
+    .await;
+    assert_eq!(bare.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html(&bare).contains("退回时须填写退回原因"));
+    let back = form_post(
+        &approver,
+        &format!("/forms/{id}/step/sign-off"),
+        &[
+            ("_csrf", &acsrf),
+            ("decision", "return"),
+            ("reason", "请补充联系电话"),
+        ],
+        "",
+    )
+    .await;
+    assert_eq!(back.status, StatusCode::SEE_OTHER, "{}", html(&back));
+    let view = html(&filler.get(&format!("/forms/{id}")).await);
+    assert!(view.contains("审核退回：请补充联系电话"), "{view}");
+    // Submitted again and signed off: it reaches the finance bureau.
+    form_post(
+        &filler,
+        &format!("/forms/{id}/submit"),
+        &[("_csrf", &csrf), ("base_version", "1")],
+        "",
+    )
+    .await;
+    let ok = form_post(
+        &approver,
+        &format!("/forms/{id}/step/sign-off"),
+        &[("_csrf", &acsrf), ("decision", "approve")],
+        "",
+    )
+    .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", html(&ok));
+    assert_eq!(
+        filler.get(&format!("/api/forms/{id}")).await.body["status"],
+        "submitted"
+    );
+    // Withdrawn through its page: a draft again, with the message.
+    let w = form_post(
+        &filler,
+        &format!("/forms/{id}/step/withdraw"),
+        &[("_csrf", &csrf)],
+        "",
+    )
+    .await;
+    assert_eq!(w.status, StatusCode::SEE_OTHER, "{}", html(&w));
+    assert_eq!(
+        filler.get(&format!("/api/forms/{id}")).await.body["status"],
+        "draft"
+    );
+    // The history says what became of each version, in Beijing time and people's names.
+    let h = html(&filler.get(&format!("/forms/{id}/history")).await);
+    assert!(h.contains("兴国镇财政所 刘洋"), "{h}");
+    assert!(h.contains("今天 "), "{h}");
+    assert!(h.contains("单位签批"), "{h}");
+    t.cleanup().await;
+}
