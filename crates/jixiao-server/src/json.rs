@@ -1,7 +1,6 @@
 //! A JSON body extractor whose rejections are [`ApiError`]s with Chinese messages and honest
 //! statuses (400 bad JSON, 413 too large, 415 wrong content type, 422 wrong fields).
 
-use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRequest, Request};
 use axum::http::StatusCode;
 use serde::de::DeserializeOwned;
@@ -16,35 +15,79 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
-        match axum::Json::<T>::from_request(req, state).await {
-            Ok(axum::Json(v)) => Ok(ApiJson(v)),
-            Err(e) => Err(json_rejection(e)),
+        let is_json = req
+            .headers()
+            .get(axum::http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(';').next())
+            .is_some_and(|m| {
+                let m = m.trim();
+                m == "application/json" || (m.starts_with("application/") && m.ends_with("+json"))
+            });
+        if !is_json {
+            return Err(ApiError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                "请求须为 JSON（Content-Type: application/json）",
+            ));
         }
+        let bytes = match axum::body::Bytes::from_request(req, state).await {
+            Ok(b) => b,
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                return Err(ApiError::too_large());
+            }
+            Err(_) => return Err(ApiError::bad_request("无法读取请求内容")),
+        };
+        body_of(&bytes).map(ApiJson)
     }
 }
 
-/// Maps a JSON rejection to an [`ApiError`].
-pub fn json_rejection(e: JsonRejection) -> ApiError {
-    match e {
-        JsonRejection::JsonDataError(e) => {
-            // serde's text names the field and the problem (`header.fiscal_year: …`).
-            let detail = e.body_text();
-            let detail = detail
-                .strip_prefix("Failed to deserialize the JSON body into the target type: ")
-                .unwrap_or(&detail);
-            ApiError::unprocessable(format!("请求内容不符合要求：{detail}"))
+/// Reads a JSON body. Bad syntax is 400; a value that does not fit is 422 with its place: the
+/// message names the field in Chinese, and `findings` holds it as a finding located by JSON
+/// Pointer (relative to the form when the body carries one under `form`), so that an editor
+/// can mark the field as it marks a rule's finding.
+pub fn body_of<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    use serde_json::error::Category;
+    let first = match serde_json::from_slice::<T>(bytes) {
+        Ok(v) => return Ok(v),
+        Err(e) => e,
+    };
+    match first.classify() {
+        Category::Syntax | Category::Eof | Category::Io => {
+            Err(ApiError::bad_request("请求内容不是有效的 JSON"))
         }
-        JsonRejection::JsonSyntaxError(_) => ApiError::bad_request("请求内容不是有效的 JSON"),
-        JsonRejection::MissingJsonContentType(_) => ApiError::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "unsupported_media_type",
-            "请求须为 JSON（Content-Type: application/json）",
-        ),
-        JsonRejection::BytesRejection(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-            ApiError::too_large()
+        Category::Data => {
+            let text = String::from_utf8_lossy(bytes);
+            let e = match jixiao_domain::parse::document_from_json::<T>(&text, "要求") {
+                Err(e) => e,
+                Ok(v) => return Ok(v),
+            };
+            let message = e
+                .message
+                .strip_prefix("内容与要求格式不符：")
+                .unwrap_or(&e.message)
+                .to_string();
+            let path = e.path.strip_prefix("/form").unwrap_or(&e.path).to_string();
+            let finding = jixiao_domain::Finding {
+                code: "INPUT".into(),
+                severity: jixiao_domain::Severity::Error,
+                path: path.clone(),
+                message: message.clone(),
+            };
+            // A field of a form is named as the pages name it (`整体绩效总目标 · 长期目标 ·
+            // 截止年度`); other fields by their pointer.
+            let place = match e.path.strip_prefix("/form") {
+                _ if e.path.is_empty() => String::new(),
+                Some(inner) if inner.starts_with('/') => {
+                    format!("（{}）", jixiao_web::path_label(inner, None))
+                }
+                _ => format!("（{}）", e.path),
+            };
+            Err(
+                ApiError::unprocessable(format!("请求内容不符合要求{place}：{message}"))
+                    .with("findings", serde_json::json!([finding])),
+            )
         }
-        other if other.status() == StatusCode::PAYLOAD_TOO_LARGE => ApiError::too_large(),
-        _ => ApiError::bad_request("无法读取请求内容"),
     }
 }
 

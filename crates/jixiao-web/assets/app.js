@@ -69,7 +69,21 @@
     const bar = $('#toolbar');
     const formId = bar.dataset.formId;
     let version = Number(bar.dataset.version);
-    let serverFindings = null; // null: the page's own list stays until the first check
+    // The findings of the last completed check: at first those the page came with.
+    let serverFindings = $$('#finding-list li[class^="sev-"]').map((li) => ({
+      severity: li.className.replace('sev-', ''),
+      path: ($('a', li) || li).dataset.goto || '',
+      message: ($('p', li) || li).textContent,
+    }));
+    const liveState = $('#live-state');
+    const sayLive = (text, stale) => {
+      if (!liveState) return;
+      liveState.textContent = text;
+      liveState.classList.toggle('stale', !!stale);
+    };
+    // Input that cannot be read comes first; the last check's other findings stay listed (and
+    // the panel says they are from the last check) instead of disappearing.
+    const withLast = (inputs) => inputs.concat(serverFindings.filter((f) => !inputs.some((i) => i.path === f.path)));
     let dirty = false;
     let timer = null;
     const msg = $('#save-msg');
@@ -190,7 +204,7 @@
         a.dataset.goto = f.path;
         const b = document.createElement('b');
         b.textContent = { error: '错误', warning: '警告' }[f.severity] || '提示';
-        a.append(b, ' ' + label(f.path));
+        a.append(b, ' ' + (f.label || label(f.path)));
         const p = document.createElement('p');
         p.textContent = f.message;
         li.append(a, p);
@@ -234,18 +248,34 @@
     async function check() {
       timer = null;
       const { form, problems } = buildForm();
-      if (problems.length) { renderFindings(clientFindings(problems)); return; }
+      if (problems.length) {
+        renderFindings(withLast(clientFindings(problems)));
+        sayLive(`有 ${problems.length} 处无法识别的输入（标红）；其余为上次检查的结果`, true);
+        return;
+      }
       checking += 1;
       try {
         const { res, data } = await api('POST', '/api/validate', { form });
-        if (res.ok && data && Array.isArray(data.findings) && !timer) { serverFindings = data.findings; renderFindings(serverFindings); }
-      } catch (e) { /* offline: the last findings stay */ } finally { checking -= 1; }
+        if (timer) return;
+        if (res.ok && data && Array.isArray(data.findings)) {
+          serverFindings = data.findings;
+          renderFindings(serverFindings);
+          sayLive('已按当前内容检查');
+        } else if (data && Array.isArray(data.findings)) {
+          renderFindings(withLast(data.findings));
+          sayLive('有无法接受的输入（标红）；其余为上次检查的结果', true);
+        } else {
+          sayLive(`检查未能完成（${(data && data.message) || res.status}），显示的是上次检查的结果`, true);
+        }
+      } catch (e) {
+        sayLive('无法连接服务器，显示的是上次检查的结果', true);
+      } finally { checking -= 1; }
     }
 
     async function save() {
       const { form, problems } = buildForm();
       if (problems.length) {
-        renderFindings(clientFindings(problems));
+        renderFindings(withLast(clientFindings(problems)));
         say(`有 ${problems.length} 处无法识别的输入，未保存；请先修改标红的格子。`, 'bad');
         return false;
       }
@@ -256,7 +286,7 @@
         const { res, data } = await api('PUT', `/api/forms/${formId}`, { base_version: version, form });
         if (!res.ok) {
           say(why(res, data) + ' 您填写的内容仍保留在页面上。', 'bad');
-          if (data && Array.isArray(data.findings)) renderFindings(data.findings);
+          if (data && Array.isArray(data.findings)) renderFindings(withLast(data.findings));
           return false;
         }
         version = data.version;
@@ -276,6 +306,8 @@
 
     function changed() {
       dirty = true;
+      // The totals are recomputed as the user types: the stored total's note is out of date.
+      $$('.calc-note', ed).forEach((n) => n.remove());
       say('有未保存的修改（Ctrl+S 保存）');
       clearTimeout(timer);
       timer = setTimeout(check, 600);

@@ -1,4 +1,4 @@
-//! The browser assets (CSS, JS), embedded in the binary: no CDN, no external fonts.
+//! The browser assets (CSS, JS, the icon), embedded in the binary: no CDN, no external fonts.
 
 /// The URL prefix the server mounts [`asset`] under (`/assets/app.css`).
 pub const ASSET_PREFIX: &str = "/assets/";
@@ -18,6 +18,11 @@ const ASSETS: &[(&str, &str, &[u8])] = &[
         "app.js",
         "text/javascript; charset=utf-8",
         include_bytes!("../assets/app.js"),
+    ),
+    (
+        "favicon.svg",
+        "image/svg+xml",
+        include_bytes!("../assets/favicon.svg"),
     ),
 ];
 
@@ -52,6 +57,6 @@ mod tests {
         assert!(asset("app.js").is_some());
         assert!(asset("/assets/../Cargo.toml").is_none());
         assert!(asset("/etc/passwd").is_none());
-        assert_eq!(asset_paths().count(), 3);
+        assert_eq!(asset_paths().count(), 4);
     }
 }

@@ -124,6 +124,10 @@ pub(crate) struct FormCtx {
     comment_count: usize,
     /// Every comment, open first, with its place's label.
     all_comments: Vec<CommentRow>,
+    /// The places (as comments attach to them) changed since the last returned version.
+    changed: Vec<String>,
+    /// That version and the number of changed values.
+    changed_since: Option<(i64, usize)>,
     grades: Option<crate::views::Grades>,
     return_reason: Option<String>,
 }
@@ -442,6 +446,15 @@ impl FormCtx {
                 .count(),
             comments,
             all_comments,
+            changed: p
+                .changed_since
+                .iter()
+                .flat_map(|c| c.paths.iter())
+                .map(|path| comment_anchor(path))
+                .collect::<std::collections::BTreeSet<_>>()
+                .into_iter()
+                .collect(),
+            changed_since: p.changed_since.as_ref().map(|c| (c.version, c.paths.len())),
             grades: p.grades.clone(),
             return_reason: p.return_reason.clone(),
         }

@@ -297,6 +297,18 @@ pub struct FormPage {
     /// The last return reason, if the form was returned.
     #[serde(default)]
     pub return_reason: Option<String>,
+    /// What the unit changed since the version that was last returned, if it was.
+    #[serde(default)]
+    pub changed_since: Option<ChangedSince>,
+}
+
+/// The places changed since the last returned version (for the reviewer's second look).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ChangedSince {
+    /// The version that was returned.
+    pub version: i64,
+    /// JSON Pointers of the changed values.
+    pub paths: Vec<String>,
 }
 
 /// The form editor page.

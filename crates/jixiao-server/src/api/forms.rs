@@ -148,12 +148,33 @@ pub async fn get(
             "form".into(),
             serde_json::to_value(&current.form).map_err(ApiError::internal)?,
         );
-        m.insert("findings".into(), json!(current.findings));
+        m.insert(
+            "findings".into(),
+            json!(labelled(&current.findings, &current.form)),
+        );
         m.insert("comments".into(), json!(comments));
         m.insert("reviews".into(), json!(reviews));
         m.insert("grades".into(), grades.unwrap_or(Value::Null));
     }
     Ok(Json(out))
+}
+
+/// Findings with the Chinese label of their place (`年度绩效指标 · 第 4 行「预算执行率」 ·
+/// 指标值`), the same the pages print, so that every client names a place alike.
+fn labelled(findings: &[jixiao_domain::Finding], form: &Form) -> Vec<Value> {
+    findings
+        .iter()
+        .map(|f| {
+            let mut v = json!(f);
+            if let Value::Object(m) = &mut v {
+                m.insert(
+                    "label".into(),
+                    json!(jixiao_web::path_label(&f.path, Some(form))),
+                );
+            }
+            v
+        })
+        .collect()
 }
 
 /// Body of `PUT /api/forms/{id}`.
@@ -174,7 +195,7 @@ pub async fn save(
 ) -> ApiResult<Json<Value>> {
     let saved = service::save(&state, &user.user, id, body.base_version, &body.form).await?;
     Ok(Json(
-        json!({ "version": saved.version, "findings": saved.findings }),
+        json!({ "version": saved.version, "findings": labelled(&saved.findings, &body.form) }),
     ))
 }
 
@@ -193,6 +214,6 @@ pub async fn validate(
 ) -> ApiResult<Json<Value>> {
     let v = Validated::of(&state, &body.form)?;
     Ok(Json(
-        json!({ "findings": v.findings, "errors": v.errors, "warnings": v.warnings }),
+        json!({ "findings": labelled(&v.findings, &body.form), "errors": v.errors, "warnings": v.warnings }),
     ))
 }

@@ -24,3 +24,8 @@ pub(crate) async fn asset(Path(name): Path<String>) -> Response {
         None => PageError::from(ApiError::not_found("文件不存在")).into_response(),
     }
 }
+
+/// `GET /favicon.ico`, which browsers ask for by themselves: the embedded icon.
+pub(crate) async fn favicon() -> Response {
+    asset(Path("favicon.svg".to_string())).await
+}

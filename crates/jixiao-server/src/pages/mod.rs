@@ -35,7 +35,9 @@ use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use jixiao_web::{Chrome, CommentView, ErrorView, FormPage, Grades, UserView, render_error};
+use jixiao_web::{
+    ChangedSince, Chrome, CommentView, ErrorView, FormPage, Grades, UserView, render_error,
+};
 
 /// Name of the cookie that carries a flash message to the page after a redirect.
 const FLASH_COOKIE: &str = "jixiao_flash";
@@ -46,6 +48,7 @@ pub fn router(config: &ServerConfig) -> Router<AppState> {
     let upload_limit = DefaultBodyLimit::max(config.max_upload_bytes);
     Router::new()
         .route("/assets/{name}", get(assets::asset))
+        .route("/favicon.ico", get(assets::favicon))
         .route("/login", get(auth::login_page).post(auth::login))
         .route("/logout", post(auth::logout))
         .route("/", get(home::home))
@@ -437,6 +440,27 @@ pub(crate) async fn form_page(
         .as_deref()
         .and_then(|g| serde_json::from_str(g).ok());
     let return_reason = read.return_reason().map(str::to_string);
+    // After a return, what the unit changed since the returned version (shown on the current
+    // version only).
+    let last_return = read
+        .reviews
+        .iter()
+        .rev()
+        .find(|r| r.decision == jixiao_domain::Decision::Return)
+        .map(|r| r.version)
+        .filter(|&v| v < current && shown == current);
+    let changed_since = match last_return {
+        Some(v) => Some(ChangedSince {
+            version: v,
+            paths: history_service::diff_versions(state, user, id, v, current)
+                .await
+                .page(p)?
+                .into_iter()
+                .map(|c| c.path)
+                .collect(),
+        }),
+        None => None,
+    };
     Ok(FormPage {
         id,
         status: read.current.row.status.as_str().to_string(),
@@ -447,6 +471,7 @@ pub(crate) async fn form_page(
         comments,
         grades,
         return_reason,
+        changed_since,
     })
 }
 

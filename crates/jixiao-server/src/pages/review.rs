@@ -35,8 +35,14 @@ pub(crate) async fn review_page(
     Id(id): Id,
 ) -> PageResult {
     let row = forms::row(&state, &p.cu.user, id).await.page(&p)?;
-    may(&p.cu.user, &row, Action::Approve).page(&p)?;
-    review_view(&state, &p, id, StatusCode::OK, Vec::new()).await
+    match may(&p.cu.user, &row, Action::Approve) {
+        Ok(_) => review_view(&state, &p, id, StatusCode::OK, Vec::new()).await,
+        // Already decided (or not yet submitted): the form itself, saying why.
+        Err(e) if e.code == "wrong_status" => {
+            Ok(redirect_with_flash(&format!("/forms/{id}"), &e.message))
+        }
+        Err(e) => Err(p.err(e)),
+    }
 }
 
 /// The page's checked post as the service's typed input.

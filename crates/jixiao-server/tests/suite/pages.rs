@@ -178,10 +178,14 @@ async fn a_unit_cannot_open_another_units_form() {
         !view.contains("不是有效的手机号"),
         "the masked number is not a finding"
     );
-    // A draft is not for review yet.
-    assert_eq!(
-        reviewer.get(&format!("/forms/{id}/review")).await.status,
-        StatusCode::CONFLICT
+    // A draft is not for review yet: the form itself, saying why.
+    let early = reviewer.get(&format!("/forms/{id}/review")).await;
+    assert_eq!(early.status, StatusCode::SEE_OTHER);
+    assert_eq!(location(&early), format!("/forms/{id}"));
+    assert!(
+        flash_text(&early).contains("不能审核"),
+        "{}",
+        flash_text(&early)
     );
     t.cleanup().await;
 }
@@ -560,17 +564,25 @@ async fn step_pages_confirm_then_act() {
     let filler = t.login("xingguo_filler").await;
     let approver = t.login("xingguo_approver").await;
     let admin = t.login("admin").await;
-    let id = filler.get("/api/forms").await.body[0]["id"].as_i64().unwrap();
+    let id = filler.get("/api/forms").await.body[0]["id"]
+        .as_i64()
+        .unwrap();
     // A draft never submitted may be deleted: the home page offers it, the page confirms.
     let home = html(&filler.get("/").await);
-    assert!(home.contains(&format!("/forms/{id}/step/discard")), "{home}");
+    assert!(
+        home.contains(&format!("/forms/{id}/step/discard")),
+        "{home}"
+    );
     let confirm = filler.get(&format!("/forms/{id}/step/discard")).await;
     assert_eq!(confirm.status, StatusCode::OK, "{}", html(&confirm));
     assert!(html(&confirm).contains("删除这份草稿？"));
     assert!(html(&confirm).contains("id=\"confirm-btn\""));
     // Unknown steps and other people's forms are 404 pages.
     assert_eq!(
-        filler.get(&format!("/forms/{id}/step/explode")).await.status,
+        filler
+            .get(&format!("/forms/{id}/step/explode"))
+            .await
+            .status,
         StatusCode::NOT_FOUND
     );
     let other = t.login("jiaoyu_filler").await;

@@ -579,3 +579,67 @@ async fn sign_off_withdraw_discard(kind: Kind) {
 }
 
 on_both!(sign_off_withdraw_discard);
+
+/// A typed value the form cannot hold (a year out of range) is a finding on its field, not a
+/// parser message with a line and column; a save of it says the same and keeps nothing.
+#[tokio::test]
+async fn refused_values_are_located_findings() {
+    let t = TestApp::new(Kind::Sqlite).await.unwrap();
+    let filler = t.login("xingguo_filler").await;
+    let id = filler.get("/api/forms").await.body[0]["id"]
+        .as_i64()
+        .unwrap();
+    let mut form = filler.get(&format!("/api/forms/{id}")).await.body["form"].clone();
+    form["goals"]["long_term"]["deadline_year"] = json!(1800);
+    for (answer, what) in [
+        (
+            filler.post("/api/validate", &json!({"form": form})).await,
+            "validate",
+        ),
+        (
+            filler
+                .put(
+                    &format!("/api/forms/{id}"),
+                    &json!({"base_version": 1, "form": form}),
+                )
+                .await,
+            "save",
+        ),
+    ] {
+        assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY, "{what}");
+        let f = &answer.body["findings"][0];
+        assert_eq!(
+            f["path"], "/goals/long_term/deadline_year",
+            "{what}: {}",
+            answer.body
+        );
+        assert_eq!(f["code"], "INPUT");
+        let message = answer.body["message"].as_str().unwrap();
+        assert!(
+            !message.contains(" line ")
+                && !message.contains("column")
+                && !message.contains("/form"),
+            "{message}"
+        );
+        assert!(f["message"].as_str().unwrap().contains("1800"), "{f}");
+    }
+    assert_eq!(
+        filler.get(&format!("/api/forms/{id}")).await.body["version"],
+        1
+    );
+    // Findings name their place as the pages do.
+    let ok = filler
+        .post(
+            "/api/validate",
+            &json!({"form": filler.get(&format!("/api/forms/{id}")).await.body["form"]}),
+        )
+        .await;
+    let labels: Vec<&str> = ok.body["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["label"].as_str().unwrap())
+        .collect();
+    assert!(labels.iter().all(|l| !l.is_empty()), "{labels:?}");
+    t.cleanup().await;
+}

@@ -96,6 +96,10 @@ pub fn seed_page(status: &str) -> FormPage {
         ],
         grades: None,
         return_reason: None,
+        changed_since: Some(ChangedSince {
+            version: 2,
+            paths: vec!["/indicators/annual/rows/2/target".into()],
+        }),
     }
 }
 
