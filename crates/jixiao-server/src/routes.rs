@@ -81,6 +81,7 @@ pub fn api_routes(config: &ServerConfig) -> (Router<AppState>, Vec<RouteDoc>) {
         .add("get", "/api/forms/{id}/diff", "两个版本之间的差异（from、to）", None, get(history::diff_versions))
         .add("get", "/api/forms/{id}/audit", "操作日志", None, get(history::audit))
         .add("get", "/api/forms/{id}/export", "导出文件（format=pdf|xlsx|html|json|csv）", None, get(history::export))
+        .add("get", "/api/summary", "汇总表（xlsx）：可见范围内、按年度和状态筛选的申报表", None, get(history::summary))
         .add("get", "/api/units", "可见的单位列表", None, get(admin::units))
         .add("get", "/api/admin/regions", "区划列表（管理员）", None, get(admin::regions))
         .add("post", "/api/admin/regions", "新建区划（管理员）", Some("NewRegion"), post(admin::create_region))

@@ -35,6 +35,14 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("start.html", include_str!("../templates/start.html")),
     ("error.html", include_str!("../templates/error.html")),
     ("confirm.html", include_str!("../templates/confirm.html")),
+    (
+        "admin_user.html",
+        include_str!("../templates/admin_user.html"),
+    ),
+    (
+        "admin_audit.html",
+        include_str!("../templates/admin_audit.html"),
+    ),
 ];
 
 fn build() -> Environment<'static> {

@@ -20,7 +20,21 @@ pub fn next_step(status: &str) -> &'static str {
 /// Chinese name of an audit action (workflow steps from the workflow module; the
 /// administration rows, `user.create` and the like, read as 操作).
 pub fn action_label(action: &str) -> &'static str {
-    Action::parse(action).map_or("操作", Action::label)
+    if let Some(a) = Action::parse(action) {
+        return a.label();
+    }
+    match action {
+        "login" => "登录",
+        "login.failed" => "登录失败",
+        "logout" => "退出登录",
+        "user.create" => "新建用户",
+        "user.update" => "修改用户",
+        "user.password" => "重设密码",
+        "unit.create" => "新建单位",
+        "region.create" => "新建区划",
+        "region.update" => "修改区划",
+        _ => "操作",
+    }
 }
 
 fn field_label(key: &str) -> Option<&'static str> {

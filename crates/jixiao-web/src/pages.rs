@@ -117,7 +117,25 @@ pub fn render_reviewer_home(view: &ReviewerHomeView) -> Result<String, RenderErr
 pub fn render_admin_home(view: &AdminHomeView) -> Result<String, RenderError> {
     render(
         "home_admin.html",
-        context! { chrome => view.chrome, regions => view.regions, units => view.units, users => view.users, roles => ROLES },
+        context! { chrome => view.chrome, regions => view.regions, units => view.units, users => view.users, roles => ROLES,
+        refused => view.refused },
+    )
+}
+
+/// The page where an administrator edits one user.
+pub fn render_admin_user(view: &AdminUserView) -> Result<String, RenderError> {
+    render(
+        "admin_user.html",
+        context! { chrome => view.chrome, u => view.user, regions => view.regions, units => view.units, roles => ROLES,
+        refused => view.refused },
+    )
+}
+
+/// The audit page.
+pub fn render_admin_audit(view: &AdminAuditView) -> Result<String, RenderError> {
+    render(
+        "admin_audit.html",
+        context! { chrome => view.chrome, rows => view.rows, limit => view.limit },
     )
 }
 

@@ -189,6 +189,9 @@ pub struct RegionRow {
     /// Administrative code, if known (`420222`).
     #[serde(default)]
     pub code: Option<String>,
+    /// Whether a filler's submission needs the unit approver's sign-off first.
+    #[serde(default)]
+    pub unit_sign_off: bool,
 }
 
 /// A unit in the administrator's list.
@@ -224,6 +227,76 @@ pub struct UserRow {
     /// Locked after repeated failed logins.
     #[serde(default)]
     pub locked: bool,
+    /// Office (科室).
+    #[serde(default)]
+    pub office: String,
+    /// Disabled: cannot log in.
+    #[serde(default)]
+    pub disabled: bool,
+    /// Unit id for unit roles.
+    #[serde(default)]
+    pub unit_id: Option<i64>,
+    /// Region id.
+    #[serde(default)]
+    pub region_id: Option<i64>,
+}
+
+/// What an administrator typed into a form that was refused, to show it again with the reason
+/// next to the field it concerns.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Refused {
+    /// Which form (`users`, `units`, `regions`, `user`).
+    pub form: String,
+    /// The posted fields (never the password).
+    pub values: std::collections::BTreeMap<String, String>,
+    /// The field the reason concerns, if one does.
+    #[serde(default)]
+    pub field: Option<String>,
+    /// The reason.
+    pub message: String,
+}
+
+/// The page where an administrator edits one user.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AdminUserView {
+    /// Page chrome.
+    pub chrome: Chrome,
+    /// The user as stored.
+    pub user: UserRow,
+    /// Regions to choose from.
+    pub regions: Vec<RegionRow>,
+    /// Units to choose from.
+    pub units: Vec<UnitRow>,
+    /// A refused edit, shown again.
+    #[serde(default)]
+    pub refused: Option<Refused>,
+}
+
+/// One row of the audit page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AuditLine {
+    /// When, as text.
+    pub at: String,
+    /// Who (office and name), or `系统`.
+    pub user: String,
+    /// The action code.
+    pub action: String,
+    /// The form it concerns, if any.
+    #[serde(default)]
+    pub form_id: Option<i64>,
+    /// Details.
+    pub detail: String,
+}
+
+/// The audit page of the whole system.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AdminAuditView {
+    /// Page chrome.
+    pub chrome: Chrome,
+    /// The newest rows first.
+    pub rows: Vec<AuditLine>,
+    /// How many rows were asked for.
+    pub limit: i64,
 }
 
 /// The administrator's home: regions, units and users with forms to add them.
@@ -237,6 +310,9 @@ pub struct AdminHomeView {
     pub units: Vec<UnitRow>,
     /// Users.
     pub users: Vec<UserRow>,
+    /// A refused post, shown again in its form.
+    #[serde(default)]
+    pub refused: Option<Refused>,
 }
 
 /// A review comment attached to a place in the form.

@@ -178,6 +178,7 @@ fn all_pages() -> Vec<(&'static str, String)> {
             id: 1,
             name: "阳新县".into(),
             code: Some("420222".into()),
+            unit_sign_off: true,
         }],
         units: vec![UnitRow {
             id: 70,
@@ -193,7 +194,17 @@ fn all_pages() -> Vec<(&'static str, String)> {
             unit_name: Some("阳新县兴国镇人民政府".into()),
             region_name: Some("阳新县".into()),
             locked: true,
+            office: "兴国镇财政所".into(),
+            disabled: false,
+            unit_id: Some(70),
+            region_id: Some(1),
         }],
+        refused: Some(Refused {
+            form: "users".into(),
+            values: [("username".to_string(), "new_user".to_string())].into(),
+            field: Some("unit_id".into()),
+            message: "填报人和单位审核人须指定所属单位".into(),
+        }),
     };
     vec![
         (
@@ -230,6 +241,32 @@ fn all_pages() -> Vec<(&'static str, String)> {
             .unwrap(),
         ),
         ("home_admin", render_admin_home(&admin).unwrap()),
+        (
+            "admin_user",
+            render_admin_user(&AdminUserView {
+                chrome: chrome("admin"),
+                user: admin.users[0].clone(),
+                regions: admin.regions.clone(),
+                units: admin.units.clone(),
+                refused: None,
+            })
+            .unwrap(),
+        ),
+        (
+            "admin_audit",
+            render_admin_audit(&AdminAuditView {
+                chrome: chrome("admin"),
+                rows: vec![AuditLine {
+                    at: "2025-11-20 09:30".into(),
+                    user: "县财政局绩效股 张敏".into(),
+                    action: "approve".into(),
+                    form_id: Some(7),
+                    detail: "批复通过第 3 版".into(),
+                }],
+                limit: 500,
+            })
+            .unwrap(),
+        ),
         ("editor", render_editor(&editor_view()).unwrap()),
         ("review", render_review(&review_view()).unwrap()),
         (

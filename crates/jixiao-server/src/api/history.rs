@@ -100,6 +100,22 @@ pub async fn export(
         .to_lowercase();
     let Exported { file, name } =
         service::export(&state, &user.user, id, &format, q.version).await?;
+    attachment(
+        file.bytes,
+        &file.content_type,
+        &format!("form-{id}.{}", file.extension),
+        &name,
+    )
+}
+
+/// A file download: its bytes with the content type, and the name offered (an ASCII fallback
+/// and the Chinese name, RFC 6266); never cached.
+pub(crate) fn attachment(
+    bytes: Vec<u8>,
+    content_type: &str,
+    ascii_name: &str,
+    name: &str,
+) -> ApiResult<Response> {
     let encoded: String = name
         .bytes()
         .map(|b| {
@@ -110,15 +126,12 @@ pub async fn export(
             }
         })
         .collect();
-    let disposition = format!(
-        "attachment; filename=\"form-{id}.{}\"; filename*=UTF-8''{encoded}",
-        file.extension
-    );
-    let mut resp = file.bytes.into_response();
+    let disposition = format!("attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{encoded}");
+    let mut resp = bytes.into_response();
     let h = resp.headers_mut();
     h.insert(
         CONTENT_TYPE,
-        HeaderValue::from_str(&file.content_type)
+        HeaderValue::from_str(content_type)
             .unwrap_or(HeaderValue::from_static("application/octet-stream")),
     );
     h.insert(
@@ -127,4 +140,37 @@ pub async fn export(
     );
     h.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
     Ok(resp)
+}
+
+/// Query of `GET /api/summary`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SummaryQuery {
+    year: Option<i64>,
+    status: Option<String>,
+    q: Option<String>,
+}
+
+/// The content type of an XLSX workbook.
+const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/// `GET /api/summary?year=&status=&q=`: the summary workbook of the forms in the user's scope.
+pub async fn summary(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiQuery(q): ApiQuery<SummaryQuery>,
+) -> ApiResult<Response> {
+    let query = crate::service::forms::ListQuery {
+        year: q.year,
+        status: q.status,
+        q: q.q,
+        limit: Some(1000),
+        ..Default::default()
+    };
+    let (bytes, _) = crate::service::summary::workbook(&state, &user.user, query).await?;
+    let name = match q.year {
+        Some(y) => format!("{y}年度绩效目标申报表汇总.xlsx"),
+        None => "绩效目标申报表汇总.xlsx".to_string(),
+    };
+    attachment(bytes, XLSX, "summary.xlsx", &name)
 }

@@ -3,29 +3,75 @@
 //! and the service's status.
 
 use axum::extract::State;
+use axum::http::StatusCode;
 use axum::response::Response;
 use jixiao_domain::Role;
+use jixiao_web::{
+    AdminAuditView, AdminUserView, AuditLine, Refused, render_admin_audit, render_admin_user,
+};
 
 use super::home::admin_home;
-use super::{Fields, Id, PagePost, PageResult, PageUser, redirect_with_flash};
+use super::{Fields, Id, OrPage, PagePost, PageResult, PageUser, redirect_with_flash};
 use crate::error::{ApiError, ApiResult};
 use crate::service::admin::{self, NewNamed, NewUserInput, UserPatch};
 use crate::state::AppState;
 
+/// The end of an administrator's post: back to the list with a message, or the page again
+/// with what was typed (never a password) and the reason next to its field.
 async fn done(
     state: &AppState,
     p: &PageUser,
     result: Result<(), ApiError>,
     to: &str,
     ok: &str,
+    form: &str,
+    fields: &Fields,
 ) -> PageResult {
     match result {
         Ok(()) => Ok(redirect_with_flash(to, ok)),
         Err(e) if e.status.is_client_error() && e.status.as_u16() != 403 => {
-            admin_home(state, p, e.status, Some(e.message)).await
+            let refused = refused(form, fields, e.message);
+            admin_home(state, p, e.status, None, Some(refused)).await
         }
         Err(e) => Err(p.err(e)),
     }
+}
+
+/// A refused post as the page shows it again: the typed values (without passwords and the
+/// CSRF token) and the field the message speaks of.
+fn refused(form: &str, fields: &Fields, message: String) -> Refused {
+    let values = fields
+        .0
+        .iter()
+        .filter(|(n, _)| n != "password" && n != "_csrf")
+        .cloned()
+        .collect();
+    Refused {
+        form: form.to_string(),
+        values,
+        field: field_of(&message).map(str::to_string),
+        message,
+    }
+}
+
+/// The field an admin service's message is about, by the name it uses for it.
+fn field_of(message: &str) -> Option<&'static str> {
+    const NAMES: &[(&str, &str)] = &[
+        ("用户名", "username"),
+        ("密码", "password"),
+        ("姓名", "display_name"),
+        ("科室", "office"),
+        ("单位名称", "name"),
+        ("区划名称", "name"),
+        ("区划代码", "code"),
+        ("所属单位", "unit_id"),
+        ("所属区划", "region_id"),
+        ("角色", "role"),
+    ];
+    NAMES
+        .iter()
+        .find(|(word, _)| message.contains(word))
+        .map(|(_, field)| *field)
 }
 
 /// The code of a new region or unit: the posted code, else the name (the page asks only for
@@ -36,6 +82,22 @@ fn code_or_name(fields: &Fields) -> String {
         fields.get("name").unwrap_or("").trim().to_string()
     } else {
         code.to_string()
+    }
+}
+
+/// When the page derived the code from the name (the admin typed no code), a duplicate code is
+/// a duplicate name: say it in the words of what was typed.
+fn derived_code(e: ApiError, fields: &Fields, code_word: &str, what: &str) -> ApiError {
+    let typed_code = !fields.get("code").unwrap_or("").trim().is_empty();
+    if !typed_code && e.message.contains(code_word) && e.message.contains("已存在") {
+        let name = fields.get("name").unwrap_or("").trim();
+        ApiError::new(
+            e.status,
+            e.code,
+            format!("同名{what}「{name}」已存在，请检查名称"),
+        )
+    } else {
+        e
     }
 }
 
@@ -60,8 +122,18 @@ pub(crate) async fn create_region(
     };
     let result = admin::create_region(&state, &p.cu.user, &region)
         .await
-        .map(|_| ());
-    done(&state, &p, result, "/#regions", "已新建区划").await
+        .map(|_| ())
+        .map_err(|e| derived_code(e, &fields, "区划代码", "区划"));
+    done(
+        &state,
+        &p,
+        result,
+        "/#regions",
+        "已新建区划",
+        "regions",
+        &fields,
+    )
+    .await
 }
 
 /// `POST /admin/units`.
@@ -73,8 +145,18 @@ pub(crate) async fn create_unit(
     let p = post.check(&state, &fields).await?;
     let result = admin::create_unit(&state, &p.cu.user, &named(&fields))
         .await
-        .map(|_| ());
-    done(&state, &p, result, "/#units", "已新建单位").await
+        .map(|_| ())
+        .map_err(|e| derived_code(e, &fields, "单位编码", "单位"));
+    done(
+        &state,
+        &p,
+        result,
+        "/#units",
+        "已新建单位",
+        "units",
+        &fields,
+    )
+    .await
 }
 
 /// The posted new user; an unknown role is refused as the API refuses it.
@@ -119,7 +201,16 @@ pub(crate) async fn create_user(
             .map(|_| ()),
         Err(e) => Err(e),
     };
-    done(&state, &p, result, "/#users", "已新建用户").await
+    done(
+        &state,
+        &p,
+        result,
+        "/#users",
+        "已新建用户",
+        "users",
+        &fields,
+    )
+    .await
 }
 
 /// `POST /admin/users/{id}/unlock`.
@@ -137,5 +228,149 @@ pub(crate) async fn unlock_user(
     let result = admin::update_user(&state, &p.cu.user, id, patch)
         .await
         .map(|_| ());
-    done(&state, &p, result, "/#users", "已解锁").await
+    done(&state, &p, result, "/#users", "已解锁", "users", &fields).await
+}
+
+/// `POST /admin/regions/{id}/sign-off` (`on` = 1 or 0): internal sign-off for the region.
+pub(crate) async fn region_sign_off(
+    State(state): State<AppState>,
+    post: PagePost,
+    Id(id): Id,
+    fields: Fields,
+) -> PageResult {
+    let p = post.check(&state, &fields).await?;
+    let on = fields.get("on") == Some("1");
+    let result = admin::set_region_sign_off(&state, &p.cu.user, id, on)
+        .await
+        .map(|_| ());
+    let ok = if on {
+        "已开启单位内部审核：填报人提交后须经单位审核人签批"
+    } else {
+        "已关闭单位内部审核"
+    };
+    done(&state, &p, result, "/#regions", ok, "regions", &fields).await
+}
+
+/// The user edit page, with a refused edit shown again.
+async fn user_page(
+    state: &AppState,
+    p: &PageUser,
+    id: i64,
+    status: StatusCode,
+    refused: Option<Refused>,
+) -> PageResult {
+    let (regions, units, users) = super::home::admin_lists(state, p).await?;
+    let user = users
+        .into_iter()
+        .find(|u| u.id == id)
+        .ok_or_else(|| p.err(ApiError::not_found("用户不存在")))?;
+    let view = AdminUserView {
+        chrome: p.chrome(None),
+        user,
+        regions,
+        units,
+        refused,
+    };
+    Ok(p.page(status, render_admin_user(&view)))
+}
+
+/// `GET /admin/users/{id}`.
+pub(crate) async fn edit_user_page(
+    State(state): State<AppState>,
+    p: PageUser,
+    Id(id): Id,
+) -> PageResult {
+    user_page(&state, &p, id, StatusCode::OK, None).await
+}
+
+/// `POST /admin/users/{id}`: name, office, role and scope, disabled, unlock, a new password.
+pub(crate) async fn edit_user(
+    State(state): State<AppState>,
+    post: PagePost,
+    Id(id): Id,
+    fields: Fields,
+) -> PageResult {
+    let p = post.check(&state, &fields).await?;
+    let text = |k: &str| fields.get(k).map(str::trim).unwrap_or("").to_string();
+    let role = match Role::parse(&text("role")) {
+        Some(r) => r,
+        None => {
+            let e = ApiError::unprocessable(format!("未知角色「{}」", text("role")));
+            let refused = refused("user", &fields, e.message);
+            return user_page(&state, &p, id, e.status, Some(refused)).await;
+        }
+    };
+    let password = fields
+        .get("password")
+        .filter(|pw| !pw.is_empty())
+        .map(str::to_string);
+    let patch = UserPatch {
+        display_name: Some(text("display_name")),
+        office: Some(text("office")),
+        role: Some(role),
+        unit_id: if role.is_unit_role() {
+            fields.int("unit_id")
+        } else {
+            None
+        },
+        region_id: if role.is_unit_role() {
+            None
+        } else {
+            fields.int("region_id")
+        },
+        disabled: Some(fields.get("disabled") == Some("1")),
+        password,
+        unlock: Some(fields.get("unlock") == Some("1")),
+    };
+    match admin::update_user(&state, &p.cu.user, id, patch).await {
+        Ok(u) => Ok(redirect_with_flash(
+            "/#users",
+            &format!("已保存用户 {} 的修改", u.username),
+        )),
+        Err(e)
+            if e.status.is_client_error()
+                && e.status != StatusCode::FORBIDDEN
+                && e.status != StatusCode::NOT_FOUND =>
+        {
+            let refused = refused("user", &fields, e.message);
+            user_page(&state, &p, id, e.status, Some(refused)).await
+        }
+        Err(e) => Err(p.err(e)),
+    }
+}
+
+/// `GET /admin/audit?limit=`: the newest rows of the whole audit log.
+pub(crate) async fn audit_page(
+    State(state): State<AppState>,
+    p: PageUser,
+    query: Result<
+        axum::extract::Query<Vec<(String, String)>>,
+        axum::extract::rejection::QueryRejection,
+    >,
+) -> PageResult {
+    let limit = query
+        .ok()
+        .and_then(|q| q.0.into_iter().find(|(k, _)| k == "limit"))
+        .and_then(|(_, v)| v.parse::<i64>().ok())
+        .unwrap_or(500)
+        .clamp(1, 10_000);
+    let mut rows: Vec<AuditLine> = admin::audit(&state, &p.cu.user, Some(limit))
+        .await
+        .page(&p)?
+        .into_iter()
+        .map(|a| AuditLine {
+            at: super::people_time(a.at),
+            user: a.person.or(a.username).unwrap_or_else(|| "系统".into()),
+            action: a.action,
+            form_id: a.form_id,
+            detail: a.detail,
+        })
+        .collect();
+    rows.reverse();
+    let view = AdminAuditView {
+        chrome: p.chrome(None),
+        rows,
+        limit,
+    };
+    Ok(p.page(StatusCode::OK, render_admin_audit(&view)))
 }

@@ -4,8 +4,8 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use jixiao_storage::Role;
 use jixiao_web::{
-    AdminHomeView, FormSummary, QueueFilter, RegionRow, ReviewerHomeView, UnitHomeView, UnitRow,
-    UserRow, render_admin_home, render_reviewer_home, render_unit_home,
+    AdminHomeView, FormSummary, QueueFilter, Refused, RegionRow, ReviewerHomeView, UnitHomeView,
+    UnitRow, UserRow, render_admin_home, render_reviewer_home, render_unit_home,
 };
 
 use super::{OrPage, PageError, PageResult, PageUser};
@@ -105,17 +105,15 @@ pub(crate) async fn home(
             };
             Ok(p.page(StatusCode::OK, render_reviewer_home(&view)))
         }
-        Role::Admin => admin_home(&state, &p, StatusCode::OK, None).await,
+        Role::Admin => admin_home(&state, &p, StatusCode::OK, None, None).await,
     }
 }
 
-/// The administrator's home page (also after a refused admin post, with its reason).
-pub(crate) async fn admin_home(
+/// The administrator's lists: regions, units and users, as the admin pages show them.
+pub(crate) async fn admin_lists(
     state: &AppState,
     p: &PageUser,
-    status: StatusCode,
-    flash: Option<String>,
-) -> PageResult {
+) -> Result<(Vec<RegionRow>, Vec<UnitRow>, Vec<UserRow>), PageError> {
     let user = &p.cu.user;
     let regions: Vec<RegionRow> = admin::regions(state, user)
         .await
@@ -125,6 +123,7 @@ pub(crate) async fn admin_home(
             id: r.id,
             code: Some(r.code),
             name: r.name,
+            unit_sign_off: r.unit_sign_off,
         })
         .collect();
     let region_name = |id: Option<i64>| {
@@ -160,13 +159,31 @@ pub(crate) async fn admin_home(
             locked: u.locked_until > now,
             username: u.username,
             display_name: u.display_name,
+            office: u.office,
+            disabled: u.disabled,
+            unit_id: u.unit_id,
+            region_id: u.region_id,
         })
         .collect();
+    Ok((regions, units, users))
+}
+
+/// The administrator's home page (also after a refused admin post, with what was typed and
+/// the reason).
+pub(crate) async fn admin_home(
+    state: &AppState,
+    p: &PageUser,
+    status: StatusCode,
+    flash: Option<String>,
+    refused: Option<Refused>,
+) -> PageResult {
+    let (regions, units, users) = admin_lists(state, p).await?;
     let view = AdminHomeView {
         chrome: p.chrome(flash),
         regions,
         units,
         users,
+        refused,
     };
     Ok(p.page(status, render_admin_home(&view)))
 }

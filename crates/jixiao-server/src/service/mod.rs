@@ -10,6 +10,7 @@ pub mod forms;
 pub mod history;
 pub mod import;
 pub mod session;
+pub mod summary;
 pub mod workflow;
 
 use jixiao_domain::{Finding, Form, Severity};

@@ -98,3 +98,144 @@ async fn home_pages_by_role_and_admin_posts() {
     assert_eq!(unit.get("/").await.status, StatusCode::SEE_OTHER);
     t.cleanup().await;
 }
+
+/// The administrator edits a user (office, disable, a new password), is shown what was typed
+/// when a post is refused with the reason at its field, turns internal sign-off on for the
+/// region, reads the audit page, and downloads the summary workbook.
+#[tokio::test]
+async fn admin_edits_users_and_reads_the_log() {
+    let t = TestApp::new(Kind::Sqlite).await.unwrap();
+    let admin = t.login("admin").await;
+    let csrf = admin.csrf.clone();
+    let users = admin.get("/api/admin/users").await.body;
+    let jiaoyu = users
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["username"] == "jiaoyu_filler")
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let page = admin.get(&format!("/admin/users/{jiaoyu}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(html(&page).contains("value=\"县教育局计财股\""));
+    // A refused new user keeps what was typed (not the password) and marks the field.
+    let weak = form_post(
+        &admin,
+        "/admin/users",
+        &[
+            ("_csrf", &csrf),
+            ("username", "new_filler"),
+            ("display_name", "赵六"),
+            ("office", "办公室"),
+            ("role", "filler"),
+            ("unit_id", ""),
+            ("password", "long-enough-1"),
+        ],
+        "",
+    )
+    .await;
+    assert_eq!(weak.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let h = html(&weak);
+    assert!(
+        h.contains("value=\"new_filler\"") && h.contains("value=\"赵六\""),
+        "{h}"
+    );
+    assert!(h.contains("id=\"refused-users\""));
+    assert!(h.contains("name=\"unit_id\" aria-invalid=\"true\""), "{h}");
+    assert!(!h.contains("long-enough-1"));
+    // A unit typed by name only, twice: the message speaks of the name, not a code.
+    let unit = |name: &'static str| {
+        [
+            ("_csrf", csrf.clone()),
+            ("name", name.to_string()),
+            ("region_id", "1".to_string()),
+        ]
+    };
+    let fields = unit("阳新县财政局");
+    let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    assert_eq!(
+        form_post(&admin, "/admin/units", &pairs, "").await.status,
+        StatusCode::SEE_OTHER
+    );
+    let dup = form_post(&admin, "/admin/units", &pairs, "").await;
+    assert_eq!(dup.status, StatusCode::CONFLICT);
+    assert!(
+        html(&dup).contains("同名单位「阳新县财政局」已存在"),
+        "{}",
+        html(&dup)
+    );
+    assert!(!html(&dup).contains("单位编码"));
+    // Edit: new office, disabled, new password. The user's session ends.
+    let victim = t.login("jiaoyu_filler").await;
+    let jid = jiaoyu.to_string();
+    let edit = form_post(
+        &admin,
+        &format!("/admin/users/{jid}"),
+        &[
+            ("_csrf", &csrf),
+            ("display_name", "王磊"),
+            ("office", "县教育局财务室"),
+            ("role", "filler"),
+            ("unit_id", "2"),
+            ("region_id", ""),
+            ("disabled", "1"),
+            ("password", "Brand-new-pass-9"),
+        ],
+        "",
+    )
+    .await;
+    assert_eq!(edit.status, StatusCode::SEE_OTHER, "{}", html(&edit));
+    assert_eq!(victim.get("/api/me").await.status, StatusCode::UNAUTHORIZED);
+    let list = html(&admin.get("/").await);
+    assert!(
+        list.contains("县教育局财务室") && list.contains("已停用"),
+        "{list}"
+    );
+    // A refused edit keeps the typed values on the edit page.
+    let bad = form_post(
+        &admin,
+        &format!("/admin/users/{jid}"),
+        &[
+            ("_csrf", &csrf),
+            ("display_name", "王磊"),
+            ("office", "新科室"),
+            ("role", "filler"),
+            ("unit_id", ""),
+            ("region_id", ""),
+            ("password", "short"),
+        ],
+        "",
+    )
+    .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html(&bad).contains("value=\"新科室\""));
+    // Internal sign-off for the region, from the regions list.
+    let on = form_post(
+        &admin,
+        "/admin/regions/1/sign-off",
+        &[("_csrf", &csrf), ("on", "1")],
+        "",
+    )
+    .await;
+    assert_eq!(on.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        admin.get("/api/admin/regions").await.body[0]["unit_sign_off"],
+        true
+    );
+    // The audit page names people and actions in Chinese.
+    let log = html(&admin.get("/admin/audit").await);
+    assert!(
+        log.contains("修改用户") && log.contains("县财政局信息中心 李强"),
+        "{log}"
+    );
+    // The summary workbook of the region's forms.
+    let reviewer = t.login("reviewer").await;
+    assert!(html(&reviewer.get("/").await).contains("id=\"summary-link\""));
+    let xlsx = reviewer.get("/api/summary?year=2026").await;
+    assert_eq!(xlsx.status, StatusCode::OK);
+    assert!(xlsx.bytes.starts_with(b"PK"));
+    let cd = xlsx.headers["content-disposition"].to_str().unwrap();
+    assert!(cd.contains("summary.xlsx"), "{cd}");
+    t.cleanup().await;
+}
