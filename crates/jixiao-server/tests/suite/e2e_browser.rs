@@ -406,3 +406,81 @@ async fn unit_and_reviewer_in_chromium() {
     server.abort();
     t.cleanup().await;
 }
+
+/// The geometry problems a page can have at a width: the page scrolls sideways, a cell of the
+/// first column wraps to more than two lines, a table's last column reaches past its card, or
+/// the findings panel covers the form. Empty when the page is usable.
+const LAYOUT_PROBLEMS: &str = r#"
+const out = [];
+const vw = document.documentElement.clientWidth;
+if (document.documentElement.scrollWidth > vw + 1) out.push(`page scrolls sideways: ${document.documentElement.scrollWidth} > ${vw}`);
+for (const td of document.querySelectorAll('table.list tbody td:first-child')) {
+  if (!td.innerText.trim()) continue;
+  const lh = parseFloat(getComputedStyle(td).lineHeight) || 20;
+  const text = document.createRange();
+  text.selectNodeContents(td);
+  if (text.getBoundingClientRect().height > 2.6 * lh) out.push(`wrapped cell: ${td.innerText.slice(0, 20)}`);
+}
+for (const table of document.querySelectorAll('table.list')) {
+  const card = table.closest('.card');
+  const last = table.querySelector('thead th:last-child');
+  if (card && last && last.getBoundingClientRect().right > card.getBoundingClientRect().right + 1) out.push(`clipped column: ${last.innerText}`);
+}
+const panel = document.getElementById('findings');
+const sheet = document.querySelector('#ed, #sheet');
+if (panel && sheet) {
+  const a = panel.getBoundingClientRect();
+  for (const t of sheet.querySelectorAll('table')) {
+    const b = t.getBoundingClientRect();
+    if (a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom) { out.push('findings panel covers a table'); break; }
+  }
+}
+return out;
+"#;
+
+/// Every page a unit, a reviewer and an administrator use, at 800 px wide: no sideways
+/// scrolling, no one-character-a-line names, no clipped columns, no panel over the form.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_are_usable_at_800_px() {
+    let Some(b) = Browser::start().await else {
+        return;
+    };
+    b.client.set_window_size(800, 900).await.unwrap();
+    let t = TestApp::new(Kind::Sqlite).await.unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let app = t
+        .app
+        .clone()
+        .into_make_service_with_connect_info::<SocketAddr>();
+    let server = tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let id = t.state.db.list_forms(&Default::default()).await.unwrap()[0].id;
+    let mut problems = Vec::new();
+    let mut check = async |b: &Browser, path: &str, shot: &str| {
+        b.client.goto(&format!("{base}{path}")).await.unwrap();
+        b.wait_for("return document.readyState === 'complete'")
+            .await;
+        screenshot(b, shot).await;
+        let found = b.js(LAYOUT_PROBLEMS).await;
+        for p in found.as_array().unwrap() {
+            problems.push(format!("{path}: {}", p.as_str().unwrap()));
+        }
+    };
+    login(&b, &base, "xingguo_filler").await;
+    check(&b, "/", "800-unit-home.png").await;
+    check(&b, &format!("/forms/{id}/edit"), "800-editor.png").await;
+    check(&b, &format!("/forms/{id}"), "800-view.png").await;
+    check(&b, "/forms/new", "800-start.png").await;
+    logout(&b).await;
+    login(&b, &base, "reviewer").await;
+    check(&b, "/", "800-reviewer-home.png").await;
+    check(&b, &format!("/forms/{id}/history"), "800-history.png").await;
+    logout(&b).await;
+    login(&b, &base, "admin").await;
+    check(&b, "/", "800-admin.png").await;
+    check(&b, "/admin/audit", "800-audit.png").await;
+    assert!(problems.is_empty(), "{problems:#?}");
+    b.close().await;
+    server.abort();
+    t.cleanup().await;
+}
