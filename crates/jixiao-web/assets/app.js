@@ -244,6 +244,76 @@
       }
     }
 
+    // A save refused because someone saved meanwhile: what differs between the user's form and
+    // theirs, side by side, with the two ways on: keep mine (saved on top of theirs), or theirs.
+    function showConflict(mine, theirs, theirVersion) {
+      const rows = [];
+      const leaf = (v) => v === null || v === undefined || typeof v !== 'object' || (!Array.isArray(v) && 'kind' in v);
+      // The same value whatever the order of its keys (the server's and the page's JSON differ
+      // in key order); a missing value and null are the same.
+      const canon = (v) => (v === undefined || v === null ? 'null'
+        : Array.isArray(v) ? '[' + v.map(canon).join(',') + ']'
+          : typeof v === 'object' ? '{' + Object.keys(v).sort().filter((k) => v[k] !== null && v[k] !== undefined).map((k) => JSON.stringify(k) + ':' + canon(v[k])).join(',') + '}'
+            : JSON.stringify(v));
+      const text = (v) => {
+        if (v === null || v === undefined) return '（空）';
+        if (typeof v === 'object' && 'kind' in v) return targetText(v);
+        if (typeof v === 'object') return Object.values(v).filter((x) => x !== null && typeof x !== 'object').join('，');
+        return String(v);
+      };
+      (function walk(a, b, path) {
+        if (leaf(a) || leaf(b)) {
+          if (canon(a) !== canon(b)) rows.push({ path, mine: a, theirs: b });
+          return;
+        }
+        const keys = Array.isArray(a) || Array.isArray(b)
+          ? [...Array(Math.max((a || []).length, (b || []).length)).keys()]
+          : [...new Set([...Object.keys(a || {}), ...Object.keys(b || {})])];
+        for (const k of keys) walk(a ? a[k] : null, b ? b[k] : null, path + '/' + String(k).replace(/~/g, '~0').replace(/\//g, '~1'));
+      })(mine, theirs, '');
+      const box = $('#conflict');
+      box.textContent = '';
+      const h = document.createElement('h2');
+      h.textContent = `他人已保存了第 ${theirVersion} 版，您的修改尚未保存`;
+      const p = document.createElement('p');
+      p.textContent = `下表并排列出您填写的内容与第 ${theirVersion} 版不同的 ${rows.length} 处。页面上保留的是您填写的内容。`;
+      const table = document.createElement('table');
+      table.className = 'grid diff';
+      table.innerHTML = '<thead><tr><th>位置</th><th>您填写的</th><th></th></tr></thead><tbody></tbody>';
+      table.tHead.rows[0].cells[2].textContent = `第 ${theirVersion} 版`;
+      for (const r of rows) {
+        const tr = table.tBodies[0].insertRow();
+        for (const [cls, v] of [['where', label(r.path)], ['before', text(r.mine)], ['after', text(r.theirs)]]) {
+          const td = tr.insertCell();
+          td.className = cls;
+          td.textContent = v;
+        }
+      }
+      const keep = document.createElement('button');
+      keep.type = 'button';
+      keep.className = 'btn primary';
+      keep.id = 'keep-mine';
+      keep.textContent = `保留我的内容，保存为第 ${theirVersion + 1} 版`;
+      keep.addEventListener('click', async () => {
+        version = theirVersion;
+        bar.dataset.version = version;
+        $$('.base-version').forEach((i) => { i.value = version; });
+        if (await save()) { box.hidden = true; }
+      });
+      const drop = document.createElement('button');
+      drop.type = 'button';
+      drop.className = 'btn';
+      drop.id = 'take-theirs';
+      drop.textContent = `放弃我的修改，载入第 ${theirVersion} 版`;
+      drop.addEventListener('click', () => { dirty = false; window.location.reload(); });
+      const actions = document.createElement('p');
+      actions.className = 'actions';
+      actions.append(keep, ' ', drop);
+      box.append(h, p, table, actions);
+      box.hidden = false;
+      box.scrollIntoView({ block: 'start' });
+    }
+
     let checking = 0;
     async function check() {
       timer = null;
@@ -286,6 +356,7 @@
         const { res, data } = await api('PUT', `/api/forms/${formId}`, { base_version: version, form });
         if (!res.ok) {
           say(why(res, data) + ' 您填写的内容仍保留在页面上。', 'bad');
+          if (res.status === 409 && data && data.current && data.current_version) showConflict(form, data.current, data.current_version);
           if (data && Array.isArray(data.findings)) renderFindings(withLast(data.findings));
           return false;
         }

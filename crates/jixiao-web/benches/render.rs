@@ -42,7 +42,9 @@ fn editor_view() -> EditorView {
             comments: vec![],
             grades: None,
             return_reason: None,
+            changed_since: None,
         },
+        conflict: None,
     }
 }
 

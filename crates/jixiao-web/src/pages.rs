@@ -142,7 +142,10 @@ pub fn render_admin_audit(view: &AdminAuditView) -> Result<String, RenderError> 
 /// The form editor.
 pub fn render_editor(view: &EditorView) -> Result<String, RenderError> {
     let f = FormCtx::new(&view.page, true);
-    render("editor.html", context! { chrome => view.chrome, f })
+    render(
+        "editor.html",
+        context! { chrome => view.chrome, f, conflict => view.conflict },
+    )
 }
 
 /// The review page: the form with findings and comment buttons, grades and the decision.

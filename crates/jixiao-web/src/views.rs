@@ -394,6 +394,30 @@ pub struct EditorView {
     pub chrome: Chrome,
     /// The form and its surroundings.
     pub page: FormPage,
+    /// A save refused because someone saved meanwhile: the user's form is in `page`, on top
+    /// of the newer version; these are the places where the two differ.
+    #[serde(default)]
+    pub conflict: Option<Conflict>,
+}
+
+/// The differences between the user's unsaved form and the version someone saved meanwhile.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Conflict {
+    /// The version saved meanwhile.
+    pub version: i64,
+    /// The places that differ.
+    pub rows: Vec<ConflictRow>,
+}
+
+/// One place where the user's form and the newer version differ.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConflictRow {
+    /// The place in Chinese.
+    pub label: String,
+    /// The user's value.
+    pub mine: serde_json::Value,
+    /// The newer version's value.
+    pub theirs: serde_json::Value,
 }
 
 /// The review page of a finance reviewer.

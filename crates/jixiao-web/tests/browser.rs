@@ -308,6 +308,36 @@ async fn editor_and_review_in_chromium() {
             .await,
         "4"
     );
+    // The differences are shown side by side: the user's 张三 against version 5's 李四.
+    b.wait_for("return !document.getElementById('conflict').hidden")
+        .await;
+    let rows = b
+        .js("return [...document.querySelectorAll('#conflict tbody tr')].map(r => r.innerText)")
+        .await;
+    let rows = rows.as_array().unwrap();
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    let row = rows[0].as_str().unwrap();
+    assert!(
+        row.contains("张三") && row.contains("李四") && row.contains("填报人"),
+        "{row}"
+    );
+    // Keeping one's own content saves it on top of version 5.
+    b.click("#keep-mine").await;
+    b.wait_for("return document.getElementById('conflict').hidden")
+        .await;
+    let last = site
+        .seen
+        .lock()
+        .unwrap()
+        .iter()
+        .rev()
+        .find(|r| r.method == "PUT")
+        .map(|r| r.body.clone())
+        .unwrap();
+    assert!(
+        last.contains("\"base_version\":5") && last.contains("张三"),
+        "{last}"
+    );
 
     // 8. Submit: disabled while the page's findings hold an error; a clean check enables it;
     // submitting saves the changes first, then posts the submit and goes to the form's page.

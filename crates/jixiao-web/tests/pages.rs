@@ -332,6 +332,7 @@ fn user_text_is_escaped_everywhere() {
         render_editor(&EditorView {
             chrome: chrome.clone(),
             page: page.clone(),
+            conflict: None,
         })
         .unwrap(),
         render_review(&ReviewView {

@@ -4,7 +4,7 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use jixiao_domain::{Finding, Form, Severity};
-use jixiao_web::{EditorView, FormPage, form_from_fields, render_editor};
+use jixiao_web::{Conflict, ConflictRow, EditorView, FormPage, form_from_fields, render_editor};
 
 use super::{
     Fields, Id, OrPage, PagePost, PageResult, PageUser, form_page, redirect_with_flash, see_other,
@@ -44,6 +44,7 @@ fn editor_with(
     let view = EditorView {
         chrome: p.chrome(flash),
         page,
+        conflict: None,
     };
     Ok(p.page(status, render_editor(&view)))
 }
@@ -117,9 +118,32 @@ pub(crate) async fn save(
             &format!("已保存（第 {} 版）", saved.version),
         )),
         Err(e) if e.code == "stale_version" => {
-            let page = form_page(&state, &p, id, None).await?;
-            let flash = format!("他人已保存了第 {} 版，您的修改未保存", page.version);
-            editor_with(&state, &p, page, StatusCode::CONFLICT, Some(flash), None)
+            // The user's form stays on the page, now based on the newer version, with the
+            // places where the two differ side by side above it.
+            let mut page = form_page(&state, &p, id, None).await?;
+            let theirs = serde_json::to_value(&page.form).unwrap_or_default();
+            let mine = serde_json::to_value(&form).unwrap_or_default();
+            let rows = crate::diff::diff(&mine, &theirs)
+                .into_iter()
+                .map(|c| ConflictRow {
+                    label: jixiao_web::path_label(&c.path, Some(&form)),
+                    mine: c.before,
+                    theirs: c.after,
+                })
+                .collect();
+            let conflict = Conflict {
+                version: page.version,
+                rows,
+            };
+            let flash = format!("他人已保存了第 {} 版，您的修改尚未保存", page.version);
+            page.findings = findings_of(&state, &form).unwrap_or_default();
+            page.form = form;
+            let view = EditorView {
+                chrome: p.chrome(Some(flash)),
+                page,
+                conflict: Some(conflict),
+            };
+            Ok(p.page(StatusCode::CONFLICT, render_editor(&view)))
         }
         Err(e) if e.status == StatusCode::UNPROCESSABLE_ENTITY => {
             editor_page(

@@ -265,7 +265,22 @@ async fn no_script_save_makes_a_new_version() {
     )
     .await;
     assert_eq!(stale.status, StatusCode::CONFLICT);
-    assert!(html(&stale).contains("他人已保存了第 2 版，您的修改未保存"));
+    // The user's edit stays on the page, based on version 2 now, with the difference shown
+    // side by side: their 赵六 against version 2's 王五.
+    let page = html(&stale);
+    assert!(
+        page.contains("他人已保存了第 2 版，您的修改尚未保存"),
+        "{page}"
+    );
+    assert!(page.contains("id=\"conflict\" role=\"alert\">"), "{page}");
+    let conflict = &page[page.find("id=\"conflict\"").unwrap()..];
+    let conflict = &conflict[..conflict.find("</section>").unwrap()];
+    assert!(
+        conflict.contains("赵六") && conflict.contains("王五"),
+        "{conflict}"
+    );
+    assert!(page.contains("value=\"赵六\""));
+    assert!(page.contains("name=\"base_version\" value=\"2\""));
     // A bad amount: 422, the field named, everything else typed kept, nothing saved.
     let bad = form_post(
         &c,

@@ -115,12 +115,18 @@ fn handle(stream: TcpStream, pages: &HashMap<String, String>, seen: &Mutex<Vec<S
                     .last()
                     .is_some_and(|r| r.body.contains("\"base_version\":4")) =>
         {
+            // Someone else saved version 5 with another filler's name.
+            let mut current = serde_json::from_str::<serde_json::Value>(&body)
+                .map(|v| v["form"].clone())
+                .unwrap_or_default();
+            current["header"]["filler"] = serde_json::json!("李四");
+            let answer = serde_json::json!({"error": "stale_version", "message": "该表已被他人修改。",
+                "current_version": 5, "current": current});
             respond(
                 &stream,
                 "409 Conflict",
                 "application/json",
-                r#"{"error":"stale","message":"该表已被他人修改。","current_version":5}"#
-                    .as_bytes(),
+                answer.to_string().as_bytes(),
             )
         }
         ("PUT", p) if p.starts_with("/api/forms/") => {

@@ -107,6 +107,14 @@ pub fn editor_view() -> EditorView {
     EditorView {
         chrome: chrome("filler"),
         page: seed_page("draft"),
+        conflict: Some(Conflict {
+            version: 4,
+            rows: vec![ConflictRow {
+                label: "部门总体资金情况 · 支出构成 · 第 2 行「运转类项目支出」 · 当年金额".into(),
+                mine: "90".into(),
+                theirs: "82.26".into(),
+            }],
+        }),
     }
 }
 
