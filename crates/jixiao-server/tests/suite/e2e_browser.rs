@@ -19,6 +19,18 @@ use common::{Kind, TestApp};
 use fantoccini::Locator;
 use jixiao_domain::{Form, Money};
 
+/// Serves the test application on a loopback port: its base URL and the server task.
+async fn serve(t: &TestApp) -> (String, tokio::task::JoinHandle<()>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let app = t
+        .app
+        .clone()
+        .into_make_service_with_connect_info::<SocketAddr>();
+    let server = tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    (base, server)
+}
+
 /// Uploads the seed file on the start page and waits for the import preview.
 async fn upload_seed(b: &Browser, base: &str) {
     b.client.goto(&format!("{base}/forms/new")).await.unwrap();
@@ -200,13 +212,7 @@ async fn unit_and_reviewer_in_chromium() {
         return;
     };
     let t = TestApp::new(Kind::Sqlite).await.unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let app = t
-        .app
-        .clone()
-        .into_make_service_with_connect_info::<SocketAddr>();
-    let server = tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let (base, server) = serve(&t).await;
 
     // 1. The unit (兴国镇, whose file it is) uploads the seed. The demo already holds a 2026
     // draft for it: the preview says so before anything is saved and offers the ways out.
@@ -447,13 +453,7 @@ async fn pages_are_usable_at_800_px() {
     };
     b.client.set_window_size(800, 900).await.unwrap();
     let t = TestApp::new(Kind::Sqlite).await.unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let app = t
-        .app
-        .clone()
-        .into_make_service_with_connect_info::<SocketAddr>();
-    let server = tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let (base, server) = serve(&t).await;
     let id = t.state.db.list_forms(&Default::default()).await.unwrap()[0].id;
     let mut problems = Vec::new();
     let mut check = async |b: &Browser, path: &str, shot: &str| {

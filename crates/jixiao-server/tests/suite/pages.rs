@@ -284,13 +284,18 @@ async fn no_script_save_makes_a_new_version() {
     // The history's diff names places in the form's words, in the form's order.
     let h = html(&c.get(&format!("/forms/{id}/history?from=1&to=2")).await);
     let header = h.find("表头 · 填报人").expect("the filler's label");
-    let funding = h.find("部门总体资金情况 · 收入构成").expect("the income row's label");
+    let funding = h
+        .find("部门总体资金情况 · 收入构成")
+        .expect("the income row's label");
     assert!(header < funding, "form order");
     assert!(!h.contains("· word") && !h.contains("/header/filler"));
     // The read-only page offers every download, the HTML page too; the icon is served.
     let view = html(&c.get(&format!("/forms/{id}")).await);
     for format in ["pdf", "xlsx", "json", "html"] {
-        assert!(view.contains(&format!("export?format={format}")), "{format}");
+        assert!(
+            view.contains(&format!("export?format={format}")),
+            "{format}"
+        );
     }
     assert_eq!(c.get("/favicon.ico").await.status, StatusCode::OK);
     // A bad amount: 422, the field named, everything else typed kept, nothing saved.
