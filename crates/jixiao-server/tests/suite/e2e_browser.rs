@@ -471,6 +471,7 @@ async fn pages_are_usable_at_800_px() {
     check(&b, &format!("/forms/{id}/edit"), "800-editor.png").await;
     check(&b, &format!("/forms/{id}"), "800-view.png").await;
     check(&b, "/forms/new", "800-start.png").await;
+    check(&b, &format!("/forms/{id}/step/discard"), "800-confirm.png").await;
     logout(&b).await;
     login(&b, &base, "reviewer").await;
     check(&b, "/", "800-reviewer-home.png").await;
@@ -479,6 +480,7 @@ async fn pages_are_usable_at_800_px() {
     login(&b, &base, "admin").await;
     check(&b, "/", "800-admin.png").await;
     check(&b, "/admin/audit", "800-audit.png").await;
+    check(&b, "/admin/users/1", "800-admin-user.png").await;
     assert!(problems.is_empty(), "{problems:#?}");
     b.close().await;
     server.abort();
