@@ -335,11 +335,6 @@ impl Action {
             .iter()
             .any(|t| t.action == self && t.kinds.contains(&kind) && t.from.contains(&status))
     }
-
-    /// True for the actions that change a document's status (rows of [`TRANSITIONS`]).
-    pub fn is_step(self) -> bool {
-        TRANSITIONS.iter().any(|t| t.action == self)
-    }
 }
 
 /// A reviewer's decision on a submitted document.
@@ -713,11 +708,6 @@ impl Actor {
     /// May take back the submission now (撤回).
     pub fn may_withdraw(&self, kind: DocumentKind, owner: Owner, status: FormStatus) -> bool {
         self.can(kind, owner, status, Action::Withdraw)
-    }
-
-    /// May sign the filler's submission off to the finance bureau now (单位签批).
-    pub fn may_sign_off(&self, kind: DocumentKind, owner: Owner, status: FormStatus) -> bool {
-        self.can(kind, owner, status, Action::SignOff)
     }
 
     /// May delete the draft now, as far as its status goes (the service also checks that it was

@@ -196,10 +196,9 @@ pub(crate) async fn confirm_page(
     let row = forms::row(&state, user, id).await.page(&p)?;
     if !step.allowed(user, &row) {
         let refusal = match step {
-            Step::Discard if row.first_submitted_at.is_some() => ApiError::conflict(
-                "submitted_before",
-                "这份申报表已经提交过，留有审核记录，不能删除",
-            ),
+            Step::Discard if workflow::submitted_before(&row) => {
+                workflow::submitted_before_refusal()
+            }
             other => match actor(user).may(KIND, owner(&row), row.status, other.action()) {
                 Err(r) => r.into(),
                 Ok(_) => ApiError::forbidden("不能进行此操作"),

@@ -257,8 +257,7 @@ pub async fn clash(state: &AppState, user: &User, form: &Form) -> ApiResult<Clas
 /// May the user delete the form now: a draft of their unit never submitted.
 pub fn may_discard(user: &User, row: &FormRow) -> bool {
     actor(user).may_discard(crate::access::KIND, crate::access::owner(row), row.status)
-        && row.first_submitted_at.is_none()
-        && row.approved_version.is_none()
+        && !super::workflow::submitted_before(row)
 }
 
 /// Today's date in Beijing.

@@ -195,11 +195,8 @@ pub async fn discard(state: &AppState, user: &User, id: i64) -> ApiResult<()> {
     let mut tx = state.db.begin_write().await?;
     let row = visible(user, tx.lock_form(id).await?)?;
     may(user, &row, Action::Discard)?;
-    if row.first_submitted_at.is_some() || row.approved_version.is_some() {
-        return Err(ApiError::conflict(
-            "submitted_before",
-            "这份申报表已经提交过，留有审核记录，不能删除；如需修改请继续填报后重新提交",
-        ));
+    if submitted_before(&row) {
+        return Err(submitted_before_refusal());
     }
     tx.delete_form(id).await?;
     tx.audit(
@@ -214,6 +211,19 @@ pub async fn discard(state: &AppState, user: &User, id: i64) -> ApiResult<()> {
     .await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// True once a form has been submitted (it is on the finance bureau's record and is kept).
+pub(crate) fn submitted_before(row: &jixiao_storage::FormRow) -> bool {
+    row.first_submitted_at.is_some() || row.approved_version.is_some()
+}
+
+/// The refusal to delete a form that has been submitted.
+pub(crate) fn submitted_before_refusal() -> ApiError {
+    ApiError::conflict(
+        "submitted_before",
+        "这份申报表已经提交过，留有审核记录，不能删除；如需修改请继续填报后重新提交",
+    )
 }
 
 /// Approves or returns a submitted form, with grades and comments.
