@@ -69,6 +69,18 @@ fn schemas() -> Map<String, Value> {
     m.insert("SignOffRequest".into(), obj(json!({
         "decision": {"type": "string", "enum": [Decision::Approve.as_str(), Decision::Return.as_str()], "description": "approve：签批报送财政；return：退回填报人"},
         "reason": {"type": "string", "description": "退回时必填"}}), &["decision"]));
+    m.insert("RoundRequest".into(), obj(json!({
+        "kind": {"type": "string", "enum": ["monitoring", "self_evaluation"]},
+        "fiscal_year": {"type": "integer"},
+        "month": {"type": "integer", "minimum": 1, "maximum": 12, "description": "监控截止月份；不填取模板默认月份"},
+        "deadline": {"type": "string", "format": "date", "description": "截止日期 YYYY-MM-DD，不早于今天"},
+        "region_id": {"type": "integer", "description": "管理员须指定"}}), &["kind", "fiscal_year", "deadline"]));
+    m.insert("SaveReportRequest".into(), obj(json!({"base_version": {"type": "integer"},
+        "document": {"type": "object", "description": "监控表或自评表的规范 JSON（docs/lifecycle.md）"}}), &["base_version", "document"]));
+    m.insert("ReportStepRequest".into(), obj(json!({
+        "base_version": {"type": "integer", "description": "提交时所基于的版本号"},
+        "decision": {"type": "string", "enum": [Decision::Approve.as_str(), Decision::Return.as_str()], "description": "审核、签批时必填"},
+        "reason": {"type": "string", "description": "退回时必填"}}), &[]));
     m.insert("RegionPatch".into(), obj(json!({"unit_sign_off": {"type": "boolean", "description": "填报人提交后是否须经单位审核人签批"}}), &["unit_sign_off"]));
     m.insert(
         "NewRegion".into(),

@@ -5,7 +5,7 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{MethodRouter, delete, get, patch, post, put};
 
-use crate::api::{admin, forms, history, misc, session, workflow};
+use crate::api::{admin, forms, history, misc, reports, session, workflow};
 use crate::state::{AppState, ServerConfig};
 
 /// One documented route.
@@ -82,6 +82,20 @@ pub fn api_routes(config: &ServerConfig) -> (Router<AppState>, Vec<RouteDoc>) {
         .add("get", "/api/forms/{id}/audit", "操作日志", None, get(history::audit))
         .add("get", "/api/forms/{id}/export", "导出文件（format=pdf|xlsx|html|json|csv）", None, get(history::export))
         .add("get", "/api/summary", "汇总表（xlsx）：可见范围内、按年度和状态筛选的申报表", None, get(history::summary))
+        .add("post", "/api/rounds", "开启绩效运行监控或绩效自评任务（为区划内已批复申报表的单位生成监控表或自评表）", Some("RoundRequest"), post(reports::open))
+        .add("get", "/api/rounds", "可见的监控、自评任务", None, get(reports::list))
+        .add("get", "/api/rounds/{id}", "任务看板：各单位状态、预警灯或得分与等级，及计数", None, get(reports::board))
+        .add("get", "/api/rounds/{id}/board.xlsx", "任务看板（xlsx）", None, get(reports::board_xlsx))
+        .add("get", "/api/reports", "本单位的监控表与自评表", None, get(reports::mine))
+        .add("get", "/api/reports/{id}", "读取监控表或自评表当前版本及预警灯或得分、问题", None, get(reports::get))
+        .add("put", "/api/reports/{id}", "保存监控表或自评表新版本（须给出所基于的版本号，过期则 409）", Some("SaveReportRequest"), put(reports::save))
+        .add("post", "/api/reports/{id}/submit", "提交监控表或自评表（仍有错误时 422，例如红灯、黄灯未写偏差原因）", Some("ReportStepRequest"), post(reports::submit))
+        .add("post", "/api/reports/{id}/sign-off", "单位审核人签批（报送财政）或退回", Some("ReportStepRequest"), post(reports::sign_off))
+        .add("post", "/api/reports/{id}/withdraw", "撤回尚未审核的提交", None, post(reports::withdraw))
+        .add("post", "/api/reports/{id}/review", "审核监控表或自评表：通过或退回（附原因）", Some("ReportStepRequest"), post(reports::review))
+        .add("post", "/api/reports/{id}/publish", "公开已审核的监控表或自评表", None, post(reports::publish))
+        .add("get", "/api/reports/{id}/audit", "监控表或自评表的操作日志", None, get(reports::audit))
+        .add("get", "/api/reports/{id}/export", "导出监控表或自评表（format=xlsx|json）", None, get(reports::export))
         .add("get", "/api/units", "可见的单位列表", None, get(admin::units))
         .add("get", "/api/admin/regions", "区划列表（管理员）", None, get(admin::regions))
         .add("post", "/api/admin/regions", "新建区划（管理员）", Some("NewRegion"), post(admin::create_region))

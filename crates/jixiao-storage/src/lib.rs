@@ -1,7 +1,8 @@
 //! # jixiao-storage
 //!
 //! The database of jixiao: regions, units, users, sessions, versioned forms with their indicator
-//! rows, reviews, comments and the audit log. One SQL text per query (`$1..$N` placeholders)
+//! rows, reviews, comments, rounds with their monitoring reports and self-evaluations, and the
+//! audit log. One SQL text per query (`$1..$N` placeholders)
 //! runs on SQLite (embedded, the default) and PostgreSQL (for several app servers) through
 //! sqlx's `AnyPool`. The `Any` driver knows only bools, integers, floats, strings and bytes, so
 //! money is stored as decimal TEXT, times as Unix milliseconds and flags as 0/1.
@@ -11,6 +12,7 @@
 
 pub mod forms;
 mod migrate;
+pub mod reports;
 pub mod reviews;
 pub mod saves;
 pub mod time;
@@ -26,6 +28,7 @@ use sqlx::{Any, AnyPool, Executor, Transaction};
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
 pub use forms::{FormRow, FormSummary, ListFilter, VersionRow};
+pub use reports::{ApprovedDeclaration, ReportData, ReportReview, ReportRow, Round};
 pub use reviews::{AuditEntry, Comment, Review};
 pub use time::{beijing_date, format_for_people, format_time, now_ms};
 pub use users::{Region, Role, SessionUser, Unit, User};

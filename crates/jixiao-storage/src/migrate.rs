@@ -21,6 +21,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0002_everyday.sql"),
         include_str!("../migrations/postgres/0002_everyday.sql"),
     ),
+    (
+        3,
+        "lifecycle",
+        include_str!("../migrations/sqlite/0003_lifecycle.sql"),
+        include_str!("../migrations/postgres/0003_lifecycle.sql"),
+    ),
 ];
 
 /// The migrator of a backend.

@@ -198,6 +198,29 @@ impl SelfEvaluation {
             analysis: String::new(),
         }
     }
+
+    /// Starts the actual values from a monitoring report of the same declaration: each row
+    /// still without an actual value takes the 当前完成值 of the report's row with the same
+    /// 一级, 二级 and 三级 names (a value to date, which the unit then corrects to the year's).
+    /// Returns how many rows took one.
+    pub fn take_actuals(&mut self, report: &super::monitoring::MonitoringReport) -> usize {
+        let mut taken = 0;
+        for row in self
+            .indicators
+            .iter_mut()
+            .filter(|r| r.actual.trim().is_empty())
+        {
+            let found = report
+                .indicators
+                .iter()
+                .find(|m| m.level1 == row.level1 && m.level2 == row.level2 && m.name == row.name);
+            if let Some(m) = found.filter(|m| !m.actual.trim().is_empty()) {
+                row.actual = m.actual.trim().to_string();
+                taken += 1;
+            }
+        }
+        taken
+    }
 }
 
 /// Default weights for rows under these level-1 names: a level-1's default weight shared equally
@@ -542,6 +565,20 @@ mod tests {
         score(&one(target, actual, "10"), &LifecycleRules::default()).indicators[0]
             .score
             .map(dec)
+    }
+
+    #[test]
+    fn takes_actuals_from_monitoring() {
+        let form = seed();
+        let mut report = super::super::monitoring::MonitoringReport::from_declaration(&form, 6);
+        report.indicators[0].actual = " 12次 ".into();
+        report.indicators[2].actual = "50%".into();
+        let mut eval = SelfEvaluation::from_declaration(&form, &LifecycleRules::default());
+        eval.indicators[2].actual = "80%".into();
+        assert_eq!(eval.take_actuals(&report), 1);
+        assert_eq!(eval.indicators[0].actual, "12次");
+        assert_eq!(eval.indicators[2].actual, "80%", "a typed value is kept");
+        assert_eq!(eval.indicators[1].actual, "");
     }
 
     #[test]

@@ -4,5 +4,6 @@ pub mod admin;
 pub mod forms;
 pub mod history;
 pub mod misc;
+pub mod reports;
 pub mod session;
 pub mod workflow;

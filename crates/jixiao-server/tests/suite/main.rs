@@ -11,6 +11,7 @@ mod page_helpers;
 mod e2e_browser;
 mod pages;
 mod pages_admin;
+mod rounds;
 mod security;
 mod two_instances;
 mod workflow;
