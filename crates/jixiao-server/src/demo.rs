@@ -192,3 +192,68 @@ async fn refuse_real_data(state: &AppState) -> ApiResult<()> {
         ),
     ))
 }
+
+/// The year before the seed's: an approved declaration of 兴国镇 with an open monitoring round
+/// over it, so that `serve --demo` shows the monitoring pages on first start. Only `serve
+/// --demo` calls it (the tests start from the seed's draft alone); it does nothing once a round
+/// exists.
+pub async fn seed_lifecycle(state: &AppState) -> ApiResult<()> {
+    use jixiao_domain::{DocumentKind, FormStatus};
+    let db = &state.db;
+    if !db.rounds(None).await?.is_empty() {
+        return Ok(());
+    }
+    let mut form: Form = serde_json::from_str(SEED_FORM_JSON).map_err(ApiError::internal)?;
+    let year = form.header.fiscal_year.get() as i64 - 1;
+    form.header.fiscal_year =
+        jixiao_domain::form::FiscalYear::new(year).map_err(ApiError::internal)?;
+    let unit = db
+        .unit_by_code_or_name(UNITS[0].0)
+        .await?
+        .ok_or_else(|| ApiError::internal("demo unit missing"))?;
+    let (filler, _) = db
+        .user_for_login(USERS[0].0)
+        .await?
+        .ok_or_else(|| ApiError::internal("demo filler missing"))?;
+    let (reviewer, _) = db
+        .user_for_login(USERS[3].0)
+        .await?
+        .ok_or_else(|| ApiError::internal("demo reviewer missing"))?;
+    let has_form = db
+        .list_forms(&jixiao_storage::ListFilter {
+            unit_id: Some(unit.id),
+            fiscal_year: Some(year),
+            limit: 1,
+            ..Default::default()
+        })
+        .await?;
+    if has_form.is_empty() {
+        let (id, _) =
+            crate::service::forms::insert_form(state, &unit, &form, filler.id, "演示数据").await?;
+        let mut tx = db.begin_write().await?;
+        tx.set_status(id, FormStatus::Approved, Some(1)).await?;
+        tx.mark_submitted(id).await?;
+        tx.audit(
+            Some(id),
+            Some(reviewer.id),
+            "approve",
+            "演示数据：上年度申报表已批复",
+        )
+        .await?;
+        tx.commit().await?;
+    }
+    let (y, m, d) = jixiao_storage::beijing_date(jixiao_storage::now_ms() + 30 * 86_400_000);
+    crate::service::reports::open_round(
+        state,
+        &reviewer,
+        crate::service::reports::OpenRound {
+            kind: DocumentKind::Monitoring,
+            fiscal_year: year,
+            month: Some(6),
+            deadline: format!("{y}-{m:02}-{d:02}"),
+            region_id: None,
+        },
+    )
+    .await?;
+    Ok(())
+}

@@ -15,6 +15,11 @@ const ASSETS: &[(&str, &str, &[u8])] = &[
         include_bytes!("../assets/grammar.js"),
     ),
     (
+        "lifecycle.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../assets/lifecycle.js"),
+    ),
+    (
         "app.js",
         "text/javascript; charset=utf-8",
         include_bytes!("../assets/app.js"),
@@ -57,6 +62,7 @@ mod tests {
         assert!(asset("app.js").is_some());
         assert!(asset("/assets/../Cargo.toml").is_none());
         assert!(asset("/etc/passwd").is_none());
-        assert_eq!(asset_paths().count(), 4);
+        assert_eq!(asset_paths().count(), 5);
+        assert!(asset("lifecycle.js").is_some());
     }
 }

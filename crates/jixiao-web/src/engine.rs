@@ -35,6 +35,12 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("start.html", include_str!("../templates/start.html")),
     ("error.html", include_str!("../templates/error.html")),
     ("confirm.html", include_str!("../templates/confirm.html")),
+    ("rounds.html", include_str!("../templates/rounds.html")),
+    (
+        "round_board.html",
+        include_str!("../templates/round_board.html"),
+    ),
+    ("report.html", include_str!("../templates/report.html")),
     (
         "admin_user.html",
         include_str!("../templates/admin_user.html"),

@@ -11,6 +11,7 @@ mod editor;
 mod engine;
 mod fields;
 mod labels;
+pub mod lifecycle;
 mod pages;
 mod review;
 pub mod views;

@@ -78,7 +78,20 @@ pub fn score_quantitative(
         }
     };
     let fraction = fraction.clamp(zero, Decimal::ONE);
-    let points = round(w.checked_mul(fraction).unwrap_or(w)).min(w);
+    // A partial score is w·a/t (reverse: w·(2t − a)/t) with the one division last, so that it is
+    // the exact quotient rounded once; the page's script computes the same with exact integers.
+    let partial = (fraction > zero && fraction < Decimal::ONE)
+        .then(|| match direction {
+            Direction::Reverse => target
+                .checked_mul(Decimal::TWO)
+                .and_then(|t2| t2.checked_sub(actual))
+                .and_then(|n| w.checked_mul(n))
+                .and_then(|n| n.checked_div(target)),
+            _ => w.checked_mul(actual).and_then(|n| n.checked_div(target)),
+        })
+        .flatten();
+    let exact = partial.unwrap_or_else(|| w.checked_mul(fraction).unwrap_or(w));
+    let points = round(exact).clamp(zero, w);
     let review_flag = matches!(direction, Direction::Positive | Direction::Equal)
         && target > zero
         && target

@@ -343,6 +343,8 @@ pub struct Warnings {
     pub findings: Vec<Finding>,
 }
 
+const TWELVE: Decimal = Decimal::from_parts(12, 0, 0, false, 0);
+
 /// The warning lights of a report under a template's rules, with findings.
 pub fn warn(report: &MonitoringReport, rules: &LifecycleRules) -> Warnings {
     let mut findings = Vec::new();
@@ -355,13 +357,15 @@ pub fn warn(report: &MonitoringReport, rules: &LifecycleRules) -> Warnings {
             format!("截止月份为 {m}，应在 1–12 之间"),
         ));
     }
-    let fraction = Decimal::from(m.clamp(1, 12)) / Decimal::from(12);
-    let budget = budget_light(report, rules, fraction, &mut findings);
+    // Ratios are computed as (a · 12) / (t · m), one division at the end, so that they are the
+    // exact quotient rounded once (the page's script computes the same with exact integers).
+    let month = Decimal::from(m.clamp(1, 12));
+    let budget = budget_light(report, rules, month, &mut findings);
     let indicators: Vec<IndicatorLight> = report
         .indicators
         .iter()
         .enumerate()
-        .map(|(i, row)| indicator_light(i, row, rules, fraction, &mut findings))
+        .map(|(i, row)| indicator_light(i, row, rules, month, &mut findings))
         .collect();
     let footer_needed = report
         .indicators
@@ -392,7 +396,7 @@ pub fn warn(report: &MonitoringReport, rules: &LifecycleRules) -> Warnings {
 fn budget_light(
     report: &MonitoringReport,
     rules: &LifecycleRules,
-    fraction: Decimal,
+    month: Decimal,
     findings: &mut Vec<Finding>,
 ) -> BudgetLight {
     let amounts: Vec<_> = report
@@ -421,11 +425,10 @@ fn budget_light(
         ("M002", "M003"),
         findings,
     );
-    let benchmark = (fraction * Decimal::ONE_HUNDRED)
-        .round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+    let benchmark = percent(month, TWELVE).unwrap_or_default();
     let rate = percent(executed, adjusted).filter(|_| any_executed);
     let colour = rate.and_then(|r| {
-        let ratio = percent(r, fraction * Decimal::ONE_HUNDRED)?;
+        let ratio = percent(r.checked_mul(TWELVE)?, month * Decimal::ONE_HUNDRED)?;
         Some(rules.band(ratio, false))
     });
     BudgetLight {
@@ -439,7 +442,7 @@ fn indicator_light(
     i: usize,
     row: &MonitoringRow,
     rules: &LifecycleRules,
-    fraction: Decimal,
+    month: Decimal,
     findings: &mut Vec<Finding>,
 ) -> IndicatorLight {
     let path = format!("/indicators/{i}");
@@ -503,7 +506,7 @@ fn indicator_light(
             }
             Some(quantity_colour(
                 rules,
-                fraction,
+                month,
                 direction,
                 strict,
                 t,
@@ -536,7 +539,7 @@ fn indicator_light(
 #[allow(clippy::too_many_arguments)]
 fn quantity_colour(
     rules: &LifecycleRules,
-    fraction: Decimal,
+    month: Decimal,
     direction: Direction,
     strict: bool,
     t: Decimal,
@@ -555,10 +558,12 @@ fn quantity_colour(
     if !proportioned || t < Decimal::ZERO {
         return if meets { Colour::Green } else { Colour::Red };
     }
-    let benchmark = t * fraction;
-    light.benchmark = Some(benchmark.round_dp(4));
-    let Some(ratio) = percent(a, benchmark) else {
-        return Colour::Red;
+    let Some(tm) = t.checked_mul(month) else {
+        return if meets { Colour::Green } else { Colour::Red };
+    };
+    light.benchmark = Some((tm / TWELVE).round_dp(4));
+    let Some(ratio) = a.checked_mul(TWELVE).and_then(|a12| percent(a12, tm)) else {
+        return if meets { Colour::Blue } else { Colour::Red };
     };
     light.ratio = Some(ratio);
     if a <= Decimal::ZERO {

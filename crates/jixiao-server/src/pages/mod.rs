@@ -16,6 +16,7 @@ mod auth;
 mod editor;
 mod history;
 mod home;
+mod reports;
 mod review;
 mod start;
 mod steps;
@@ -69,6 +70,11 @@ pub fn router(config: &ServerConfig) -> Router<AppState> {
         .route("/forms/{id}/review", get(review::review_page).post(review::review))
         .route("/forms/{id}/history", get(history::history))
         .route("/forms/{id}/step/{step}", get(steps::confirm_page).post(steps::take_step))
+        .route("/rounds", get(reports::rounds_page).post(reports::open_round))
+        .route("/rounds/{id}", get(reports::board_page))
+        .route("/reports/{id}", get(reports::report_page))
+        .route("/reports/{id}/save", post(reports::save))
+        .route("/reports/{id}/step", post(reports::step))
 }
 
 /// Why a page handler stopped: a redirect (to the login page) or an error page.

@@ -486,3 +486,291 @@ async fn pages_are_usable_at_800_px() {
     server.abort();
     t.cleanup().await;
 }
+
+/// Sets a field's value as typing would (an `input` event), for the many rows of a report.
+async fn set_field(b: &Browser, name: &str, value: &str) {
+    let v = serde_json::to_string(value).unwrap();
+    b.js(&format!(
+        "const f = document.querySelector('#report-form [name=\"{name}\"]'); f.value = {v}; f.dispatchEvent(new Event('input', {{bubbles: true}})); return true"
+    ))
+    .await;
+}
+
+/// A value meeting `share` of a target (canonical JSON), as a unit would type it.
+fn typed_value(target: &serde_json::Value, share: f64) -> String {
+    match target["kind"].as_str() {
+        Some("quantity") => {
+            let t: f64 = target["number"].as_str().unwrap().parse().unwrap();
+            let unit = target["unit"].as_str().unwrap_or("");
+            let reverse = matches!(target["comparator"].as_str(), Some("≤" | "<"));
+            let a = if reverse { t } else { t * share };
+            format!("{}{unit}", (a * 100.0).round() / 100.0)
+        }
+        _ => "达成".into(),
+    }
+}
+
+/// After approval in Chromium: the reviewer opens a monitoring round from the rounds page; the
+/// unit enters values, sees a red light as it types, is stopped until it gives the reason, then
+/// submits; the reviewer accepts; a self-evaluation round reaches a total and a grade as the
+/// unit types, is submitted, accepted, and its file downloads.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn monitoring_and_self_evaluation_in_chromium() {
+    let Some(t) = TestApp::new(Kind::Sqlite).await else {
+        return;
+    };
+    let Some(b) = Browser::start().await else {
+        t.cleanup().await;
+        return;
+    };
+    let filler = t.login("xingguo_filler").await;
+    let reviewer = t.login("reviewer").await;
+    crate::rounds::approve_demo_draft(&filler, &reviewer).await;
+    let (base, server) = serve(&t).await;
+    let (y, m, d) = jixiao_storage::beijing_date(jixiao_storage::now_ms() + 10 * 86_400_000);
+    let deadline = format!("{y}-{m:02}-{d:02}");
+
+    // 1. The reviewer opens the monitoring round for 1–6月.
+    login(&b, &base, "reviewer").await;
+    b.click("a[href='/rounds']").await;
+    wait_path(&b, "/rounds").await;
+    b.js(&format!(
+        "document.querySelector('#open-round [name=deadline]').value = '{deadline}'; \
+         document.querySelector('#open-round [name=fiscal_year]').value = '2026'; return true"
+    ))
+    .await;
+    type_into(&b, "#open-round [name=month]", "6").await;
+    b.click("#open-round-btn").await;
+    b.wait_for(
+        "return location.pathname.startsWith('/rounds/') && document.readyState === 'complete'",
+    )
+    .await;
+    let board_path = b
+        .js("return location.pathname")
+        .await
+        .as_str()
+        .unwrap()
+        .to_string();
+    let text = text_of_page(&b).await;
+    assert!(text.contains("1 个单位已收到绩效运行监控表"), "{text}");
+    assert!(text.contains("阳新县兴国镇人民政府"), "{text}");
+    logout(&b).await;
+
+    // 2. The unit fills it in; one row far behind schedule turns red as it types.
+    login(&b, &base, "xingguo_filler").await;
+    b.click("a[href='/rounds']").await;
+    wait_path(&b, "/rounds").await;
+    b.click("#tasks a.btn").await;
+    b.wait_for("return location.pathname.startsWith('/reports/') && !!window.jixiaoLifecycle")
+        .await;
+    let report_path = b
+        .js("return location.pathname")
+        .await
+        .as_str()
+        .unwrap()
+        .to_string();
+    let id: i64 = report_path.rsplit('/').next().unwrap().parse().unwrap();
+    let doc = filler.get(&format!("/api/reports/{id}")).await.body["document"].clone();
+    let rows = doc["indicators"].as_array().unwrap().len();
+    let red_row = (0..rows)
+        .find(|&i| doc["indicators"][i]["target"]["unit"] == "项")
+        .unwrap();
+    for i in 0..rows {
+        if i != red_row {
+            set_field(
+                &b,
+                &format!("a.{i}"),
+                &typed_value(&doc["indicators"][i]["target"], 0.5),
+            )
+            .await;
+        }
+    }
+    for (i, row) in doc["budget"].as_array().unwrap().iter().enumerate() {
+        let adjusted: f64 = row["adjusted"].as_str().unwrap_or("0").parse().unwrap();
+        set_field(
+            &b,
+            &format!("b.{i}.executed"),
+            &format!("{:.2}", adjusted / 2.0),
+        )
+        .await;
+    }
+    type_into(&b, &format!("#report-form [name=\"a.{red_row}\"]"), "0项").await;
+    b.wait_for(&format!(
+        "return document.getElementById('light-{red_row}').textContent === '红灯'"
+    ))
+    .await;
+    assert_eq!(
+        b.js("return document.getElementById('light-0').textContent")
+            .await,
+        "绿灯"
+    );
+    assert_eq!(
+        b.js("return document.getElementById('report-light').textContent")
+            .await,
+        "红灯"
+    );
+    assert_eq!(
+        b.js("return document.getElementById('budget-light').textContent")
+            .await,
+        "绿灯"
+    );
+    screenshot(&b, "e2e-monitoring.png").await;
+    // Refused until the red row has its reason.
+    b.click("#submit-btn").await;
+    b.wait_for("return !!document.getElementById('submit-blocked')")
+        .await;
+    let blocked = b
+        .js("return document.getElementById('submit-blocked').textContent")
+        .await;
+    assert!(
+        blocked.as_str().unwrap().contains("须填写偏差原因"),
+        "{blocked}"
+    );
+    assert_eq!(b.js("return location.pathname").await, report_path.as_str());
+    b.click(&format!("#row-{red_row} input[value=funding]"))
+        .await;
+    type_into(
+        &b,
+        &format!("#report-form [name=\"rt.{red_row}\"]"),
+        "上级资金下半年到位",
+    )
+    .await;
+    b.click("#submit-btn").await;
+    b.wait_for("return document.getElementById('report-status') && document.getElementById('report-status').textContent === '已提交'")
+        .await;
+    logout(&b).await;
+
+    // 3. The reviewer sees the red light on the board and accepts the report.
+    login(&b, &base, "reviewer").await;
+    b.client
+        .goto(&format!("{base}{board_path}?sort=colour"))
+        .await
+        .unwrap();
+    let text = text_of_page(&b).await;
+    assert!(
+        text.contains("红灯 1") && text.contains("已提交 1"),
+        "{text}"
+    );
+    b.client
+        .goto(&format!("{base}{report_path}"))
+        .await
+        .unwrap();
+    b.click("#accept-btn").await;
+    b.wait_for("return document.getElementById('report-status').textContent === '已审核'")
+        .await;
+
+    // 4. The self-evaluation round; the unit's values start from the monitoring actuals.
+    b.client.goto(&format!("{base}/rounds")).await.unwrap();
+    b.js(&format!(
+        "document.querySelector('#open-round [name=kind]').value = 'self_evaluation'; \
+         document.querySelector('#open-round [name=deadline]').value = '{deadline}'; \
+         document.querySelector('#open-round [name=fiscal_year]').value = '2026'; return true"
+    ))
+    .await;
+    b.click("#open-round-btn").await;
+    b.wait_for(
+        "return location.pathname.startsWith('/rounds/') && document.readyState === 'complete'",
+    )
+    .await;
+    logout(&b).await;
+    login(&b, &base, "xingguo_filler").await;
+    b.client.goto(&format!("{base}/rounds")).await.unwrap();
+    b.click("#tasks tbody tr:first-child a.btn").await;
+    b.wait_for("return location.pathname.startsWith('/reports/') && !!window.jixiaoLifecycle")
+        .await;
+    let eval_path = b
+        .js("return location.pathname")
+        .await
+        .as_str()
+        .unwrap()
+        .to_string();
+    let eid: i64 = eval_path.rsplit('/').next().unwrap().parse().unwrap();
+    assert_ne!(eid, id);
+    let doc = filler.get(&format!("/api/reports/{eid}")).await.body["document"].clone();
+    assert_eq!(
+        b.js("return document.querySelector('#report-form [name=\"a.0\"]').value")
+            .await,
+        typed_value(&doc["indicators"][0]["target"], 0.5).as_str(),
+        "the monitoring value to date is the starting point"
+    );
+    for i in 0..rows {
+        set_field(
+            &b,
+            &format!("a.{i}"),
+            &typed_value(&doc["indicators"][i]["target"], 1.0),
+        )
+        .await;
+    }
+    for (i, row) in doc["budget"].as_array().unwrap().iter().enumerate() {
+        let full: &str = row["full_year"].as_str().unwrap_or("0");
+        set_field(&b, &format!("b.{i}.executed"), full).await;
+    }
+    b.wait_for("return document.getElementById('report-total').textContent === '100'")
+        .await;
+    assert_eq!(
+        b.js("return document.getElementById('report-grade').textContent")
+            .await,
+        "优"
+    );
+    // One row falls short: its score and the total follow as the unit types.
+    type_into(
+        &b,
+        &format!("#report-form [name=\"a.{red_row}\"]"),
+        &typed_value(&doc["indicators"][red_row]["target"], 0.5),
+    )
+    .await;
+    b.wait_for("return document.getElementById('report-total').textContent !== '100'")
+        .await;
+    let total = b
+        .js("return document.getElementById('report-total').textContent")
+        .await;
+    let js_total = total.as_str().unwrap().to_string();
+    type_into(
+        &b,
+        &format!("#report-form [name=\"an.{red_row}\"]"),
+        "部分项目下年度完成",
+    )
+    .await;
+    screenshot(&b, "e2e-self-evaluation.png").await;
+    b.click("#submit-btn").await;
+    b.wait_for("return document.getElementById('report-status') && document.getElementById('report-status').textContent === '已提交'")
+        .await;
+    let server_total =
+        filler.get(&format!("/api/reports/{eid}")).await.body["evaluation"]["total"].clone();
+    assert_eq!(
+        server_total,
+        js_total.as_str(),
+        "the page's total is the server's"
+    );
+    logout(&b).await;
+
+    // 5. Accepted; its file downloads.
+    login(&b, &base, "reviewer").await;
+    b.client.goto(&format!("{base}{eval_path}")).await.unwrap();
+    b.click("#accept-btn").await;
+    b.wait_for("return document.getElementById('report-status').textContent === '已审核'")
+        .await;
+    let got = b
+        .client
+        .execute_async(
+            "const done = arguments[0]; const a = document.querySelector('a[data-download]');
+             fetch(a.href).then(async r => done({status: r.status, type: r.headers.get('content-type'),
+               disposition: r.headers.get('content-disposition'), size: (await r.arrayBuffer()).byteLength}))",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(got["status"], 200, "{got}");
+    assert!(
+        got["disposition"]
+            .as_str()
+            .unwrap_or("")
+            .contains("attachment"),
+        "{got}"
+    );
+    assert!(got["size"].as_u64().unwrap() > 1000, "{got}");
+
+    b.close().await;
+    server.abort();
+    t.cleanup().await;
+}

@@ -413,3 +413,161 @@ async fn monitoring_then_self_evaluation(kind: Kind) {
 }
 
 on_both!(monitoring_then_self_evaluation);
+
+/// The same journey through the pages, without JavaScript: the reviewer opens a round from the
+/// rounds page; the unit finds its task, posts values (a red light without reason is saved but
+/// not submitted), adds the reason and submits; the reviewer sees the board sorted by light and
+/// accepts the report.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_pages_without_javascript() {
+    use crate::page_helpers::{form_post, html, location, page_get};
+    let Some(t) = TestApp::new(Kind::Sqlite).await else {
+        return;
+    };
+    let filler = t.login("xingguo_filler").await;
+    let reviewer = t.login("reviewer").await;
+    approve_demo_draft(&filler, &reviewer).await;
+
+    let page = page_get(&reviewer, "/rounds", "").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let body = html(&page);
+    assert!(body.contains("id=\"open-round\""), "{body}");
+    let deadline = in_days(20);
+    let fields = [
+        ("_csrf", reviewer.csrf.as_str()),
+        ("kind", "monitoring"),
+        ("fiscal_year", "2026"),
+        ("month", "6"),
+        ("deadline", deadline.as_str()),
+    ];
+    let opened = form_post(&reviewer, "/rounds", &fields, "").await;
+    assert_eq!(opened.status, StatusCode::SEE_OTHER, "{}", html(&opened));
+    let board_path = location(&opened);
+    assert!(board_path.starts_with("/rounds/"), "{board_path}");
+
+    let tasks = html(&page_get(&filler, "/rounds", "").await);
+    assert!(tasks.contains("2026年1-6月绩效运行监控表"), "{tasks}");
+    assert!(tasks.contains("还剩 20 天"), "{tasks}");
+    let id = filler.get("/api/reports").await.body["reports"][0]["id"]
+        .as_i64()
+        .unwrap();
+    let report_path = format!("/reports/{id}");
+    let page = html(&page_get(&filler, &report_path, "").await);
+    assert!(page.contains("name=\"a.0\""), "the unit gets inputs");
+    assert!(page.contains("/assets/lifecycle.js"));
+    assert!(page.contains("data-rules="));
+
+    // Row 0 on schedule; row 8 (≥4项) at zero: red, and no reason yet.
+    let doc = filler.get(&format!("/api/reports/{id}")).await.body["document"].clone();
+    let target0 = value_for(&doc["indicators"][0]["target"], 0.5);
+    let red_row = (0..39)
+        .find(|&i| doc["indicators"][i]["target"]["unit"] == "项")
+        .unwrap();
+    let red_name = format!("a.{red_row}");
+    let mut fields: Vec<(String, String)> = vec![
+        ("_csrf".into(), filler.csrf.clone()),
+        ("base_version".into(), "1".into()),
+        ("a.0".into(), target0),
+        (red_name.clone(), "0项".into()),
+        ("then".into(), "submit".into()),
+    ];
+    let as_refs = |f: &Vec<(String, String)>| -> Vec<(String, String)> { f.clone() };
+    let post = |f: Vec<(String, String)>| {
+        let c = &filler;
+        let path = format!("{report_path}/save");
+        async move {
+            let refs: Vec<(&str, &str)> = f.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            form_post(c, &path, &refs, "").await
+        }
+    };
+    let saved = post(as_refs(&fields)).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", html(&saved));
+    let shown = html(&page_get(&filler, &report_path, "; jixiao_flash=x").await);
+    assert!(
+        shown.contains("id=\"light-0\">绿灯") || shown.contains("light green\" id=\"light-0\""),
+        "row 0 green"
+    );
+    assert!(
+        shown.contains(&format!("light red\" id=\"light-{red_row}\"")),
+        "the red row"
+    );
+    assert!(shown.contains("M006"), "the missing reason is listed");
+    assert_eq!(
+        filler.get(&format!("/api/reports/{id}")).await.body["row"]["status"],
+        "draft",
+        "not submitted"
+    );
+    // An amount that is not a number is refused with its name; nothing is saved.
+    let bad = post(vec![
+        ("_csrf".into(), filler.csrf.clone()),
+        ("base_version".into(), "2".into()),
+        ("b.0.executed".into(), "很多".into()),
+    ])
+    .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html(&bad).contains("不是金额"));
+
+    fields[1].1 = "2".into();
+    fields.push((format!("r.{red_row}"), "funding".into()));
+    fields.push((format!("rt.{red_row}"), "资金未到位".into()));
+    let saved = post(as_refs(&fields)).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER);
+    let after = filler.get(&format!("/api/reports/{id}")).await;
+    // Other rows are still empty (M004), so the submission is still refused, and says why.
+    assert_eq!(after.body["row"]["status"], "draft");
+    assert_eq!(
+        after.body["document"]["indicators"][red_row]["reasons"],
+        json!(["funding"])
+    );
+    assert_eq!(
+        after.body["document"]["indicators"][red_row]["reason_text"],
+        "资金未到位"
+    );
+
+    // Fill every row through the API's document, then submit through the page.
+    let mut doc = after.body["document"].clone();
+    for i in 0..39 {
+        if i != red_row {
+            let target = doc["indicators"][i]["target"].clone();
+            doc["indicators"][i]["actual"] = json!(value_for(&target, 0.5));
+        }
+    }
+    let saved = filler
+        .put(
+            &format!("/api/reports/{id}"),
+            &json!({"base_version": 3, "document": doc}),
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::OK, "{}", saved.body);
+    let submitted = post(vec![
+        ("_csrf".into(), filler.csrf.clone()),
+        ("base_version".into(), "4".into()),
+        ("then".into(), "submit".into()),
+    ])
+    .await;
+    assert_eq!(submitted.status, StatusCode::SEE_OTHER);
+    let row = &filler.get(&format!("/api/reports/{id}")).await.body["row"];
+    assert_eq!(row["status"], "submitted", "{row}");
+
+    let board = html(&page_get(&reviewer, &format!("{board_path}?sort=colour"), "").await);
+    assert!(board.contains("阳新县兴国镇人民政府"), "{board}");
+    assert!(board.contains("红灯 1"), "{board}");
+    assert!(board.contains("已提交 1"), "{board}");
+    let page = html(&page_get(&reviewer, &report_path, "").await);
+    assert!(page.contains("id=\"accept-btn\""));
+    assert!(
+        !page.contains("name=\"a.0\""),
+        "finance reads, it does not fill in"
+    );
+    let accept = form_post(
+        &reviewer,
+        &format!("{report_path}/step"),
+        &[("_csrf", reviewer.csrf.as_str()), ("action", "approve")],
+        "",
+    )
+    .await;
+    assert_eq!(accept.status, StatusCode::SEE_OTHER, "{}", html(&accept));
+    let row = &reviewer.get(&format!("/api/reports/{id}")).await.body["row"];
+    assert_eq!(row["status"], "approved");
+    t.cleanup().await;
+}

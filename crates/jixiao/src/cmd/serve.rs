@@ -55,6 +55,9 @@ pub fn run(args: Args) -> ExitCode {
             let accounts = jixiao_server::demo::seed(&state)
                 .await
                 .map_err(|e| anyhow::anyhow!(e.message))?;
+            jixiao_server::demo::seed_lifecycle(&state)
+                .await
+                .map_err(|e| anyhow::anyhow!(e.message))?;
             println!("演示模式：已载入阳新县演示数据。演示账号（仅供本机试用）：");
             for a in &accounts {
                 let unit = a
