@@ -1,0 +1,159 @@
+//! The round board of a county: 500 units with approved declarations (the seed form under each
+//! unit's name), a monitoring round over them, and the board through the real routes — the page
+//! `GET /rounds/{id}`, its JSON `GET /api/rounds/{id}` and its workbook — in-process, a temporary
+//! SQLite database. Also times opening the round (500 reports made from their declarations).
+//!
+//! `cargo bench -p jixiao-server --bench round_board` (`JIXIAO_BENCH_UNITS` changes 500)
+
+use std::time::Instant;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode, header};
+use criterion::{Criterion, criterion_group, criterion_main};
+use http_body_util::BodyExt;
+use jixiao_server::{AppState, ServerConfig};
+use jixiao_storage::{ConnectOptions, Db};
+use serde_json::{Value, json};
+use tower::ServiceExt;
+
+async fn call(
+    app: &Router,
+    cookie: &str,
+    method: Method,
+    path: &str,
+    body: Option<Value>,
+) -> (StatusCode, Vec<u8>) {
+    let mut req = Request::builder()
+        .method(method)
+        .uri(path)
+        .header(header::COOKIE, cookie);
+    if body.is_some() {
+        req = req.header(header::CONTENT_TYPE, "application/json");
+    }
+    if let Some(csrf) = cookie
+        .split("; ")
+        .find_map(|c| c.strip_prefix("jixiao_csrf="))
+    {
+        req = req.header("x-csrf-token", csrf);
+    }
+    let req = req
+        .body(body.map_or(Body::empty(), |b| Body::from(b.to_string())))
+        .unwrap();
+    let resp = app.clone().oneshot(req).await.unwrap();
+    let status = resp.status();
+    (
+        status,
+        resp.into_body()
+            .collect()
+            .await
+            .unwrap()
+            .to_bytes()
+            .to_vec(),
+    )
+}
+
+async fn login(app: &Router, username: &str) -> String {
+    let body = json!({"username": username, "password": jixiao_server::demo::DEMO_PASSWORD});
+    let req = Request::post("/api/login")
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(body.to_string()))
+        .unwrap();
+    let resp = app.clone().oneshot(req).await.unwrap();
+    resp.headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .map(|v| v.to_str().unwrap().split(';').next().unwrap().to_string())
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+fn round_board(c: &mut Criterion) {
+    let units: usize = std::env::var("JIXIAO_BENCH_UNITS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(500);
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let dir = std::env::temp_dir().join(format!("jixiao-bench-board-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (app, cookie, round) = rt.block_on(async {
+        let db = Db::connect(&Db::sqlite_url(&dir.join("jixiao.db")), &ConnectOptions::default())
+            .await
+            .unwrap();
+        db.migrate().await.unwrap();
+        let state = AppState::new(db, ServerConfig::default());
+        jixiao_server::demo::seed(&state).await.unwrap();
+        let app = jixiao_server::app(state.clone());
+        let admin = login(&app, "admin").await;
+        let reviewer = login(&app, "reviewer").await;
+        let (_, regions) = call(&app, &admin, Method::GET, "/api/admin/regions", None).await;
+        let regions: Value = serde_json::from_slice(&regions).unwrap();
+        let region = regions.as_array().unwrap()[0]["id"].as_i64().unwrap();
+        let seed: Value = serde_json::from_str(jixiao_server::demo::SEED_FORM_JSON).unwrap();
+        let started = Instant::now();
+        for i in 0..units {
+            let name = format!("阳新县测试单位{i:04}");
+            let (s, unit) = call(&app, &admin, Method::POST, "/api/admin/units",
+                Some(json!({"code": format!("9{i:08}"), "name": name, "region_id": region}))).await;
+            assert_eq!(s, StatusCode::CREATED, "{}", String::from_utf8_lossy(&unit));
+            let unit: Value = serde_json::from_slice(&unit).unwrap();
+            let mut form = seed.clone();
+            form["header"]["unit_name"] = json!(name);
+            let (s, made) = call(&app, &admin, Method::POST, "/api/forms",
+                Some(json!({"form": form, "unit_id": unit["id"]}))).await;
+            assert_eq!(s, StatusCode::CREATED, "{}", String::from_utf8_lossy(&made));
+            let made: Value = serde_json::from_slice(&made).unwrap();
+            let id = made["id"].as_i64().unwrap();
+            // Approval itself is the declaration's workflow (tested elsewhere): set it directly.
+            let mut tx = state.db.begin_write().await.unwrap();
+            tx.set_status(id, jixiao_domain::FormStatus::Approved, Some(made["version"].as_i64().unwrap()))
+                .await
+                .unwrap();
+            tx.commit().await.unwrap();
+        }
+        println!("{units} approved declarations made in {:.1} s", started.elapsed().as_secs_f64());
+        let (y, m, d) = jixiao_storage::beijing_date(jixiao_storage::now_ms() + 30 * 86_400_000);
+        let started = Instant::now();
+        let (s, opened) = call(&app, &reviewer, Method::POST, "/api/rounds",
+            Some(json!({"kind": "monitoring", "fiscal_year": 2026, "month": 6, "deadline": format!("{y}-{m:02}-{d:02}")}))).await;
+        assert_eq!(s, StatusCode::CREATED, "{}", String::from_utf8_lossy(&opened));
+        let opened: Value = serde_json::from_slice(&opened).unwrap();
+        println!("round opened for {} units in {:.0} ms", opened["created"], started.elapsed().as_secs_f64() * 1000.0);
+        (app, reviewer, opened["round"]["id"].as_i64().unwrap())
+    });
+    let get = |path: String| {
+        let app = app.clone();
+        let cookie = cookie.clone();
+        async move {
+            let (s, body) = call(&app, &cookie, Method::GET, &path, None).await;
+            assert_eq!(s, StatusCode::OK);
+            body.len()
+        }
+    };
+    let size = rt.block_on(get(format!("/rounds/{round}")));
+    println!("board page of {units} units: {size} bytes of HTML");
+    c.bench_function(
+        &format!("GET /rounds/{{id}} ({units} units, SQLite)"),
+        |b| b.iter(|| rt.block_on(get(format!("/rounds/{round}?sort=colour")))),
+    );
+    c.bench_function(
+        &format!("GET /api/rounds/{{id}} ({units} units, SQLite)"),
+        |b| b.iter(|| rt.block_on(get(format!("/api/rounds/{round}")))),
+    );
+    c.bench_function(
+        &format!("GET /api/rounds/{{id}}/board.xlsx ({units} units, SQLite)"),
+        |b| b.iter(|| rt.block_on(get(format!("/api/rounds/{round}/board.xlsx")))),
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default().sample_size(20);
+    targets = round_board
+}
+criterion_main!(benches);
