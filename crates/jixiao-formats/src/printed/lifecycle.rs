@@ -220,7 +220,7 @@ impl PrintedMonitoring {
                 actual: row.actual.clone(),
                 benchmark: light
                     .benchmark
-                    .map(|d| format!("{}{}", dec2(d), unit(&row.target)))
+                    .map(|d| format!("{}{}", round2(d).normalize(), unit(&row.target)))
                     .unwrap_or_default(),
                 ratio: light
                     .ratio
@@ -283,7 +283,8 @@ pub struct SelfEvalBudget {
     pub weight: String,
     /// 得分 as computed, min(B/A, 1) × 分值; empty when nothing was executed.
     pub score: String,
-    /// The unit's declared 得分, only where it differs from the computed one.
+    /// The unit's declared 得分 as printed (`填报 2.50※`), only where it differs from the
+    /// computed one.
     pub declared: Option<String>,
 }
 
@@ -304,7 +305,8 @@ pub struct SelfEvalLine {
     pub weight: String,
     /// 得分 as computed; empty when the value or the weight cannot be read.
     pub score: String,
-    /// The unit's declared 得分, only where it differs from the computed one.
+    /// The unit's declared 得分 as printed (`填报 2.50※`), only where it differs from the
+    /// computed one.
     pub declared: Option<String>,
     /// 偏差原因分析及改进措施.
     pub analysis: String,
@@ -329,12 +331,12 @@ pub struct PrintedSelfEvaluation {
     pub weight_total: String,
     /// 总分 as computed (indicator scores plus the budget score).
     pub total: String,
-    /// The unit's declared 总分, only where it differs.
+    /// The unit's declared 总分 as printed (`填报 95.00※`), only where it differs.
     pub declared_total: Option<String>,
     /// 评价等级 of the computed total (`优`).
     pub grade: &'static str,
-    /// Whether any declared score is printed, so the renderers add [`DIFFERS_NOTE`].
-    pub any_declared_differs: bool,
+    /// [`DIFFERS_NOTE`] when any declared score is printed, for under the indicator table.
+    pub differs_note: Option<&'static str>,
     /// 偏差原因、改进措施及结果应用.
     pub analysis: String,
 }
@@ -397,9 +399,10 @@ impl PrintedSelfEvaluation {
             declared: differing(eval.budget_declared_score, s.budget.score),
         };
         let declared_total = differing(s.declared_total, Some(s.total));
-        let any_declared_differs = declared_total.is_some()
+        let differs_note = (declared_total.is_some()
             || budget.declared.is_some()
-            || rows.iter().any(|r| r.declared.is_some());
+            || rows.iter().any(|r| r.declared.is_some()))
+        .then_some(DIFFERS_NOTE);
         PrintedSelfEvaluation {
             privacy,
             header: LifecycleHeader::new(
@@ -416,23 +419,27 @@ impl PrintedSelfEvaluation {
             total: dec2(s.total),
             declared_total,
             grade: s.grade.label(),
-            any_declared_differs,
+            differs_note,
             analysis: eval.analysis.clone(),
         }
     }
 }
 
-/// A declared number as printed, when it is there and not the computed one.
+/// A declared score as printed (`填报 2.50※`), when it is there and not the computed one.
 fn differing(declared: Option<Decimal>, computed: Option<Decimal>) -> Option<String> {
-    declared.filter(|d| Some(*d) != computed).map(dec2)
+    declared
+        .filter(|d| Some(*d) != computed)
+        .map(|d| format!("填报 {}{DIFFERS_MARK}", dec2(d)))
 }
 
-/// Two decimals, rounded half away from zero, as finance offices print scores (`2.31`, `90.00`).
+/// Rounded half away from zero to two decimals, the way finance offices round.
+fn round2(d: Decimal) -> Decimal {
+    d.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
+}
+
+/// Two decimals, as scores are printed (`2.31`, `90.00`).
 fn dec2(d: Decimal) -> String {
-    format!(
-        "{:.2}",
-        d.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
-    )
+    format!("{:.2}", round2(d))
 }
 
 /// The exact sum of the amounts entered; `None` when none was.
@@ -551,10 +558,10 @@ mod tests {
         assert_eq!(p.weight_total, "90.00");
         assert_eq!(p.total, "100.00");
         assert_eq!(p.grade, "优");
-        assert_eq!(p.rows[0].declared.as_deref(), Some("1.00"));
+        assert_eq!(p.rows[0].declared.as_deref(), Some("填报 1.00※"));
         assert!(p.rows[1].declared.is_none());
         assert!(p.declared_total.is_none(), "100 declared, 100 computed");
-        assert!(p.any_declared_differs);
+        assert_eq!(p.differs_note, Some(DIFFERS_NOTE));
     }
 
     #[test]
