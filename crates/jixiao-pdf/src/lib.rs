@@ -20,6 +20,7 @@
 //! # Ok(()) }
 //! ```
 
+mod lifecycle;
 mod view;
 mod world;
 
@@ -30,8 +31,9 @@ use jixiao_formats::printed::PrintedForm;
 use typst::foundations::Smart;
 use typst_layout::PagedDocument;
 
+pub use crate::lifecycle::{render_monitoring, render_self_evaluation};
 use crate::view::View;
-use crate::world::{EMBEDDED_FAMILY, FormWorld};
+use crate::world::{EMBEDDED_FAMILY, FormWorld, Sheet};
 
 /// How to render the PDF.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -56,9 +58,9 @@ pub enum PdfError {
         /// What went wrong, in Chinese.
         reason: String,
     },
-    /// The form is larger than a printed form can reasonably be (see [`MAX_TEXT_BYTES`] and
+    /// The document is larger than a printed one can reasonably be (see [`MAX_TEXT_BYTES`] and
     /// [`MAX_ROWS`]).
-    #[error("申报表过大，无法生成 PDF：{0}")]
+    #[error("文件过大，无法生成 PDF：{0}")]
     TooLarge(String),
     /// Layout failed. This is a bug in jixiao's template, not in the form; the message carries
     /// typst's diagnostics for the log.
@@ -101,15 +103,24 @@ pub fn render_with(
     options: &PdfOptions,
 ) -> Result<Vec<u8>, PdfError> {
     let (document, _) = layout(form, template, options)?;
-    let pdf_options = typst_pdf::PdfOptions {
-        ident: Smart::Custom(format!(
+    write_pdf(
+        &document,
+        format!(
             "jixiao-form-{}-{}",
             form.header.fiscal_year, form.header.unit_name
-        )),
+        ),
+    )
+}
+
+/// Writes a laid-out document as PDF bytes; `ident` keeps the PDF's identifier stable for the
+/// same document (no date, no randomness).
+fn write_pdf(document: &PagedDocument, ident: String) -> Result<Vec<u8>, PdfError> {
+    let pdf_options = typst_pdf::PdfOptions {
+        ident: Smart::Custom(ident),
         creator: Smart::Custom(Some("jixiao".to_string())),
         ..Default::default()
     };
-    let pdf = typst_pdf::pdf(&document, &pdf_options)
+    let pdf = typst_pdf::pdf(document, &pdf_options)
         .map_err(|diags| PdfError::Layout(diagnostics(&diags)));
     // Drop memoized layout results older than a few renders so a long-running server does not
     // grow without bound.
@@ -125,6 +136,17 @@ fn layout(
 ) -> Result<(PagedDocument, usize), PdfError> {
     check_size(form)?;
     let printed = PrintedForm::new(form, template, options.privacy);
+    let document = compile(Sheet::Form, &printed, options)?;
+    let pages = document.pages().len();
+    Ok((document, pages))
+}
+
+/// Compiles a template with a printed layout as its data, in the fonts of `options`.
+fn compile(
+    sheet: Sheet,
+    printed: &impl serde::Serialize,
+    options: &PdfOptions,
+) -> Result<PagedDocument, PdfError> {
     let fonts = match &options.font_dir {
         Some(dir) => world::fonts_with_dir(dir)?,
         None => world::default_fonts(),
@@ -133,17 +155,15 @@ fn layout(
     families.push(EMBEDDED_FAMILY.to_string());
     let view = View {
         fonts: families,
-        form: &printed,
+        form: printed,
     };
     let mut value = serde_json::to_value(&view).map_err(|e| PdfError::Layout(e.to_string()))?;
     view::clean_strings(&mut value);
     let data = serde_json::to_vec(&value).map_err(|e| PdfError::Layout(e.to_string()))?;
-    let world = FormWorld::new(fonts, data);
-    let document: PagedDocument = typst::compile(&world)
+    let world = FormWorld::new(fonts, sheet, data);
+    typst::compile(&world)
         .output
-        .map_err(|diags| PdfError::Layout(diagnostics(&diags)))?;
-    let pages = document.pages().len();
-    Ok((document, pages))
+        .map_err(|diags| PdfError::Layout(diagnostics(&diags)))
 }
 
 /// The page count of the rendered form, without writing the PDF.
@@ -168,12 +188,17 @@ fn check_size(form: &Form) -> Result<(), PdfError> {
         + form.goals.long_term.items.len()
         + form.goals.annual.len()
         + tables.iter().map(|t| t.rows.len()).sum::<usize>();
+    check_limits(rows, form)
+}
+
+/// Refuses a document of more than [`MAX_ROWS`] rows or [`MAX_TEXT_BYTES`] of text.
+fn check_limits(rows: usize, document: &impl serde::Serialize) -> Result<(), PdfError> {
     if rows > MAX_ROWS {
         return Err(PdfError::TooLarge(format!(
             "共 {rows} 行，超过上限 {MAX_ROWS} 行"
         )));
     }
-    let text: usize = serde_json::to_vec(form)
+    let text: usize = serde_json::to_vec(document)
         .map(|v| v.len())
         .unwrap_or(usize::MAX);
     if text > MAX_TEXT_BYTES {

@@ -1,19 +1,19 @@
-//! The form as the template sees it: the one printed layout of jixiao-formats
-//! ([`PrintedForm`]: every value already formatted as printed text, totals and shares derived,
-//! merged-cell spans counted, personal data decided) plus the fonts. The typst template only
-//! places strings; it never computes, so the numbers on paper are the ones every other copy shows.
+//! A document as the template sees it: one printed layout of jixiao-formats
+//! ([`jixiao_formats::printed::PrintedForm`] and the lifecycle layouts: every value already
+//! formatted as printed text, totals, shares, lights and scores derived, merged-cell spans
+//! counted, personal data decided) plus the fonts. The typst templates only place strings; they
+//! never compute, so the numbers on paper are the ones every other copy shows.
 
-use jixiao_formats::printed::PrintedForm;
 use serde::Serialize;
 
-/// The whole printed form, as typst reads it from `/form.json`.
+/// The whole printed document, as typst reads it from `/form.json`.
 #[derive(Debug, Serialize)]
-pub(crate) struct View<'a> {
+pub(crate) struct View<'a, T: Serialize> {
     /// Font families, preferred first (a run-time font directory's, then the embedded one).
     pub fonts: Vec<String>,
     /// The layout.
     #[serde(flatten)]
-    pub form: &'a PrintedForm,
+    pub form: &'a T,
 }
 
 /// Makes every string printable as it reads: line ends become `\n` (a line break), a tab a

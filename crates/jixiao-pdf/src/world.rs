@@ -18,8 +18,40 @@ use crate::PdfError;
 /// The embedded font: Noto Sans SC Regular subset to GBK (see `scripts/make-font-subset.sh`).
 static EMBEDDED_FONT: &[u8] = include_bytes!("../../../assets/fonts/NotoSansSC-Regular-GBK.ttf");
 
-/// The fixed template. User text never enters it; it reads the form from [`DATA_PATH`].
-const TEMPLATE: &str = include_str!("form.typ");
+/// The fixed templates, one per document kind. User text never enters them; each reads its
+/// document from [`DATA_PATH`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Sheet {
+    /// The declaration (`form.typ`, A4 portrait).
+    Form,
+    /// The monitoring report (`monitoring.typ`, A4 landscape).
+    Monitoring,
+    /// The self-evaluation (`selfeval.typ`, A4 landscape).
+    SelfEvaluation,
+}
+
+impl Sheet {
+    /// The template's parsed source, made once per process.
+    fn source(self) -> &'static Source {
+        static FORM: OnceLock<Source> = OnceLock::new();
+        static MONITORING: OnceLock<Source> = OnceLock::new();
+        static SELF_EVALUATION: OnceLock<Source> = OnceLock::new();
+        let (cell, path, text) = match self {
+            Sheet::Form => (&FORM, "/form.typ", include_str!("form.typ")),
+            Sheet::Monitoring => (
+                &MONITORING,
+                "/monitoring.typ",
+                include_str!("monitoring.typ"),
+            ),
+            Sheet::SelfEvaluation => (
+                &SELF_EVALUATION,
+                "/selfeval.typ",
+                include_str!("selfeval.typ"),
+            ),
+        };
+        cell.get_or_init(|| Source::new(file_id(path), text.to_string()))
+    }
+}
 
 /// The virtual path of the form data the template reads with `json(...)`.
 pub(crate) const DATA_PATH: &str = "/form.json";
@@ -133,7 +165,7 @@ pub(crate) fn preload() {
         typst::utils::hash128(font);
     }
     typst::utils::hash128(library());
-    main_source();
+    Sheet::Form.source();
 }
 
 fn library() -> &'static LazyHash<Library> {
@@ -149,23 +181,20 @@ fn file_id(path: &str) -> FileId {
     .intern()
 }
 
-fn main_source() -> &'static Source {
-    static SOURCE: OnceLock<Source> = OnceLock::new();
-    SOURCE.get_or_init(|| Source::new(file_id("/form.typ"), TEMPLATE.to_string()))
-}
-
-/// One compilation: the template, one form's data, and a font set.
+/// One compilation: a template, one document's data, and a font set.
 pub(crate) struct FormWorld {
     fonts: Arc<FontSet>,
+    main: &'static Source,
     data_id: FileId,
     data: Bytes,
 }
 
 impl FormWorld {
-    /// A world whose `/form.json` holds `data`.
-    pub(crate) fn new(fonts: Arc<FontSet>, data: Vec<u8>) -> FormWorld {
+    /// A world compiling `sheet` whose `/form.json` holds `data`.
+    pub(crate) fn new(fonts: Arc<FontSet>, sheet: Sheet, data: Vec<u8>) -> FormWorld {
         FormWorld {
             fonts,
+            main: sheet.source(),
             data_id: file_id(DATA_PATH),
             data: Bytes::new(data),
         }
@@ -182,12 +211,12 @@ impl World for FormWorld {
     }
 
     fn main(&self) -> FileId {
-        main_source().id()
+        self.main.id()
     }
 
     fn source(&self, id: FileId) -> FileResult<Source> {
-        if id == main_source().id() {
-            Ok(main_source().clone())
+        if id == self.main.id() {
+            Ok(self.main.clone())
         } else {
             Err(FileError::NotSource)
         }

@@ -420,7 +420,7 @@ fn validate_and_import_accept_the_new_kinds() {
 }
 
 #[test]
-fn export_writes_json_xlsx_and_csv_and_refuses_pdf_clearly() {
+fn export_writes_json_xlsx_csv_pdf_and_html() {
     let dir = scratch();
     let json = dir.join("m.json");
     let o = jixiao(&["monitoring", "new", &seed(), "--month", "6", "-o", p(&json)]);
@@ -459,19 +459,40 @@ fn export_writes_json_xlsx_and_csv_and_refuses_pdf_clearly() {
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
     let o = jixiao(&["monitoring", "warn", p(&xlsx), "--format", "json"]);
     assert_eq!(json_out(&o)["indicators"][0]["colour"], "red");
-    // PDF is not built for these documents yet: refused with the ways that work.
+    // PDF and HTML in the published layout, public by default.
+    let pdf = dir.join("m.pdf");
+    let o = jixiao(&["export", p(&json), "--format", "pdf", "-o", p(&pdf)]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF-"));
+    let html = dir.join("m.html");
+    let o = jixiao(&["export", p(&json), "--format", "html", "-o", p(&html)]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let page = std::fs::read_to_string(&html).unwrap();
+    assert!(page.contains("绩效运行监控表（1-6月）") && page.contains("红灯"));
+    assert!(!page.contains("15172093138"));
     let o = jixiao(&[
         "export",
         p(&json),
         "--format",
-        "pdf",
+        "html",
+        "--private",
         "-o",
-        p(&dir.join("m.pdf")),
+        p(&html),
     ]);
-    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(o.status.code(), Some(0));
     assert!(
-        text(&o.stderr).contains("xlsx、json 或 csv"),
-        "{}",
-        text(&o.stderr)
+        std::fs::read_to_string(&html)
+            .unwrap()
+            .contains("15172093138")
     );
+    // A self-evaluation too.
+    let s = dir.join("s.json");
+    let o = jixiao(&["selfeval", "new", &seed(), "-o", p(&s)]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    for (format, out) in [("pdf", dir.join("s.pdf")), ("html", dir.join("s.html"))] {
+        let o = jixiao(&["export", p(&s), "--format", format, "-o", p(&out)]);
+        assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    }
+    let page = std::fs::read_to_string(dir.join("s.html")).unwrap();
+    assert!(page.contains("绩效自评表") && page.contains("总分") && page.contains("评价等级"));
 }

@@ -15,6 +15,7 @@ use rust_xlsxwriter::{
 
 use super::{META_SHEET, MONITORING_SHEET, SELF_EVALUATION_SHEET};
 use crate::export::ExportError;
+use crate::printed::labels;
 use crate::xlsx::{formula_like, new_workbook, xlsx_error};
 
 struct Styles {
@@ -207,10 +208,7 @@ fn monitoring_sheet(wb: &mut Workbook, r: &MonitoringReport) -> Result<(), XlsxE
         0,
         0,
         10,
-        &format!(
-            "{}年度部门整体绩效运行监控表（1-{m}月）",
-            r.header.fiscal_year.get()
-        ),
+        &labels::monitoring_title(r.header.fiscal_year.get(), m),
         &s.title,
     )?;
     header_line(
@@ -224,7 +222,7 @@ fn monitoring_sheet(wb: &mut Workbook, r: &MonitoringReport) -> Result<(), XlsxE
     )?;
 
     // Budget execution.
-    let executed_header = format!("1-{m}月执行数");
+    let executed_header = labels::executed_to_month(m);
     let lines: Vec<BudgetLine> = r
         .budget
         .iter()
@@ -354,7 +352,7 @@ fn self_evaluation_sheet(
         0,
         0,
         7,
-        &format!("{}年度部门整体绩效自评表", e.header.fiscal_year.get()),
+        &labels::self_evaluation_title(e.header.fiscal_year.get()),
         &s.title,
     )?;
     header_line(

@@ -86,3 +86,20 @@ pub fn long_term_label(deadline: Option<u16>) -> String {
 pub fn year_label(year: u16) -> String {
     format!("{year} 年")
 }
+
+/// The title of a monitoring report (`2026年度部门整体绩效运行监控表（1-6月）`), on the workbook
+/// and on every printed copy.
+pub fn monitoring_title(fiscal_year: u16, month: u8) -> String {
+    format!("{fiscal_year}年度部门整体绩效运行监控表（1-{month}月）")
+}
+
+/// The title of a self-evaluation (`2026年度部门整体绩效自评表`).
+pub fn self_evaluation_title(fiscal_year: u16) -> String {
+    format!("{fiscal_year}年度部门整体绩效自评表")
+}
+
+/// The header of a monitoring report's executed amounts (`1-6月执行数`), also read back from
+/// workbooks.
+pub fn executed_to_month(month: u8) -> String {
+    format!("1-{month}月执行数")
+}

@@ -20,6 +20,7 @@
 //! - a public copy has no 填报人 and no 联系电话 (and no row for them where a renderer can drop it).
 
 pub mod labels;
+pub mod lifecycle;
 
 use jixiao_domain::compute::{Column, funding_figures};
 use jixiao_domain::form::{FundingAmounts, FundingBlock, IndicatorTable};
@@ -436,6 +437,33 @@ fn value(v: &Option<TargetValue>) -> String {
     v.as_ref().map(ToString::to_string).unwrap_or_default()
 }
 
+/// The merged level-1 and level-2 cells of indicator rows given as (level 1, level 2): a level-1
+/// cell on the first row of each run of equal level-1 names, spanning the run; a level-2 cell on
+/// the first row of each run of equal level-2 names within it. Every renderer of every document
+/// kind merges by this one rule.
+pub(crate) fn level_cells(levels: &[(&str, &str)]) -> Vec<(Option<Spanned>, Option<Spanned>)> {
+    levels
+        .iter()
+        .enumerate()
+        .map(|(i, &(l1, l2))| {
+            let starts_l1 = i == 0 || levels[i - 1].0 != l1;
+            let starts_l2 = starts_l1 || levels[i - 1].1 != l2;
+            let level1 = starts_l1.then(|| Spanned {
+                text: l1.to_string(),
+                span: levels[i..].iter().take_while(|x| x.0 == l1).count(),
+            });
+            let level2 = starts_l2.then(|| Spanned {
+                text: l2.to_string(),
+                span: levels[i..]
+                    .iter()
+                    .take_while(|x| x.0 == l1 && x.1 == l2)
+                    .count(),
+            });
+            (level1, level2)
+        })
+        .collect()
+}
+
 /// The rows with level-1 cells merged over consecutive rows of the same level-1 node, and
 /// level-2 cells merged over consecutive rows of the same level-2 node within it.
 fn table(
@@ -445,24 +473,12 @@ fn table(
     history: bool,
 ) -> IndicatorTableLayout {
     let rows = &t.rows;
+    let levels: Vec<(&str, &str)> = rows
+        .iter()
+        .map(|r| (r.level1.as_str(), r.level2.as_str()))
+        .collect();
     let mut out = Vec::with_capacity(rows.len());
-    for (i, r) in rows.iter().enumerate() {
-        let starts_l1 = i == 0 || rows[i - 1].level1 != r.level1;
-        let starts_l2 = starts_l1 || rows[i - 1].level2 != r.level2;
-        let level1 = starts_l1.then(|| Spanned {
-            text: r.level1.clone(),
-            span: rows[i..]
-                .iter()
-                .take_while(|x| x.level1 == r.level1)
-                .count(),
-        });
-        let level2 = starts_l2.then(|| Spanned {
-            text: r.level2.clone(),
-            span: rows[i..]
-                .iter()
-                .take_while(|x| x.level1 == r.level1 && x.level2 == r.level2)
-                .count(),
-        });
+    for (r, (level1, level2)) in rows.iter().zip(level_cells(&levels)) {
         out.push(IndicatorLine {
             level1,
             level2,

@@ -112,6 +112,7 @@ fn run_inner(args: &Args) -> anyhow::Result<ExitCode> {
             args.format,
             args.private,
             &args.output,
+            args.font_dir.as_deref(),
         ));
     }
     if args.format == Format::Pdf {

@@ -474,15 +474,18 @@ pub fn import_file(file: &Path, output: Option<&Path>) -> ExitCode {
     }
 }
 
-/// `jixiao export` of a monitoring report or self-evaluation: canonical JSON, the workbook, or a
-/// CSV line per indicator with its light or score. Public copies (the default) carry no 填报人 and
-/// no 联系电话. PDF and HTML in the published layouts are not built yet: a clear refusal.
+/// `jixiao export` of a monitoring report or self-evaluation: canonical JSON, the workbook, a
+/// CSV line per indicator with its light or score, or the published layout as PDF or HTML
+/// (lights and scores computed under the template's rules). Public copies (the default) carry no
+/// 填报人 and no 联系电话. `font_dir` adds fonts to the PDF.
 pub fn export_file(
     file: &Path,
     format: jixiao_formats::Format,
     private: bool,
     output: &Path,
+    font_dir: Option<&Path>,
 ) -> ExitCode {
+    let privacy = jixiao_domain::Privacy::private_if(private);
     use jixiao_formats::Format as F;
     let (mut doc, _, reg) = match load(file) {
         Ok(x) => x,
@@ -496,13 +499,33 @@ pub fn export_file(
         }
     }
     let bytes: anyhow::Result<Vec<u8>> = match (&doc, format) {
-        (_, F::Pdf | F::Html) => {
-            eprintln!(
-                "错误：{}暂不能导出为 {}；请导出 xlsx、json 或 csv",
-                doc.kind().label(),
-                format.name()
-            );
-            return ExitCode::from(2);
+        (Document::Monitoring(r), F::Pdf) => {
+            let options = jixiao_pdf::PdfOptions {
+                privacy,
+                font_dir: font_dir.map(Path::to_path_buf),
+            };
+            jixiao_pdf::render_monitoring(r, &rules_of(&reg, &r.template), &options)
+                .map_err(Into::into)
+        }
+        (Document::SelfEvaluation(e), F::Pdf) => {
+            let options = jixiao_pdf::PdfOptions {
+                privacy,
+                font_dir: font_dir.map(Path::to_path_buf),
+            };
+            jixiao_pdf::render_self_evaluation(e, &rules_of(&reg, &e.template), &options)
+                .map_err(Into::into)
+        }
+        (Document::Monitoring(r), F::Html) => {
+            let options = jixiao_formats::html::HtmlOptions { privacy };
+            jixiao_formats::html::monitoring_to_html(r, &rules_of(&reg, &r.template), &options)
+                .map(String::into_bytes)
+                .map_err(Into::into)
+        }
+        (Document::SelfEvaluation(e), F::Html) => {
+            let options = jixiao_formats::html::HtmlOptions { privacy };
+            jixiao_formats::html::self_evaluation_to_html(e, &rules_of(&reg, &e.template), &options)
+                .map(String::into_bytes)
+                .map_err(Into::into)
         }
         (Document::Monitoring(r), F::Json) => serde_json::to_vec_pretty(r).map_err(Into::into),
         (Document::SelfEvaluation(e), F::Json) => serde_json::to_vec_pretty(e).map_err(Into::into),
