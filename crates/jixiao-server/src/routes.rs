@@ -95,7 +95,7 @@ pub fn api_routes(config: &ServerConfig) -> (Router<AppState>, Vec<RouteDoc>) {
         .add("post", "/api/reports/{id}/review", "审核监控表或自评表：通过或退回（附原因）", Some("ReportStepRequest"), post(reports::review))
         .add("post", "/api/reports/{id}/publish", "公开已审核的监控表或自评表", None, post(reports::publish))
         .add("get", "/api/reports/{id}/audit", "监控表或自评表的操作日志", None, get(reports::audit))
-        .add("get", "/api/reports/{id}/export", "导出监控表或自评表（format=xlsx|json）", None, get(reports::export))
+        .add("get", "/api/reports/{id}/export", "导出监控表或自评表（format=pdf|html|xlsx|json）", None, get(reports::export))
         .add("get", "/api/units", "可见的单位列表", None, get(admin::units))
         .add("get", "/api/admin/regions", "区划列表（管理员）", None, get(admin::regions))
         .add("post", "/api/admin/regions", "新建区划（管理员）", Some("NewRegion"), post(admin::create_region))

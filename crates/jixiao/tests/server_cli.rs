@@ -189,8 +189,16 @@ fn serve_reads_its_settings_from_the_environment() {
     // The demo: this year's draft, and last year's approved form with a monitoring round on it.
     let forms = forms.body.as_array().unwrap();
     assert_eq!(forms.len(), 2, "{forms:?}");
-    assert!(forms.iter().any(|f| f["status"] == "approved" && f["fiscal_year"] == 2025));
+    assert!(
+        forms
+            .iter()
+            .any(|f| f["status"] == "approved" && f["fiscal_year"] == 2025)
+    );
     let rounds = s.call("GET", "/api/rounds", None).unwrap();
-    assert_eq!(rounds.body["rounds"][0]["kind"], "monitoring", "{}", rounds.body);
+    assert_eq!(
+        rounds.body["rounds"][0]["kind"], "monitoring",
+        "{}",
+        rounds.body
+    );
     server.kill9();
 }

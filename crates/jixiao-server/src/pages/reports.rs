@@ -385,7 +385,7 @@ pub(crate) async fn report_page(
             })
             .collect(),
         rules_json: serde_json::to_string(&rules).unwrap_or_default(),
-        downloads: vec!["xlsx".into(), "json".into()],
+        downloads: vec!["pdf".into(), "xlsx".into(), "html".into(), "json".into()],
     };
     let mut last = (String::new(), String::new());
     let mut levels = |l1: &str, l2: &str| {

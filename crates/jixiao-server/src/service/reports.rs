@@ -819,7 +819,8 @@ pub struct ReportFile {
 
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
-/// A report's current version as a file: `json` (canonical) or `xlsx` (the fillable workbook).
+/// A report's current version as a file: `pdf` and `html` in the published layouts, `json`
+/// (canonical) or `xlsx` (the fillable workbook).
 /// Outside the unit the phone number is masked, as on the page.
 pub async fn export(state: &AppState, user: &User, id: i64, format: &str) -> ApiResult<ReportFile> {
     let read = read(state, user, id).await?;
@@ -852,9 +853,53 @@ pub async fn export(state: &AppState, user: &User, id: i64, format: &str) -> Api
                 .map_err(|e| ApiError::internal(format!("report workbook failed: {e}")))?;
             (bytes, XLSX, "xlsx")
         }
+        "pdf" | "html" => {
+            // As the form downloads: the copy the viewer may see (outside the unit the phone
+            // is already masked in the document read).
+            let doc = read.document.clone();
+            let rules = doc.rules(state);
+            let pdf = format == "pdf";
+            let privacy = jixiao_domain::Privacy::Private;
+            let bytes = state
+                .jobs
+                .run(move || -> Result<Vec<u8>, String> {
+                    let pdf_options = jixiao_pdf::PdfOptions {
+                        privacy,
+                        font_dir: None,
+                    };
+                    let html_options = jixiao_formats::html::HtmlOptions { privacy };
+                    match (&doc, pdf) {
+                        (Doc::Monitoring(r), true) => {
+                            jixiao_pdf::render_monitoring(r, &rules, &pdf_options)
+                                .map_err(|e| e.to_string())
+                        }
+                        (Doc::SelfEvaluation(e), true) => {
+                            jixiao_pdf::render_self_evaluation(e, &rules, &pdf_options)
+                                .map_err(|e| e.to_string())
+                        }
+                        (Doc::Monitoring(r), false) => {
+                            jixiao_formats::html::monitoring_to_html(r, &rules, &html_options)
+                                .map(String::into_bytes)
+                                .map_err(|e| e.to_string())
+                        }
+                        (Doc::SelfEvaluation(e), false) => {
+                            jixiao_formats::html::self_evaluation_to_html(e, &rules, &html_options)
+                                .map(String::into_bytes)
+                                .map_err(|e| e.to_string())
+                        }
+                    }
+                })
+                .await?
+                .map_err(ApiError::unprocessable)?;
+            if pdf {
+                (bytes, "application/pdf", "pdf")
+            } else {
+                (bytes, "text/html; charset=utf-8", "html")
+            }
+        }
         other => {
             return Err(ApiError::unprocessable(format!(
-                "不支持的导出格式「{other}」；{}可导出为 xlsx 或 json",
+                "不支持的导出格式「{other}」；{}可导出为 pdf、html、xlsx 或 json",
                 row.kind.label()
             )));
         }

@@ -513,7 +513,7 @@ fn typed_value(target: &serde_json::Value, share: f64) -> String {
 /// After approval in Chromium: the reviewer opens a monitoring round from the rounds page; the
 /// unit enters values, sees a red light as it types, is stopped until it gives the reason, then
 /// submits; the reviewer accepts; a self-evaluation round reaches a total and a grade as the
-/// unit types, is submitted, accepted, and its file downloads.
+/// unit types, is submitted, accepted, and its PDF downloads.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn monitoring_and_self_evaluation_in_chromium() {
     let Some(t) = TestApp::new(Kind::Sqlite).await else {
@@ -754,8 +754,10 @@ async fn monitoring_and_self_evaluation_in_chromium() {
         .client
         .execute_async(
             "const done = arguments[0]; const a = document.querySelector('a[data-download]');
-             fetch(a.href).then(async r => done({status: r.status, type: r.headers.get('content-type'),
-               disposition: r.headers.get('content-disposition'), size: (await r.arrayBuffer()).byteLength}))",
+             fetch(a.href).then(async r => { const b = new Uint8Array(await r.arrayBuffer());
+               done({status: r.status, type: r.headers.get('content-type'), format: a.dataset.download,
+               disposition: r.headers.get('content-disposition'), size: b.byteLength,
+               head: String.fromCharCode(...b.slice(0, 5))}); })",
             vec![],
         )
         .await
@@ -769,6 +771,12 @@ async fn monitoring_and_self_evaluation_in_chromium() {
         "{got}"
     );
     assert!(got["size"].as_u64().unwrap() > 1000, "{got}");
+    assert_eq!(
+        got["format"], "pdf",
+        "the first download offered is the PDF"
+    );
+    assert_eq!(got["head"], "%PDF-", "{got}");
+    assert_eq!(got["type"], "application/pdf");
 
     b.close().await;
     server.abort();

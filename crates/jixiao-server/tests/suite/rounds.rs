@@ -339,6 +339,27 @@ async fn monitoring_then_self_evaluation(kind: Kind) {
         .await;
     assert_eq!(file.status, StatusCode::OK);
     assert!(file.bytes.starts_with(b"PK"));
+    let pdf = filler
+        .get(&format!("/api/reports/{id}/export?format=pdf"))
+        .await;
+    assert_eq!(pdf.status, StatusCode::OK);
+    assert!(pdf.bytes.starts_with(b"%PDF-"));
+    let page = reviewer
+        .get(&format!("/api/reports/{id}/export?format=html"))
+        .await;
+    let page = String::from_utf8_lossy(&page.bytes).into_owned();
+    assert!(
+        page.contains("红灯") && page.contains("阳新县兴国镇人民政府"),
+        "{page}"
+    );
+    assert!(
+        !page.contains("15172093138"),
+        "finance's copy masks the phone"
+    );
+    let odd = reviewer
+        .get(&format!("/api/reports/{id}/export?format=docx"))
+        .await;
+    assert_eq!(odd.status, StatusCode::UNPROCESSABLE_ENTITY);
 
     // Self-evaluation: made from the declaration, starting from the monitoring actuals.
     let opened = reviewer
