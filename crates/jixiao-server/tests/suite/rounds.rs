@@ -592,3 +592,88 @@ async fn the_pages_without_javascript() {
     assert_eq!(row["status"], "approved");
     t.cleanup().await;
 }
+
+/// Where the region asks for the unit approver's sign-off, a report goes filler → approver →
+/// finance like a declaration; the approver may return it with a reason; a submission nobody has
+/// decided on can be withdrawn; a returned report shows its reason.
+async fn sign_off_withdraw_and_return(kind: Kind) {
+    let Some(t) = TestApp::new(kind).await else {
+        return;
+    };
+    let filler = t.login("xingguo_filler").await;
+    let approver = t.login("xingguo_approver").await;
+    let reviewer = t.login("reviewer").await;
+    let admin = t.login("admin").await;
+    approve_demo_draft(&filler, &reviewer).await;
+    let region = admin.get("/api/admin/regions").await.body[0]["id"]
+        .as_i64()
+        .unwrap();
+    let on = admin
+        .call(
+            axum::http::Method::PATCH,
+            &format!("/api/admin/regions/{region}"),
+            Some(&json!({"unit_sign_off": true})),
+        )
+        .await;
+    assert_eq!(on.status, StatusCode::OK);
+    let opened = reviewer
+        .post(
+            "/api/rounds",
+            &json!({"kind": "monitoring", "fiscal_year": 2026, "month": 9, "deadline": in_days(5)}),
+        )
+        .await;
+    assert_eq!(opened.status, StatusCode::CREATED, "{}", opened.body);
+    let id = filler.get("/api/reports").await.body["reports"][0]["id"]
+        .as_i64()
+        .unwrap();
+    let mut doc = filler.get(&format!("/api/reports/{id}")).await.body["document"].clone();
+    assert_eq!(doc["header"]["month"], 9);
+    for i in 0..doc["indicators"].as_array().unwrap().len() {
+        let target = doc["indicators"][i]["target"].clone();
+        doc["indicators"][i]["actual"] = json!(value_for(&target, 0.75));
+    }
+    let saved = filler
+        .put(
+            &format!("/api/reports/{id}"),
+            &json!({"base_version": 1, "document": doc}),
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::OK, "{}", saved.body);
+    assert_eq!(error_paths(&saved.body["evaluation"]), vec![]);
+    let step = |c: &Client, what: &str, body: Value| {
+        let path = format!("/api/reports/{id}/{what}");
+        let c = c.clone();
+        async move { c.post(&path, &body).await }
+    };
+    let sub = step(&filler, "submit", json!({"base_version": 2})).await;
+    assert_eq!(sub.body["status"], "awaiting_sign_off", "{}", sub.body);
+    assert_eq!(
+        step(&reviewer, "review", json!({"decision": "approve"}))
+            .await
+            .status,
+        StatusCode::CONFLICT,
+        "finance waits for the unit's sign-off"
+    );
+    let back = step(&filler, "withdraw", json!({})).await;
+    assert_eq!(back.body["status"], "draft", "{}", back.body);
+    step(&filler, "submit", json!({})).await;
+    let returned = step(
+        &approver,
+        "sign-off",
+        json!({"decision": "return", "reason": "请补充说明"}),
+    )
+    .await;
+    assert_eq!(returned.body["status"], "returned", "{}", returned.body);
+    let read = filler.get(&format!("/api/reports/{id}")).await;
+    assert_eq!(read.body["reviews"][0]["reason"], "请补充说明");
+    step(&filler, "submit", json!({})).await;
+    let signed = step(&approver, "sign-off", json!({"decision": "approve"})).await;
+    assert_eq!(signed.body["status"], "submitted", "{}", signed.body);
+    let bad = step(&reviewer, "review", json!({"decision": "maybe"})).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let ok = step(&reviewer, "review", json!({"decision": "approve"})).await;
+    assert_eq!(ok.body["status"], "approved", "{}", ok.body);
+    t.cleanup().await;
+}
+
+on_both!(sign_off_withdraw_and_return);
