@@ -143,82 +143,88 @@ impl Doc {
         self
     }
 
-    /// Whether what the declaration fixed is unchanged in `other`: the header's year and unit,
-    /// the cut-off month, the budget rows' names and initial amounts, and every indicator's
-    /// levels, name and target. A unit enters values; it does not re-declare its targets.
-    fn fixed_differs(&self, other: &Doc) -> Option<String> {
-        match (self, other) {
-            (Doc::Monitoring(a), Doc::Monitoring(b)) => {
-                if a.header.fiscal_year != b.header.fiscal_year || a.header.month != b.header.month
-                {
-                    return Some("年度和截止月份由监控任务确定，不能更改".into());
-                }
-                if a.declaration != b.declaration || a.template != b.template {
-                    return Some("监控表所依据的申报表不能更改".into());
-                }
-                let budget = |r: &MonitoringReport| {
-                    r.budget
-                        .iter()
-                        .map(|b| (b.key.clone(), b.name.clone(), b.initial))
-                        .collect::<Vec<_>>()
-                };
-                if budget(a) != budget(b) {
-                    return Some("预算执行的资金项目和年初预算数来自批复的申报表，不能更改".into());
-                }
-                let rows = |r: &MonitoringReport| {
-                    r.indicators
-                        .iter()
-                        .map(|i| {
-                            (
-                                i.level1.clone(),
-                                i.level2.clone(),
-                                i.name.clone(),
-                                i.target.clone(),
-                            )
-                        })
-                        .collect::<Vec<_>>()
-                };
-                (rows(a) != rows(b)).then(|| {
-                    "指标及其年度指标值来自批复的申报表，不能增删或修改；请只填写完成值与原因"
-                        .into()
-                })
-            }
-            (Doc::SelfEvaluation(a), Doc::SelfEvaluation(b)) => {
-                if a.header.fiscal_year != b.header.fiscal_year {
-                    return Some("年度由自评任务确定，不能更改".into());
-                }
-                if a.declaration != b.declaration || a.template != b.template {
-                    return Some("自评表所依据的申报表不能更改".into());
-                }
-                let budget = |e: &SelfEvaluation| {
-                    e.budget
-                        .iter()
-                        .map(|b| (b.key.clone(), b.name.clone(), b.initial))
-                        .collect::<Vec<_>>()
-                };
-                if budget(a) != budget(b) {
-                    return Some("预算执行的资金项目和年初预算数来自批复的申报表，不能更改".into());
-                }
-                let rows = |e: &SelfEvaluation| {
-                    e.indicators
-                        .iter()
-                        .map(|i| {
-                            (
-                                i.level1.clone(),
-                                i.level2.clone(),
-                                i.name.clone(),
-                                i.target.clone(),
-                            )
-                        })
-                        .collect::<Vec<_>>()
-                };
-                (rows(a) != rows(b)).then(|| {
-                    "指标及其年度指标值来自批复的申报表，不能增删或修改；请只填写实际完成值、分值与分析".into()
-                })
-            }
-            _ => Some("文档种类与任务不符".into()),
+    /// What the declaration and the round fixed: (year, month), the declaration and template,
+    /// the budget rows (key, name, 年初预算数) and every indicator (levels, name, target).
+    fn fixed(&self) -> Fixed {
+        match self {
+            Doc::Monitoring(r) => Fixed {
+                period: (r.header.fiscal_year.get(), r.header.month),
+                source: (r.declaration.clone(), r.template.clone()),
+                budget: r
+                    .budget
+                    .iter()
+                    .map(|b| (b.key.clone(), b.name.clone(), b.initial))
+                    .collect(),
+                rows: r
+                    .indicators
+                    .iter()
+                    .map(|i| {
+                        (
+                            i.level1.clone(),
+                            i.level2.clone(),
+                            i.name.clone(),
+                            i.target.clone(),
+                        )
+                    })
+                    .collect(),
+            },
+            Doc::SelfEvaluation(e) => Fixed {
+                period: (e.header.fiscal_year.get(), 12),
+                source: (e.declaration.clone(), e.template.clone()),
+                budget: e
+                    .budget
+                    .iter()
+                    .map(|b| (b.key.clone(), b.name.clone(), b.initial))
+                    .collect(),
+                rows: e
+                    .indicators
+                    .iter()
+                    .map(|i| {
+                        (
+                            i.level1.clone(),
+                            i.level2.clone(),
+                            i.name.clone(),
+                            i.target.clone(),
+                        )
+                    })
+                    .collect(),
+            },
         }
     }
+
+    /// Why `other` changes what the declaration and the round fixed, if it does: a unit enters
+    /// values; it does not re-declare its targets.
+    fn fixed_differs(&self, other: &Doc) -> Option<String> {
+        if self.kind() != other.kind() {
+            return Some("文档种类与任务不符".into());
+        }
+        let label = self.kind().label();
+        let (a, b) = (self.fixed(), other.fixed());
+        if a.period != b.period {
+            Some("年度和截止月份由任务确定，不能更改".into())
+        } else if a.source != b.source {
+            Some(format!("{label}所依据的申报表不能更改"))
+        } else if a.budget != b.budget {
+            Some("预算执行的资金项目和年初预算数来自批复的申报表，不能更改".into())
+        } else if a.rows != b.rows {
+            Some("指标及其年度指标值来自批复的申报表，不能增删或修改；请只填写完成值、原因、分值与分析".into())
+        } else {
+            None
+        }
+    }
+}
+
+/// The parts of a document that the declaration and the round fixed.
+type FixedRow = (String, String, String, Option<jixiao_domain::TargetValue>);
+
+struct Fixed {
+    period: (u16, u8),
+    source: (
+        jixiao_domain::lifecycle::DeclarationRef,
+        jixiao_domain::form::TemplateRef,
+    ),
+    budget: Vec<(String, String, Option<jixiao_domain::Money>)>,
+    rows: Vec<FixedRow>,
 }
 
 /// Whose the report is.
