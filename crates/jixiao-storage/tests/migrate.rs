@@ -5,14 +5,18 @@ mod support;
 
 use jixiao_storage::{Backend, Db};
 
-const TABLES: [&str; 10] = [
+const TABLES: [&str; 14] = [
     "audit_log",
     "comments",
     "form_versions",
     "forms",
     "indicators",
     "regions",
+    "report_reviews",
+    "report_versions",
+    "reports",
     "reviews",
+    "rounds",
     "sessions",
     "units",
     "users",
