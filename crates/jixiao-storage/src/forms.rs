@@ -48,11 +48,14 @@ pub struct FormRow {
     pub sign_off: bool,
     /// When the form was first submitted (Unix ms); `None` for a draft never submitted.
     pub first_submitted_at: Option<i64>,
+    /// When the form first reached the finance bureau (status 已提交, Unix ms): the finance side
+    /// sees it from then on.
+    pub reached_finance_at: Option<i64>,
 }
 
 const FORM_COLUMNS: &str = "f.id, f.region_id, f.unit_id, un.name, f.fiscal_year, f.template_id, f.status, \
     f.version, f.approved_version, f.income_total, f.expenditure_total, f.errors, f.warnings, f.grades, \
-    f.created_at, f.updated_at, rg.unit_sign_off, f.first_submitted_at";
+    f.created_at, f.updated_at, rg.unit_sign_off, f.first_submitted_at, f.reached_finance_at";
 
 /// The tables [`FORM_COLUMNS`] reads.
 const FORM_FROM: &str =
@@ -86,6 +89,7 @@ fn form_from(row: sqlx::any::AnyRow) -> Result<FormRow> {
         updated_at: row.try_get(15)?,
         sign_off: sign_off != 0,
         first_submitted_at: row.try_get(17)?,
+        reached_finance_at: row.try_get(18)?,
     })
 }
 
@@ -107,6 +111,8 @@ pub struct ListFilter {
     pub q: Option<String>,
     /// At most this many rows (capped at 1000).
     pub limit: i64,
+    /// Only forms that have reached the finance bureau (the finance side's view).
+    pub finance_only: bool,
 }
 
 /// A stored version of a form.
@@ -277,6 +283,7 @@ impl Db {
              WHERE ($1 IS NULL OR f.region_id = $1) AND ($2 IS NULL OR f.unit_id = $2) \
              AND ($3 IS NULL OR f.fiscal_year = $3) AND ($4 IS NULL OR f.status = $4) \
              AND ($5 IS NULL OR un.name LIKE $5) \
+             AND ($7 = 0 OR f.reached_finance_at IS NOT NULL OR f.approved_version IS NOT NULL) \
              ORDER BY f.updated_at DESC, f.id DESC LIMIT $6"
         );
         let q = f.q.as_ref().map(|q| {
@@ -293,6 +300,7 @@ impl Db {
             .bind(f.status.map(FormStatus::as_str))
             .bind(q)
             .bind(f.limit.clamp(1, 1000))
+            .bind(i64::from(f.finance_only))
             .fetch_all(self.pool())
             .await?;
         rows.into_iter().map(form_from).collect()
@@ -576,8 +584,9 @@ impl WriteTx {
         approved_version: Option<i64>,
     ) -> Result<()> {
         sqlx::query(
-            "UPDATE forms SET status = $2, approved_version = COALESCE($3, approved_version), updated_at = $4 \
-             WHERE id = $1",
+            "UPDATE forms SET status = $2, approved_version = COALESCE($3, approved_version), updated_at = $4, \
+             reached_finance_at = CASE WHEN $2 = 'submitted' THEN COALESCE(reached_finance_at, $4) \
+             ELSE reached_finance_at END WHERE id = $1",
         )
         .bind(form_id)
         .bind(status.as_str())

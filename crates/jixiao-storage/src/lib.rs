@@ -10,6 +10,7 @@
 //! Writes that belong together go through [`Db::begin_write`], which locks the way each backend
 //! needs (see [`WriteTx`]).
 
+pub mod audit;
 pub mod forms;
 mod migrate;
 pub mod reports;
@@ -27,6 +28,7 @@ use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{Any, AnyPool, Executor, Transaction};
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
+pub use audit::{AuditContext, AuditVerification, BrokenRow, Outcome, Subject};
 pub use forms::{FormRow, FormSummary, ListFilter, VersionRow};
 pub use reports::{ApprovedDeclaration, ReportData, ReportReview, ReportRow, Round};
 pub use reviews::{AuditEntry, Comment, Review};
@@ -343,14 +345,11 @@ impl WriteTx {
         action: &str,
         detail: &str,
     ) -> Result<()> {
-        sqlx::query("INSERT INTO audit_log (form_id, user_id, at, action, detail) VALUES ($1, $2, $3, $4, $5)")
-            .bind(form_id)
-            .bind(user_id)
-            .bind(now_ms())
-            .bind(action)
-            .bind(detail)
-            .execute(&mut *self.tx)
-            .await?;
-        Ok(())
+        let subject = audit::Subject {
+            form_id,
+            report_id: None,
+        };
+        self.append_audit(subject, user_id, action, detail, audit::Outcome::Ok)
+            .await
     }
 }

@@ -27,6 +27,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0003_lifecycle.sql"),
         include_str!("../migrations/postgres/0003_lifecycle.sql"),
     ),
+    (
+        4,
+        "security",
+        include_str!("../migrations/sqlite/0004_security.sql"),
+        include_str!("../migrations/postgres/0004_security.sql"),
+    ),
 ];
 
 /// The migrator of a backend.

@@ -97,6 +97,8 @@ pub struct ReportRow {
     pub sign_off: bool,
     /// First submitted (Unix ms).
     pub first_submitted_at: Option<i64>,
+    /// First reached the finance bureau (Unix ms): the finance side sees it from then on.
+    pub reached_finance_at: Option<i64>,
     /// Created (Unix ms).
     pub created_at: i64,
     /// Last changed (Unix ms).
@@ -106,7 +108,7 @@ pub struct ReportRow {
 const REPORT_COLUMNS: &str = "p.id, p.round_id, p.region_id, p.unit_id, un.name, p.kind, p.fiscal_year, \
     r.month, r.deadline, p.declaration_id, p.declaration_version, p.status, p.version, p.colour, \
     p.total, p.grade, p.errors, p.warnings, rg.unit_sign_off, p.first_submitted_at, p.created_at, \
-    p.updated_at";
+    p.updated_at, p.reached_finance_at";
 
 const REPORT_FROM: &str = "reports p JOIN rounds r ON r.id = p.round_id \
     JOIN units un ON un.id = p.unit_id JOIN regions rg ON rg.id = p.region_id";
@@ -139,6 +141,7 @@ fn report_from(row: sqlx::any::AnyRow) -> Result<ReportRow> {
         first_submitted_at: row.try_get(19)?,
         created_at: row.try_get(20)?,
         updated_at: row.try_get(21)?,
+        reached_finance_at: row.try_get(22)?,
     })
 }
 
@@ -226,17 +229,6 @@ pub struct ApprovedDeclaration {
     /// The approved version (the latest, after any adjustment).
     pub version: i64,
 }
-
-/// Row shape of the audit query of a report.
-type ReportAuditTuple = (
-    i64,
-    i64,
-    Option<i64>,
-    Option<String>,
-    String,
-    String,
-    Option<String>,
-);
 
 impl Db {
     /// A round.
@@ -394,28 +386,15 @@ impl Db {
 
     /// The audit log of a report, oldest first.
     pub async fn report_audit(&self, report_id: i64) -> Result<Vec<crate::AuditEntry>> {
-        let rows: Vec<ReportAuditTuple> =
-            sqlx::query_as(&format!(
-                "SELECT a.id, a.at, a.user_id, u.username, a.action, a.detail, {} FROM audit_log a \
-                 LEFT JOIN users u ON u.id = a.user_id WHERE a.report_id = $1 ORDER BY a.id LIMIT 10000",
-                crate::users::PERSON
-            ))
-            .bind(report_id)
-            .fetch_all(self.pool())
-            .await?;
-        Ok(rows
-            .into_iter()
-            .map(|t| crate::AuditEntry {
-                id: t.0,
-                form_id: None,
-                at: t.1,
-                user_id: t.2,
-                username: t.3,
-                person: t.6,
-                action: t.4,
-                detail: t.5,
-            })
-            .collect())
+        let rows: Vec<crate::reviews::AuditTuple> = sqlx::query_as(&format!(
+            "SELECT {} FROM audit_log a \
+             LEFT JOIN users u ON u.id = a.user_id WHERE a.report_id = $1 ORDER BY a.id LIMIT 10000",
+            crate::reviews::audit_columns()
+        ))
+        .bind(report_id)
+        .fetch_all(self.pool())
+        .await?;
+        Ok(rows.into_iter().map(crate::reviews::audit_from).collect())
     }
 }
 
@@ -579,6 +558,15 @@ impl WriteTx {
             .bind(report_id)
             .execute(self.conn())
             .await?;
+        if status == FormStatus::Submitted {
+            sqlx::query(
+                "UPDATE reports SET reached_finance_at = $1 WHERE id = $2 AND reached_finance_at IS NULL",
+            )
+            .bind(now)
+            .bind(report_id)
+            .execute(self.conn())
+            .await?;
+        }
         if matches!(status, FormStatus::Submitted | FormStatus::AwaitingSignOff) {
             sqlx::query(
                 "UPDATE reports SET first_submitted_at = $1 WHERE id = $2 AND first_submitted_at IS NULL",
@@ -623,16 +611,11 @@ impl WriteTx {
         action: &str,
         detail: &str,
     ) -> Result<()> {
-        sqlx::query(
-            "INSERT INTO audit_log (report_id, user_id, at, action, detail) VALUES ($1, $2, $3, $4, $5)",
-        )
-        .bind(report_id)
-        .bind(user_id)
-        .bind(now_ms())
-        .bind(action)
-        .bind(detail)
-        .execute(self.conn())
-        .await?;
-        Ok(())
+        let subject = crate::audit::Subject {
+            form_id: None,
+            report_id: Some(report_id),
+        };
+        self.append_audit(subject, user_id, action, detail, crate::audit::Outcome::Ok)
+            .await
     }
 }

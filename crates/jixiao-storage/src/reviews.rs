@@ -77,6 +77,14 @@ pub struct AuditEntry {
     pub action: String,
     /// Details (Chinese text).
     pub detail: String,
+    /// Monitoring report or self-evaluation concerned, if any.
+    pub report_id: Option<i64>,
+    /// Client address (empty for the command line and rows before migration 0004).
+    pub address: String,
+    /// Client's `User-Agent`.
+    pub user_agent: String,
+    /// `ok`, or `refused` for an attempt that was turned down (a failed login).
+    pub outcome: String,
 }
 
 /// Row shape of a query.
@@ -109,7 +117,7 @@ type CommentTuple = (
 );
 
 /// Row shape of a query.
-type AuditTuple = (
+pub(crate) type AuditTuple = (
     i64,
     Option<i64>,
     i64,
@@ -118,9 +126,22 @@ type AuditTuple = (
     String,
     String,
     Option<String>,
+    Option<i64>,
+    String,
+    String,
+    String,
 );
 
-fn audit_from(t: AuditTuple) -> AuditEntry {
+/// The columns of an audit query, in [`AuditTuple`] order (`a` is `audit_log`, `u` the user).
+pub(crate) fn audit_columns() -> String {
+    format!(
+        "a.id, a.form_id, a.at, a.user_id, u.username, a.action, a.detail, {}, a.report_id, \
+         a.address, a.user_agent, a.outcome",
+        crate::users::PERSON
+    )
+}
+
+pub(crate) fn audit_from(t: AuditTuple) -> AuditEntry {
     AuditEntry {
         id: t.0,
         form_id: t.1,
@@ -130,6 +151,10 @@ fn audit_from(t: AuditTuple) -> AuditEntry {
         action: t.5,
         detail: t.6,
         person: t.7,
+        report_id: t.8,
+        address: t.9,
+        user_agent: t.10,
+        outcome: t.11,
     }
 }
 
@@ -196,9 +221,9 @@ impl Db {
     /// The audit log of a form (or, with `None`, of everything), oldest first, at most `limit` rows.
     pub async fn audit(&self, form_id: Option<i64>, limit: i64) -> Result<Vec<AuditEntry>> {
         let rows: Vec<AuditTuple> = sqlx::query_as(&format!(
-            "SELECT a.id, a.form_id, a.at, a.user_id, u.username, a.action, a.detail, {} FROM audit_log a \
+            "SELECT {} FROM audit_log a \
              LEFT JOIN users u ON u.id = a.user_id WHERE ($1 IS NULL OR a.form_id = $1) ORDER BY a.id LIMIT $2",
-            crate::users::PERSON
+            audit_columns()
         ))
         .bind(form_id)
         .bind(limit.clamp(1, 10_000))
@@ -212,9 +237,9 @@ impl Db {
     /// The latest `limit` rows of the whole audit log, oldest first.
     pub async fn audit_latest(&self, limit: i64) -> Result<Vec<AuditEntry>> {
         let mut rows: Vec<AuditTuple> = sqlx::query_as(&format!(
-            "SELECT a.id, a.form_id, a.at, a.user_id, u.username, a.action, a.detail, {} FROM audit_log a \
+            "SELECT {} FROM audit_log a \
              LEFT JOIN users u ON u.id = a.user_id ORDER BY a.id DESC LIMIT $1",
-            crate::users::PERSON
+            audit_columns()
         ))
         .bind(limit.clamp(1, 10_000))
         .fetch_all(self.pool())

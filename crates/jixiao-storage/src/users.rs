@@ -56,6 +56,15 @@ pub struct User {
     pub failed_logins: i64,
     /// Locked until this time (Unix ms); 0 when not locked.
     pub locked_until: i64,
+    /// The user must choose a new password before anything else (after an administrator set
+    /// it: a new account or a reset).
+    pub must_change_password: bool,
+    /// When the password was last set (Unix ms).
+    pub password_changed_at: i64,
+    /// The last successful login (Unix ms).
+    pub last_login_at: Option<i64>,
+    /// Client address of the last successful login.
+    pub last_login_address: Option<String>,
 }
 
 /// The user of a live session, with the session's CSRF token.
@@ -65,8 +74,14 @@ pub struct SessionUser {
     pub user: User,
     /// The session's CSRF token (double-submit value).
     pub csrf_token: String,
-    /// When the session ends (Unix ms).
+    /// When the session ends at the latest (Unix ms).
     pub expires_at: i64,
+    /// When the session started (Unix ms).
+    pub created_at: i64,
+    /// The login before this session's (time, Unix ms), shown after login.
+    pub previous_login_at: Option<i64>,
+    /// Client address of the login before this session's.
+    pub previous_login_address: Option<String>,
 }
 
 /// Fields of a new user.
@@ -86,74 +101,43 @@ pub struct NewUser<'a> {
     pub region_id: Option<i64>,
     /// Unit.
     pub unit_id: Option<i64>,
+    /// The password was set by someone else: the user must change it at first login.
+    pub must_change_password: bool,
 }
 
-type UserTuple = (
-    i64,
-    String,
-    String,
-    String,
-    Option<i64>,
-    Option<i64>,
-    i64,
-    i64,
-    i64,
-    String,
-);
+const USER_COLUMNS: &str = "u.id, u.username, u.display_name, u.role, u.region_id, u.unit_id, \
+    u.disabled, u.failed_logins, u.locked_until, u.office, u.must_change_password, \
+    u.password_changed_at, u.last_login_at, u.last_login_address";
 
-const USER_COLUMNS: &str = "u.id, u.username, u.display_name, u.role, u.region_id, u.unit_id, u.disabled, u.failed_logins, u.locked_until, u.office";
+/// How many columns [`USER_COLUMNS`] reads (a query's further columns start there).
+const USER_WIDTH: usize = 14;
 
 /// SQL for a user (`u`) as people read it: office and display name (`县财政局绩效股 刘洋`).
 pub(crate) const PERSON: &str =
     "CASE WHEN u.office = '' THEN u.display_name ELSE u.office || ' ' || u.display_name END";
 
-fn user_from(t: UserTuple) -> Result<User> {
+fn user_from(row: &sqlx::any::AnyRow) -> Result<User> {
+    use sqlx::Row;
+    let role: String = row.try_get(3)?;
     let role =
-        Role::parse(&t.3).ok_or_else(|| StorageError::Corrupt(format!("未知角色 {}", t.3)))?;
+        Role::parse(&role).ok_or_else(|| StorageError::Corrupt(format!("未知角色 {role}")))?;
     Ok(User {
-        id: t.0,
-        username: t.1,
-        display_name: t.2,
+        id: row.try_get(0)?,
+        username: row.try_get(1)?,
+        display_name: row.try_get(2)?,
         role,
-        region_id: t.4,
-        unit_id: t.5,
-        disabled: t.6 != 0,
-        failed_logins: t.7,
-        locked_until: t.8,
-        office: t.9,
+        region_id: row.try_get(4)?,
+        unit_id: row.try_get(5)?,
+        disabled: row.try_get::<i64, _>(6)? != 0,
+        failed_logins: row.try_get(7)?,
+        locked_until: row.try_get(8)?,
+        office: row.try_get(9)?,
+        must_change_password: row.try_get::<i64, _>(10)? != 0,
+        password_changed_at: row.try_get(11)?,
+        last_login_at: row.try_get(12)?,
+        last_login_address: row.try_get(13)?,
     })
 }
-
-/// Row shape of a query.
-type LoginTuple = (
-    i64,
-    String,
-    String,
-    String,
-    Option<i64>,
-    Option<i64>,
-    i64,
-    i64,
-    i64,
-    String,
-    String,
-);
-
-/// Row shape of a query.
-type SessionTuple = (
-    i64,
-    String,
-    String,
-    String,
-    Option<i64>,
-    Option<i64>,
-    i64,
-    i64,
-    i64,
-    String,
-    String,
-    i64,
-);
 
 impl Db {
     /// All regions, by code.
@@ -228,73 +212,81 @@ impl Db {
         let sql = format!(
             "SELECT {USER_COLUMNS} FROM users u WHERE ($1 IS NULL OR u.region_id = $1) ORDER BY u.username"
         );
-        let rows: Vec<UserTuple> = sqlx::query_as(&sql)
+        let rows = sqlx::query(&sql)
             .bind(region_id)
             .fetch_all(self.pool())
             .await?;
-        rows.into_iter().map(user_from).collect()
+        rows.iter().map(user_from).collect()
     }
 
     /// One user by id.
     pub async fn user(&self, id: i64) -> Result<Option<User>> {
         let sql = format!("SELECT {USER_COLUMNS} FROM users u WHERE u.id = $1");
-        let row: Option<UserTuple> = sqlx::query_as(&sql)
+        let row = sqlx::query(&sql)
             .bind(id)
             .fetch_optional(self.pool())
             .await?;
-        row.map(user_from).transpose()
+        row.as_ref().map(user_from).transpose()
     }
 
     /// A user and their password hash, by login name.
     pub async fn user_for_login(&self, username: &str) -> Result<Option<(User, String)>> {
         let sql =
             format!("SELECT {USER_COLUMNS}, u.password_hash FROM users u WHERE u.username = $1");
-        let row: Option<LoginTuple> = sqlx::query_as(&sql)
+        let row = sqlx::query(&sql)
             .bind(username)
             .fetch_optional(self.pool())
             .await?;
         match row {
             None => Ok(None),
-            Some(t) => {
-                let hash = t.10.clone();
-                let user = user_from((t.0, t.1, t.2, t.3, t.4, t.5, t.6, t.7, t.8, t.9))?;
-                Ok(Some((user, hash)))
+            Some(r) => {
+                use sqlx::Row;
+                Ok(Some((user_from(&r)?, r.try_get(USER_WIDTH)?)))
             }
         }
     }
 
-    /// The user of a live session (`token_hash` is the hash of the cookie value).
-    pub async fn session_user(&self, token_hash: &str) -> Result<Option<SessionUser>> {
+    /// The user of a live session (`token_hash` is the hash of the cookie value): `None` when
+    /// there is none, it has passed its absolute end, it has been idle `idle_ms` or longer, or
+    /// the user is disabled. A session seen is marked seen now (at most once a minute, to keep
+    /// writes few).
+    pub async fn session_user(
+        &self,
+        token_hash: &str,
+        idle_ms: i64,
+    ) -> Result<Option<SessionUser>> {
+        use sqlx::Row;
+        let now = now_ms();
         let sql = format!(
-            "SELECT {USER_COLUMNS}, s.csrf_token, s.expires_at FROM sessions s JOIN users u ON u.id = s.user_id \
-             WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.disabled = 0"
+            "SELECT {USER_COLUMNS}, s.csrf_token, s.expires_at, s.created_at, s.previous_login_at, \
+             s.previous_login_address FROM sessions s JOIN users u ON u.id = s.user_id \
+             WHERE s.token_hash = $1 AND s.expires_at > $2 AND s.last_seen_at > $3 AND u.disabled = 0"
         );
-        let row: Option<SessionTuple> = sqlx::query_as(&sql)
+        let row = sqlx::query(&sql)
             .bind(token_hash)
-            .bind(now_ms())
+            .bind(now)
+            .bind(now - idle_ms)
             .fetch_optional(self.pool())
             .await?;
-        match row {
-            None => Ok(None),
-            Some(t) => {
-                let (csrf_token, expires_at) = (t.10.clone(), t.11);
-                let user = user_from((t.0, t.1, t.2, t.3, t.4, t.5, t.6, t.7, t.8, t.9))?;
-                Ok(Some(SessionUser {
-                    user,
-                    csrf_token,
-                    expires_at,
-                }))
-            }
-        }
-    }
-
-    /// Ends a session.
-    pub async fn delete_session(&self, token_hash: &str) -> Result<()> {
-        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
-            .bind(token_hash)
-            .execute(self.pool())
-            .await?;
-        Ok(())
+        let Some(r) = row else {
+            return Ok(None);
+        };
+        sqlx::query(
+            "UPDATE sessions SET last_seen_at = $2 WHERE token_hash = $1 AND last_seen_at < $3",
+        )
+        .bind(token_hash)
+        .bind(now)
+        .bind(now - 60_000)
+        .execute(self.pool())
+        .await?;
+        Ok(Some(SessionUser {
+            user: user_from(&r)?,
+            csrf_token: r.try_get(USER_WIDTH)?,
+            expires_at: r.try_get(USER_WIDTH + 1)?,
+            created_at: r.try_get(USER_WIDTH + 2)?,
+            previous_login_at: r.try_get(USER_WIDTH + 3)?,
+            previous_login_address: r.try_get(USER_WIDTH + 4)?,
+        }))
     }
 
     /// Deletes expired sessions; returns how many.
@@ -306,55 +298,216 @@ impl Db {
         Ok(r.rows_affected())
     }
 
-    /// Records a failed login (with its audit row): counts it and, at `max_failures`, locks the
-    /// user for `lock_ms`.
+    /// How long (ms) logins for `username` from `address` are still held back, if they are.
+    pub async fn login_blocked(&self, username: &str, address: &str) -> Result<Option<i64>> {
+        use sqlx::Row;
+        let row = sqlx::query(
+            "SELECT blocked_until FROM login_failures WHERE username = $1 AND address = $2",
+        )
+        .bind(username)
+        .bind(address)
+        .fetch_optional(self.pool())
+        .await?;
+        let now = now_ms();
+        Ok(match row {
+            Some(r) => {
+                let until: i64 = r.try_get(0)?;
+                (until > now).then_some(until - now)
+            }
+            None => None,
+        })
+    }
+
+    /// Records a failed login for a name (known or not) from an address, with its audit row:
+    /// after `free` failures in a row from that address, each further one holds the pair back
+    /// twice as long as the one before (1 s, 2 s, 4 s… at most `max_ms`). The owner logging in
+    /// from elsewhere is not held back. A known user's failure count goes up too (shown to the
+    /// security administrator). Returns how long the pair is now held back (0 when not).
     pub async fn record_login_failure(
         &self,
-        user_id: i64,
-        max_failures: i64,
-        lock_ms: i64,
-    ) -> Result<()> {
+        username: &str,
+        address: &str,
+        user_id: Option<i64>,
+        free: i64,
+        max_ms: i64,
+        detail: &str,
+    ) -> Result<i64> {
+        use sqlx::Row;
+        let now = now_ms();
         let mut tx = self.begin_write().await?;
-        sqlx::query(
-            "UPDATE users SET failed_logins = failed_logins + 1, \
-             locked_until = CASE WHEN failed_logins + 1 >= $2 THEN $3 ELSE locked_until END WHERE id = $1",
-        )
-        .bind(user_id)
-        .bind(max_failures)
-        .bind(now_ms() + lock_ms)
+        let row = sqlx::query(&format!(
+            "SELECT failures FROM login_failures WHERE username = $1 AND address = $2{}",
+            tx.for_update()
+        ))
+        .bind(username)
+        .bind(address)
+        .fetch_optional(tx.conn())
+        .await?;
+        let failures = match &row {
+            Some(r) => r.try_get::<i64, _>(0)? + 1,
+            None => 1,
+        };
+        let hold = if failures > free {
+            let doublings = (failures - free - 1).min(30) as u32;
+            (1000_i64 << doublings).min(max_ms)
+        } else {
+            0
+        };
+        if row.is_some() {
+            sqlx::query(
+                "UPDATE login_failures SET failures = $3, last_at = $4, blocked_until = $5 \
+                 WHERE username = $1 AND address = $2",
+            )
+        } else {
+            sqlx::query(
+                "INSERT INTO login_failures (username, address, failures, last_at, blocked_until) \
+                 VALUES ($1, $2, $3, $4, $5)",
+            )
+        }
+        .bind(username)
+        .bind(address)
+        .bind(failures)
+        .bind(now)
+        .bind(now + hold)
         .execute(tx.conn())
         .await?;
-        tx.audit(None, Some(user_id), "login.failed", "密码错误")
-            .await?;
+        if let Some(id) = user_id {
+            sqlx::query("UPDATE users SET failed_logins = failed_logins + 1 WHERE id = $1")
+                .bind(id)
+                .execute(tx.conn())
+                .await?;
+        }
+        tx.append_audit(
+            crate::audit::Subject::default(),
+            user_id,
+            "login.failed",
+            detail,
+            crate::audit::Outcome::Refused,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(hold)
+    }
+
+    /// Records a login attempt refused without checking the password (held back, or the
+    /// address throttled), with its audit row.
+    pub async fn record_login_refused(
+        &self,
+        user_id: Option<i64>,
+        action: &str,
+        detail: &str,
+    ) -> Result<()> {
+        let mut tx = self.begin_write().await?;
+        tx.append_audit(
+            crate::audit::Subject::default(),
+            user_id,
+            action,
+            detail,
+            crate::audit::Outcome::Refused,
+        )
+        .await?;
         tx.commit().await
     }
 
-    /// Creates a session after a good login and clears the failure count.
+    /// Creates a session after a good login: clears the name's failures from this address,
+    /// notes the login (the previous one stays on the session, to be shown), optionally ends the
+    /// user's other sessions, and audits.
+    #[allow(clippy::too_many_arguments)]
     pub async fn create_session(
         &self,
-        user_id: i64,
+        user: &User,
+        username_typed: &str,
+        address: &str,
         token_hash: &str,
         csrf: &str,
         ttl_ms: i64,
+        single_session: bool,
     ) -> Result<()> {
         let now = now_ms();
         let mut tx = self.begin_write().await?;
-        sqlx::query("UPDATE users SET failed_logins = 0, locked_until = 0 WHERE id = $1")
-            .bind(user_id)
+        sqlx::query("DELETE FROM login_failures WHERE username = $1 AND address = $2")
+            .bind(username_typed)
+            .bind(address)
             .execute(tx.conn())
             .await?;
         sqlx::query(
-            "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
+            "UPDATE users SET failed_logins = 0, locked_until = 0, last_login_at = $2, \
+             last_login_address = $3 WHERE id = $1",
+        )
+        .bind(user.id)
+        .bind(now)
+        .bind(address)
+        .execute(tx.conn())
+        .await?;
+        let ended = if single_session {
+            sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+                .bind(user.id)
+                .execute(tx.conn())
+                .await?
+                .rows_affected()
+        } else {
+            0
+        };
+        sqlx::query(
+            "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at, \
+             last_seen_at, previous_login_at, previous_login_address) \
+             VALUES ($1, $2, $3, $4, $5, $4, $6, $7)",
         )
         .bind(token_hash)
-        .bind(user_id)
+        .bind(user.id)
         .bind(csrf)
         .bind(now)
         .bind(now + ttl_ms)
+        .bind(user.last_login_at)
+        .bind(user.last_login_address.as_deref())
         .execute(tx.conn())
         .await?;
-        tx.audit(None, Some(user_id), "login", "").await?;
+        let detail = if ended > 0 {
+            format!("结束了此前的 {ended} 个会话（一人一会话）")
+        } else {
+            String::new()
+        };
+        tx.audit(None, Some(user.id), "login", &detail).await?;
         tx.commit().await
+    }
+
+    /// The latest `n` password hashes of a user (the current one first), for the history rule.
+    pub async fn recent_password_hashes(&self, user_id: i64, n: i64) -> Result<Vec<String>> {
+        use sqlx::Row;
+        let mut out = Vec::new();
+        let current = sqlx::query("SELECT password_hash FROM users WHERE id = $1")
+            .bind(user_id)
+            .fetch_optional(self.pool())
+            .await?;
+        if let Some(r) = current {
+            out.push(r.try_get(0)?);
+        }
+        let rows = sqlx::query(
+            "SELECT password_hash FROM password_history WHERE user_id = $1 \
+             ORDER BY changed_at DESC LIMIT $2",
+        )
+        .bind(user_id)
+        .bind(n.max(0))
+        .fetch_all(self.pool())
+        .await?;
+        for r in rows {
+            out.push(r.try_get(0)?);
+        }
+        out.truncate(n.max(0) as usize);
+        Ok(out)
+    }
+
+    /// A setting's stored value.
+    pub async fn setting(&self, key: &str) -> Result<Option<String>> {
+        use sqlx::Row;
+        let row = sqlx::query("SELECT value FROM settings WHERE key = $1")
+            .bind(key)
+            .fetch_optional(self.pool())
+            .await?;
+        Ok(match row {
+            Some(r) => Some(r.try_get(0)?),
+            None => None,
+        })
     }
 }
 
@@ -411,8 +564,8 @@ impl WriteTx {
     /// Creates a user.
     pub async fn create_user(&mut self, u: &NewUser<'_>) -> Result<User> {
         let (id,): (i64,) = sqlx::query_as(
-            "INSERT INTO users (username, display_name, password_hash, role, region_id, unit_id, created_at, office) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+            "INSERT INTO users (username, display_name, password_hash, role, region_id, unit_id, created_at, office, \
+             must_change_password, password_changed_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $7) RETURNING id",
         )
         .bind(u.username)
         .bind(u.display_name)
@@ -422,6 +575,7 @@ impl WriteTx {
         .bind(u.unit_id)
         .bind(now_ms())
         .bind(u.office)
+        .bind(i64::from(u.must_change_password))
         .fetch_one(self.conn())
         .await
         .map_err(|e| StorageError::duplicate_as(e, &format!("用户名「{}」", u.username)))?;
@@ -436,6 +590,10 @@ impl WriteTx {
             disabled: false,
             failed_logins: 0,
             locked_until: 0,
+            must_change_password: u.must_change_password,
+            password_changed_at: now_ms(),
+            last_login_at: None,
+            last_login_address: None,
         })
     }
 
@@ -472,15 +630,71 @@ impl WriteTx {
         Ok(())
     }
 
-    /// Sets a new password hash, unlocks the user and ends their sessions.
-    pub async fn set_password(&mut self, user_id: i64, password_hash: &str) -> Result<bool> {
-        let r = sqlx::query("UPDATE users SET password_hash = $2, failed_logins = 0, locked_until = 0 WHERE id = $1")
-            .bind(user_id)
-            .bind(password_hash)
-            .execute(self.conn())
-            .await?;
+    /// Sets a new password hash (the old one goes into the history), unlocks the user and ends
+    /// their sessions. `must_change`: an administrator set it, so the user must choose their
+    /// own at the next login.
+    pub async fn set_password(
+        &mut self,
+        user_id: i64,
+        password_hash: &str,
+        must_change: bool,
+    ) -> Result<bool> {
+        let now = now_ms();
+        sqlx::query(
+            "INSERT INTO password_history (user_id, password_hash, changed_at) \
+             SELECT id, password_hash, password_changed_at FROM users WHERE id = $1",
+        )
+        .bind(user_id)
+        .execute(self.conn())
+        .await?;
+        let r = sqlx::query(
+            "UPDATE users SET password_hash = $2, failed_logins = 0, locked_until = 0, \
+             must_change_password = $3, password_changed_at = $4 WHERE id = $1",
+        )
+        .bind(user_id)
+        .bind(password_hash)
+        .bind(i64::from(must_change))
+        .bind(now)
+        .execute(self.conn())
+        .await?;
         self.delete_sessions_of(user_id).await?;
         Ok(r.rows_affected() == 1)
+    }
+
+    /// Clears every held-back login of a name (the security administrator's unlock).
+    pub async fn clear_login_failures(&mut self, username: &str) -> Result<()> {
+        sqlx::query("DELETE FROM login_failures WHERE username = $1")
+            .bind(username)
+            .execute(self.conn())
+            .await?;
+        Ok(())
+    }
+
+    /// Stores a setting.
+    pub async fn set_setting(&mut self, key: &str, value: &str, by: Option<i64>) -> Result<()> {
+        sqlx::query("DELETE FROM settings WHERE key = $1")
+            .bind(key)
+            .execute(self.conn())
+            .await?;
+        sqlx::query(
+            "INSERT INTO settings (key, value, updated_at, updated_by) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(key)
+        .bind(value)
+        .bind(now_ms())
+        .bind(by)
+        .execute(self.conn())
+        .await?;
+        Ok(())
+    }
+
+    /// Ends a session.
+    pub async fn delete_session(&mut self, token_hash: &str) -> Result<()> {
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+            .bind(token_hash)
+            .execute(self.conn())
+            .await?;
+        Ok(())
     }
 
     /// Ends all sessions of a user.

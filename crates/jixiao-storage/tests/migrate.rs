@@ -5,12 +5,15 @@ mod support;
 
 use jixiao_storage::{Backend, Db};
 
-const TABLES: [&str; 14] = [
+const TABLES: [&str; 18] = [
+    "audit_head",
     "audit_log",
     "comments",
     "form_versions",
     "forms",
     "indicators",
+    "login_failures",
+    "password_history",
     "regions",
     "report_reviews",
     "report_versions",
@@ -18,6 +21,7 @@ const TABLES: [&str; 14] = [
     "reviews",
     "rounds",
     "sessions",
+    "settings",
     "units",
     "users",
 ];

@@ -58,6 +58,7 @@ async fn setup(db: &Db) -> (i64, Vec<i64>) {
             role: Role::Filler,
             region_id: Some(region.id),
             unit_id: Some(unit.id),
+            must_change_password: false,
         })
         .await
         .unwrap();
