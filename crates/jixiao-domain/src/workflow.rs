@@ -164,17 +164,25 @@ pub enum Role {
     UnitApprover,
     /// 财政审核人: reviews, returns, approves and publishes the forms of one region.
     Reviewer,
-    /// 系统管理员: manages regions, units and users; reads everything, and may act as a reviewer.
+    /// 系统管理员: manages regions, units, users (with the business roles) and rounds; sees no
+    /// form content and cannot delete audit rows (三权分立).
     Admin,
+    /// 安全管理员: grants and changes roles, sets the password and session policy, unlocks and
+    /// resets passwords; sees no form content.
+    SecurityAdmin,
+    /// 审计管理员: reads and exports the audit log, and verifies its hash chain; nothing else.
+    AuditAdmin,
 }
 
 impl Role {
     /// Every role.
-    pub const ALL: [Role; 4] = [
+    pub const ALL: [Role; 6] = [
         Role::Filler,
         Role::UnitApprover,
         Role::Reviewer,
         Role::Admin,
+        Role::SecurityAdmin,
+        Role::AuditAdmin,
     ];
 
     /// The stored and API name (`filler`).
@@ -184,6 +192,8 @@ impl Role {
             Role::UnitApprover => "unit_approver",
             Role::Reviewer => "reviewer",
             Role::Admin => "admin",
+            Role::SecurityAdmin => "security_admin",
+            Role::AuditAdmin => "audit_admin",
         }
     }
 
@@ -199,6 +209,8 @@ impl Role {
             Role::UnitApprover => "单位审核人",
             Role::Reviewer => "财政审核人",
             Role::Admin => "系统管理员",
+            Role::SecurityAdmin => "安全管理员",
+            Role::AuditAdmin => "审计管理员",
         }
     }
 
@@ -212,14 +224,30 @@ impl Role {
         matches!(self, Role::Reviewer)
     }
 
-    /// True for the finance side (reviewers, and administrators acting as reviewers).
+    /// True for the finance side (the reviewers of a region).
     pub fn is_finance(self) -> bool {
-        matches!(self, Role::Reviewer | Role::Admin)
+        matches!(self, Role::Reviewer)
     }
 
-    /// True when the role manages regions, units and users.
+    /// True when the role manages regions, units, users and rounds (系统管理员).
     pub fn may_administer(self) -> bool {
         matches!(self, Role::Admin)
+    }
+
+    /// True when the role grants roles, sets the password and session policy, unlocks and
+    /// resets passwords (安全管理员).
+    pub fn may_manage_security(self) -> bool {
+        matches!(self, Role::SecurityAdmin)
+    }
+
+    /// True when the role reads, exports and verifies the whole audit log (审计管理员).
+    pub fn may_read_audit(self) -> bool {
+        matches!(self, Role::AuditAdmin)
+    }
+
+    /// True for the three administrator roles (三员): none of them sees form content.
+    pub fn is_administrator(self) -> bool {
+        matches!(self, Role::Admin | Role::SecurityAdmin | Role::AuditAdmin)
     }
 }
 
@@ -467,7 +495,7 @@ impl SignOff {
 
 const ALL_KINDS: &[DocumentKind] = &DocumentKind::ALL;
 const UNIT: &[Role] = &[Role::Filler, Role::UnitApprover];
-const FINANCE: &[Role] = &[Role::Reviewer, Role::Admin];
+const FINANCE: &[Role] = &[Role::Reviewer];
 const OPEN: &[FormStatus] = &[FormStatus::Draft, FormStatus::Returned];
 
 /// The workflow: status × action × role → status. `docs/workflow.md` writes it out.
@@ -494,14 +522,6 @@ pub const TRANSITIONS: &[Transition] = &[
         action: Action::Submit,
         by: &[Role::Filler],
         to: Some(FormStatus::AwaitingSignOff),
-        when: SignOff::Required,
-    },
-    Transition {
-        kinds: ALL_KINDS,
-        from: OPEN,
-        action: Action::Submit,
-        by: &[Role::UnitApprover],
-        to: Some(FormStatus::Submitted),
         when: SignOff::Required,
     },
     Transition {
@@ -598,6 +618,9 @@ pub struct Owner {
     pub region_id: i64,
     /// Whether the region asks the unit approver to sign off before submission.
     pub sign_off: bool,
+    /// Whether the document has ever been submitted: the finance side sees it only from its
+    /// first submission on (a draft the unit never submitted is the unit's own).
+    pub submitted: bool,
 }
 
 /// Why an action is refused.
@@ -623,8 +646,8 @@ impl Actor {
     /// True when the actor may see documents of this owner.
     pub fn may_see(&self, owner: Owner) -> bool {
         match self.role {
-            Role::Admin => true,
-            Role::Reviewer => self.region_id == Some(owner.region_id),
+            Role::Admin | Role::SecurityAdmin | Role::AuditAdmin => false,
+            Role::Reviewer => self.region_id == Some(owner.region_id) && owner.submitted,
             Role::Filler | Role::UnitApprover => self.unit_id == Some(owner.unit_id),
         }
     }
@@ -740,27 +763,26 @@ fn wrong_status_hint(kind: DocumentKind, action: Action) -> &'static str {
     }
 }
 
-/// Actions only the unit approver takes among the unit roles.
-fn t_unit_only(action: Action) -> bool {
-    matches!(action, Action::SignOff | Action::Return)
-}
-
 fn forbidden_message(kind: DocumentKind, action: Action, sign_off: bool) -> String {
-    let who: Vec<&str> = TRANSITIONS
+    let roles: Vec<Role> = TRANSITIONS
         .iter()
         .filter(|t| t.action == action && t.kinds.contains(&kind) && t.when.applies(sign_off))
-        .flat_map(|t| t.by.iter())
-        .fold(Vec::new(), |mut acc, r| {
-            let name = match (r, t_unit_only(action)) {
-                (Role::UnitApprover, true) => "本单位的单位审核人",
-                (Role::Filler | Role::UnitApprover, _) => "本单位的填报人或单位审核人",
-                (Role::Reviewer | Role::Admin, _) => "财政审核人",
-            };
-            if !acc.contains(&name) {
-                acc.push(name);
-            }
-            acc
-        });
+        .flat_map(|t| t.by.iter().copied())
+        .collect();
+    let has = |r: Role| roles.contains(&r);
+    let mut who = Vec::new();
+    match (has(Role::Filler), has(Role::UnitApprover)) {
+        (true, true) => who.push("本单位的填报人或单位审核人"),
+        (true, false) => who.push("本单位的填报人"),
+        (false, true) => who.push("本单位的单位审核人"),
+        (false, false) => {}
+    }
+    if has(Role::Reviewer) {
+        who.push("财政审核人");
+    }
+    if roles.iter().any(|r| r.is_administrator()) {
+        who.push("管理员");
+    }
     if who.is_empty() {
         format!("{}不能{}", kind_short(kind), action.verb())
     } else {
@@ -781,6 +803,7 @@ mod tests {
         unit_id: 7,
         region_id: 3,
         sign_off: false,
+        submitted: true,
     };
 
     fn actor(role: Role) -> Actor {
@@ -795,7 +818,7 @@ mod tests {
                 unit_id: None,
                 region_id: Some(3),
             },
-            Role::Admin => Actor {
+            Role::Admin | Role::SecurityAdmin | Role::AuditAdmin => Actor {
                 role,
                 unit_id: None,
                 region_id: None,
@@ -842,6 +865,7 @@ mod tests {
             unit_id: 8,
             region_id: 4,
             sign_off: false,
+            submitted: true,
         };
         let filler = actor(Role::Filler);
         let k = DocumentKind::Declaration;
@@ -872,7 +896,64 @@ mod tests {
             region_id: Some(99),
         };
         assert!(!r.may_see(OWNER));
-        assert!(actor(Role::Admin).may_see(OWNER));
+    }
+
+    #[test]
+    fn filler_and_unit_approver_are_different_people_where_sign_off_applies() {
+        let owner = Owner {
+            sign_off: true,
+            ..OWNER
+        };
+        let k = DocumentKind::Declaration;
+        let approver = actor(Role::UnitApprover);
+        let filler = actor(Role::Filler);
+        assert!(matches!(
+            approver.may(k, owner, FormStatus::Draft, Action::Submit),
+            Err(Refusal::Forbidden(_))
+        ));
+        assert_eq!(
+            filler.may(k, owner, FormStatus::Draft, Action::Submit),
+            Ok(FormStatus::AwaitingSignOff)
+        );
+        assert!(
+            filler
+                .may(k, owner, FormStatus::AwaitingSignOff, Action::SignOff)
+                .is_err()
+        );
+        assert_eq!(
+            approver.may(k, OWNER, FormStatus::Draft, Action::Submit),
+            Ok(FormStatus::Submitted),
+            "without internal sign-off the approver may submit"
+        );
+    }
+
+    #[test]
+    fn administrators_see_no_form_content() {
+        for role in [Role::Admin, Role::SecurityAdmin, Role::AuditAdmin] {
+            assert!(!actor(role).may_see(OWNER), "{role:?}");
+            assert!(role.is_administrator() && !role.is_finance());
+        }
+    }
+
+    #[test]
+    fn finance_sees_a_document_from_its_first_submission_on() {
+        let never = Owner {
+            submitted: false,
+            ..OWNER
+        };
+        let reviewer = actor(Role::Reviewer);
+        assert!(!reviewer.may_see(never));
+        assert_eq!(
+            reviewer.may(
+                DocumentKind::Declaration,
+                never,
+                FormStatus::Draft,
+                Action::Comment
+            ),
+            Err(Refusal::NotVisible)
+        );
+        assert!(reviewer.may_see(OWNER));
+        assert!(actor(Role::Filler).may_see(never));
     }
 
     #[test]
