@@ -32,6 +32,7 @@ async fn main() {
         role: Role::Admin,
         region_id: None,
         unit_id: None,
+        must_change_password: false,
     };
     let user = tx.create_user(&nu).await.unwrap();
     let form: jixiao_domain::Form =

@@ -30,6 +30,7 @@ pub fn owner(form: &FormRow) -> Owner {
         unit_id: form.unit_id,
         region_id: form.region_id,
         sign_off: form.sign_off,
+        submitted: form.reached_finance_at.is_some() || form.approved_version.is_some(),
     }
 }
 
@@ -67,12 +68,30 @@ pub fn can(user: &User, form: &FormRow, action: Action) -> bool {
     actor(user).can(KIND, owner(form), form.status, action)
 }
 
-/// 403 unless the user is an administrator.
+/// 403 unless the user is the system administrator (系统管理员).
 pub fn require_admin(user: &User) -> ApiResult<()> {
     if user.role.may_administer() {
         Ok(())
     } else {
-        Err(ApiError::forbidden("只有管理员可以进行此操作"))
+        Err(ApiError::forbidden("只有系统管理员可以进行此操作"))
+    }
+}
+
+/// 403 unless the user is the security administrator (安全管理员).
+pub fn require_security_admin(user: &User) -> ApiResult<()> {
+    if user.role.may_manage_security() {
+        Ok(())
+    } else {
+        Err(ApiError::forbidden("只有安全管理员可以进行此操作"))
+    }
+}
+
+/// 403 unless the user is the audit administrator (审计管理员).
+pub fn require_audit_admin(user: &User) -> ApiResult<()> {
+    if user.role.may_read_audit() {
+        Ok(())
+    } else {
+        Err(ApiError::forbidden("只有审计管理员可以查看操作日志"))
     }
 }
 

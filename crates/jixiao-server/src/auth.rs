@@ -41,7 +41,30 @@ pub struct CurrentUser {
     pub user: User,
     /// The session's CSRF token, to put into pages (`<meta name="csrf-token">`, `_csrf`).
     pub csrf_token: String,
+    /// The user must change their password before anything else (set by an administrator, or
+    /// past the policy's maximum age); only [`PASSWORD_CHANGE_PATHS`] answer meanwhile.
+    pub must_change_password: bool,
+    /// The login before this session's: time (Unix ms) and client address, shown after login.
+    pub previous_login: Option<(i64, String)>,
     session_hash: String,
+}
+
+/// What a user who must change their password may still reach.
+pub const PASSWORD_CHANGE_PATHS: [&str; 5] = [
+    "/api/me",
+    "/api/me/password",
+    "/api/logout",
+    "/password",
+    "/logout",
+];
+
+/// The refusal of any other route while the password must be changed.
+pub fn password_change_required() -> ApiError {
+    ApiError::new(
+        StatusCode::FORBIDDEN,
+        "password_change_required",
+        "请先修改密码：管理员设置的密码或已到期的密码须由本人更改后才能继续使用",
+    )
 }
 
 impl CurrentUser {
@@ -102,14 +125,24 @@ async fn session_from(parts: &Parts, state: &AppState) -> Result<CurrentUser, Ap
         return Err(ApiError::unauthorized());
     }
     let hash = token_hash(token);
+    let policy = state.policy.get(&state.db).await?;
     let s = state
         .db
-        .session_user(&hash)
+        .session_user(&hash, policy.idle_ms())
         .await?
         .ok_or_else(ApiError::unauthorized)?;
+    let must_change = s.user.must_change_password
+        || policy.expired(s.user.password_changed_at, jixiao_storage::now_ms());
+    if must_change && !PASSWORD_CHANGE_PATHS.contains(&parts.uri.path()) {
+        return Err(password_change_required());
+    }
     Ok(CurrentUser {
         user: s.user,
         csrf_token: s.csrf_token,
+        must_change_password: must_change,
+        previous_login: s
+            .previous_login_at
+            .map(|at| (at, s.previous_login_address.unwrap_or_default())),
         session_hash: hash,
     })
 }
@@ -215,14 +248,33 @@ pub fn verify_password(password: &str, phc: &str) -> bool {
     }
 }
 
-/// Checks a new password's strength; a Chinese message when too weak.
-pub fn check_password_strength(password: &str) -> Result<(), ApiError> {
-    let n = password.chars().count();
-    if n < 8 {
-        return Err(ApiError::unprocessable("密码至少需要 8 个字符"));
-    }
-    if n > 256 {
-        return Err(ApiError::unprocessable("密码不能超过 256 个字符"));
+/// Checks a new password against the policy in force: length, character kinds, and (for a
+/// user that exists) none of their last passwords. CPU-heavy when the history is checked.
+pub async fn check_new_password(
+    state: &AppState,
+    user_id: Option<i64>,
+    password: &str,
+) -> Result<(), ApiError> {
+    let policy = state.policy.get(&state.db).await?;
+    policy.check_password(password)?;
+    if let Some(id) = user_id
+        && policy.history > 0
+    {
+        let recent = state
+            .db
+            .recent_password_hashes(id, i64::from(policy.history))
+            .await?;
+        let pw = password.to_string();
+        let reused = state
+            .jobs
+            .run(move || recent.iter().any(|h| verify_password(&pw, h)))
+            .await?;
+        if reused {
+            return Err(ApiError::unprocessable(format!(
+                "新密码不能与最近 {} 次使用过的密码相同",
+                policy.history
+            )));
+        }
     }
     Ok(())
 }
@@ -241,12 +293,15 @@ pub fn session_cookies(token: &str, csrf: &str, max_age_s: i64, secure: bool) ->
 }
 
 /// The `Set-Cookie` headers that end a session.
-pub fn clear_cookies() -> [HeaderValue; 2] {
+pub fn clear_cookies(secure: bool) -> [HeaderValue; 2] {
+    let secure = if secure { "; Secure" } else { "" };
     [
         header_value(format!(
-            "{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0"
+            "{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}"
         )),
-        header_value(format!("{CSRF_COOKIE}=; Path=/; SameSite=Lax; Max-Age=0")),
+        header_value(format!(
+            "{CSRF_COOKIE}=; Path=/; SameSite=Lax; Max-Age=0{secure}"
+        )),
     ]
 }
 

@@ -37,7 +37,7 @@ const UNITS: [(&str, &str); 3] = [
 
 /// (username, display name, role, index of the unit).
 /// (login name, display name, office, role, unit index).
-const USERS: [(&str, &str, &str, Role, Option<usize>); 5] = [
+const USERS: [(&str, &str, &str, Role, Option<usize>); 7] = [
     (
         "xingguo_filler",
         "刘洋",
@@ -61,6 +61,14 @@ const USERS: [(&str, &str, &str, Role, Option<usize>); 5] = [
     ),
     ("reviewer", "张敏", "县财政局绩效股", Role::Reviewer, None),
     ("admin", "李强", "县财政局信息中心", Role::Admin, None),
+    (
+        "security",
+        "周婷",
+        "县财政局信息中心",
+        Role::SecurityAdmin,
+        None,
+    ),
+    ("auditor", "吴刚", "县财政局办公室", Role::AuditAdmin, None),
 ];
 
 /// Creates what is missing of the demo data; returns the accounts to print.
@@ -118,9 +126,9 @@ pub async fn seed(state: &AppState) -> ApiResult<Vec<DemoAccount>> {
                     password: DEMO_PASSWORD.into(),
                     role,
                     unit_id: unit.map(|u| u.id),
-                    region_id: (!role.is_unit_role()).then_some(region.id),
+                    region_id: matches!(role, Role::Reviewer | Role::Admin).then_some(region.id),
                 };
-                create_user_in(db, &input, None).await?;
+                create_user_in(db, &input, None, false).await?;
                 true
             }
         };

@@ -19,6 +19,7 @@ pub mod jobs;
 pub mod json;
 pub mod openapi;
 mod pages;
+pub mod policy;
 mod routes;
 pub mod service;
 pub mod state;
@@ -72,5 +73,62 @@ pub fn app_with(state: AppState, pages: Router<AppState>) -> Router {
             "same-origin",
         ))
         .layer(header(header::CACHE_CONTROL, "no-store"))
+        .layer(axum::middleware::from_fn_with_state(
+            state.config.secure_cookies,
+            request_context,
+        ))
         .with_state(state)
+}
+
+/// Runs each request inside its audit context (client address and user agent, recorded on
+/// every audit row it writes) and, when the server is reached over HTTPS (`secure_cookies`),
+/// adds `Strict-Transport-Security`.
+async fn request_context(
+    axum::extract::State(secure): axum::extract::State<bool>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let address = req
+        .extensions()
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|c| c.0.ip().to_string())
+        .unwrap_or_else(|| "unknown".into());
+    let user_agent = req
+        .headers()
+        .get(header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .chars()
+        .take(256)
+        .collect();
+    let ctx = jixiao_storage::AuditContext {
+        address,
+        user_agent,
+    };
+    let mut resp = ctx.scope(next.run(req)).await;
+    if secure {
+        // Every cookie we set (session, CSRF, the login form's pre-session token, flash
+        // messages) travels over HTTPS only.
+        let cookies: Vec<HeaderValue> = resp
+            .headers()
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .cloned()
+            .collect();
+        resp.headers_mut().remove(header::SET_COOKIE);
+        for c in cookies {
+            let text = c.to_str().unwrap_or("");
+            let secured = if text.contains("; Secure") {
+                c
+            } else {
+                HeaderValue::from_str(&format!("{text}; Secure")).unwrap_or(c)
+            };
+            resp.headers_mut().append(header::SET_COOKIE, secured);
+        }
+        resp.headers_mut().insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+        );
+    }
+    resp
 }

@@ -50,7 +50,7 @@ fn schemas() -> Map<String, Value> {
     m.insert("CreateFormRequest".into(), obj(json!({
         "form": {"$ref": "#/components/schemas/Form"},
         "template_id": {"type": "string"}, "fiscal_year": {"type": "integer"},
-        "from": {"type": "string", "enum": ["blank", "last_year"]}, "unit_id": {"type": "integer", "description": "管理员须指定"}}), &[]));
+        "from": {"type": "string", "enum": ["blank", "last_year"]}, "unit_id": {"type": "integer", "description": "本单位（可不填）"}}), &[]));
     m.insert("SaveFormRequest".into(), obj(json!({"base_version": {"type": "integer"}, "form": {"$ref": "#/components/schemas/Form"}}), &["base_version", "form"]));
     m.insert(
         "SubmitRequest".into(),
@@ -74,7 +74,7 @@ fn schemas() -> Map<String, Value> {
         "fiscal_year": {"type": "integer"},
         "month": {"type": "integer", "minimum": 1, "maximum": 12, "description": "监控截止月份；不填取模板默认月份"},
         "deadline": {"type": "string", "format": "date", "description": "截止日期 YYYY-MM-DD，不早于今天"},
-        "region_id": {"type": "integer", "description": "管理员须指定"}}), &["kind", "fiscal_year", "deadline"]));
+        "region_id": {"type": "integer", "description": "系统管理员须指定"}}), &["kind", "fiscal_year", "deadline"]));
     m.insert("SaveReportRequest".into(), obj(json!({"base_version": {"type": "integer"},
         "document": {"type": "object", "description": "监控表或自评表的规范 JSON（docs/lifecycle.md）"}}), &["base_version", "document"]));
     m.insert("ReportStepRequest".into(), obj(json!({
@@ -95,6 +95,20 @@ fn schemas() -> Map<String, Value> {
         "role": role, "unit_id": {"type": "integer"}, "region_id": {"type": "integer"}}), &["username", "password", "role"]));
     m.insert("UserPatch".into(), obj(json!({"display_name": {"type": "string"}, "office": {"type": "string"}, "role": role, "unit_id": {"type": "integer"}, "region_id": {"type": "integer"},
         "disabled": {"type": "boolean"}, "password": {"type": "string"}, "unlock": {"type": "boolean"}}), &[]));
+    m.insert(
+        "PasswordChange".into(),
+        obj(
+            json!({"current_password": {"type": "string"}, "new_password": {"type": "string", "description": "须符合安全策略"}}),
+            &["current_password", "new_password"],
+        ),
+    );
+    let n = |d: &str| json!({"type": "integer", "description": d});
+    m.insert("SecurityPolicy".into(), obj(json!({
+        "min_length": n("密码最短长度（8–64）"), "char_classes": n("须含字符种类数（1–4：小写、大写、数字、其他）"),
+        "history": n("不得与最近几次密码相同（0–24）"), "max_age_days": n("密码有效期天数（0 为不限，至多 365）"),
+        "idle_minutes": n("空闲超时分钟（5–240）"), "session_hours": n("会话最长小时（1–24）"),
+        "single_session": {"type": "boolean", "description": "新登录结束本人其他会话"},
+        "free_failures": n("同一地址同一用户名连续失败几次后开始等待（3–20）"), "max_hold_minutes": n("最长等待分钟（1–60）")}), &[]));
     m
 }
 

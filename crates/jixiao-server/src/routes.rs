@@ -59,7 +59,8 @@ pub fn api_routes(config: &ServerConfig) -> (Router<AppState>, Vec<RouteDoc>) {
         .add("get", "/api/openapi.json", "本接口的 OpenAPI 3 文档", None, get(crate::openapi::handler))
         .add("post", "/api/login", "登录，设置会话与 CSRF Cookie", Some("LoginRequest"), post(session::login))
         .add("post", "/api/logout", "退出登录", None, post(session::logout))
-        .add("get", "/api/me", "当前用户", None, get(session::me))
+        .add("get", "/api/me", "当前用户（含上次登录时间和地址、是否须修改密码）", None, get(session::me))
+        .add("post", "/api/me/password", "修改本人密码（成功后所有会话结束，须重新登录）", Some("PasswordChange"), post(session::change_password))
         .add("get", "/api/templates", "模板列表", None, get(misc::templates))
         .add("get", "/api/templates/{id}", "模板内容（最新版本）", None, get(misc::template))
         .add("post", "/api/validate", "校验申报表（不保存）", Some("ValidateRequest"), post(forms::validate))
@@ -103,10 +104,14 @@ pub fn api_routes(config: &ServerConfig) -> (Router<AppState>, Vec<RouteDoc>) {
              patch(admin::update_region))
         .add("get", "/api/admin/units", "单位列表（管理员）", None, get(admin::admin_units))
         .add("post", "/api/admin/units", "新建单位（管理员）", Some("NewUnit"), post(admin::create_unit))
-        .add("get", "/api/admin/audit", "全部操作日志（管理员）", None, get(admin::audit))
-        .add("get", "/api/admin/users", "用户列表（管理员）", None, get(admin::users))
-        .add("post", "/api/admin/users", "新建用户（管理员）", Some("NewUser"), post(admin::create_user))
-        .add("patch", "/api/admin/users/{id}", "修改用户：角色、范围、停用、解锁、重设密码（管理员）", Some("UserPatch"),
+        .add("get", "/api/admin/audit", "全部操作日志（审计管理员）", None, get(admin::audit))
+        .add("get", "/api/admin/audit.csv", "导出操作日志 CSV（审计管理员）", None, get(admin::audit_csv))
+        .add("get", "/api/admin/audit/verify", "校验操作日志的哈希链（审计管理员）", None, get(admin::verify_audit))
+        .add("get", "/api/admin/security-policy", "安全策略：密码与会话规则（安全管理员）", None, get(admin::security_policy))
+        .add("put", "/api/admin/security-policy", "修改安全策略（安全管理员）", Some("SecurityPolicy"), put(admin::set_security_policy))
+        .add("get", "/api/admin/users", "用户列表（系统管理员、安全管理员）", None, get(admin::users))
+        .add("post", "/api/admin/users", "新建用户：系统管理员建业务账号，安全管理员建管理员账号；首次登录须改密码", Some("NewUser"), post(admin::create_user))
+        .add("patch", "/api/admin/users/{id}", "修改用户：系统管理员改姓名、范围、停用；安全管理员改角色、重设密码、解除登录限制", Some("UserPatch"),
              patch(admin::update_user));
     (t.router, t.docs)
 }

@@ -117,6 +117,8 @@ pub struct AppState {
     pub(crate) login_throttle: Arc<Throttle>,
     /// The gate for heavy work (imports, exports, password hashing).
     pub jobs: crate::jobs::Jobs,
+    /// The security policy (password and session rules), re-read every few seconds.
+    pub policy: Arc<crate::policy::PolicyCache>,
 }
 
 impl std::fmt::Debug for AppState {
@@ -147,6 +149,7 @@ impl AppState {
             ),
             config: Arc::new(config),
             login_throttle: Arc::new(throttle),
+            policy: Arc::new(crate::policy::PolicyCache::default()),
         }
     }
 

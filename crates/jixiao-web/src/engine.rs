@@ -16,6 +16,7 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/form_view.html"),
     ),
     ("login.html", include_str!("../templates/login.html")),
+    ("password.html", include_str!("../templates/password.html")),
     (
         "home_unit.html",
         include_str!("../templates/home_unit.html"),

@@ -26,14 +26,14 @@ const SECTIONS: &[(&str, &str)] = &[
 pub const STATUSES: [FormStatus; 6] = FormStatus::ALL;
 
 /// All role codes (the workflow module's).
-pub const ROLES: [Role; 4] = Role::ALL;
+pub const ROLES: [Role; 6] = Role::ALL;
 
 /// The login page (`GET /login`, and again after a failed `POST /login`).
 pub fn render_login(view: &LoginView) -> Result<String, RenderError> {
     let chrome = Chrome {
         user: None,
         csrf_token: view.csrf_token.clone(),
-        flash: None,
+        flash: view.notice.clone(),
     };
     render(
         "login.html",
@@ -118,7 +118,7 @@ pub fn render_admin_home(view: &AdminHomeView) -> Result<String, RenderError> {
     render(
         "home_admin.html",
         context! { chrome => view.chrome, regions => view.regions, units => view.units, users => view.users, roles => ROLES,
-        refused => view.refused },
+        refused => view.refused, policy => view.policy },
     )
 }
 
@@ -128,6 +128,14 @@ pub fn render_admin_user(view: &AdminUserView) -> Result<String, RenderError> {
         "admin_user.html",
         context! { chrome => view.chrome, u => view.user, regions => view.regions, units => view.units, roles => ROLES,
         refused => view.refused },
+    )
+}
+
+/// The page where users change their own password.
+pub fn render_password(view: &PasswordView) -> Result<String, RenderError> {
+    render(
+        "password.html",
+        context! { chrome => view.chrome, required => view.required, rules => view.rules, error => view.error },
     )
 }
 

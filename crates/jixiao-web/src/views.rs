@@ -12,7 +12,8 @@ pub struct UserView {
     pub username: String,
     /// Name shown (`刘洋`).
     pub display_name: String,
-    /// Role code: `filler`, `unit_approver`, `reviewer` or `admin`.
+    /// Role code: `filler`, `unit_approver`, `reviewer`, `admin`, `security_admin` or
+    /// `audit_admin`.
     pub role: String,
     /// The user's unit, for unit roles.
     #[serde(default)]
@@ -46,6 +47,23 @@ pub struct LoginView {
     /// Where to go after signing in (a local path).
     #[serde(default)]
     pub next: Option<String>,
+    /// A notice above the form (`密码已修改，请用新密码登录`).
+    #[serde(default)]
+    pub notice: Option<String>,
+}
+
+/// The page where users change their own password (`/password`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PasswordView {
+    /// Page chrome.
+    pub chrome: Chrome,
+    /// The user must change it before going on (a first password, a reset, or past its age).
+    pub required: bool,
+    /// The rules the new password must meet, as one sentence.
+    pub rules: String,
+    /// Why the last attempt was refused.
+    #[serde(default)]
+    pub error: Option<String>,
 }
 
 /// One form in a list (the `/api/forms` item).
@@ -286,6 +304,12 @@ pub struct AuditLine {
     pub form_id: Option<i64>,
     /// Details.
     pub detail: String,
+    /// Client address.
+    #[serde(default)]
+    pub address: String,
+    /// `ok` or `refused`.
+    #[serde(default)]
+    pub outcome: String,
 }
 
 /// The audit page of the whole system.
@@ -313,6 +337,9 @@ pub struct AdminHomeView {
     /// A refused post, shown again in its form.
     #[serde(default)]
     pub refused: Option<Refused>,
+    /// The security policy's fields (the security administrator's page), by name.
+    #[serde(default)]
+    pub policy: Option<serde_json::Value>,
 }
 
 /// A review comment attached to a place in the form.

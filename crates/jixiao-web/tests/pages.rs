@@ -205,6 +205,7 @@ fn all_pages() -> Vec<(&'static str, String)> {
             field: Some("unit_id".into()),
             message: "填报人和单位审核人须指定所属单位".into(),
         }),
+        policy: None,
     };
     vec![
         (
@@ -214,6 +215,7 @@ fn all_pages() -> Vec<(&'static str, String)> {
                 username: "liuyang".into(),
                 error: Some("用户名或密码错误".into()),
                 next: Some("/forms/7/edit".into()),
+                notice: None,
             })
             .unwrap(),
         ),
@@ -242,6 +244,33 @@ fn all_pages() -> Vec<(&'static str, String)> {
         ),
         ("home_admin", render_admin_home(&admin).unwrap()),
         (
+            "home_security",
+            render_admin_home(&AdminHomeView {
+                chrome: chrome("security_admin"),
+                regions: Vec::new(),
+                policy: Some(serde_json::json!({
+                    "min_length": 8, "char_classes": 3, "history": 5, "max_age_days": 90,
+                    "idle_minutes": 30, "session_hours": 12, "single_session": false,
+                    "free_failures": 5, "max_hold_minutes": 15
+                })),
+                refused: None,
+                ..admin.clone()
+            })
+            .unwrap(),
+        ),
+        (
+            "password",
+            render_password(&PasswordView {
+                chrome: chrome("filler"),
+                required: true,
+                rules:
+                    "新密码至少 8 个字符，须包含小写字母、大写字母、数字、其他符号中的至少 3 种。"
+                        .into(),
+                error: Some("当前密码不正确".into()),
+            })
+            .unwrap(),
+        ),
+        (
             "admin_user",
             render_admin_user(&AdminUserView {
                 chrome: chrome("admin"),
@@ -255,13 +284,15 @@ fn all_pages() -> Vec<(&'static str, String)> {
         (
             "admin_audit",
             render_admin_audit(&AdminAuditView {
-                chrome: chrome("admin"),
+                chrome: chrome("audit_admin"),
                 rows: vec![AuditLine {
                     at: "2025-11-20 09:30".into(),
                     user: "县财政局绩效股 张敏".into(),
                     action: "approve".into(),
                     form_id: Some(7),
                     detail: "批复通过第 3 版".into(),
+                    address: "10.20.30.40".into(),
+                    outcome: "ok".into(),
                 }],
                 limit: 500,
             })

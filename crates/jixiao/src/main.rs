@@ -32,6 +32,8 @@ enum Command {
     Migrate(cmd::migrate::Args),
     /// 管理用户：新建、重设密码、列出
     User(cmd::user::Args),
+    /// 操作日志：校验哈希链（verify），报告第一条被改动的记录
+    Audit(cmd::audit::Args),
     /// 在线备份数据库（SQLite：VACUUM INTO；PostgreSQL 请用 pg_dump）
     Backup(cmd::backup::Args),
     /// 导入现有申报表（公开文本、PDF、XLSX、规范 JSON）为规范 JSON，并给出导入报告；可批量导入目录
@@ -57,6 +59,7 @@ fn main() -> std::process::ExitCode {
         }
         Command::Migrate(args) => cmd::migrate::run(args),
         Command::User(args) => cmd::user::run(args),
+        Command::Audit(args) => cmd::audit::run(args),
         Command::Backup(args) => cmd::backup::run(args),
         Command::Import(args) => cmd::import::run(args),
         Command::Monitoring(args) => cmd::lifecycle::run_monitoring(args),

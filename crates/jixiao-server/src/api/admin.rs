@@ -97,22 +97,114 @@ pub struct AuditQuery {
     limit: Option<i64>,
 }
 
-/// `GET /api/admin/audit?limit=`: the whole audit log (logins, users, units, forms), newest
-/// last, at most `limit` (default 1000) of the latest rows.
+/// `GET /api/admin/audit?limit=`: the whole audit log (logins, users, units, forms, reports),
+/// newest last, at most `limit` (default 1000) of the latest rows (the audit administrator).
 pub async fn audit(
     State(state): State<AppState>,
     user: CurrentUser,
     ApiQuery(q): ApiQuery<AuditQuery>,
 ) -> ApiResult<Json<Value>> {
-    let rows = service::audit(&state, &user.user, q.limit).await?;
+    let rows = service::audit(&state, &user.user, q.limit, false).await?;
     let list: Vec<Value> = rows
         .iter()
         .map(|a| {
-            json!({"at": jixiao_storage::format_time(a.at), "user": a.username, "form_id": a.form_id,
-                   "action": a.action, "detail": a.detail})
+            json!({"id": a.id, "at": jixiao_storage::format_time(a.at), "user": a.username,
+                   "form_id": a.form_id, "report_id": a.report_id, "action": a.action,
+                   "detail": a.detail, "address": a.address, "user_agent": a.user_agent,
+                   "outcome": a.outcome})
         })
         .collect();
     Ok(Json(json!(list)))
+}
+
+/// `GET /api/admin/audit.csv?limit=`: the audit log as CSV (UTF-8 with BOM, for Excel), for
+/// the audit administrator's archive; the export is itself audited.
+pub async fn audit_csv(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiQuery(q): ApiQuery<AuditQuery>,
+) -> ApiResult<axum::response::Response> {
+    use axum::response::IntoResponse;
+    let rows = service::audit(&state, &user.user, q.limit.or(Some(10_000)), true).await?;
+    let mut out = String::from(
+        "\u{feff}编号,时间,操作人,操作,结果,申报表,监控或自评表,客户端地址,浏览器,说明\r\n",
+    );
+    for a in &rows {
+        let cells = [
+            a.id.to_string(),
+            jixiao_storage::format_time(a.at),
+            a.username.clone().unwrap_or_default(),
+            a.action.clone(),
+            a.outcome.clone(),
+            a.form_id.map(|i| i.to_string()).unwrap_or_default(),
+            a.report_id.map(|i| i.to_string()).unwrap_or_default(),
+            a.address.clone(),
+            a.user_agent.clone(),
+            a.detail.clone(),
+        ];
+        let line: Vec<String> = cells.iter().map(|c| csv_cell(c)).collect();
+        out.push_str(&line.join(","));
+        out.push_str("\r\n");
+    }
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                "attachment; filename=\"audit.csv\"",
+            ),
+        ],
+        out,
+    )
+        .into_response())
+}
+
+/// A CSV cell: quoted when needed, and a leading `= + - @` made inert (formula injection).
+fn csv_cell(s: &str) -> String {
+    let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{s}")
+    } else {
+        s.to_string()
+    };
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s
+    }
+}
+
+/// `GET /api/admin/audit/verify`: walks the audit log's hash chain; `broken` names the first
+/// row that breaks it (the audit administrator).
+pub async fn verify_audit(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> ApiResult<Json<Value>> {
+    Ok(Json(json!(
+        service::verify_audit(&state, &user.user).await?
+    )))
+}
+
+/// `GET /api/admin/security-policy`: the password and session rules (the security
+/// administrator).
+pub async fn security_policy(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> ApiResult<Json<Value>> {
+    Ok(Json(json!(
+        service::security_policy(&state, &user.user).await?
+    )))
+}
+
+/// `PUT /api/admin/security-policy`: sets the password and session rules (the security
+/// administrator); every field, checked against its bounds.
+pub async fn set_security_policy(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiJson(b): ApiJson<crate::policy::SecurityPolicy>,
+) -> ApiResult<Json<Value>> {
+    Ok(Json(json!(
+        service::set_security_policy(&state, &user.user, b).await?
+    )))
 }
 
 /// `GET /api/admin/users`.

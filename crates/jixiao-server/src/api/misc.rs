@@ -39,14 +39,14 @@ pub async fn template(
 /// report and findings; nothing is saved.
 pub async fn import(
     State(state): State<AppState>,
-    _user: CurrentUser,
+    user: CurrentUser,
     mp: Multipart,
 ) -> ApiResult<Json<Value>> {
     let file = read_upload(mp)
         .await
         .file?
         .ok_or_else(|| ApiError::unprocessable("请选择要导入的文件（表单字段 file）"))?;
-    let i = preview(&state, file).await?;
+    let i = preview(&state, &user.user, file).await?;
     Ok(Json(
         json!({ "form": i.form, "report": i.report, "findings": i.findings, "errors": i.errors, "warnings": i.warnings }),
     ))

@@ -4,7 +4,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use jixiao_storage::{User, now_ms};
+use jixiao_storage::User;
 
 use crate::service;
 use serde::Deserialize;
@@ -26,7 +26,10 @@ pub fn user_json(u: &User) -> Value {
         "unit_id": u.unit_id,
         "region_id": u.region_id,
         "disabled": u.disabled,
-        "locked": u.locked_until > now_ms(),
+        "failed_logins": u.failed_logins,
+        "must_change_password": u.must_change_password,
+        "last_login_at": u.last_login_at.map(jixiao_storage::format_time),
+        "last_login_address": u.last_login_address,
     })
 }
 
@@ -70,6 +73,41 @@ pub async fn me(State(state): State<AppState>, user: CurrentUser) -> ApiResult<J
     if let Value::Object(m) = &mut out {
         m.insert("unit_name".into(), json!(unit.map(|u| u.name)));
         m.insert("csrf_token".into(), json!(user.csrf_token));
+        m.insert(
+            "must_change_password".into(),
+            json!(user.must_change_password),
+        );
+        m.insert(
+            "previous_login".into(),
+            json!(user.previous_login.as_ref().map(|(at, address)| {
+                json!({"at": jixiao_storage::format_time(*at), "address": address})
+            })),
+        );
     }
     Ok(Json(out))
+}
+
+/// Body of `POST /api/me/password`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordChange {
+    current_password: String,
+    new_password: String,
+}
+
+/// `POST /api/me/password`: changes the user's own password (204); every session of the user
+/// ends, so they log in again with it. 422 when the current password is wrong or the new one
+/// breaks the policy.
+pub async fn change_password(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiJson(b): ApiJson<PasswordChange>,
+) -> ApiResult<Response> {
+    service::session::change_password(&state, &user, &b.current_password, &b.new_password).await?;
+    let mut resp = StatusCode::NO_CONTENT.into_response();
+    set_cookies(
+        resp.headers_mut(),
+        crate::auth::clear_cookies(state.config.secure_cookies),
+    );
+    Ok(resp)
 }

@@ -231,6 +231,51 @@ pub(crate) async fn unlock_user(
     done(&state, &p, result, "/#users", "已解锁", "users", &fields).await
 }
 
+/// `POST /admin/security-policy`: the security administrator's policy form.
+pub(crate) async fn security_policy(
+    State(state): State<AppState>,
+    post: PagePost,
+    fields: Fields,
+) -> PageResult {
+    let p = post.check(&state, &fields).await?;
+    let d = crate::policy::SecurityPolicy::default();
+    let num = |k: &str, default: u32| -> ApiResult<u32> {
+        match fields.get(k).map(str::trim) {
+            None | Some("") => Ok(default),
+            Some(v) => v
+                .parse()
+                .map_err(|_| ApiError::unprocessable(format!("「{v}」不是整数"))),
+        }
+    };
+    let result = async {
+        let policy = crate::policy::SecurityPolicy {
+            min_length: num("min_length", d.min_length)?,
+            char_classes: num("char_classes", d.char_classes)?,
+            history: num("history", d.history)?,
+            max_age_days: num("max_age_days", d.max_age_days)?,
+            idle_minutes: num("idle_minutes", d.idle_minutes)?,
+            session_hours: num("session_hours", d.session_hours)?,
+            single_session: fields.get("single_session") == Some("1"),
+            free_failures: num("free_failures", d.free_failures)?,
+            max_hold_minutes: num("max_hold_minutes", d.max_hold_minutes)?,
+        };
+        admin::set_security_policy(&state, &p.cu.user, policy)
+            .await
+            .map(|_| ())
+    }
+    .await;
+    done(
+        &state,
+        &p,
+        result,
+        "/#policy",
+        "安全策略已保存",
+        "policy",
+        &fields,
+    )
+    .await
+}
+
 /// `POST /admin/regions/{id}/sign-off` (`on` = 1 or 0): internal sign-off for the region.
 pub(crate) async fn region_sign_off(
     State(state): State<AppState>,
@@ -339,7 +384,8 @@ pub(crate) async fn edit_user(
     }
 }
 
-/// `GET /admin/audit?limit=`: the newest rows of the whole audit log.
+/// `GET /admin/audit?limit=&verify=1`: the newest rows of the whole audit log (the audit
+/// administrator), and with `verify=1` the result of walking its hash chain.
 pub(crate) async fn audit_page(
     State(state): State<AppState>,
     p: PageUser,
@@ -349,12 +395,40 @@ pub(crate) async fn audit_page(
     >,
 ) -> PageResult {
     let limit = query
+        .as_ref()
         .ok()
-        .and_then(|q| q.0.into_iter().find(|(k, _)| k == "limit"))
+        .and_then(|q| q.0.iter().find(|(k, _)| k == "limit").cloned())
         .and_then(|(_, v)| v.parse::<i64>().ok())
         .unwrap_or(500)
         .clamp(1, 10_000);
-    let mut rows: Vec<AuditLine> = admin::audit(&state, &p.cu.user, Some(limit))
+    let verify = query
+        .as_ref()
+        .ok()
+        .is_some_and(|q| q.0.iter().any(|(k, v)| k == "verify" && v == "1"));
+    let flash = if verify {
+        let v = admin::verify_audit(&state, &p.cu.user).await.page(&p)?;
+        Some(match v.broken {
+            None => format!(
+                "哈希链完整：已校验 {} 条记录{}",
+                v.checked,
+                if v.unchained > 0 {
+                    format!("（另有 {} 条为启用哈希链之前的记录）", v.unchained)
+                } else {
+                    String::new()
+                }
+            ),
+            Some(b) => format!(
+                "哈希链断开：序号 {}{}：{}",
+                b.seq,
+                b.id.map(|i| format!("（记录编号 {i}）"))
+                    .unwrap_or_default(),
+                b.reason
+            ),
+        })
+    } else {
+        None
+    };
+    let mut rows: Vec<AuditLine> = admin::audit(&state, &p.cu.user, Some(limit), false)
         .await
         .page(&p)?
         .into_iter()
@@ -364,11 +438,13 @@ pub(crate) async fn audit_page(
             action: a.action,
             form_id: a.form_id,
             detail: a.detail,
+            address: a.address,
+            outcome: a.outcome,
         })
         .collect();
     rows.reverse();
     let view = AdminAuditView {
-        chrome: p.chrome(None),
+        chrome: p.chrome(flash),
         rows,
         limit,
     };

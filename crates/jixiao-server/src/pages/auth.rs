@@ -1,5 +1,5 @@
-//! `GET/POST /login` and `POST /logout`, through the session service (as the API's login and
-//! logout).
+//! `GET/POST /login`, `POST /logout` and `GET/POST /password`, through the session service (as
+//! the API's login, logout and password change).
 //!
 //! The login form has no session yet, so its CSRF token is a pre-session double submit: a
 //! random token in the `jixiao_csrf` cookie and the same token in the form's `_csrf` field.
@@ -8,9 +8,9 @@ use axum::extract::{Query, State};
 use axum::http::header::SET_COOKIE;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::Response;
-use jixiao_web::{LoginView, render_login};
+use jixiao_web::{LoginView, PasswordView, render_login, render_password};
 
-use super::{Fields, PagePost, PageResult, html, see_other};
+use super::{Fields, PagePost, PageResult, PageUser, html, pct_encode, see_other};
 use crate::auth::{CSRF_COOKIE, ClientAddr, cookie, csrf_matches, random_token};
 use crate::service::session;
 use crate::state::AppState;
@@ -72,6 +72,7 @@ pub(crate) async fn login_page(
         username: String::new(),
         error: None,
         next,
+        notice: None,
     };
     login_response(StatusCode::OK, &view, set)
 }
@@ -96,6 +97,7 @@ pub(crate) async fn login(
             username: username.clone(),
             error: Some(message),
             next: next.clone(),
+            notice: None,
         };
         login_response(status, &view, set)
     };
@@ -108,9 +110,112 @@ pub(crate) async fn login(
     }
     let password = fields.get("password").unwrap_or("");
     match session::login(&state, &addr.0, &username, password).await {
-        Ok(s) => see_other(&local_next(next.as_deref()), s.cookies(&state).into()),
+        Ok(s) => {
+            let mut cookies: Vec<HeaderValue> = s.cookies(&state).into();
+            let policy = state.policy.get(&state.db).await.unwrap_or_default();
+            let must_change = s.user.must_change_password
+                || policy.expired(s.user.password_changed_at, jixiao_storage::now_ms());
+            let notice = match (&s.user.last_login_at, &s.user.last_login_address) {
+                (Some(at), address) => format!(
+                    "上次登录：{}，地址 {}",
+                    super::people_time(*at),
+                    address.as_deref().unwrap_or("未知")
+                ),
+                (None, _) => "这是本账号的首次登录".to_string(),
+            };
+            if let Ok(c) = HeaderValue::from_str(&format!(
+                "{}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age=60",
+                super::FLASH_COOKIE,
+                pct_encode(&notice)
+            )) {
+                cookies.push(c);
+            }
+            let to = if must_change {
+                "/password".to_string()
+            } else {
+                local_next(next.as_deref())
+            };
+            see_other(&to, cookies)
+        }
         Err(e) => fail(e.status, e.message, None),
     }
+}
+
+/// The rules of the policy in force, as one sentence for the password page.
+fn rules_text(p: &crate::policy::SecurityPolicy) -> String {
+    let mut s = format!(
+        "新密码至少 {} 个字符，须包含小写字母、大写字母、数字、其他符号中的至少 {} 种",
+        p.min_length, p.char_classes
+    );
+    if p.history > 0 {
+        s.push_str(&format!("，且不能与最近 {} 次的密码相同", p.history));
+    }
+    if p.max_age_days > 0 {
+        s.push_str(&format!("；密码有效期 {} 天", p.max_age_days));
+    }
+    s.push('。');
+    s
+}
+
+async fn password_view(state: &AppState, p: &PageUser, error: Option<String>) -> PasswordView {
+    let policy = state.policy.get(&state.db).await.unwrap_or_default();
+    PasswordView {
+        chrome: p.chrome(None),
+        required: p.cu.must_change_password,
+        rules: rules_text(&policy),
+        error,
+    }
+}
+
+/// `GET /password`: the form to change one's own password.
+pub(crate) async fn password_page(State(state): State<AppState>, p: PageUser) -> PageResult {
+    let view = password_view(&state, &p, None).await;
+    Ok(p.page(StatusCode::OK, render_password(&view)))
+}
+
+/// `POST /password`: changes the password; then every session ends and the login page says so.
+/// A refusal shows the form again with the reason.
+pub(crate) async fn change_password(
+    State(state): State<AppState>,
+    post: PagePost,
+    fields: Fields,
+) -> PageResult {
+    let p = post.check(&state, &fields).await?;
+    let current = fields.get("current_password").unwrap_or("");
+    let new = fields.get("new_password").unwrap_or("");
+    let refused = if fields.get("confirm_password").unwrap_or("") != new {
+        Some((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "两次输入的新密码不一致".to_string(),
+        ))
+    } else {
+        match session::change_password(&state, &p.cu, current, new).await {
+            Ok(()) => None,
+            Err(e) => Some((e.status, e.message)),
+        }
+    };
+    if let Some((status, message)) = refused {
+        let view = password_view(&state, &p, Some(message)).await;
+        return Ok(p.page(status, render_password(&view)));
+    }
+    let (csrf_token, _) = pre_session_token(&HeaderMap::new());
+    let view = LoginView {
+        csrf_token: csrf_token.clone(),
+        username: p.cu.user.username.clone(),
+        error: None,
+        next: None,
+        notice: Some("密码已修改，请用新密码重新登录".into()),
+    };
+    let mut resp = login_response(StatusCode::OK, &view, None);
+    for c in crate::auth::clear_cookies(state.config.secure_cookies) {
+        resp.headers_mut().append(SET_COOKIE, c);
+    }
+    if let Ok(c) =
+        HeaderValue::from_str(&format!("{CSRF_COOKIE}={csrf_token}; Path=/; SameSite=Lax"))
+    {
+        resp.headers_mut().append(SET_COOKIE, c);
+    }
+    Ok(resp)
 }
 
 /// `POST /logout`: as `POST /api/logout`, then `303 /login`.

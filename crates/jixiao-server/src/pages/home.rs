@@ -105,7 +105,10 @@ pub(crate) async fn home(
             };
             Ok(p.page(StatusCode::OK, render_reviewer_home(&view)))
         }
-        Role::Admin => admin_home(&state, &p, StatusCode::OK, None, None).await,
+        Role::Admin | Role::SecurityAdmin => {
+            admin_home(&state, &p, StatusCode::OK, None, None).await
+        }
+        Role::AuditAdmin => Err(PageError::Redirect("/admin/audit".into())),
     }
 }
 
@@ -143,7 +146,6 @@ pub(crate) async fn admin_lists(
             region_id: u.region_id,
         })
         .collect();
-    let now = jixiao_storage::now_ms();
     let users = admin::users(state, user)
         .await
         .page(p)?
@@ -156,7 +158,7 @@ pub(crate) async fn admin_lists(
                 .find(|x| Some(x.id) == u.unit_id)
                 .map(|x| x.name.clone()),
             region_name: region_name(u.region_id),
-            locked: u.locked_until > now,
+            locked: u.failed_logins > 0,
             username: u.username,
             display_name: u.display_name,
             office: u.office,
@@ -178,12 +180,19 @@ pub(crate) async fn admin_home(
     refused: Option<Refused>,
 ) -> PageResult {
     let (regions, units, users) = admin_lists(state, p).await?;
+    let policy = if p.cu.user.role == Role::SecurityAdmin {
+        let policy = admin::security_policy(state, &p.cu.user).await.page(p)?;
+        serde_json::to_value(policy).ok()
+    } else {
+        None
+    };
     let view = AdminHomeView {
         chrome: p.chrome(flash),
         regions,
         units,
         users,
         refused,
+        policy,
     };
     Ok(p.page(status, render_admin_home(&view)))
 }

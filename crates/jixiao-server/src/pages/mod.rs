@@ -41,7 +41,7 @@ use jixiao_web::{
 };
 
 /// Name of the cookie that carries a flash message to the page after a redirect.
-const FLASH_COOKIE: &str = "jixiao_flash";
+pub(crate) const FLASH_COOKIE: &str = "jixiao_flash";
 
 /// The HTML routes, to merge into the application next to the API.
 #[rustfmt::skip]
@@ -52,6 +52,7 @@ pub fn router(config: &ServerConfig) -> Router<AppState> {
         .route("/favicon.ico", get(assets::favicon))
         .route("/login", get(auth::login_page).post(auth::login))
         .route("/logout", post(auth::logout))
+        .route("/password", get(auth::password_page).post(auth::change_password))
         .route("/", get(home::home))
         .route("/admin/regions", post(admin::create_region))
         .route("/admin/units", post(admin::create_unit))
@@ -60,6 +61,7 @@ pub fn router(config: &ServerConfig) -> Router<AppState> {
         .route("/admin/users/{id}", get(admin::edit_user_page).post(admin::edit_user))
         .route("/admin/regions/{id}/sign-off", post(admin::region_sign_off))
         .route("/admin/audit", get(admin::audit_page))
+        .route("/admin/security-policy", post(admin::security_policy))
         .route("/forms/new", get(start::start_page).post(start::create))
         .route("/forms/import", post(start::import).layer(upload_limit))
         .route("/forms/import/confirm", post(start::confirm_import))
@@ -313,6 +315,9 @@ impl FromRequestParts<AppState> for PageUser {
         let cu = match CurrentUser::from_request_parts(parts, state).await {
             Ok(cu) => cu,
             Err(e) if e.status == StatusCode::UNAUTHORIZED => return Err(login_redirect(parts)),
+            Err(e) if e.code == "password_change_required" => {
+                return Err(PageError::Redirect("/password".into()));
+            }
             Err(e) => return Err(e.into()),
         };
         let mut p = PageUser::load(cu, state).await?;
@@ -334,6 +339,9 @@ impl FromRequestParts<AppState> for PagePost {
             Ok(u) => Ok(PagePost(u)),
             Err(e) if e.status == StatusCode::UNAUTHORIZED => {
                 Err(PageError::Redirect("/login".into()))
+            }
+            Err(e) if e.code == "password_change_required" => {
+                Err(PageError::Redirect("/password".into()))
             }
             Err(e) => Err(e.into()),
         }

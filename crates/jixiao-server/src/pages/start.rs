@@ -140,7 +140,7 @@ pub(crate) async fn import(
     let outcome = match upload.file {
         Err(e) => Err(e),
         Ok(None) => Err(ApiError::unprocessable("请选择要导入的文件")),
-        Ok(Some(file)) => preview(&state, file).await,
+        Ok(Some(file)) => preview(&state, &p.cu.user, file).await,
     };
     match outcome {
         Ok(i) => {

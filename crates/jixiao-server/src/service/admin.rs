@@ -1,12 +1,22 @@
-//! Administration: regions, units and users (administrators only), plus the scoped unit list
-//! every logged-in user may read.
+//! Administration, split in three duties (三权分立, `docs/security.md`), plus the scoped unit
+//! list every logged-in user may read:
+//!
+//! - the system administrator (系统管理员) keeps regions, units and the accounts of the business
+//!   roles (name, office, unit or region, disabled) and creates them with a first password;
+//! - the security administrator (安全管理员) changes roles, creates and keeps the administrator
+//!   accounts, resets passwords, clears held-back logins and sets the security policy;
+//! - the audit administrator (审计管理员) reads, exports and verifies the audit log.
+//!
+//! None of them sees form content.
 
 use jixiao_storage::users::NewUser;
 use jixiao_storage::{AuditEntry, Db, Region, Role, Unit, User};
 use serde::Deserialize;
 
-use crate::access::require_admin;
-use crate::auth::{check_password_strength, hash_password};
+use crate::policy::SecurityPolicy;
+
+use crate::access::{require_admin, require_audit_admin, require_security_admin};
+use crate::auth::{check_new_password, hash_password};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 
@@ -29,9 +39,18 @@ fn check_name(what: &str, s: &str, max: usize) -> ApiResult<()> {
     Ok(())
 }
 
-/// All regions (administrators only).
+/// 403 unless the user holds one of the three administrator roles.
+fn require_administrator(user: &User) -> ApiResult<()> {
+    if user.role.is_administrator() {
+        Ok(())
+    } else {
+        Err(ApiError::forbidden("只有管理员可以进行此操作"))
+    }
+}
+
+/// All regions (the administrators).
 pub async fn regions(state: &AppState, user: &User) -> ApiResult<Vec<Region>> {
-    require_admin(user)?;
+    require_administrator(user)?;
     Ok(state.db.regions().await?)
 }
 
@@ -98,11 +117,11 @@ pub async fn set_region_sign_off(
         .ok_or_else(|| ApiError::not_found("区划不存在"))
 }
 
-/// The units the user may see (own unit; the reviewer's region; all for administrators,
+/// The units the user may see (own unit; the reviewer's region; all for the administrators,
 /// optionally one region).
 pub async fn units(state: &AppState, u: &User, region_id: Option<i64>) -> ApiResult<Vec<Unit>> {
     let units = match u.role {
-        Role::Admin => state.db.units(region_id).await?,
+        Role::Admin | Role::SecurityAdmin | Role::AuditAdmin => state.db.units(region_id).await?,
         Role::Reviewer => match u.region_id {
             Some(r) => state.db.units(Some(r)).await?,
             None => Vec::new(),
@@ -115,13 +134,13 @@ pub async fn units(state: &AppState, u: &User, region_id: Option<i64>) -> ApiRes
     Ok(units)
 }
 
-/// All units, optionally of one region (administrators only).
+/// All units, optionally of one region (the administrators).
 pub async fn admin_units(
     state: &AppState,
     user: &User,
     region_id: Option<i64>,
 ) -> ApiResult<Vec<Unit>> {
-    require_admin(user)?;
+    require_administrator(user)?;
     Ok(state.db.units(region_id).await?)
 }
 
@@ -149,21 +168,107 @@ pub async fn create_unit(state: &AppState, user: &User, b: &NewNamed) -> ApiResu
     Ok(unit)
 }
 
-/// The whole audit log (logins, users, units, forms), newest last, at most `limit` (default
-/// 1000) of the latest rows (administrators only).
+/// The whole audit log (logins, users, units, forms, reports), newest last, at most `limit`
+/// (default 1000) of the latest rows (the audit administrator). Reading it is audited too.
 pub async fn audit(
     state: &AppState,
     user: &User,
     limit: Option<i64>,
+    export: bool,
 ) -> ApiResult<Vec<AuditEntry>> {
-    require_admin(user)?;
-    Ok(state.db.audit_latest(limit.unwrap_or(1000)).await?)
+    require_audit_admin(user)?;
+    let rows = state.db.audit_latest(limit.unwrap_or(1000)).await?;
+    if export {
+        let mut tx = state.db.begin_write().await?;
+        tx.audit(
+            None,
+            Some(user.id),
+            "audit.export",
+            &format!("导出操作日志 {} 条", rows.len()),
+        )
+        .await?;
+        tx.commit().await?;
+    }
+    Ok(rows)
 }
 
-/// All users (administrators only).
+/// Walks the audit log's hash chain (the audit administrator); the check itself is audited.
+pub async fn verify_audit(
+    state: &AppState,
+    user: &User,
+) -> ApiResult<jixiao_storage::AuditVerification> {
+    require_audit_admin(user)?;
+    let v = state.db.verify_audit().await?;
+    let mut tx = state.db.begin_write().await?;
+    let detail = match &v.broken {
+        None => format!("校验操作日志：{} 条链式记录完整", v.checked),
+        Some(b) => format!(
+            "校验操作日志：第 {} 条（序号）起链条断开：{}",
+            b.seq, b.reason
+        ),
+    };
+    tx.audit(None, Some(user.id), "audit.verify", &detail)
+        .await?;
+    tx.commit().await?;
+    Ok(v)
+}
+
+/// All users (the system and the security administrator).
 pub async fn users(state: &AppState, user: &User) -> ApiResult<Vec<User>> {
-    require_admin(user)?;
+    if !matches!(user.role, Role::Admin | Role::SecurityAdmin) {
+        return Err(ApiError::forbidden(
+            "只有系统管理员或安全管理员可以查看用户",
+        ));
+    }
     Ok(state.db.users(None).await?)
+}
+
+/// The security policy in force (the security administrator).
+pub async fn security_policy(state: &AppState, user: &User) -> ApiResult<SecurityPolicy> {
+    require_security_admin(user)?;
+    crate::policy::stored(&state.db).await
+}
+
+/// Sets the security policy (the security administrator); audited with the old and new
+/// values of what changed.
+pub async fn set_security_policy(
+    state: &AppState,
+    user: &User,
+    new: SecurityPolicy,
+) -> ApiResult<SecurityPolicy> {
+    require_security_admin(user)?;
+    new.check()?;
+    let old = crate::policy::stored(&state.db).await?;
+    let (a, b) = (serde_json::to_value(&old), serde_json::to_value(&new));
+    let changes: Vec<String> = match (a, b) {
+        (Ok(serde_json::Value::Object(a)), Ok(serde_json::Value::Object(b))) => b
+            .iter()
+            .filter(|(k, v)| a.get(*k) != Some(*v))
+            .map(|(k, v)| format!("{k}: {} → {v}", a.get(k).cloned().unwrap_or_default()))
+            .collect(),
+        _ => Vec::new(),
+    };
+    let json = serde_json::to_string(&new).map_err(ApiError::internal)?;
+    let mut tx = state.db.begin_write().await?;
+    tx.set_setting(crate::policy::KEY, &json, Some(user.id))
+        .await?;
+    tx.audit(
+        None,
+        Some(user.id),
+        "policy.update",
+        &format!(
+            "修改安全策略：{}",
+            if changes.is_empty() {
+                "无变化".to_string()
+            } else {
+                changes.join("；")
+            }
+        ),
+    )
+    .await?;
+    tx.commit().await?;
+    state.policy.forget();
+    Ok(new)
 }
 
 /// A new user, from the API or the command line.
@@ -188,7 +293,8 @@ pub struct NewUserInput {
 }
 
 /// The region and unit a user of `role` gets: unit roles need a unit (their region is the
-/// unit's), reviewers need a region, administrators may have a region.
+/// unit's), reviewers need a region, the system administrator may have a region, the security
+/// and audit administrators have neither.
 pub async fn resolve_scope(
     db: &Db,
     role: Role,
@@ -204,6 +310,14 @@ pub async fn resolve_scope(
                 .await?
                 .ok_or_else(|| ApiError::unprocessable("所属单位不存在"))?;
             Ok((Some(unit.region_id), Some(unit.id)))
+        }
+        Role::SecurityAdmin | Role::AuditAdmin => {
+            if unit_id.is_some() || region_id.is_some() {
+                return Err(ApiError::unprocessable(
+                    "安全管理员和审计管理员不属于单位或区划，请不要指定 unit_id 或 region_id",
+                ));
+            }
+            Ok((None, None))
         }
         Role::Reviewer | Role::Admin => {
             if unit_id.is_some() {
@@ -223,8 +337,15 @@ pub async fn resolve_scope(
     }
 }
 
-/// Creates a user (checks name, password strength and scope; hashes the password; audits).
-pub async fn create_user_in(db: &Db, input: &NewUserInput, actor: Option<i64>) -> ApiResult<User> {
+/// Creates a user (checks name, the password against the policy and scope; hashes the
+/// password; audits). `must_change`: someone else chose the password, so the user changes it
+/// at first login (the web's new accounts; not the command line's, run by the operator).
+pub async fn create_user_in(
+    db: &Db,
+    input: &NewUserInput,
+    actor: Option<i64>,
+    must_change: bool,
+) -> ApiResult<User> {
     check_name("用户名", &input.username, 64)?;
     if input.username.chars().any(char::is_whitespace) {
         return Err(ApiError::unprocessable("用户名不能包含空格"));
@@ -236,7 +357,9 @@ pub async fn create_user_in(db: &Db, input: &NewUserInput, actor: Option<i64>) -
     check_name("姓名", &display, 64)?;
     let office = input.office.as_deref().unwrap_or("").trim().to_string();
     check_office(&office)?;
-    check_password_strength(&input.password)?;
+    crate::policy::stored(db)
+        .await?
+        .check_password(&input.password)?;
     let (region_id, unit_id) =
         resolve_scope(db, input.role, input.unit_id, input.region_id).await?;
     let pw = input.password.clone();
@@ -253,33 +376,40 @@ pub async fn create_user_in(db: &Db, input: &NewUserInput, actor: Option<i64>) -
             role: input.role,
             region_id,
             unit_id,
+            must_change_password: must_change,
         })
         .await?;
     tx.audit(
         None,
         actor,
         "user.create",
-        &format!("新建用户 {}（{}）", user.username, user.role.label()),
+        &format!(
+            "新建用户 {}（{}{}）",
+            user.username,
+            user.role.label(),
+            scope_text(db, region_id, unit_id).await?
+        ),
     )
     .await?;
     tx.commit().await?;
     Ok(user)
 }
 
-/// Sets a user's password (checks strength; ends their sessions; audits).
+/// Sets a user's password from the command line (checks the policy; ends their sessions;
+/// audits). The operator chose it for the user, who is not asked to change it.
 pub async fn set_password_in(
     db: &Db,
     user_id: i64,
     password: &str,
     actor: Option<i64>,
 ) -> ApiResult<()> {
-    check_password_strength(password)?;
+    crate::policy::stored(db).await?.check_password(password)?;
     let pw = password.to_string();
     let hash = tokio::task::spawn_blocking(move || hash_password(&pw))
         .await
         .map_err(ApiError::internal)??;
     let mut tx = db.begin_write().await?;
-    if !tx.set_password(user_id, &hash).await? {
+    if !tx.set_password(user_id, &hash, false).await? {
         return Err(ApiError::not_found("用户不存在"));
     }
     tx.audit(
@@ -293,10 +423,69 @@ pub async fn set_password_in(
     Ok(())
 }
 
-/// Creates a user (administrators only).
+/// Creates a user with a first password they must change at first login: the system
+/// administrator creates the business roles, the security administrator the administrators.
 pub async fn create_user(state: &AppState, user: &User, b: &NewUserInput) -> ApiResult<User> {
-    require_admin(user)?;
-    create_user_in(&state.db, b, Some(user.id)).await
+    match user.role {
+        Role::Admin if !b.role.is_administrator() => {}
+        Role::Admin => {
+            return Err(ApiError::forbidden(
+                "管理员账号由安全管理员创建；系统管理员只能创建填报人、单位审核人和财政审核人",
+            ));
+        }
+        Role::SecurityAdmin if b.role.is_administrator() => {}
+        Role::SecurityAdmin => {
+            return Err(ApiError::forbidden(
+                "业务账号由系统管理员创建；安全管理员只能创建管理员账号",
+            ));
+        }
+        _ => {
+            return Err(ApiError::forbidden(
+                "只有系统管理员或安全管理员可以新建用户",
+            ));
+        }
+    }
+    create_user_in(&state.db, b, Some(user.id), true).await
+}
+
+/// `（阳新县兴国镇人民政府）`-like text of a scope for audit rows.
+async fn scope_text(db: &Db, region_id: Option<i64>, unit_id: Option<i64>) -> ApiResult<String> {
+    if let Some(id) = unit_id {
+        let name = db.unit(id).await?.map(|u| u.name).unwrap_or_default();
+        return Ok(format!("，单位 {name}"));
+    }
+    if let Some(id) = region_id {
+        let name = db
+            .regions()
+            .await?
+            .into_iter()
+            .find(|r| r.id == id)
+            .map(|r| r.name)
+            .unwrap_or_default();
+        return Ok(format!("，区划 {name}"));
+    }
+    Ok(String::new())
+}
+
+/// Who may change what of a user (三权分立): the security administrator changes roles,
+/// passwords and held-back logins, and everything of an administrator account; the system
+/// administrator changes the name, office, scope and disabled flag of a business account.
+fn may_patch(actor: &User, target: &User, p: &UserPatch) -> ApiResult<()> {
+    let security_only =
+        p.role.is_some_and(|r| r != target.role) || p.password.is_some() || p.unlock == Some(true);
+    match actor.role {
+        Role::SecurityAdmin => Ok(()),
+        Role::Admin if target.role.is_administrator() && target.id != actor.id => {
+            Err(ApiError::forbidden("管理员账号由安全管理员维护"))
+        }
+        Role::Admin if security_only => Err(ApiError::forbidden(
+            "更改角色、重设密码和解除登录限制由安全管理员办理",
+        )),
+        Role::Admin => Ok(()),
+        _ => Err(ApiError::forbidden(
+            "只有系统管理员或安全管理员可以修改用户",
+        )),
+    }
 }
 
 /// A change to a user: only the fields given change.
@@ -321,20 +510,26 @@ pub struct UserPatch {
     pub unlock: Option<bool>,
 }
 
-/// Changes role, scope, name, disabled flag, password; unlocks (administrators only).
+/// Changes role, scope, name, disabled flag, password; clears held-back logins, as
+/// [`may_patch`] allows. Audited with the old and new role and scope.
 pub async fn update_user(state: &AppState, user: &User, id: i64, p: UserPatch) -> ApiResult<User> {
-    require_admin(user)?;
     let mut target = state
         .db
         .user(id)
         .await?
         .ok_or_else(|| ApiError::not_found("用户不存在"))?;
-    if id == user.id && (p.disabled == Some(true) || p.role.is_some_and(|r| r != Role::Admin)) {
+    may_patch(user, &target, &p)?;
+    if id == user.id && (p.disabled == Some(true) || p.role.is_some_and(|r| r != user.role)) {
         return Err(ApiError::conflict(
             "self_lockout",
-            "不能停用自己或取消自己的管理员角色",
+            "不能停用自己或更改自己的角色",
         ));
     }
+    let before = (
+        target.role,
+        scope_text(&state.db, target.region_id, target.unit_id).await?,
+        target.disabled,
+    );
     if let Some(d) = &p.display_name {
         check_name("姓名", d, 64)?;
         target.display_name = d.clone();
@@ -365,23 +560,56 @@ pub async fn update_user(state: &AppState, user: &User, id: i64, p: UserPatch) -
     let unlock = p.unlock == Some(true);
     let hash = match p.password {
         Some(pw) => {
-            check_password_strength(&pw)?;
+            check_new_password(state, Some(id), &pw).await?;
             Some(state.jobs.run(move || hash_password(&pw)).await??)
         }
         None => None,
     };
+    let after_scope = scope_text(&state.db, target.region_id, target.unit_id).await?;
+    let mut changes = Vec::new();
+    if before.0 != target.role {
+        changes.push(format!(
+            "角色 {} → {}",
+            before.0.label(),
+            target.role.label()
+        ));
+    }
+    if before.1 != after_scope {
+        let none = |s: &str| {
+            if s.is_empty() {
+                "无".to_string()
+            } else {
+                s.trim_start_matches('，').to_string()
+            }
+        };
+        changes.push(format!("范围 {} → {}", none(&before.1), none(&after_scope)));
+    }
+    if before.2 != target.disabled {
+        changes.push(if target.disabled {
+            "停用".into()
+        } else {
+            "启用".into()
+        });
+    }
+    if unlock {
+        changes.push("解除登录限制".into());
+    }
+    if hash.is_some() {
+        changes.push("重设密码（须本人修改后使用）".into());
+    }
     let mut tx = state.db.begin_write().await?;
     tx.update_user(&target).await?;
     if unlock {
         tx.unlock_user(id).await?;
+        tx.clear_login_failures(&target.username).await?;
     }
     if let Some(h) = &hash {
-        tx.set_password(id, h).await?;
+        tx.set_password(id, h, true).await?;
     }
-    let what = if hash.is_some() {
-        "（含重设密码）"
+    let what = if changes.is_empty() {
+        String::new()
     } else {
-        ""
+        format!("：{}", changes.join("；"))
     };
     tx.audit(
         None,

@@ -47,10 +47,16 @@ pub async fn list(state: &AppState, user: &User, q: ListQuery) -> ApiResult<Vec<
             .filter(|s| !s.trim().is_empty())
             .map(|s| s.trim().chars().take(100).collect()),
         limit: q.limit.unwrap_or(500),
+        finance_only: false,
     };
     match user.role {
-        Role::Admin => {}
-        Role::Reviewer => filter.region_id = Some(user.region_id.ok_or_else(no_scope)?),
+        Role::Admin | Role::SecurityAdmin | Role::AuditAdmin => {
+            return Err(administrators_see_no_forms());
+        }
+        Role::Reviewer => {
+            filter.region_id = Some(user.region_id.ok_or_else(no_scope)?);
+            filter.finance_only = true;
+        }
         Role::Filler | Role::UnitApprover => {
             let own = user.unit_id.ok_or_else(no_scope)?;
             if filter.unit_id.is_some_and(|id| id != own) {
@@ -60,6 +66,11 @@ pub async fn list(state: &AppState, user: &User, q: ListQuery) -> ApiResult<Vec<
         }
     }
     Ok(state.db.list_forms(&filter).await?)
+}
+
+/// The administrators keep the system, not its content (三权分立).
+pub(crate) fn administrators_see_no_forms() -> ApiError {
+    ApiError::forbidden("管理员不查看申报表内容（三权分立），请使用单位或财政账号")
 }
 
 fn no_scope() -> ApiError {
@@ -94,8 +105,8 @@ pub struct Created {
     pub findings: Vec<Finding>,
 }
 
-/// The unit a new form is for: the user's own (a unit role), or the one an administrator
-/// names; reviewers do not create forms.
+/// The unit a new form is for: the user's own (a unit role); reviewers and administrators do
+/// not create forms.
 pub async fn unit_for_new(state: &AppState, user: &User, unit_id: Option<i64>) -> ApiResult<Unit> {
     let unit_id = match user.role {
         Role::Filler | Role::UnitApprover => {
@@ -105,8 +116,9 @@ pub async fn unit_for_new(state: &AppState, user: &User, unit_id: Option<i64>) -
             }
             own
         }
-        Role::Admin => unit_id
-            .ok_or_else(|| ApiError::unprocessable("管理员新建申报表须指定单位（unit_id）"))?,
+        Role::Admin | Role::SecurityAdmin | Role::AuditAdmin => {
+            return Err(administrators_see_no_forms());
+        }
         Role::Reviewer => return Err(ApiError::forbidden("财政审核人不能新建申报表")),
     };
     state

@@ -134,5 +134,21 @@ pub async fn export(
         "{}-{}年度部门整体绩效目标申报表.{}",
         row.unit_name, row.fiscal_year, file.extension
     );
+    super::audit_event(
+        state,
+        user.id,
+        jixiao_storage::Subject {
+            form_id: Some(id),
+            report_id: None,
+        },
+        "download",
+        &format!(
+            "下载 {}（第 {} 版）",
+            format.to_uppercase(),
+            version.unwrap_or(row.version)
+        ),
+        jixiao_storage::Outcome::Ok,
+    )
+    .await?;
     Ok(Exported { file, name })
 }

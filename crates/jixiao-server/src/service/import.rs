@@ -6,6 +6,7 @@ use axum::extract::Multipart;
 use axum::http::StatusCode;
 use jixiao_domain::{Finding, Form};
 use jixiao_formats::ImportReport;
+use jixiao_storage::User;
 
 use super::{counts, findings_of};
 use crate::error::{ApiError, ApiResult};
@@ -105,15 +106,25 @@ pub struct Imported {
 }
 
 /// Reads an uploaded file through the server's importer; 422 with the importer's message when
-/// it cannot.
-pub async fn preview(state: &AppState, file: UploadedFile) -> ApiResult<Imported> {
-    if file.bytes.is_empty() {
-        return Err(ApiError::unprocessable("上传的文件是空的"));
-    }
-    let hook = state.import.clone();
-    let name = file.name.clone();
-    let result = state.jobs.run(move || hook(&name, &file.bytes)).await?;
-    let (form, report) = result.map_err(ApiError::unprocessable)?;
+/// it cannot. Every upload is audited (name, size, and what became of it).
+pub async fn preview(state: &AppState, user: &User, file: UploadedFile) -> ApiResult<Imported> {
+    let size = file.bytes.len();
+    let result = read(state, file.name.clone(), file.bytes).await;
+    let (outcome, what) = match &result {
+        Ok(_) => (jixiao_storage::Outcome::Ok, "已读出".to_string()),
+        Err(e) => (jixiao_storage::Outcome::Refused, e.message.clone()),
+    };
+    let shown: String = file.name.chars().take(100).collect();
+    super::audit_event(
+        state,
+        user.id,
+        jixiao_storage::Subject::default(),
+        "import",
+        &format!("上传「{shown}」（{size} 字节）：{what}"),
+        outcome,
+    )
+    .await?;
+    let (form, report) = result?;
     let findings = findings_of(state, &form)?;
     let (errors, warnings) = counts(&findings);
     Ok(Imported {
@@ -124,4 +135,14 @@ pub async fn preview(state: &AppState, file: UploadedFile) -> ApiResult<Imported
         errors,
         warnings,
     })
+}
+
+/// The importer's reading of an upload.
+async fn read(state: &AppState, name: String, bytes: Vec<u8>) -> ApiResult<(Form, ImportReport)> {
+    if bytes.is_empty() {
+        return Err(ApiError::unprocessable("上传的文件是空的"));
+    }
+    let hook = state.import.clone();
+    let result = state.jobs.run(move || hook(&name, &bytes)).await?;
+    result.map_err(ApiError::unprocessable)
 }

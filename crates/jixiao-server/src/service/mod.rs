@@ -22,6 +22,23 @@ use crate::access::{mask_phone, sees_personal_data};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 
+/// Writes one audit row in its own transaction, for what changes nothing but must be on record
+/// (downloads, exports, imports).
+pub(crate) async fn audit_event(
+    state: &AppState,
+    user_id: i64,
+    subject: jixiao_storage::Subject,
+    action: &str,
+    detail: &str,
+    outcome: jixiao_storage::Outcome,
+) -> ApiResult<()> {
+    let mut tx = state.db.begin_write().await?;
+    tx.append_audit(subject, Some(user_id), action, detail, outcome)
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 /// Validates a form against its template; 422 when the template is unknown.
 pub fn findings_of(state: &AppState, form: &Form) -> ApiResult<Vec<Finding>> {
     let template = state

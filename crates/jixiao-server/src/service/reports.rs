@@ -233,6 +233,7 @@ pub fn owner(row: &ReportRow) -> Owner {
         unit_id: row.unit_id,
         region_id: row.region_id,
         sign_off: row.sign_off,
+        submitted: row.reached_finance_at.is_some(),
     }
 }
 
@@ -304,11 +305,12 @@ fn parse_deadline(text: &str) -> ApiResult<(i64, i64, i64)> {
 
 /// Opens a round: one document per unit of the region with an approved declaration of the
 /// year, made from that approved version (a self-evaluation also takes the unit's latest
-/// monitoring actuals). Finance roles only; one round per region, kind, year and month.
+/// monitoring actuals). The region's reviewers, or the system administrator (rounds are
+/// schedules, not content); one round per region, kind, year and month.
 pub async fn open_round(state: &AppState, user: &User, input: OpenRound) -> ApiResult<Opened> {
-    if !user.role.is_finance() {
+    if !user.role.is_finance() && !user.role.may_administer() {
         return Err(ApiError::forbidden(
-            "只有财政审核人或管理员可以开启监控、自评任务",
+            "只有财政审核人或系统管理员可以开启监控、自评任务",
         ));
     }
     let region_id = match (user.region_id, input.region_id) {
@@ -468,10 +470,11 @@ pub async fn open_round(state: &AppState, user: &User, input: OpenRound) -> ApiR
     })
 }
 
-/// The rounds the user may see: a finance role its region's (an administrator every region's);
-/// unit roles none (they see their documents).
+/// The rounds the user may see: a reviewer its region's, the system administrator every
+/// region's (the schedule only: the boards are the finance side's); others none (unit roles see
+/// their documents).
 pub async fn rounds(state: &AppState, user: &User) -> ApiResult<Vec<Round>> {
-    if !user.role.is_finance() {
+    if !user.role.is_finance() && !user.role.may_administer() {
         return Ok(Vec::new());
     }
     let region = if user.role.may_administer() {
@@ -485,16 +488,11 @@ pub async fn rounds(state: &AppState, user: &User) -> ApiResult<Vec<Round>> {
     Ok(state.db.rounds(region).await?)
 }
 
-/// A round the user may see (finance roles of its region).
+/// A round whose board the user may see (the reviewers of its region).
 pub async fn round(state: &AppState, user: &User, id: i64) -> ApiResult<Round> {
     let round = state.db.round(id).await?;
     match round {
-        Some(r)
-            if user.role.is_finance()
-                && (user.role.may_administer() || user.region_id == Some(r.region_id)) =>
-        {
-            Ok(r)
-        }
+        Some(r) if user.role.is_finance() && user.region_id == Some(r.region_id) => Ok(r),
         _ => Err(ApiError::not_found("任务不存在或无权查看")),
     }
 }
@@ -526,7 +524,20 @@ pub struct Board {
 /// The round board.
 pub async fn board(state: &AppState, user: &User, id: i64) -> ApiResult<Board> {
     let round = round(state, user, id).await?;
-    let rows = state.db.reports_of_round(id).await?;
+    // A document that has not reached the finance bureau is the unit's own: the board shows
+    // its status, not its light or score.
+    let rows: Vec<ReportRow> = state
+        .db
+        .reports_of_round(id)
+        .await?
+        .into_iter()
+        .map(|mut r| {
+            if r.reached_finance_at.is_none() {
+                (r.colour, r.total, r.grade) = (None, None, None);
+            }
+            r
+        })
+        .collect();
     let mut counts = BoardCounts {
         units: rows.len(),
         ..BoardCounts::default()
@@ -932,6 +943,15 @@ async fn audit_download(state: &AppState, user: &User, id: i64, detail: &str) ->
 pub async fn board_workbook(state: &AppState, user: &User, id: i64) -> ApiResult<ReportFile> {
     let board = board(state, user, id).await?;
     let name = format!("{}.xlsx", round_title(&board.round));
+    super::audit_event(
+        state,
+        user.id,
+        jixiao_storage::Subject::default(),
+        "download",
+        &format!("下载任务看板：{name}"),
+        jixiao_storage::Outcome::Ok,
+    )
+    .await?;
     let bytes = state
         .jobs
         .run(move || write_board(&board))

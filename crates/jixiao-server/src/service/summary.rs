@@ -38,6 +38,15 @@ pub async fn workbook(
         });
     }
     let n = inputs.len();
+    super::audit_event(
+        state,
+        user.id,
+        jixiao_storage::Subject::default(),
+        "download",
+        &format!("下载汇总表（{n} 份申报表）"),
+        jixiao_storage::Outcome::Ok,
+    )
+    .await?;
     let registry = state.templates.clone();
     let bytes = state
         .jobs

@@ -167,8 +167,34 @@ async fn a_unit_cannot_open_another_units_form() {
     let edit = own.get(&format!("/forms/{id}/edit")).await;
     assert_eq!(edit.status, StatusCode::OK);
     assert!(html(&edit).contains("阳新县兴国镇人民政府"));
-    // The reviewer may see the form but not edit it: the read-only view instead.
+    // A draft never submitted is the unit's own: the finance side does not see it.
     let reviewer = t.login("reviewer").await;
+    for path in [
+        format!("/forms/{id}"),
+        format!("/forms/{id}/edit"),
+        format!("/forms/{id}/review"),
+    ] {
+        let a = reviewer.get(&path).await;
+        assert_eq!(
+            a.status,
+            StatusCode::NOT_FOUND,
+            "reviewer, never submitted: {path}"
+        );
+    }
+    // Submitted once (then withdrawn to a draft), it is on the finance bureau's record: the
+    // reviewer may see the form but not edit it, the read-only view instead.
+    let version = own.get(&format!("/api/forms/{id}")).await.body["version"].clone();
+    let sub = own
+        .post(
+            &format!("/api/forms/{id}/submit"),
+            &serde_json::json!({"base_version": version}),
+        )
+        .await;
+    assert_eq!(sub.status, StatusCode::OK, "{}", sub.body);
+    let back = own
+        .post(&format!("/api/forms/{id}/withdraw"), &serde_json::json!({}))
+        .await;
+    assert_eq!(back.status, StatusCode::OK, "{}", back.body);
     let r = reviewer.get(&format!("/forms/{id}/edit")).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     assert_eq!(location(&r), format!("/forms/{id}"));

@@ -166,7 +166,7 @@ async fn admin_edits_users_and_reads_the_log() {
         html(&dup)
     );
     assert!(!html(&dup).contains("单位编码"));
-    // Edit: new office, disabled, new password. The user's session ends.
+    // Edit: new office, disabled. The user's session ends.
     let victim = t.login("jiaoyu_filler").await;
     let jid = jiaoyu.to_string();
     let edit = form_post(
@@ -180,7 +180,6 @@ async fn admin_edits_users_and_reads_the_log() {
             ("unit_id", "2"),
             ("region_id", ""),
             ("disabled", "1"),
-            ("password", "Brand-new-pass-9"),
         ],
         "",
     )
@@ -192,12 +191,36 @@ async fn admin_edits_users_and_reads_the_log() {
         list.contains("县教育局财务室") && list.contains("已停用"),
         "{list}"
     );
+    // A new password is the security administrator's to set (三权分立): refused for the
+    // system administrator, whose edit page offers no password field.
+    let page = html(&admin.get(&format!("/admin/users/{jid}")).await);
+    assert!(!page.contains("name=\"password\""), "{page}");
+    let reset = [
+        ("_csrf", csrf.as_str()),
+        ("display_name", "王磊"),
+        ("office", "县教育局财务室"),
+        ("role", "filler"),
+        ("unit_id", "2"),
+        ("region_id", ""),
+        ("password", "Brand-new-pass-9"),
+    ];
+    let refused = form_post(&admin, &format!("/admin/users/{jid}"), &reset, "").await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    assert!(html(&refused).contains("安全管理员"), "{}", html(&refused));
+    let security = t.login("security").await;
+    let scsrf = security.csrf.clone();
+    let mut reset = reset;
+    reset[0].1 = scsrf.as_str();
+    let page = html(&security.get(&format!("/admin/users/{jid}")).await);
+    assert!(page.contains("name=\"password\""), "{page}");
+    let done = form_post(&security, &format!("/admin/users/{jid}"), &reset, "").await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", html(&done));
     // A refused edit keeps the typed values on the edit page.
     let bad = form_post(
-        &admin,
+        &security,
         &format!("/admin/users/{jid}"),
         &[
-            ("_csrf", &csrf),
+            ("_csrf", &scsrf),
             ("display_name", "王磊"),
             ("office", "新科室"),
             ("role", "filler"),
@@ -223,12 +246,21 @@ async fn admin_edits_users_and_reads_the_log() {
         admin.get("/api/admin/regions").await.body[0]["unit_sign_off"],
         true
     );
-    // The audit page names people and actions in Chinese.
-    let log = html(&admin.get("/admin/audit").await);
+    // The audit page (the audit administrator's) names people and actions in Chinese.
+    assert_eq!(
+        admin.get("/admin/audit").await.status,
+        StatusCode::FORBIDDEN
+    );
+    let auditor = t.login("auditor").await;
+    assert_eq!(location(&auditor.get("/").await), "/admin/audit");
+    let log = html(&auditor.get("/admin/audit").await);
     assert!(
         log.contains("修改用户") && log.contains("县财政局信息中心 李强"),
         "{log}"
     );
+    assert!(log.contains("重设密码（须本人修改后使用）"), "{log}");
+    let verified = html(&auditor.get("/admin/audit?verify=1").await);
+    assert!(verified.contains("哈希链完整"), "{verified}");
     // The summary workbook of the region's forms.
     let reviewer = t.login("reviewer").await;
     assert!(html(&reviewer.get("/").await).contains("id=\"summary-link\""));

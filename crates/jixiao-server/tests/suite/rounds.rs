@@ -651,8 +651,8 @@ async fn sign_off_withdraw_and_return(kind: Kind) {
         step(&reviewer, "review", json!({"decision": "approve"}))
             .await
             .status,
-        StatusCode::CONFLICT,
-        "finance waits for the unit's sign-off"
+        StatusCode::NOT_FOUND,
+        "before the unit's sign-off the document has not reached the finance side"
     );
     let back = step(&filler, "withdraw", json!({})).await;
     assert_eq!(back.body["status"], "draft", "{}", back.body);

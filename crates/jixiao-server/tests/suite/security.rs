@@ -189,45 +189,53 @@ async fn lockout(kind: Kind) {
     let Some(t) = TestApp::new(kind).await else {
         return;
     };
-    for _ in 0..5 {
-        let a = try_login(&t.app, "xingguo_filler", "wrong-password").await;
-        assert_eq!(a.status, StatusCode::UNAUTHORIZED);
-        assert_eq!(a.body["message"], "用户名或密码错误");
+    // Five failures are free; the sixth holds the name back from this address. A name that
+    // does not exist is treated the same way, so the answers do not tell which names exist.
+    for name in ["xingguo_filler", "nobody"] {
+        for _ in 0..6 {
+            let a = try_login(&t.app, name, "wrong-password").await;
+            assert_eq!(a.status, StatusCode::UNAUTHORIZED, "{name}");
+            assert_eq!(a.body["message"], "用户名或密码错误");
+        }
     }
-    let locked = try_login(&t.app, "xingguo_filler", jixiao_server::demo::DEMO_PASSWORD).await;
-    assert_eq!(
-        locked.status,
-        StatusCode::TOO_MANY_REQUESTS,
-        "{}",
-        locked.body
-    );
-    assert!(locked.body["message"].as_str().unwrap().contains("锁定"));
+    let held = try_login(&t.app, "xingguo_filler", jixiao_server::demo::DEMO_PASSWORD).await;
     let unknown = try_login(&t.app, "nobody", "whatever-pass").await;
-    assert_eq!(
-        unknown.status,
-        StatusCode::UNAUTHORIZED,
-        "unknown names look like wrong passwords"
+    assert_eq!(held.status, StatusCode::TOO_MANY_REQUESTS, "{}", held.body);
+    assert_eq!(unknown.status, held.status, "the same answer for both");
+    assert_eq!(unknown.body["error"], held.body["error"]);
+    assert!(
+        held.body["message"].as_str().unwrap().contains("秒后再试"),
+        "{}",
+        held.body
     );
+    // The other names from this address are not held back.
+    t.login("jiaoyu_filler").await;
 
-    let admin = t.login("admin").await;
-    let users = admin.get("/api/admin/users").await.body;
-    let uid = users
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|u| u["username"] == "xingguo_filler")
-        .unwrap()["id"]
-        .clone();
-    assert_eq!(
-        users
+    let uid = {
+        let security = t.login("security").await;
+        let users = security.get("/api/admin/users").await.body;
+        let u = users
             .as_array()
             .unwrap()
             .iter()
-            .find(|u| u["id"] == uid)
-            .unwrap()["locked"],
-        true
-    );
+            .find(|u| u["username"] == "xingguo_filler")
+            .unwrap()
+            .clone();
+        assert_eq!(u["failed_logins"], 6);
+        u["id"].clone()
+    };
+    // The system administrator cannot clear it: that is the security administrator's duty.
+    let admin = t.login("admin").await;
     let r = admin
+        .call(
+            Method::PATCH,
+            &format!("/api/admin/users/{uid}"),
+            Some(&json!({"unlock": true})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    let security = t.login("security").await;
+    let r = security
         .call(
             Method::PATCH,
             &format!("/api/admin/users/{uid}"),
@@ -250,20 +258,42 @@ async fn lockout(kind: Kind) {
     let a = try_login(&t.app, "xingguo_filler", jixiao_server::demo::DEMO_PASSWORD).await;
     assert_eq!(a.status, StatusCode::FORBIDDEN);
 
-    let log = admin.get("/api/admin/audit?limit=3").await.body;
-    let actions: Vec<&str> = log
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|a| a["action"].as_str().unwrap())
-        .collect();
+    // Only the audit administrator reads the log; it holds each step with its outcome.
     assert_eq!(
-        actions,
-        ["user.update", "login", "user.update"],
-        "unlock, the filler's login, disable"
+        admin.get("/api/admin/audit").await.status,
+        StatusCode::FORBIDDEN
     );
-    assert_eq!(log[0]["user"], "admin");
-    assert_eq!(log[1]["user"], "xingguo_filler");
+    let auditor = t.login("auditor").await;
+    let log = auditor.get("/api/admin/audit?limit=200").await.body;
+    let rows = log.as_array().unwrap();
+    let find = |action: &str, detail: &str| {
+        rows.iter()
+            .filter(|a| a["action"] == action && a["detail"].as_str().unwrap().contains(detail))
+            .count()
+    };
+    assert_eq!(
+        find("login.failed", "用户名「nobody」：用户名不存在"),
+        6,
+        "unknown names are audited"
+    );
+    assert_eq!(
+        find("login.failed", "用户名「xingguo_filler」：密码错误"),
+        6
+    );
+    assert_eq!(
+        find("login.held", "xingguo_filler"),
+        1,
+        "an attempt while held back"
+    );
+    assert_eq!(find("login.disabled", "停用"), 1);
+    assert_eq!(find("user.update", "解除登录限制"), 1);
+    assert_eq!(find("user.update", "停用"), 1);
+    let failed = rows.iter().find(|a| a["action"] == "login.failed").unwrap();
+    assert_eq!(failed["outcome"], "refused");
+    assert_eq!(
+        failed["address"], "unknown",
+        "in-process requests have no address"
+    );
     t.cleanup().await;
 }
 on_both!(lockout);
@@ -299,13 +329,19 @@ async fn cross_unit(kind: Kind) {
     let dup = admin
         .post(
             "/api/admin/users",
-            &json!({"username": "daye_reviewer", "password": "daye-password-1", "role": "admin"}),
+            &json!({"username": "daye_reviewer", "password": "daye-password-1", "role": "reviewer", "region_id": region.body["id"]}),
         )
         .await;
     assert_eq!(dup.status, StatusCode::CONFLICT);
 
     let other_unit = t.login("jiaoyu_filler").await;
-    let other_region = Client::login(&t.app, "daye_reviewer", "daye-password-1").await;
+    let other_region = Client::first_login(
+        &t.app,
+        "daye_reviewer",
+        "daye-password-1",
+        "Daye-own-pass-2",
+    )
+    .await;
     let (_, routes) = jixiao_server::api_routes(&ServerConfig::default());
     for who in [&other_unit, &other_region] {
         assert!(
@@ -597,7 +633,7 @@ async fn demo_mode_keeps_real_data_safe(kind: Kind) {
         unit_id: None,
         region_id: db.regions().await.unwrap().first().map(|r| r.id),
     };
-    jixiao_server::api::admin::create_user_in(db, &input, None)
+    jixiao_server::api::admin::create_user_in(db, &input, None, false)
         .await
         .unwrap();
     let e = jixiao_server::demo::seed(&t.state).await.unwrap_err();
@@ -607,18 +643,30 @@ async fn demo_mode_keeps_real_data_safe(kind: Kind) {
 }
 on_both!(demo_mode_keeps_real_data_safe);
 
-/// An administrator's edit written after a lock-out happened (read before it) keeps the lock:
-/// the edit does not write the lock columns back.
+/// An administrator's edit written after logins were held back (read before it) keeps them
+/// held back: the hold lives apart from what the edit writes.
 async fn admin_edit_does_not_undo_a_lock(kind: Kind) {
     let Some(t) = TestApp::new(kind).await else {
         return;
     };
     let db = &t.state.db;
     let stale = db.user_for_login("jiaoyu_filler").await.unwrap().unwrap().0;
-    assert_eq!(stale.locked_until, 0);
-    // Meanwhile, failed logins lock the account.
-    for _ in 0..3 {
-        db.record_login_failure(stale.id, 3, 60_000).await.unwrap();
+    assert_eq!(
+        db.login_blocked("jiaoyu_filler", "10.9.9.9").await.unwrap(),
+        None
+    );
+    // Meanwhile, failed logins from one address hold the name back there.
+    for _ in 0..4 {
+        db.record_login_failure(
+            "jiaoyu_filler",
+            "10.9.9.9",
+            Some(stale.id),
+            3,
+            60_000,
+            "密码错误",
+        )
+        .await
+        .unwrap();
     }
     let mut edit = stale.clone();
     edit.display_name = "教育局填报人（改名）".into();
@@ -627,9 +675,18 @@ async fn admin_edit_does_not_undo_a_lock(kind: Kind) {
     tx.commit().await.unwrap();
     let now = db.user(stale.id).await.unwrap().unwrap();
     assert_eq!(now.display_name, "教育局填报人（改名）");
+    assert_eq!(now.failed_logins, 4, "the count kept");
     assert!(
-        now.locked_until > 0,
-        "the lock set meanwhile stays in force"
+        db.login_blocked("jiaoyu_filler", "10.9.9.9")
+            .await
+            .unwrap()
+            .is_some(),
+        "the hold set meanwhile stays in force"
+    );
+    assert_eq!(
+        db.login_blocked("jiaoyu_filler", "10.1.1.1").await.unwrap(),
+        None,
+        "the owner elsewhere is not held back"
     );
     t.cleanup().await;
 }
@@ -645,6 +702,19 @@ async fn findings_do_not_leak_the_phone(kind: Kind) {
     let id = filler.get("/api/forms").await.body[0]["id"]
         .as_i64()
         .unwrap();
+    // Submitted once and withdrawn: the finance side sees the form (and its later drafts).
+    let v = filler.get(&format!("/api/forms/{id}")).await.body["version"].clone();
+    let sub = filler
+        .post(
+            &format!("/api/forms/{id}/submit"),
+            &json!({"base_version": v}),
+        )
+        .await;
+    assert_eq!(sub.status, StatusCode::OK, "{}", sub.body);
+    let back = filler
+        .post(&format!("/api/forms/{id}/withdraw"), &json!({}))
+        .await;
+    assert_eq!(back.status, StatusCode::OK, "{}", back.body);
     let got = filler.get(&format!("/api/forms/{id}")).await;
     let mut form = got.body["form"].clone();
     form["header"]["phone"] = json!("1517209313888");
@@ -666,7 +736,16 @@ async fn findings_do_not_leak_the_phone(kind: Kind) {
     };
     let own = quoting(&filler.get(&format!("/api/forms/{id}")).await.body);
     assert!(own.iter().any(|m| m.contains("1517209313888")), "{own:?}");
-    for who in ["reviewer", "admin"] {
+    // The administrators see no form content at all.
+    for who in ["admin", "security", "auditor"] {
+        let c = t.login(who).await;
+        assert_eq!(
+            c.get(&format!("/api/forms/{id}")).await.status,
+            StatusCode::NOT_FOUND,
+            "{who}"
+        );
+    }
+    for who in ["reviewer"] {
         let c = t.login(who).await;
         let seen = quoting(&c.get(&format!("/api/forms/{id}")).await.body);
         assert!(!seen.is_empty(), "{who} sees the finding");
@@ -741,3 +820,371 @@ async fn heavy_jobs_are_bounded(kind: Kind) {
     t.cleanup().await;
 }
 on_both!(heavy_jobs_are_bounded);
+
+/// The security policy is the security administrator's: bounds checked, and it governs new
+/// passwords. An account an administrator made (or reset) must choose its own password before
+/// anything else; the current one is needed, the new one meets the policy and is not one of
+/// the last ones, and every session ends after the change.
+async fn password_policy_and_forced_change(kind: Kind) {
+    let Some(t) = TestApp::new(kind).await else {
+        return;
+    };
+    let admin = t.login("admin").await;
+    let security = t.login("security").await;
+    let policy = json!({"min_length": 10, "char_classes": 3, "history": 2, "max_age_days": 90,
+        "idle_minutes": 30, "session_hours": 12, "single_session": false,
+        "free_failures": 5, "max_hold_minutes": 15});
+    let refused = admin.put("/api/admin/security-policy", &policy).await;
+    assert_eq!(
+        refused.status,
+        StatusCode::FORBIDDEN,
+        "only the security administrator"
+    );
+    let out_of_bounds = security
+        .put("/api/admin/security-policy", &json!({"idle_minutes": 1}))
+        .await;
+    assert_eq!(out_of_bounds.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        out_of_bounds.body["message"]
+            .as_str()
+            .unwrap()
+            .contains("空闲超时")
+    );
+    let set = security.put("/api/admin/security-policy", &policy).await;
+    assert_eq!(set.status, StatusCode::OK, "{}", set.body);
+    assert_eq!(
+        security.get("/api/admin/security-policy").await.body["min_length"],
+        10
+    );
+
+    // The system administrator makes a filler with a first password (policy-checked).
+    let unit = admin.get("/api/units").await.body[0]["id"].clone();
+    let short = admin
+        .post(
+            "/api/admin/users",
+            &json!({"username": "new_one", "password": "Short-1", "role": "filler", "unit_id": unit}),
+        )
+        .await;
+    assert_eq!(short.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        short.body["message"]
+            .as_str()
+            .unwrap()
+            .contains("至少需要 10 个字符")
+    );
+    let made = admin
+        .post(
+            "/api/admin/users",
+            &json!({"username": "new_one", "password": "First-pass-2026", "role": "filler", "unit_id": unit}),
+        )
+        .await;
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.body);
+    assert_eq!(made.body["must_change_password"], true);
+    // …but not an administrator: that is the security administrator's.
+    let no = admin
+        .post(
+            "/api/admin/users",
+            &json!({"username": "new_admin", "password": "First-pass-2026", "role": "security_admin"}),
+        )
+        .await;
+    assert_eq!(no.status, StatusCode::FORBIDDEN);
+
+    // First login: only the password change answers.
+    let c = Client::login(&t.app, "new_one", "First-pass-2026").await;
+    assert_eq!(
+        c.get("/api/forms").await.body["error"],
+        "password_change_required"
+    );
+    let change =
+        |current: &str, new: &str| json!({"current_password": current, "new_password": new});
+    let wrong = c
+        .post(
+            "/api/me/password",
+            &change("not-the-one", "Another-pass-77"),
+        )
+        .await;
+    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(wrong.body["message"], "当前密码不正确");
+    let weak = c
+        .post(
+            "/api/me/password",
+            &change("First-pass-2026", "alllowercase"),
+        )
+        .await;
+    assert!(
+        weak.body["message"].as_str().unwrap().contains("至少 3 种"),
+        "{}",
+        weak.body
+    );
+    let same = c
+        .post(
+            "/api/me/password",
+            &change("First-pass-2026", "First-pass-2026"),
+        )
+        .await;
+    assert_eq!(same.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let ok = c
+        .post(
+            "/api/me/password",
+            &change("First-pass-2026", "Own-pass-2026a"),
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::NO_CONTENT, "{}", ok.body);
+    assert_eq!(
+        c.get("/api/me").await.status,
+        StatusCode::UNAUTHORIZED,
+        "all sessions end"
+    );
+    let c = Client::login(&t.app, "new_one", "Own-pass-2026a").await;
+    let me = c.get("/api/me").await.body;
+    assert_eq!(me["must_change_password"], false);
+    assert!(me["previous_login"]["at"].is_string(), "{me}");
+    assert_eq!(c.get("/api/forms").await.status, StatusCode::OK);
+
+    // A reset by the security administrator forces a change again; the history is kept.
+    let id = made.body["id"].clone();
+    let reset = security
+        .call(
+            Method::PATCH,
+            &format!("/api/admin/users/{id}"),
+            Some(&json!({"password": "Reset-pass-2026"})),
+        )
+        .await;
+    assert_eq!(reset.status, StatusCode::OK, "{}", reset.body);
+    assert_eq!(c.get("/api/me").await.status, StatusCode::UNAUTHORIZED);
+    let c = Client::login(&t.app, "new_one", "Reset-pass-2026").await;
+    assert_eq!(c.get("/api/me").await.body["must_change_password"], true);
+    let reused = c
+        .post(
+            "/api/me/password",
+            &change("Reset-pass-2026", "Own-pass-2026a"),
+        )
+        .await;
+    assert_eq!(reused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        reused.body["message"]
+            .as_str()
+            .unwrap()
+            .contains("最近 2 次"),
+        "{}",
+        reused.body
+    );
+
+    // Role changes are the security administrator's, audited with old → new.
+    let promote = admin
+        .call(
+            Method::PATCH,
+            &format!("/api/admin/users/{id}"),
+            Some(&json!({"role": "unit_approver", "unit_id": unit})),
+        )
+        .await;
+    assert_eq!(promote.status, StatusCode::FORBIDDEN);
+    let promote = security
+        .call(
+            Method::PATCH,
+            &format!("/api/admin/users/{id}"),
+            Some(&json!({"role": "unit_approver", "unit_id": unit})),
+        )
+        .await;
+    assert_eq!(promote.status, StatusCode::OK, "{}", promote.body);
+    let log = t.login("auditor").await.get("/api/admin/audit").await.body;
+    assert!(
+        log.as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a["action"] == "user.update"
+                && a["detail"]
+                    .as_str()
+                    .unwrap()
+                    .contains("角色 单位填报人 → 单位审核人")),
+        "{log}"
+    );
+    assert!(
+        log.as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a["action"] == "policy.update"
+                && a["detail"].as_str().unwrap().contains("min_length: 8 → 10")),
+        "{log}"
+    );
+    t.cleanup().await;
+}
+on_both!(password_policy_and_forced_change);
+
+/// A session ends after the policy's idle time without a request, and (with one session per
+/// user) when the user logs in elsewhere.
+async fn sessions_end_when_idle_and_one_per_user(kind: Kind) {
+    let Some(t) = TestApp::new(kind).await else {
+        return;
+    };
+    let first = t.login("xingguo_filler").await;
+    assert_eq!(first.get("/api/me").await.status, StatusCode::OK);
+    // 31 minutes without a request (the default idle time is 30).
+    let ago = jixiao_storage::now_ms() - 31 * 60_000;
+    jixiao_storage::sqlx::query("UPDATE sessions SET last_seen_at = $1")
+        .bind(ago)
+        .execute(t.state.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(first.get("/api/me").await.status, StatusCode::UNAUTHORIZED);
+    // A request within the idle time keeps the session.
+    let busy = t.login("xingguo_filler").await;
+    jixiao_storage::sqlx::query("UPDATE sessions SET last_seen_at = $1")
+        .bind(jixiao_storage::now_ms() - 29 * 60_000)
+        .execute(t.state.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(busy.get("/api/me").await.status, StatusCode::OK);
+    assert_eq!(
+        busy.get("/api/me").await.status,
+        StatusCode::OK,
+        "seen again: still live"
+    );
+    // Past its absolute end, however busy.
+    jixiao_storage::sqlx::query("UPDATE sessions SET expires_at = $1")
+        .bind(jixiao_storage::now_ms() - 1)
+        .execute(t.state.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(busy.get("/api/me").await.status, StatusCode::UNAUTHORIZED);
+
+    // One session per user: a new login ends the others.
+    let security = t.login("security").await;
+    let mut p = security.get("/api/admin/security-policy").await.body;
+    p["single_session"] = json!(true);
+    assert_eq!(
+        security.put("/api/admin/security-policy", &p).await.status,
+        StatusCode::OK
+    );
+    t.state.policy.forget();
+    let a = t.login("xingguo_filler").await;
+    let b = t.login("xingguo_filler").await;
+    assert_eq!(a.get("/api/me").await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(b.get("/api/me").await.status, StatusCode::OK);
+    t.cleanup().await;
+}
+on_both!(sessions_end_when_idle_and_one_per_user);
+
+/// Behind HTTPS (`--secure-cookies`) every cookie we set is `Secure` — the login form's
+/// pre-session CSRF token and the flash message too — and answers carry HSTS.
+#[tokio::test]
+async fn secure_cookies_and_hsts() {
+    let Some(t) = TestApp::with(Kind::Sqlite, |mut s| {
+        s.config = std::sync::Arc::new(ServerConfig {
+            secure_cookies: true,
+            ..ServerConfig::default()
+        });
+        s
+    })
+    .await
+    else {
+        return;
+    };
+    let cookies = |a: &common::Answer| -> Vec<String> {
+        a.headers
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .map(|v| v.to_str().unwrap().to_string())
+            .collect()
+    };
+    let page = send(&t.app, Request::get("/login").body(Body::empty()).unwrap()).await;
+    assert!(
+        page.headers[header::STRICT_TRANSPORT_SECURITY]
+            .to_str()
+            .unwrap()
+            .contains("max-age=31536000")
+    );
+    let set = cookies(&page);
+    assert!(
+        !set.is_empty() && set.iter().all(|c| c.contains("; Secure")),
+        "{set:?}"
+    );
+    let login = try_login(&t.app, "xingguo_filler", jixiao_server::demo::DEMO_PASSWORD).await;
+    let set = cookies(&login);
+    assert_eq!(set.len(), 2);
+    assert!(set.iter().all(|c| c.contains("; Secure")), "{set:?}");
+    // Without the setting: no HSTS.
+    let plain = TestApp::new(Kind::Sqlite).await.unwrap();
+    let page = send(
+        &plain.app,
+        Request::get("/login").body(Body::empty()).unwrap(),
+    )
+    .await;
+    assert!(
+        page.headers
+            .get(header::STRICT_TRANSPORT_SECURITY)
+            .is_none()
+    );
+    plain.cleanup().await;
+    t.cleanup().await;
+}
+
+/// Downloads, imports (accepted and refused) and logout are on the record, and the audit
+/// administrator's CSV export and chain check work on what they wrote.
+async fn audit_records_downloads_imports_and_logout(kind: Kind) {
+    let Some(t) = TestApp::new(kind).await else {
+        return;
+    };
+    let c = t.login("xingguo_filler").await;
+    let id = c.get("/api/forms").await.body[0]["id"].as_i64().unwrap();
+    let file = c.get(&format!("/api/forms/{id}/export?format=json")).await;
+    assert_eq!(file.status, StatusCode::OK);
+    let seed = jixiao_server::demo::SEED_FORM_JSON.as_bytes();
+    assert_eq!(
+        send(&t.app, import_request(&c, "seed.json", seed))
+            .await
+            .status,
+        StatusCode::OK
+    );
+    let bad = send(
+        &t.app,
+        import_request(&c, "bad.pdf", b"%PDF-1.4 not really"),
+    )
+    .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        c.post("/api/logout", &json!({})).await.status,
+        StatusCode::NO_CONTENT
+    );
+
+    let auditor = t.login("auditor").await;
+    let log = auditor.get("/api/admin/audit").await.body;
+    let rows = log.as_array().unwrap();
+    let row = |action: &str, detail: &str| {
+        rows.iter()
+            .find(|a| a["action"] == action && a["detail"].as_str().unwrap().contains(detail))
+            .unwrap_or_else(|| panic!("no {action} {detail}: {log}"))
+    };
+    assert_eq!(row("download", "下载 JSON")["form_id"], id);
+    assert_eq!(row("import", "seed.json")["outcome"], "ok");
+    assert_eq!(row("import", "bad.pdf")["outcome"], "refused");
+    assert!(row("logout", "")["user"] == "xingguo_filler");
+    let csv = auditor.get("/api/admin/audit.csv").await;
+    assert_eq!(csv.status, StatusCode::OK);
+    let text = String::from_utf8(csv.bytes.clone()).unwrap();
+    assert!(
+        text.starts_with("\u{feff}编号,时间,操作人"),
+        "{}",
+        &text[..60]
+    );
+    assert!(text.contains("bad.pdf"));
+    let v = auditor.get("/api/admin/audit/verify").await.body;
+    assert_eq!(v["broken"], Value::Null, "{v}");
+    assert!(v["checked"].as_i64().unwrap() > 10, "{v}");
+    // The chain check and the export are on the record too.
+    let log = auditor.get("/api/admin/audit").await.body;
+    assert!(
+        log.as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a["action"] == "audit.export")
+    );
+    assert!(
+        log.as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a["action"] == "audit.verify")
+    );
+    t.cleanup().await;
+}
+on_both!(audit_records_downloads_imports_and_logout);

@@ -440,7 +440,12 @@ async fn sign_off_withdraw_discard(kind: Kind) {
             &json!({"decision": "approve", "grades": grades("优")}),
         )
         .await;
-    assert_eq!(early.status, StatusCode::CONFLICT, "{}", early.body);
+    assert_eq!(
+        early.status,
+        StatusCode::NOT_FOUND,
+        "before sign-off the form has not reached the finance side: {}",
+        early.body
+    );
     // Only the approver signs off; the filler is told who may.
     let own = filler
         .post(
@@ -502,14 +507,30 @@ async fn sign_off_withdraw_discard(kind: Kind) {
         )
         .await;
     assert_eq!(saved.body["version"], 2, "{}", saved.body);
-    // The approver's own submission goes straight to finance.
-    let sub = approver
+    // Where the region asks for sign-off, filler and approver are different people: the
+    // approver cannot send the form to finance on their own.
+    let own = approver
         .post(
             &format!("/api/forms/{id}/submit"),
             &json!({"base_version": 2}),
         )
         .await;
-    assert_eq!(sub.body["status"], "submitted", "{}", sub.body);
+    assert_eq!(own.status, StatusCode::FORBIDDEN, "{}", own.body);
+    assert_eq!(own.body["message"], "只有本单位的填报人可以提交申报表");
+    let sub = filler
+        .post(
+            &format!("/api/forms/{id}/submit"),
+            &json!({"base_version": 2}),
+        )
+        .await;
+    assert_eq!(sub.body["status"], "awaiting_sign_off", "{}", sub.body);
+    let signed = approver
+        .post(
+            &format!("/api/forms/{id}/sign-off"),
+            &json!({"decision": "approve"}),
+        )
+        .await;
+    assert_eq!(signed.body["status"], "submitted", "{}", signed.body);
     let got = filler.get(&format!("/api/forms/{id}")).await.body;
     assert_eq!(got["comments"][0]["resolved_version"], 2);
 
@@ -550,7 +571,11 @@ async fn sign_off_withdraw_discard(kind: Kind) {
             None,
         )
         .await;
-    assert_eq!(not_yours.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        not_yours.status,
+        StatusCode::NOT_FOUND,
+        "a new draft is the unit's own: the reviewer does not see it"
+    );
     let del = filler
         .call(
             axum::http::Method::DELETE,
@@ -563,7 +588,7 @@ async fn sign_off_withdraw_discard(kind: Kind) {
         filler.get(&format!("/api/forms/{new_id}")).await.status,
         StatusCode::NOT_FOUND
     );
-    let log = admin.get("/api/admin/audit").await.body;
+    let log = t.login("auditor").await.get("/api/admin/audit").await.body;
     assert!(
         log.as_array()
             .unwrap()

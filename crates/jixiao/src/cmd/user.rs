@@ -120,7 +120,7 @@ pub fn run(args: Args) -> ExitCode {
                     unit_id,
                     region_id,
                 };
-                let user = create_user_in(&db, &input, None)
+                let user = create_user_in(&db, &input, None, false)
                     .await
                     .map_err(|e| anyhow!(e.message))?;
                 println!("已新建用户 {}（{}）", user.username, user.role.label());

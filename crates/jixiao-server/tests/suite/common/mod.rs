@@ -239,6 +239,26 @@ impl Client {
         }
     }
 
+    /// The first login of an account an administrator made: the first password works only to
+    /// choose one's own, then the user logs in again with it. The client of that second login.
+    pub async fn first_login(app: &Router, username: &str, first: &str, own: &str) -> Client {
+        let c = Client::login(app, username, first).await;
+        let me = c.get("/api/me").await;
+        assert_eq!(me.body["must_change_password"], true, "{}", me.body);
+        let blocked = c.get("/api/forms").await;
+        assert_eq!(blocked.status, StatusCode::FORBIDDEN);
+        assert_eq!(blocked.body["error"], "password_change_required");
+        let changed = c
+            .post(
+                "/api/me/password",
+                &serde_json::json!({"current_password": first, "new_password": own}),
+            )
+            .await;
+        assert_eq!(changed.status, StatusCode::NO_CONTENT, "{}", changed.body);
+        assert_eq!(c.get("/api/me").await.status, StatusCode::UNAUTHORIZED);
+        Client::login(app, username, own).await
+    }
+
     /// The same session against another router (another app server).
     pub fn on(&self, app: &Router) -> Client {
         Client {

@@ -1,0 +1,320 @@
+//! The authorization matrix: every route of the route table, called by every role, on a
+//! document of the caller's own unit or region and on one of another unit, against one table of
+//! expected outcomes. A route added to the server without a row here fails the test.
+//!
+//! Outcomes are classes, not statuses: `A` — authorized (any answer but 401, 403 and 404; a
+//! 409 for a status or a 422 for a body means the rights check passed), `F` — forbidden (403),
+//! `N` — not found (404: outside the caller's scope, so its existence does not leak). Bodies are
+//! valid, so the rights check is reached, and chosen so that no call changes what later calls
+//! see (the document is published, where every step but `adjust` meets a wrong status; `adjust`
+//! runs last).
+
+use crate::common;
+
+use axum::http::{Method, StatusCode};
+use common::{Client, Kind, TestApp};
+use jixiao_server::ServerConfig;
+use serde_json::{Value, json};
+
+/// The roles, in the order of the table's columns, with their demo accounts.
+const ROLES: [(&str, &str); 6] = [
+    ("filler", "xingguo_filler"),
+    ("unit_approver", "xingguo_approver"),
+    ("reviewer", "reviewer"),
+    ("admin", "admin"),
+    ("security_admin", "security"),
+    ("audit_admin", "auditor"),
+];
+
+/// (method, path, expected outcome per role on the own unit's or region's document).
+/// Columns: filler, unit_approver, reviewer, admin, security_admin, audit_admin.
+#[rustfmt::skip]
+const TABLE: &[(&str, &str, &str)] = &[
+    ("get", "/healthz", "AAAAAA"),
+    ("get", "/api/openapi.json", "AAAAAA"),
+    ("post", "/api/login", "AAAAAA"),
+    ("post", "/api/logout", "AAAAAA"),
+    ("get", "/api/me", "AAAAAA"),
+    ("post", "/api/me/password", "AAAAAA"),
+    ("get", "/api/templates", "AAAAAA"),
+    ("get", "/api/templates/{id}", "AAAAAA"),
+    ("post", "/api/validate", "AAAAAA"),
+    ("post", "/api/import", "AAAAAA"),
+    ("get", "/api/forms", "AAAFFF"),
+    ("post", "/api/forms", "AAFFFF"),
+    ("get", "/api/forms/{id}", "AAANNN"),
+    ("put", "/api/forms/{id}", "AAFNNN"),
+    ("delete", "/api/forms/{id}", "AAFNNN"),
+    ("post", "/api/forms/{id}/submit", "AAFNNN"),
+    ("post", "/api/forms/{id}/sign-off", "FAFNNN"),
+    ("post", "/api/forms/{id}/withdraw", "AAFNNN"),
+    ("post", "/api/forms/{id}/review", "FFANNN"),
+    ("post", "/api/forms/{id}/publish", "FFANNN"),
+    ("post", "/api/forms/{id}/adjust", "AAFNNN"),
+    ("get", "/api/forms/{id}/versions", "AAANNN"),
+    ("get", "/api/forms/{id}/versions/{v}", "AAANNN"),
+    ("get", "/api/forms/{id}/diff", "AAANNN"),
+    ("get", "/api/forms/{id}/audit", "AAANNN"),
+    ("get", "/api/forms/{id}/export", "AAANNN"),
+    ("get", "/api/summary", "AAAFFF"),
+    ("post", "/api/rounds", "FFAAFF"),
+    ("get", "/api/rounds", "AAAAAA"),
+    ("get", "/api/rounds/{id}", "NNANNN"),
+    ("get", "/api/rounds/{id}/board.xlsx", "NNANNN"),
+    ("get", "/api/reports", "AAAAAA"),
+    ("get", "/api/reports/{id}", "AANNNN"),
+    ("put", "/api/reports/{id}", "AANNNN"),
+    ("post", "/api/reports/{id}/submit", "AANNNN"),
+    ("post", "/api/reports/{id}/sign-off", "FANNNN"),
+    ("post", "/api/reports/{id}/withdraw", "AANNNN"),
+    ("post", "/api/reports/{id}/review", "FFNNNN"),
+    ("post", "/api/reports/{id}/publish", "FFNNNN"),
+    ("get", "/api/reports/{id}/audit", "AANNNN"),
+    ("get", "/api/reports/{id}/export", "AANNNN"),
+    ("get", "/api/units", "AAAAAA"),
+    ("get", "/api/admin/regions", "FFFAAA"),
+    ("post", "/api/admin/regions", "FFFAFF"),
+    ("patch", "/api/admin/regions/{id}", "FFFAFF"),
+    ("get", "/api/admin/units", "FFFAAA"),
+    ("post", "/api/admin/units", "FFFAFF"),
+    ("get", "/api/admin/audit", "FFFFFA"),
+    ("get", "/api/admin/audit.csv", "FFFFFA"),
+    ("get", "/api/admin/audit/verify", "FFFFFA"),
+    ("get", "/api/admin/security-policy", "FFFFAF"),
+    ("put", "/api/admin/security-policy", "FFFFAF"),
+    ("get", "/api/admin/users", "FFFAAF"),
+    ("post", "/api/admin/users", "FFFAFF"),
+    ("patch", "/api/admin/users/{id}", "FFFAAF"),
+];
+
+fn class(status: StatusCode) -> char {
+    match status {
+        StatusCode::FORBIDDEN => 'F',
+        StatusCode::NOT_FOUND => 'N',
+        StatusCode::UNAUTHORIZED => 'U',
+        _ => 'A',
+    }
+}
+
+/// The ids a route's placeholders take.
+struct Ids {
+    form: i64,
+    form_version: i64,
+    round: i64,
+    report: i64,
+    region: i64,
+    user: i64,
+}
+
+fn concrete(path: &str, ids: &Ids, form: i64) -> String {
+    let id = if path.starts_with("/api/forms/") {
+        form.to_string()
+    } else if path.starts_with("/api/rounds/") {
+        ids.round.to_string()
+    } else if path.starts_with("/api/reports/") {
+        ids.report.to_string()
+    } else if path.starts_with("/api/admin/regions/") {
+        ids.region.to_string()
+    } else if path.starts_with("/api/admin/users/") {
+        ids.user.to_string()
+    } else {
+        "hubei-dept-2026".to_string()
+    };
+    let query = if path.ends_with("/diff") {
+        "?from=1&to=1"
+    } else if path.ends_with("/export") {
+        "?format=json"
+    } else {
+        ""
+    };
+    path.replace("{id}", &id).replace("{v}", "1") + query
+}
+
+fn body(path: &str, ids: &Ids, form: &Value) -> Value {
+    let grades =
+        json!({"completeness": "优", "relevance": "优", "suitability": "优", "feasibility": "优"});
+    match path {
+        p if p.starts_with("/api/reports/") && p.ends_with("/submit") => json!({"base_version": 0}),
+        p if p.ends_with("/submit") => json!({"base_version": ids.form_version}),
+        p if p.starts_with("/api/reports/")
+            && (p.ends_with("/review") || p.ends_with("/sign-off")) =>
+        {
+            json!({"decision": "approve"})
+        }
+        p if p.ends_with("/review") => json!({"decision": "approve", "grades": grades}),
+        p if p.ends_with("/sign-off") => json!({"decision": "approve"}),
+        "/api/me/password" => {
+            json!({"current_password": "not-it", "new_password": "Another-pass-1"})
+        }
+        "/api/forms/{id}" => json!({"base_version": ids.form_version, "form": form}),
+        "/api/reports/{id}" => json!({"base_version": 0, "document": {}}),
+        "/api/forms" => json!({"from": "blank", "fiscal_year": 2026}),
+        "/api/validate" => json!({"form": form}),
+        "/api/rounds" => {
+            json!({"kind": "monitoring", "fiscal_year": 2026, "month": 6, "deadline": "2099-12-31", "region_id": ids.region})
+        }
+        "/api/admin/regions/{id}" => json!({"unit_sign_off": false}),
+        "/api/admin/users" => {
+            json!({"username": "matrix_user", "password": "Matrix-pass-1", "role": "filler", "unit_id": 1})
+        }
+        "/api/admin/users/{id}" => json!({"display_name": "王磊"}),
+        "/api/admin/units" => json!({"code": "m1", "name": "矩阵单位", "region_id": ids.region}),
+        "/api/admin/regions" => json!({"code": "m1", "name": "矩阵区"}),
+        "/api/admin/security-policy" => json!({}),
+        _ => json!({}),
+    }
+}
+
+/// The demo's form published, a monitoring round opened on it (so the unit has a draft
+/// report), and a draft of another unit never submitted.
+async fn setup(t: &TestApp) -> (Ids, i64, Value) {
+    let filler = t.login("xingguo_filler").await;
+    let reviewer = t.login("reviewer").await;
+    let form = filler.get("/api/forms").await.body[0]["id"]
+        .as_i64()
+        .unwrap();
+    let v = filler.get(&format!("/api/forms/{form}")).await.body["version"].clone();
+    let ok = |a: common::Answer| {
+        assert!(a.status.is_success(), "{} {}", a.status, a.body);
+        a
+    };
+    ok(filler
+        .post(
+            &format!("/api/forms/{form}/submit"),
+            &json!({"base_version": v}),
+        )
+        .await);
+    let grades =
+        json!({"completeness": "优", "relevance": "优", "suitability": "优", "feasibility": "优"});
+    ok(reviewer
+        .post(
+            &format!("/api/forms/{form}/review"),
+            &json!({"decision": "approve", "grades": grades}),
+        )
+        .await);
+    ok(reviewer
+        .post(&format!("/api/forms/{form}/publish"), &json!({}))
+        .await);
+    let got = filler.get(&format!("/api/forms/{form}")).await.body;
+    let region = got["region_id"].as_i64().unwrap();
+    let opened = ok(reviewer
+        .post(
+            "/api/rounds",
+            &json!({"kind": "monitoring", "fiscal_year": got["fiscal_year"], "month": 6, "deadline": "2099-12-31"}),
+        )
+        .await);
+    let round = opened.body["round"]["id"].as_i64().unwrap();
+    let report = filler.get("/api/reports").await.body["reports"][0]["id"]
+        .as_i64()
+        .unwrap();
+    let other = t.login("jiaoyu_filler").await;
+    let created = ok(other
+        .post("/api/forms", &json!({"from": "blank", "fiscal_year": 2026}))
+        .await);
+    let other_form = created.body["id"].as_i64().unwrap();
+    let user = t
+        .state
+        .db
+        .user_for_login("jiaoyu_filler")
+        .await
+        .unwrap()
+        .unwrap()
+        .0
+        .id;
+    let ids = Ids {
+        form,
+        form_version: got["version"].as_i64().unwrap(),
+        round,
+        report,
+        region,
+        user,
+    };
+    (ids, other_form, got["form"].clone())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_route_for_every_role() {
+    let t = TestApp::new(Kind::Sqlite).await.unwrap();
+    let (routes_router, routes) = jixiao_server::api_routes(&ServerConfig::default());
+    drop(routes_router);
+    // Every route has exactly one row, and every row is a route.
+    for r in &routes {
+        let rows = TABLE
+            .iter()
+            .filter(|(m, p, _)| *m == r.method && *p == r.path)
+            .count();
+        assert_eq!(
+            rows, 1,
+            "{} {} needs one row in the matrix",
+            r.method, r.path
+        );
+    }
+    for (m, p, _) in TABLE {
+        assert!(
+            routes.iter().any(|r| r.method == *m && r.path == *p),
+            "the matrix lists {m} {p}, which is not served"
+        );
+    }
+
+    let (ids, other_form, form) = setup(&t).await;
+    let mut clients = Vec::new();
+    for (_, account) in ROLES {
+        clients.push(t.login(account).await);
+    }
+    let mut wrong = Vec::new();
+    // Calls that end the caller's session run on a session of their own; `adjust` (the one step
+    // a published form still takes) runs last.
+    let mut order: Vec<&(&str, &str, &str)> = TABLE.iter().collect();
+    order.sort_by_key(|(_, p, _)| p.ends_with("/adjust"));
+    for (m, path, expected) in order {
+        let doc = routes
+            .iter()
+            .find(|r| r.method == *m && r.path == *path)
+            .unwrap();
+        if !doc.auth {
+            continue;
+        }
+        let method = Method::from_bytes(m.to_uppercase().as_bytes()).unwrap();
+        for (i, (role, account)) in ROLES.iter().enumerate() {
+            let fresh;
+            let c: &Client = if *path == "/api/logout" || *path == "/api/me/password" {
+                fresh = t.login(account).await;
+                &fresh
+            } else {
+                &clients[i]
+            };
+            let want = expected.chars().nth(i).unwrap();
+            let url = concrete(path, &ids, ids.form);
+            let a = c
+                .call(method.clone(), &url, Some(&body(path, &ids, &form)))
+                .await;
+            let got = class(a.status);
+            if got != want {
+                wrong.push(format!(
+                    "{m} {url} as {role}: {} ({got}), expected {want} — {}",
+                    a.status, a.body
+                ));
+            }
+            // Another unit's draft, never submitted: nobody here sees it.
+            if path.starts_with("/api/forms/{id}") {
+                let url = concrete(path, &ids, other_form);
+                let a = c
+                    .call(method.clone(), &url, Some(&body(path, &ids, &form)))
+                    .await;
+                if class(a.status) != 'N' {
+                    wrong.push(format!(
+                        "{m} {url} (another unit's draft) as {role}: {}",
+                        a.status
+                    ));
+                }
+            }
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "{} mismatches:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
+    t.cleanup().await;
+}
