@@ -218,15 +218,24 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// A readable random password (16 characters without look-alikes).
+/// A readable random password: 20 characters without look-alikes, with lower-case letters,
+/// upper-case letters and digits (three character kinds, as the default policy asks).
 pub fn random_password() -> String {
     const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
-    let mut bytes = [0u8; 16];
-    OsRng.fill_bytes(&mut bytes);
-    bytes
-        .iter()
-        .map(|b| ALPHABET[*b as usize % ALPHABET.len()] as char)
-        .collect()
+    loop {
+        let mut bytes = [0u8; 20];
+        OsRng.fill_bytes(&mut bytes);
+        let pw: String = bytes
+            .iter()
+            .map(|b| ALPHABET[*b as usize % ALPHABET.len()] as char)
+            .collect();
+        if pw.chars().any(|c| c.is_ascii_lowercase())
+            && pw.chars().any(|c| c.is_ascii_uppercase())
+            && pw.chars().any(|c| c.is_ascii_digit())
+        {
+            return pw;
+        }
+    }
 }
 
 /// Hashes a password with argon2id (default parameters). CPU-heavy: call from a blocking task.
@@ -347,6 +356,14 @@ mod tests {
         assert_eq!(cookie(&h, SESSION_COOKIE), Some("tok"));
         assert_eq!(cookie(&h, "c"), None);
         assert_eq!(random_token().len(), 64);
-        assert_eq!(random_password().len(), 16);
+        for _ in 0..200 {
+            let pw = random_password();
+            assert_eq!(pw.len(), 20);
+            assert!(
+                crate::policy::SecurityPolicy::default()
+                    .check_password(&pw)
+                    .is_ok()
+            );
+        }
     }
 }

@@ -119,9 +119,30 @@ fn migrate_users_and_backup() {
         .unwrap()
         .trim()
         .to_string();
-    assert_eq!(new_pw.len(), 16);
+    assert_eq!(new_pw.len(), 20);
     let o = run(&["user", "list", "--data", data], None);
     assert!(text(&o).contains("chief\t系统管理员"));
+
+    // The audit chain is whole; a row changed behind the application's back is named.
+    let o = run(&["audit", "verify", "--data", data], None);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("操作日志完整"), "{}", text(&o));
+    let db = std::path::Path::new(data).join("jixiao.db");
+    let tamper = std::process::Command::new("python3")
+        .args([
+            "-c",
+            "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); \
+             c.execute(\"UPDATE audit_log SET detail = 'x' WHERE seq = 1\"); c.commit()",
+            db.to_str().unwrap(),
+        ])
+        .status()
+        .expect("python3 runs");
+    assert!(tamper.success());
+    let o = run(&["audit", "verify", "--data", data, "--json"], None);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["broken"]["seq"], 1, "{v}");
+    assert!(v["broken"]["reason"].as_str().unwrap().contains("被修改"));
 
     let server = Server::start(&["--data", data]);
     let admin = Session::login(server.port, "chief", &new_pw);

@@ -25,7 +25,7 @@ enum UserCommand {
     Add {
         /// 用户名
         name: String,
-        /// 角色：filler（单位填报人）、unit_approver（单位审核人）、reviewer（财政审核人）、admin（系统管理员）
+        /// 角色：filler（单位填报人）、unit_approver（单位审核人）、reviewer（财政审核人）、admin（系统管理员）、security_admin（安全管理员）、audit_admin（审计管理员）
         #[arg(long)]
         role: String,
         /// 所属单位（单位编码或名称；填报人和单位审核人必填）
@@ -95,7 +95,7 @@ pub fn run(args: Args) -> ExitCode {
                 password_stdin,
             } => {
                 let role = Role::parse(&role).ok_or_else(|| {
-                    anyhow!("未知角色「{role}」，可用：filler、unit_approver、reviewer、admin")
+                    anyhow!("未知角色「{role}」，可用：filler、unit_approver、reviewer、admin、security_admin、audit_admin")
                 })?;
                 let unit_id = match unit {
                     Some(u) => Some(
