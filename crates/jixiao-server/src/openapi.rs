@@ -108,7 +108,8 @@ fn schemas() -> Map<String, Value> {
         "history": n("不得与最近几次密码相同（0–24）"), "max_age_days": n("密码有效期天数（0 为不限，至多 365）"),
         "idle_minutes": n("空闲超时分钟（5–240）"), "session_hours": n("会话最长小时（1–24）"),
         "single_session": {"type": "boolean", "description": "新登录结束本人其他会话"},
-        "free_failures": n("同一地址同一用户名连续失败几次后开始等待（3–20）"), "max_hold_minutes": n("最长等待分钟（1–60）")}), &[]));
+        "free_failures": n("同一地址同一用户名连续失败几次后开始等待（3–20）"), "max_hold_minutes": n("最长等待分钟（1–60）"),
+        "audit_retention_days": n("操作日志至少保存天数（180–3650），之后方可归档移出")}), &[]));
     m
 }
 

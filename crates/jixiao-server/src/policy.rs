@@ -41,6 +41,9 @@ pub struct SecurityPolicy {
     pub free_failures: u32,
     /// The longest hold after repeated failures, in minutes (1–60).
     pub max_hold_minutes: u32,
+    /// Days audit rows are kept at least before `jixiao audit archive` may move them out
+    /// (180–3650; 网络安全法 asks for six months).
+    pub audit_retention_days: u32,
 }
 
 impl Default for SecurityPolicy {
@@ -55,6 +58,7 @@ impl Default for SecurityPolicy {
             single_session: false,
             free_failures: 5,
             max_hold_minutes: 15,
+            audit_retention_days: 180,
         }
     }
 }
@@ -62,7 +66,7 @@ impl Default for SecurityPolicy {
 impl SecurityPolicy {
     /// Checks the bounds of each field; a Chinese message naming the field when out of range.
     pub fn check(&self) -> ApiResult<()> {
-        let bounds: [(&str, u32, u32, u32); 8] = [
+        let bounds: [(&str, u32, u32, u32); 9] = [
             ("密码最短长度", self.min_length, 8, 64),
             ("密码须含字符种类", self.char_classes, 1, 4),
             ("不得与最近几次密码相同", self.history, 0, 24),
@@ -71,6 +75,7 @@ impl SecurityPolicy {
             ("会话最长时间（小时）", self.session_hours, 1, 24),
             ("不受限的失败次数", self.free_failures, 3, 20),
             ("最长等待（分钟）", self.max_hold_minutes, 1, 60),
+            ("操作日志保存（天）", self.audit_retention_days, 180, 3650),
         ];
         for (name, value, lo, hi) in bounds {
             if !(lo..=hi).contains(&value) {

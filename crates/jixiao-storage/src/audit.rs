@@ -5,6 +5,10 @@
 //! breaks the chain at that row; `audit_head` keeps the last sequence number and hash, so a
 //! removed tail shows too. [`Db::verify_audit`] walks the chain and names the first broken row.
 //!
+//! Rows older than the retention period (`jixiao audit archive`) can be written to a file and
+//! removed: `audit_head` then keeps the last removed row's sequence number and hash as the
+//! chain's base, and verification goes on from there.
+//!
 //! Appending takes the one `audit_head` row for update (PostgreSQL row lock; SQLite's single
 //! writer already serialises): writers that audit run one after another through their commit.
 //! Rows written before the migration have no sequence number; they are counted, not chained.
@@ -157,6 +161,19 @@ impl WriteTx {
     }
 }
 
+/// Audit rows read for archiving ([`Db::audit_rows_to_archive`]).
+#[derive(Debug, Clone)]
+pub struct ArchiveBatch {
+    /// The rows, oldest first, each with every column.
+    pub rows: Vec<serde_json::Value>,
+    /// Sequence number of the last chained row in the batch.
+    pub last_seq: Option<i64>,
+    /// Its hash: the chain goes on from it.
+    pub last_hash: Option<String>,
+    /// The cut-off (Unix ms).
+    pub before: i64,
+}
+
 /// What [`Db::verify_audit`] found.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AuditVerification {
@@ -189,12 +206,14 @@ impl Db {
             .fetch_one(self.pool())
             .await?
             .try_get(0)?;
-        let head = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1")
-            .fetch_one(self.pool())
-            .await?;
+        let head =
+            sqlx::query("SELECT seq, hash, base_seq, base_hash FROM audit_head WHERE id = 1")
+                .fetch_one(self.pool())
+                .await?;
         let (head_seq, head_hash): (i64, String) = (head.try_get(0)?, head.try_get(1)?);
-        let mut prev = String::new();
-        let mut expected = 1_i64;
+        // Rows archived and removed end at the base: the chain goes on from its hash.
+        let mut prev: String = head.try_get(3)?;
+        let mut expected = head.try_get::<i64, _>(2)? + 1;
         let mut checked = 0_i64;
         let mut last_id = 0_i64;
         // Pages of rows in sequence order, so a long log never sits in memory at once.
@@ -279,7 +298,116 @@ impl Db {
         })
     }
 
-    /// How many rows the audit log holds (the application never deletes one).
+    /// The rows to archive before `before` (Unix ms): every unchained row older than it, and
+    /// the chained rows up to the last one older than it, in order, each as a JSON object with
+    /// all its columns (hash included, so the archive itself can be checked). Nothing is removed
+    /// here: write the archive first, then [`Db::drop_archived_audit`].
+    pub async fn audit_rows_to_archive(&self, before: i64) -> Result<ArchiveBatch> {
+        let last: Option<i64> =
+            sqlx::query("SELECT MAX(seq) FROM audit_log WHERE at < $1 AND seq IS NOT NULL")
+                .bind(before)
+                .fetch_one(self.pool())
+                .await?
+                .try_get(0)?;
+        let rows = sqlx::query(
+            "SELECT id, seq, at, user_id, form_id, report_id, action, detail, address, \
+             user_agent, outcome, hash FROM audit_log \
+             WHERE (seq IS NULL AND at < $1) OR seq <= $2 ORDER BY seq IS NOT NULL, seq, id",
+        )
+        .bind(before)
+        .bind(last.unwrap_or(0))
+        .fetch_all(self.pool())
+        .await?;
+        let mut out = Vec::with_capacity(rows.len());
+        let mut last_hash = None;
+        for r in &rows {
+            let hash: Option<String> = r.try_get(11)?;
+            if r.try_get::<Option<i64>, _>(1)?.is_some() {
+                last_hash = hash.clone();
+            }
+            out.push(serde_json::json!({
+                "id": r.try_get::<i64, _>(0)?,
+                "seq": r.try_get::<Option<i64>, _>(1)?,
+                "at": r.try_get::<i64, _>(2)?,
+                "user_id": r.try_get::<Option<i64>, _>(3)?,
+                "form_id": r.try_get::<Option<i64>, _>(4)?,
+                "report_id": r.try_get::<Option<i64>, _>(5)?,
+                "action": r.try_get::<String, _>(6)?,
+                "detail": r.try_get::<String, _>(7)?,
+                "address": r.try_get::<String, _>(8)?,
+                "user_agent": r.try_get::<String, _>(9)?,
+                "outcome": r.try_get::<String, _>(10)?,
+                "hash": hash,
+            }));
+        }
+        Ok(ArchiveBatch {
+            rows: out,
+            last_seq: last,
+            last_hash,
+            before,
+        })
+    }
+
+    /// Removes the rows of an archive batch written out, and moves the chain's base to its
+    /// last chained row, in one step with an audit row saying so. Refused (nothing removed)
+    /// when the chain does not verify first, or when the batch's last row changed since it was
+    /// read.
+    pub async fn drop_archived_audit(
+        &self,
+        batch: &ArchiveBatch,
+        actor: Option<i64>,
+        file: &str,
+    ) -> Result<u64> {
+        let v = self.verify_audit().await?;
+        if let Some(b) = v.broken {
+            return Err(crate::StorageError::Corrupt(format!(
+                "操作日志的哈希链在序号 {} 处断开（{}），不能归档：请先查明原因",
+                b.seq, b.reason
+            )));
+        }
+        let mut tx = self.begin_write().await?;
+        let mut removed = 0;
+        if let (Some(seq), Some(hash)) = (batch.last_seq, &batch.last_hash) {
+            let now: Option<String> = sqlx::query("SELECT hash FROM audit_log WHERE seq = $1")
+                .bind(seq)
+                .fetch_optional(tx.conn())
+                .await?
+                .map(|r| r.try_get(0))
+                .transpose()?;
+            if now.as_deref() != Some(hash.as_str()) {
+                return Err(crate::StorageError::Corrupt(
+                    "归档期间操作日志有变化，请重新归档".into(),
+                ));
+            }
+            removed += sqlx::query("DELETE FROM audit_log WHERE seq <= $1")
+                .bind(seq)
+                .execute(tx.conn())
+                .await?
+                .rows_affected();
+            sqlx::query("UPDATE audit_head SET base_seq = $1, base_hash = $2 WHERE id = 1")
+                .bind(seq)
+                .bind(hash)
+                .execute(tx.conn())
+                .await?;
+        }
+        removed += sqlx::query("DELETE FROM audit_log WHERE seq IS NULL AND at < $1")
+            .bind(batch.before)
+            .execute(tx.conn())
+            .await?
+            .rows_affected();
+        tx.append_audit(
+            Subject::default(),
+            actor,
+            "audit.archive",
+            &format!("归档并移出 {removed} 条操作日志到 {file}"),
+            Outcome::Ok,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(removed)
+    }
+
+    /// How many rows the audit log holds.
     pub async fn audit_count(&self) -> Result<i64> {
         Ok(sqlx::query("SELECT COUNT(*) FROM audit_log")
             .fetch_one(self.pool())

@@ -28,7 +28,7 @@ use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{Any, AnyPool, Executor, Transaction};
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
-pub use audit::{AuditContext, AuditVerification, BrokenRow, Outcome, Subject};
+pub use audit::{ArchiveBatch, AuditContext, AuditVerification, BrokenRow, Outcome, Subject};
 pub use forms::{FormRow, FormSummary, ListFilter, VersionRow};
 pub use reports::{ApprovedDeclaration, ReportData, ReportReview, ReportRow, Round};
 pub use reviews::{AuditEntry, Comment, Review};

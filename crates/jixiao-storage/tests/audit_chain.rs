@@ -96,6 +96,38 @@ async fn check_tail(db: &Db) {
     assert!(broken.reason.contains("末尾"), "{}", broken.reason);
 }
 
+/// Archiving removes the old rows and the chain goes on from the last one's hash; a broken
+/// chain is not archived.
+async fn check_archive(db: &Db) {
+    db.migrate().await.unwrap();
+    write_rows(db, 4).await;
+    let future = jixiao_storage::now_ms() + 60_000;
+    let batch = db.audit_rows_to_archive(future).await.unwrap();
+    assert_eq!(batch.rows.len(), 4);
+    assert_eq!(batch.last_seq, Some(4));
+    assert_eq!(batch.rows[0]["address"], "10.0.0.0");
+    let removed = db
+        .drop_archived_audit(&batch, None, "a.jsonl")
+        .await
+        .unwrap();
+    assert_eq!(removed, 4);
+    let left = db.audit(None, 100).await.unwrap();
+    assert_eq!(left.len(), 1, "only the archive's own row");
+    assert_eq!(left[0].action, "audit.archive");
+    write_rows(db, 2).await;
+    let v = db.verify_audit().await.unwrap();
+    assert_eq!((v.checked, v.broken), (3, None));
+    // Tampered: archiving is refused and nothing is removed.
+    exec(db, "UPDATE audit_log SET detail = '改过' WHERE seq = 6").await;
+    let batch = db.audit_rows_to_archive(future).await.unwrap();
+    let e = db
+        .drop_archived_audit(&batch, None, "b.jsonl")
+        .await
+        .unwrap_err();
+    assert!(e.to_string().contains("不能归档"), "{e}");
+    assert_eq!(db.audit(None, 100).await.unwrap().len(), 3);
+}
+
 #[tokio::test]
 async fn sqlite_audit_chain() {
     let t = support::Sqlite::new("audit").await;
@@ -103,6 +135,9 @@ async fn sqlite_audit_chain() {
     t.finish().await;
     let t = support::Sqlite::new("audit-tail").await;
     check_tail(&t.db).await;
+    t.finish().await;
+    let t = support::Sqlite::new("audit-archive").await;
+    check_archive(&t.db).await;
     t.finish().await;
 }
 
@@ -117,5 +152,10 @@ async fn postgres_audit_chain() {
         return;
     };
     check_tail(&t.db).await;
+    t.finish().await;
+    let Some(t) = support::Postgres::new("auditarch").await else {
+        return;
+    };
+    check_archive(&t.db).await;
     t.finish().await;
 }

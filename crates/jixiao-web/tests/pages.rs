@@ -251,7 +251,7 @@ fn all_pages() -> Vec<(&'static str, String)> {
                 policy: Some(serde_json::json!({
                     "min_length": 8, "char_classes": 3, "history": 5, "max_age_days": 90,
                     "idle_minutes": 30, "session_hours": 12, "single_session": false,
-                    "free_failures": 5, "max_hold_minutes": 15
+                    "free_failures": 5, "max_hold_minutes": 15, "audit_retention_days": 180
                 })),
                 refused: None,
                 ..admin.clone()

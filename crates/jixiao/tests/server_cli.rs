@@ -127,6 +127,27 @@ fn migrate_users_and_backup() {
     let o = run(&["audit", "verify", "--data", data], None);
     assert!(o.status.success(), "{}", text(&o));
     assert!(text(&o).contains("操作日志完整"), "{}", text(&o));
+    // Archiving keeps at least the policy's retention (180 days).
+    let archive = std::path::Path::new(data).join("old-audit.jsonl");
+    let archive = archive.to_str().unwrap();
+    let o = run(
+        &[
+            "audit",
+            "archive",
+            "--keep-days",
+            "10",
+            "-o",
+            archive,
+            "--data",
+            data,
+        ],
+        None,
+    );
+    assert!(!o.status.success());
+    assert!(text(&o).contains("少于安全策略的 180 天"), "{}", text(&o));
+    let o = run(&["audit", "archive", "-o", archive, "--data", data], None);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("无需归档"), "{}", text(&o));
     let db = std::path::Path::new(data).join("jixiao.db");
     let tamper = std::process::Command::new("python3")
         .args([

@@ -258,6 +258,7 @@ pub(crate) async fn security_policy(
             single_session: fields.get("single_session") == Some("1"),
             free_failures: num("free_failures", d.free_failures)?,
             max_hold_minutes: num("max_hold_minutes", d.max_hold_minutes)?,
+            audit_retention_days: num("audit_retention_days", d.audit_retention_days)?,
         };
         admin::set_security_policy(&state, &p.cu.user, policy)
             .await

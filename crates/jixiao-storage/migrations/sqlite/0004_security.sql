@@ -16,12 +16,16 @@ ALTER TABLE audit_log ADD COLUMN outcome TEXT NOT NULL DEFAULT 'ok';
 ALTER TABLE audit_log ADD COLUMN seq BIGINT;
 ALTER TABLE audit_log ADD COLUMN hash TEXT;
 CREATE UNIQUE INDEX audit_log_seq ON audit_log(seq);
+-- The chain's head (last sequence number and hash) and base (the last row archived and removed:
+-- the chain goes on from its hash).
 CREATE TABLE audit_head (
     id BIGINT PRIMARY KEY,
     seq BIGINT NOT NULL,
-    hash TEXT NOT NULL
+    hash TEXT NOT NULL,
+    base_seq BIGINT NOT NULL,
+    base_hash TEXT NOT NULL
 );
-INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, '');
+INSERT INTO audit_head (id, seq, hash, base_seq, base_hash) VALUES (1, 0, '', 0, '');
 
 ALTER TABLE users ADD COLUMN must_change_password BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE users ADD COLUMN password_changed_at BIGINT NOT NULL DEFAULT 0;
