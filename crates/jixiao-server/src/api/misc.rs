@@ -35,13 +35,19 @@ pub async fn template(
     Ok(Json(serde_json::to_value(t).map_err(ApiError::internal)?))
 }
 
+/// The answer to an upload that is not `multipart/form-data`.
+pub(crate) fn not_multipart() -> ApiError {
+    ApiError::bad_request("请以 multipart/form-data 方式上传文件（表单字段 file）")
+}
+
 /// `POST /api/import` (multipart, field `file`): reads a file into a form with its import
 /// report and findings; nothing is saved.
 pub async fn import(
     State(state): State<AppState>,
     user: CurrentUser,
-    mp: Multipart,
+    mp: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> ApiResult<Json<Value>> {
+    let mp = mp.map_err(|_| not_multipart())?;
     let file = read_upload(mp)
         .await
         .file?

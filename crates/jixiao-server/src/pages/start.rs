@@ -132,8 +132,9 @@ pub(crate) async fn confirm_import(
 pub(crate) async fn import(
     State(state): State<AppState>,
     post: PagePost,
-    mp: Multipart,
+    mp: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> PageResult {
+    let mp = mp.map_err(|_| crate::api::misc::not_multipart())?;
     let upload = read_upload(mp).await;
     // The CSRF token comes before the file in the page's form; without it nothing is shown.
     let p = post.check(&state, &Fields(upload.fields)).await?;

@@ -13,6 +13,7 @@ mod matrix;
 mod pages;
 mod pages_admin;
 mod rounds;
+mod route_fuzz;
 mod security;
 mod two_instances;
 mod workflow;

@@ -17,7 +17,7 @@ use jixiao_server::ServerConfig;
 use serde_json::{Value, json};
 
 /// The roles, in the order of the table's columns, with their demo accounts.
-const ROLES: [(&str, &str); 6] = [
+pub(crate) const ROLES: [(&str, &str); 6] = [
     ("filler", "xingguo_filler"),
     ("unit_approver", "xingguo_approver"),
     ("reviewer", "reviewer"),
@@ -97,8 +97,8 @@ fn class(status: StatusCode) -> char {
 }
 
 /// The ids a route's placeholders take.
-struct Ids {
-    form: i64,
+pub(crate) struct Ids {
+    pub(crate) form: i64,
     form_version: i64,
     round: i64,
     report: i64,
@@ -106,7 +106,7 @@ struct Ids {
     user: i64,
 }
 
-fn concrete(path: &str, ids: &Ids, form: i64) -> String {
+pub(crate) fn concrete(path: &str, ids: &Ids, form: i64) -> String {
     let id = if path.starts_with("/api/forms/") {
         form.to_string()
     } else if path.starts_with("/api/rounds/") {
@@ -130,7 +130,7 @@ fn concrete(path: &str, ids: &Ids, form: i64) -> String {
     path.replace("{id}", &id).replace("{v}", "1") + query
 }
 
-fn body(path: &str, ids: &Ids, form: &Value) -> Value {
+pub(crate) fn body(path: &str, ids: &Ids, form: &Value) -> Value {
     let grades =
         json!({"completeness": "优", "relevance": "优", "suitability": "优", "feasibility": "优"});
     match path {
@@ -167,7 +167,7 @@ fn body(path: &str, ids: &Ids, form: &Value) -> Value {
 
 /// The demo's form published, a monitoring round opened on it (so the unit has a draft
 /// report), and a draft of another unit never submitted.
-async fn setup(t: &TestApp) -> (Ids, i64, Value) {
+pub(crate) async fn setup(t: &TestApp) -> (Ids, i64, Value) {
     let filler = t.login("xingguo_filler").await;
     let reviewer = t.login("reviewer").await;
     let form = filler.get("/api/forms").await.body[0]["id"]
