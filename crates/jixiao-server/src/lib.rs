@@ -21,6 +21,7 @@ pub mod openapi;
 mod pages;
 pub mod policy;
 mod routes;
+pub mod serve;
 pub mod service;
 pub mod state;
 mod throttle;
@@ -74,17 +75,21 @@ pub fn app_with(state: AppState, pages: Router<AppState>) -> Router {
         ))
         .layer(header(header::CACHE_CONTROL, "no-store"))
         .layer(axum::middleware::from_fn_with_state(
-            state.config.secure_cookies,
+            (
+                state.config.secure_cookies,
+                std::time::Duration::from_millis(state.config.request_timeout_ms),
+            ),
             request_context,
         ))
         .with_state(state)
 }
 
 /// Runs each request inside its audit context (client address and user agent, recorded on
-/// every audit row it writes) and, when the server is reached over HTTPS (`secure_cookies`),
-/// adds `Strict-Transport-Security`.
+/// every audit row it writes) and within the request time limit (408 with a Chinese message,
+/// which also ends a body sent too slowly), and, when the server is reached over HTTPS
+/// (`secure_cookies`), adds `Strict-Transport-Security`.
 async fn request_context(
-    axum::extract::State(secure): axum::extract::State<bool>,
+    axum::extract::State((secure, limit)): axum::extract::State<(bool, std::time::Duration)>,
     req: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> axum::response::Response {
@@ -105,7 +110,21 @@ async fn request_context(
         address,
         user_agent,
     };
-    let mut resp = ctx.scope(next.run(req)).await;
+    let mut resp = match tokio::time::timeout(limit, ctx.scope(next.run(req))).await {
+        Ok(resp) => resp,
+        Err(_) => {
+            use axum::response::IntoResponse;
+            let mut resp = ApiError::new(
+                axum::http::StatusCode::REQUEST_TIMEOUT,
+                "request_timeout",
+                "请求未能在规定时间内完成（发送太慢或处理太久），请重试",
+            )
+            .into_response();
+            resp.headers_mut()
+                .insert(header::CONNECTION, HeaderValue::from_static("close"));
+            resp
+        }
+    };
     if secure {
         // Every cookie we set (session, CSRF, the login form's pre-session token, flash
         // messages) travels over HTTPS only.

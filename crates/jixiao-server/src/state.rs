@@ -67,6 +67,9 @@ pub struct ServerConfig {
     pub max_upload_bytes: usize,
     /// Failed logins in a row before the account is locked.
     pub max_login_failures: i64,
+    /// Time a request may take from its headers to its answer, body included (ms); longer is
+    /// answered 408. Above the jobs' queue wait and time limit, so an export is not cut short.
+    pub request_timeout_ms: u64,
     /// Lock-out duration in milliseconds.
     pub lockout_ms: i64,
     /// Login attempts allowed per client address per minute (0: no limit). Behind a reverse
@@ -88,6 +91,7 @@ impl Default for ServerConfig {
             session_ttl_ms: 12 * 3600 * 1000,
             max_body_bytes: 2 * 1024 * 1024,
             max_upload_bytes: 20 * 1024 * 1024,
+            request_timeout_ms: 120_000,
             max_login_failures: 5,
             lockout_ms: 15 * 60 * 1000,
             login_attempts_per_minute: 30,

@@ -11,7 +11,6 @@
 use crate::browser;
 use crate::common;
 
-use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use browser::Browser;
@@ -19,15 +18,17 @@ use common::{Kind, TestApp};
 use fantoccini::Locator;
 use jixiao_domain::{Form, Money};
 
-/// Serves the test application on a loopback port: its base URL and the server task.
+/// Serves the test application on a loopback port through the server's own connection loop
+/// (as `jixiao serve` does): its base URL and the server task.
 async fn serve(t: &TestApp) -> (String, tokio::task::JoinHandle<()>) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
-    let app = t
-        .app
-        .clone()
-        .into_make_service_with_connect_info::<SocketAddr>();
-    let server = tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let app = t.app.clone();
+    let server = tokio::spawn(async move {
+        jixiao_server::serve::serve(listener, app, Default::default(), std::future::pending())
+            .await
+            .unwrap()
+    });
     (base, server)
 }
 

@@ -15,5 +15,6 @@ mod pages_admin;
 mod rounds;
 mod route_fuzz;
 mod security;
+mod slow_clients;
 mod two_instances;
 mod workflow;

@@ -1,12 +1,10 @@
 //! `jixiao serve`: the web application.
 
-use std::net::SocketAddr;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
-use axum::serve::ListenerExt;
 use jixiao_server::{AppState, ServerConfig};
 
 use super::db::DbArgs;
@@ -31,6 +29,15 @@ pub struct Args {
     /// 每个客户端地址每分钟允许的登录次数（0 表示不限；在反向代理之后请调大或设为 0）
     #[arg(long, env = "JIXIAO_LOGIN_RATE", default_value_t = 30)]
     login_rate: u32,
+    /// 客户端须在多少秒内发完请求头（空闲连接也在此后关闭）
+    #[arg(long, env = "JIXIAO_HEADER_TIMEOUT", default_value_t = 30)]
+    header_timeout: u32,
+    /// 一个请求从请求头到答复（含上传）最长多少秒，超时答复 408
+    #[arg(long, env = "JIXIAO_REQUEST_TIMEOUT", default_value_t = 120)]
+    request_timeout: u32,
+    /// 同时服务的最多客户端连接数（更多的客户端在监听队列中等待）
+    #[arg(long, env = "JIXIAO_MAX_CLIENTS", default_value_t = 10_000)]
+    max_clients: usize,
 }
 
 /// Runs the command.
@@ -45,6 +52,7 @@ pub fn run(args: Args) -> ExitCode {
             secure_cookies: args.secure_cookies,
             session_ttl_ms: i64::from(args.session_hours.max(1)) * 3600 * 1000,
             login_attempts_per_minute: args.login_rate,
+            request_timeout_ms: u64::from(args.request_timeout.max(1)) * 1000,
             ..ServerConfig::default()
         };
         // The PDF font and engine get ready in the background, so the first download is as fast
@@ -96,13 +104,14 @@ pub fn run(args: Args) -> ExitCode {
                 }
             }
         });
-        // Small answers go out at once (no Nagle delay behind the client's delayed ACK).
-        let listener = listener.tap_io(|tcp| {
-            let _ = tcp.set_nodelay(true);
-        });
-        let app = jixiao_server::app(state).into_make_service_with_connect_info::<SocketAddr>();
-        axum::serve(listener, app)
-            .with_graceful_shutdown(shutdown())
+        // Slow and idle clients are cut off; at most so many connections at once
+        // (jixiao_server::serve, docs/server.md).
+        let limits = jixiao_server::serve::ConnLimits {
+            header_read: Duration::from_secs(u64::from(args.header_timeout.max(1))),
+            max_connections: args.max_clients.max(1),
+            ..Default::default()
+        };
+        jixiao_server::serve::serve(listener, jixiao_server::app(state), limits, shutdown())
             .await
             .context("服务器异常退出")?;
         db.close().await;
