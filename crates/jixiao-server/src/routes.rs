@@ -60,6 +60,8 @@ pub fn api_routes(config: &ServerConfig) -> (Router<AppState>, Vec<RouteDoc>) {
         .add("post", "/api/login", "登录，设置会话与 CSRF Cookie", Some("LoginRequest"), post(session::login))
         .add("post", "/api/logout", "退出登录", None, post(session::logout))
         .add("get", "/api/me", "当前用户（含上次登录时间和地址、是否须修改密码）", None, get(session::me))
+        .add("get", "/api/me/sessions", "本人的登录会话（开始时间、地址、最近活动、是否本会话）", None, get(session::sessions))
+        .add("delete", "/api/me/sessions/{id}", "结束本人的一个登录会话（204）", None, delete(session::end_session))
         .add("post", "/api/me/password", "修改本人密码（成功后所有会话结束，须重新登录）", Some("PasswordChange"), post(session::change_password))
         .add("get", "/api/templates", "模板列表", None, get(misc::templates))
         .add("get", "/api/templates/{id}", "模板内容（最新版本）", None, get(misc::template))

@@ -33,7 +33,7 @@ pub use forms::{FormRow, FormSummary, ListFilter, VersionRow};
 pub use reports::{ApprovedDeclaration, ReportData, ReportReview, ReportRow, Round};
 pub use reviews::{AuditEntry, Comment, Review};
 pub use time::{beijing_date, format_for_people, format_time, now_ms};
-pub use users::{Region, Role, SessionUser, Unit, User};
+pub use users::{Region, Role, SessionInfo, SessionUser, Unit, User};
 
 /// Which database engine a [`Db`] talks to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

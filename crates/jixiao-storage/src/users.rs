@@ -84,6 +84,27 @@ pub struct SessionUser {
     pub previous_login_address: Option<String>,
 }
 
+/// A live session as its owner sees it in the list of their sessions.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SessionInfo {
+    /// A short public id: the first 16 hex digits of the token's hash (the token itself and its
+    /// full hash never leave the server).
+    pub id: String,
+    /// The full hash (server side only).
+    #[serde(skip)]
+    pub token_hash: String,
+    /// Started (Unix ms).
+    pub created_at: i64,
+    /// Last request (Unix ms, to the minute).
+    pub last_seen_at: i64,
+    /// Ends at the latest (Unix ms).
+    pub expires_at: i64,
+    /// Client address at login.
+    pub address: String,
+    /// Browser at login.
+    pub user_agent: String,
+}
+
 /// Fields of a new user.
 #[derive(Debug, Clone)]
 pub struct NewUser<'a> {
@@ -289,6 +310,37 @@ impl Db {
         }))
     }
 
+    /// The live sessions of a user (not past their end), newest first. `idle_ms` marks those
+    /// idle too long as ended, as [`Db::session_user`] does.
+    pub async fn sessions_of(&self, user_id: i64, idle_ms: i64) -> Result<Vec<SessionInfo>> {
+        use sqlx::Row;
+        let now = now_ms();
+        let rows = sqlx::query(
+            "SELECT token_hash, created_at, last_seen_at, expires_at, address, user_agent \
+             FROM sessions WHERE user_id = $1 AND expires_at > $2 AND last_seen_at > $3 \
+             ORDER BY created_at DESC",
+        )
+        .bind(user_id)
+        .bind(now)
+        .bind(now - idle_ms)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let hash: String = r.try_get(0)?;
+                Ok(SessionInfo {
+                    id: hash.chars().take(16).collect(),
+                    token_hash: hash,
+                    created_at: r.try_get(1)?,
+                    last_seen_at: r.try_get(2)?,
+                    expires_at: r.try_get(3)?,
+                    address: r.try_get(4)?,
+                    user_agent: r.try_get(5)?,
+                })
+            })
+            .collect()
+    }
+
     /// Deletes expired sessions; returns how many.
     pub async fn purge_sessions(&self) -> Result<u64> {
         let r = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
@@ -450,8 +502,8 @@ impl Db {
         };
         sqlx::query(
             "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at, \
-             last_seen_at, previous_login_at, previous_login_address) \
-             VALUES ($1, $2, $3, $4, $5, $4, $6, $7)",
+             last_seen_at, previous_login_at, previous_login_address, address, user_agent) \
+             VALUES ($1, $2, $3, $4, $5, $4, $6, $7, $8, $9)",
         )
         .bind(token_hash)
         .bind(user.id)
@@ -460,6 +512,8 @@ impl Db {
         .bind(now + ttl_ms)
         .bind(user.last_login_at)
         .bind(user.last_login_address.as_deref())
+        .bind(address)
+        .bind(crate::AuditContext::current().user_agent)
         .execute(tx.conn())
         .await?;
         let detail = if ended > 0 {

@@ -30,6 +30,7 @@ pub fn action_label(action: &str) -> &'static str {
         "login.throttled" => "登录过频",
         "login.disabled" => "停用账号登录",
         "logout" => "退出登录",
+        "logout.other" => "结束会话",
         "user.password.own" => "本人修改密码",
         "policy.update" => "修改安全策略",
         "audit.export" => "导出操作日志",

@@ -135,7 +135,8 @@ pub fn render_admin_user(view: &AdminUserView) -> Result<String, RenderError> {
 pub fn render_password(view: &PasswordView) -> Result<String, RenderError> {
     render(
         "password.html",
-        context! { chrome => view.chrome, required => view.required, rules => view.rules, error => view.error },
+        context! { chrome => view.chrome, required => view.required, rules => view.rules, error => view.error,
+        sessions => view.sessions },
     )
 }
 

@@ -64,6 +64,26 @@ pub struct PasswordView {
     /// Why the last attempt was refused.
     #[serde(default)]
     pub error: Option<String>,
+    /// The user's live sessions, newest first.
+    #[serde(default)]
+    pub sessions: Vec<SessionLine>,
+}
+
+/// One live session of the user, on the password page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SessionLine {
+    /// Public id (the first 16 hex digits of the token's hash).
+    pub id: String,
+    /// Started, as people read it.
+    pub started: String,
+    /// Last request, as people read it.
+    pub last_seen: String,
+    /// Client address.
+    pub address: String,
+    /// Browser (the `User-Agent`, shortened).
+    pub browser: String,
+    /// The session this page is shown in.
+    pub current: bool,
 }
 
 /// One form in a list (the `/api/forms` item).

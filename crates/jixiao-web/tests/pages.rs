@@ -267,6 +267,24 @@ fn all_pages() -> Vec<(&'static str, String)> {
                     "新密码至少 8 个字符，须包含小写字母、大写字母、数字、其他符号中的至少 3 种。"
                         .into(),
                 error: Some("当前密码不正确".into()),
+                sessions: vec![
+                    SessionLine {
+                        id: "0123456789abcdef".into(),
+                        started: "今天 09:30".into(),
+                        last_seen: "今天 10:02".into(),
+                        address: "10.20.30.40".into(),
+                        browser: "Mozilla/5.0 (X11; Linux x86_64)".into(),
+                        current: true,
+                    },
+                    SessionLine {
+                        id: "fedcba9876543210".into(),
+                        started: "昨天 16:10".into(),
+                        last_seen: "昨天 17:45".into(),
+                        address: "10.20.30.41".into(),
+                        browser: "Mozilla/5.0 (Windows NT 10.0)".into(),
+                        current: false,
+                    },
+                ],
             })
             .unwrap(),
         ),

@@ -111,3 +111,37 @@ pub async fn change_password(
     );
     Ok(resp)
 }
+
+/// `GET /api/me/sessions`: the user's live sessions (where and when each began, its last
+/// request, whether it is this one).
+pub async fn sessions(State(state): State<AppState>, user: CurrentUser) -> ApiResult<Json<Value>> {
+    let list: Vec<Value> = service::session::sessions(&state, &user)
+        .await?
+        .into_iter()
+        .map(|(s, current)| {
+            json!({"id": s.id, "created_at": jixiao_storage::format_time(s.created_at),
+                   "last_seen_at": jixiao_storage::format_time(s.last_seen_at),
+                   "expires_at": jixiao_storage::format_time(s.expires_at),
+                   "address": s.address, "user_agent": s.user_agent, "current": current})
+        })
+        .collect();
+    Ok(Json(json!(list)))
+}
+
+/// `DELETE /api/me/sessions/{id}`: ends one of the user's sessions (204); ending this one
+/// also clears its cookies.
+pub async fn end_session(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    crate::json::ApiPath(id): crate::json::ApiPath<String>,
+) -> ApiResult<Response> {
+    let current = service::session::end_session(&state, &user, &id).await?;
+    let mut resp = StatusCode::NO_CONTENT.into_response();
+    if current {
+        set_cookies(
+            resp.headers_mut(),
+            crate::auth::clear_cookies(state.config.secure_cookies),
+        );
+    }
+    Ok(resp)
+}

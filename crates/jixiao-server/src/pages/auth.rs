@@ -159,12 +159,43 @@ fn rules_text(p: &crate::policy::SecurityPolicy) -> String {
 
 async fn password_view(state: &AppState, p: &PageUser, error: Option<String>) -> PasswordView {
     let policy = state.policy.get(&state.db).await.unwrap_or_default();
+    let sessions = session::sessions(state, &p.cu)
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(s, current)| jixiao_web::SessionLine {
+            id: s.id,
+            started: super::people_time(s.created_at),
+            last_seen: super::people_time(s.last_seen_at),
+            address: s.address,
+            browser: s.user_agent.chars().take(60).collect(),
+            current,
+        })
+        .collect();
     PasswordView {
         chrome: p.chrome(None),
         required: p.cu.must_change_password,
         rules: rules_text(&policy),
         error,
+        sessions,
     }
+}
+
+/// `POST /password/sessions/{id}/end`: ends one of the user's other sessions.
+pub(crate) async fn end_session(
+    State(state): State<AppState>,
+    post: PagePost,
+    axum::extract::Path(id): axum::extract::Path<String>,
+    fields: Fields,
+) -> PageResult {
+    let p = post.check(&state, &fields).await?;
+    session::end_session(&state, &p.cu, &id)
+        .await
+        .map_err(|e| p.err(e))?;
+    Ok(super::redirect_with_flash(
+        "/password#sessions",
+        "已结束该会话",
+    ))
 }
 
 /// `GET /password`: the form to change one's own password.

@@ -53,6 +53,7 @@ pub fn router(config: &ServerConfig) -> Router<AppState> {
         .route("/login", get(auth::login_page).post(auth::login))
         .route("/logout", post(auth::logout))
         .route("/password", get(auth::password_page).post(auth::change_password))
+        .route("/password/sessions/{id}/end", post(auth::end_session))
         .route("/", get(home::home))
         .route("/admin/regions", post(admin::create_region))
         .route("/admin/units", post(admin::create_unit))

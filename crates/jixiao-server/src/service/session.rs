@@ -219,3 +219,44 @@ pub async fn change_password(
     tx.commit().await?;
     Ok(())
 }
+
+/// The user's live sessions, newest first, each with whether it is the one asking.
+pub async fn sessions(
+    state: &AppState,
+    user: &CurrentUser,
+) -> ApiResult<Vec<(jixiao_storage::SessionInfo, bool)>> {
+    let policy = state.policy.get(&state.db).await?;
+    let list = state.db.sessions_of(user.user.id, policy.idle_ms()).await?;
+    Ok(list
+        .into_iter()
+        .map(|s| {
+            let current = s.token_hash == user.session_hash();
+            (s, current)
+        })
+        .collect())
+}
+
+/// Ends one of the user's own sessions (by its public id; audited). Ending the current one is
+/// logging out. 404 for an id that is not a live session of the user.
+pub async fn end_session(state: &AppState, user: &CurrentUser, id: &str) -> ApiResult<bool> {
+    let found = sessions(state, user)
+        .await?
+        .into_iter()
+        .find(|(s, _)| s.id == id)
+        .ok_or_else(|| ApiError::not_found("没有这个登录会话"))?;
+    let mut tx = state.db.begin_write().await?;
+    tx.delete_session(&found.0.token_hash).await?;
+    tx.audit(
+        None,
+        Some(user.user.id),
+        "logout.other",
+        &format!(
+            "结束会话（{} 登录，地址 {}）",
+            jixiao_storage::format_time(found.0.created_at),
+            found.0.address
+        ),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(found.1)
+}

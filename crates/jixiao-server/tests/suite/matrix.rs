@@ -36,6 +36,8 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("post", "/api/logout", "AAAAAA"),
     ("get", "/api/me", "AAAAAA"),
     ("post", "/api/me/password", "AAAAAA"),
+    ("get", "/api/me/sessions", "AAAAAA"),
+    ("delete", "/api/me/sessions/{id}", "NNNNNN"),
     ("get", "/api/templates", "AAAAAA"),
     ("get", "/api/templates/{id}", "AAAAAA"),
     ("post", "/api/validate", "AAAAAA"),

@@ -1048,6 +1048,36 @@ async fn sessions_end_when_idle_and_one_per_user(kind: Kind) {
         .unwrap();
     assert_eq!(busy.get("/api/me").await.status, StatusCode::UNAUTHORIZED);
 
+    // Users see their live sessions and end one they do not recognise (audited).
+    let here = t.login("xingguo_filler").await;
+    let there = t.login("xingguo_filler").await;
+    let list = here.get("/api/me/sessions").await.body;
+    let list = list.as_array().unwrap();
+    assert_eq!(list.len(), 2, "{list:?}");
+    assert_eq!(list.iter().filter(|s| s["current"] == true).count(), 1);
+    let other = list.iter().find(|s| s["current"] == false).unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(other.len(), 16, "a short public id, not the token");
+    let end = here
+        .call(Method::DELETE, &format!("/api/me/sessions/{other}"), None)
+        .await;
+    assert_eq!(end.status, StatusCode::NO_CONTENT, "{}", end.body);
+    assert_eq!(there.get("/api/me").await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(here.get("/api/me").await.status, StatusCode::OK);
+    // Another user's session cannot be ended, nor named.
+    let stranger = t.login("jiaoyu_filler").await;
+    let theirs = stranger.get("/api/me/sessions").await.body[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let no = here
+        .call(Method::DELETE, &format!("/api/me/sessions/{theirs}"), None)
+        .await;
+    assert_eq!(no.status, StatusCode::NOT_FOUND);
+    assert_eq!(stranger.get("/api/me").await.status, StatusCode::OK);
+
     // One session per user: a new login ends the others.
     let security = t.login("security").await;
     let mut p = security.get("/api/admin/security-policy").await.body;

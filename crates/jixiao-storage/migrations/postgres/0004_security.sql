@@ -43,6 +43,8 @@ ALTER TABLE sessions ADD COLUMN last_seen_at BIGINT NOT NULL DEFAULT 0;
 UPDATE sessions SET last_seen_at = created_at;
 ALTER TABLE sessions ADD COLUMN previous_login_at BIGINT;
 ALTER TABLE sessions ADD COLUMN previous_login_address TEXT;
+ALTER TABLE sessions ADD COLUMN address TEXT NOT NULL DEFAULT '';
+ALTER TABLE sessions ADD COLUMN user_agent TEXT NOT NULL DEFAULT '';
 
 CREATE TABLE login_failures (
     username TEXT NOT NULL,
