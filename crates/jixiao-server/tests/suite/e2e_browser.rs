@@ -808,3 +808,85 @@ async fn monitoring_and_self_evaluation_in_chromium() {
     server.abort();
     t.cleanup().await;
 }
+
+/// A new account's first login, as its user lives it: the system administrator creates the
+/// filler with a first password on the admin page; the filler logs in, is sent to the password
+/// page before anything else, chooses their own password, logs in again with it and is told
+/// when they last logged in.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn first_login_changes_the_password_in_chromium() {
+    let Some(b) = Browser::start().await else {
+        return;
+    };
+    let t = TestApp::new(Kind::Sqlite).await.unwrap();
+    let (base, server) = serve(&t).await;
+    login(&b, &base, "admin").await;
+    type_into(
+        &b,
+        "form[action='/admin/users'] input[name=username]",
+        "wang_new",
+    )
+    .await;
+    type_into(
+        &b,
+        "form[action='/admin/users'] input[name=display_name]",
+        "王新",
+    )
+    .await;
+    b.js("document.querySelector(\"form[action='/admin/users'] select[name=role]\").value = 'filler'; \
+          const u = document.querySelector(\"form[action='/admin/users'] select[name=unit_id]\"); \
+          u.value = u.options[1].value; return true")
+        .await;
+    type_into(
+        &b,
+        "form[action='/admin/users'] input[name=password]",
+        "First-pass-2026",
+    )
+    .await;
+    b.click("form[action='/admin/users'] button[type=submit]")
+        .await;
+    wait_path(&b, "/").await;
+    assert!(text_of_page(&b).await.contains("wang_new"));
+    logout(&b).await;
+
+    // First login: the password page, whatever was asked for.
+    let sign_in = async |name: &str, password: &str| {
+        b.client
+            .goto(&format!("{base}/login?next=/forms/new"))
+            .await
+            .unwrap();
+        type_into(&b, "input[name=username]", name).await;
+        type_into(&b, "input[name=password]", password).await;
+        b.click("form[action='/login'] button[type=submit]").await;
+    };
+    sign_in("wang_new", "First-pass-2026").await;
+    wait_path(&b, "/password").await;
+    assert!(text_of_page(&b).await.contains("请先设置自己的新密码"));
+    b.client.goto(&format!("{base}/forms/new")).await.unwrap();
+    wait_path(&b, "/password").await;
+    // A new password that breaks the policy is refused on the page, with the reason.
+    type_into(&b, "input[name=current_password]", "First-pass-2026").await;
+    type_into(&b, "input[name=new_password]", "alllowercase").await;
+    type_into(&b, "input[name=confirm_password]", "alllowercase").await;
+    b.click("#password-form button[type=submit]").await;
+    b.wait_for("return !!document.querySelector('#password-error')")
+        .await;
+    assert!(text_of_page(&b).await.contains("至少 3 种"));
+    type_into(&b, "input[name=current_password]", "First-pass-2026").await;
+    type_into(&b, "input[name=new_password]", "Wang-own-2026").await;
+    type_into(&b, "input[name=confirm_password]", "Wang-own-2026").await;
+    b.click("#password-form button[type=submit]").await;
+    b.wait_for("return !!document.querySelector(\"form[action='/login']\")")
+        .await;
+    assert!(text_of_page(&b).await.contains("密码已修改"));
+    sign_in("wang_new", "Wang-own-2026").await;
+    wait_path(&b, "/forms/new").await;
+    assert!(
+        text_of_page(&b).await.contains("上次登录"),
+        "{}",
+        text_of_page(&b).await
+    );
+    b.close().await;
+    server.abort();
+    t.cleanup().await;
+}
