@@ -55,6 +55,11 @@ fn a_19_mb_line_just_under_the_file_bound_is_read_and_refused_as_no_form() {
 
 /// A minimal workbook whose form sheet holds `rows` rows of one number each.
 fn workbook_with_rows(rows: usize) -> Vec<u8> {
+    workbook(rows, 0)
+}
+
+/// A workbook of `rows` rows, plus an `xl/sharedStrings.xml` of `padding` blanks when not 0.
+fn workbook(rows: usize, padding: usize) -> Vec<u8> {
     let mut sheet = String::with_capacity(rows * 40 + 200);
     sheet.push_str(r#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>"#);
     for r in 1..=rows {
@@ -89,6 +94,13 @@ fn workbook_with_rows(rows: usize) -> Vec<u8> {
         zip.start_file(path, options).unwrap();
         zip.write_all(text.as_bytes()).unwrap();
     }
+    if padding > 0 {
+        zip.start_file("xl/sharedStrings.xml", options).unwrap();
+        let block = vec![b' '; 1 << 20];
+        for _ in 0..padding.div_ceil(1 << 20) {
+            zip.write_all(&block).unwrap();
+        }
+    }
     zip.finish().unwrap();
     out.into_inner()
 }
@@ -106,6 +118,30 @@ fn a_workbook_of_a_million_rows_is_refused() {
     let m = chinese(&e);
     assert!(m.contains("上限"), "{m}");
     assert!(took < Duration::from_secs(60), "{took:?}");
+}
+
+#[test]
+fn a_zip_bomb_is_refused_before_any_part_of_it_is_opened() {
+    // 80 MB of blanks in one entry, a few hundred KB on disk: over the 64 MB the ZIP guard allows
+    // unpacked. The lifecycle reader asks which kind of workbook it is first; that question must
+    // not unpack it either (it is answered "none", and the declaration reader refuses the file).
+    let bytes = workbook(10, 80 << 20);
+    assert!(bytes.len() < 1 << 20, "{} bytes", bytes.len());
+    let start = Instant::now();
+    assert_eq!(jixiao_formats::lifecycle::workbook_kind(&bytes), None);
+    let r = jixiao_formats::lifecycle::read_document(
+        "bomb.xlsx",
+        &bytes,
+        &Registry::default(),
+        &ImportOptions::default(),
+    );
+    let took = start.elapsed();
+    let Err(e) = r else {
+        panic!("a ZIP bomb was read")
+    };
+    assert!(matches!(e, ImportError::TooLarge { .. }), "{e}");
+    chinese(&e);
+    assert!(took < Duration::from_secs(5), "{took:?}");
 }
 
 #[test]

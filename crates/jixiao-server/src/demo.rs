@@ -201,12 +201,50 @@ async fn refuse_real_data(state: &AppState) -> ApiResult<()> {
     ))
 }
 
+/// A form stored as approved at its first version (and published when `publish`), its indicator
+/// rows stored as a submission stores them: demo data for the pages after review.
+async fn approved_form(
+    state: &AppState,
+    unit: &jixiao_storage::Unit,
+    form: &Form,
+    filler: i64,
+    reviewer: i64,
+    publish: bool,
+) -> ApiResult<i64> {
+    use jixiao_domain::FormStatus;
+    let (id, _) = crate::service::forms::insert_form(state, unit, form, filler, "演示数据").await?;
+    let mut tx = state.db.begin_write().await?;
+    tx.store_indicators(id, 1, &jixiao_storage::forms::indicator_rows(form))
+        .await?;
+    tx.mark_submitted(id).await?;
+    let status = if publish {
+        FormStatus::Published
+    } else {
+        FormStatus::Approved
+    };
+    tx.set_status(id, status, Some(1)).await?;
+    tx.audit(
+        Some(id),
+        Some(reviewer),
+        "approve",
+        "演示数据：申报表已批复",
+    )
+    .await?;
+    if publish {
+        tx.record_publication(id, 1, Some(reviewer)).await?;
+        tx.audit(Some(id), Some(reviewer), "publish", "演示数据：公开第 1 版")
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(id)
+}
+
 /// The year before the seed's: an approved declaration of 兴国镇 with an open monitoring round
 /// over it, so that `serve --demo` shows the monitoring pages on first start. Only `serve
 /// --demo` calls it (the tests start from the seed's draft alone); it does nothing once a round
 /// exists.
 pub async fn seed_lifecycle(state: &AppState) -> ApiResult<()> {
-    use jixiao_domain::{DocumentKind, FormStatus};
+    use jixiao_domain::DocumentKind;
     let db = &state.db;
     if !db.rounds(None).await?.is_empty() {
         return Ok(());
@@ -236,19 +274,33 @@ pub async fn seed_lifecycle(state: &AppState) -> ApiResult<()> {
         })
         .await?;
     if has_form.is_empty() {
-        let (id, _) =
-            crate::service::forms::insert_form(state, &unit, &form, filler.id, "演示数据").await?;
-        let mut tx = db.begin_write().await?;
-        tx.set_status(id, FormStatus::Approved, Some(1)).await?;
-        tx.mark_submitted(id).await?;
-        tx.audit(
-            Some(id),
-            Some(reviewer.id),
-            "approve",
-            "演示数据：上年度申报表已批复",
+        // Last year's form of 兴国镇, approved and published; the one of 教育局 approved but not
+        // published (the portal must not show it); and 兴国镇's of the year before, published,
+        // so the public portal has two years.
+        approved_form(state, &unit, &form, filler.id, reviewer.id, true).await?;
+        let education = db
+            .unit_by_code_or_name(UNITS[1].0)
+            .await?
+            .ok_or_else(|| ApiError::internal("demo unit missing"))?;
+        let (education_filler, _) = db
+            .user_for_login(USERS[2].0)
+            .await?
+            .ok_or_else(|| ApiError::internal("demo filler missing"))?;
+        let mut other = form.clone();
+        other.header.unit_name = education.name.clone();
+        approved_form(
+            state,
+            &education,
+            &other,
+            education_filler.id,
+            reviewer.id,
+            false,
         )
         .await?;
-        tx.commit().await?;
+        let mut older = form.clone();
+        older.header.fiscal_year =
+            jixiao_domain::form::FiscalYear::new(year - 1).map_err(ApiError::internal)?;
+        approved_form(state, &unit, &older, filler.id, reviewer.id, true).await?;
     }
     let (y, m, d) = jixiao_storage::beijing_date(jixiao_storage::now_ms() + 30 * 86_400_000);
     crate::service::reports::open_round(

@@ -40,7 +40,7 @@ pub use state::{
 
 /// The application: the JSON API, `/healthz`, the HTML pages, security headers and body limits.
 pub fn app(state: AppState) -> Router {
-    let pages = pages::router(&state.config);
+    let pages = pages::router(&state.config).merge(pages::public::router(&state));
     app_with(state, pages)
 }
 

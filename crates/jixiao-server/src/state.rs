@@ -76,6 +76,10 @@ pub struct ServerConfig {
     /// proxy every client has the proxy's address: raise it or set 0 there and rely on the
     /// per-account lock-out.
     pub login_attempts_per_minute: u32,
+    /// Requests to the public portal (`/public…`) allowed per client address per minute (0: no
+    /// limit); more are answered 429 with `Retry-After`. Behind a reverse proxy every client
+    /// has the proxy's address: limit there instead (nginx `limit_req`) and set 0 here.
+    pub public_requests_per_minute: u32,
     /// Heavy jobs (import, export, password hashing) at once; more wait (`crate::jobs`).
     pub max_jobs: usize,
     /// How long a heavy job may wait for a place before it is refused with 503, in milliseconds.
@@ -95,6 +99,7 @@ impl Default for ServerConfig {
             max_login_failures: 5,
             lockout_ms: 15 * 60 * 1000,
             login_attempts_per_minute: 30,
+            public_requests_per_minute: 600,
             max_jobs: std::thread::available_parallelism().map_or(2, |n| n.get() * 2),
             job_queue_wait_ms: 10_000,
             job_timeout_ms: 60_000,
@@ -119,6 +124,8 @@ pub struct AppState {
     pub config: Arc<ServerConfig>,
     /// Login attempts per client address.
     pub(crate) login_throttle: Arc<Throttle>,
+    /// Public portal requests per client address.
+    pub(crate) public_throttle: Arc<Throttle>,
     /// The gate for heavy work (imports, exports, password hashing).
     pub jobs: crate::jobs::Jobs,
     /// The security policy (password and session rules), re-read every few seconds.
@@ -139,6 +146,7 @@ impl AppState {
     /// `jixiao-formats`.
     pub fn new(db: Db, config: ServerConfig) -> AppState {
         let throttle = Throttle::new(config.login_attempts_per_minute, 60_000);
+        let public_throttle = Throttle::new(config.public_requests_per_minute, 60_000);
         let templates = Arc::new(Registry::default());
         AppState {
             db,
@@ -153,6 +161,7 @@ impl AppState {
             ),
             config: Arc::new(config),
             login_throttle: Arc::new(throttle),
+            public_throttle: Arc::new(public_throttle),
             policy: Arc::new(crate::policy::PolicyCache::default()),
         }
     }

@@ -30,8 +30,14 @@ impl Throttle {
 
     /// Counts a hit; false when the key is over its limit in the current window.
     pub fn allow(&self, key: &str) -> bool {
+        self.retry_after(key).is_none()
+    }
+
+    /// Counts a hit; `None` when allowed, else the whole seconds until the key's window ends
+    /// (at least 1: the `Retry-After` of a 429).
+    pub fn retry_after(&self, key: &str) -> Option<u64> {
         if self.limit == 0 {
-            return true;
+            return None;
         }
         let now = now_ms();
         let mut hits = self.hits.lock().unwrap_or_else(|p| p.into_inner());
@@ -45,8 +51,13 @@ impl Throttle {
         if now - entry.0 >= self.window_ms {
             *entry = (now, 0);
         }
-        entry.1 += 1;
-        entry.1 <= self.limit
+        entry.1 = entry.1.saturating_add(1);
+        if entry.1 <= self.limit {
+            None
+        } else {
+            let left_ms = (entry.0 + self.window_ms - now).max(0);
+            Some((left_ms as u64).div_ceil(1000).max(1))
+        }
     }
 }
 

@@ -13,6 +13,7 @@
 pub mod audit;
 pub mod forms;
 mod migrate;
+pub mod publications;
 pub mod reports;
 pub mod reviews;
 pub mod saves;
@@ -30,6 +31,7 @@ use tokio::sync::{Mutex, OwnedMutexGuard};
 
 pub use audit::{ArchiveBatch, AuditContext, AuditVerification, BrokenRow, Outcome, Subject};
 pub use forms::{FormRow, FormSummary, ListFilter, VersionRow};
+pub use publications::{DatasetStamp, PublicIndicator, PublicYear, Publication};
 pub use reports::{ApprovedDeclaration, ReportData, ReportReview, ReportRow, Round};
 pub use reviews::{AuditEntry, Comment, Review};
 pub use time::{beijing_date, format_for_people, format_time, now_ms};

@@ -33,6 +33,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0004_security.sql"),
         include_str!("../migrations/postgres/0004_security.sql"),
     ),
+    (
+        5,
+        "publications",
+        include_str!("../migrations/sqlite/0005_publications.sql"),
+        include_str!("../migrations/postgres/0005_publications.sql"),
+    ),
 ];
 
 /// The migrator of a backend.

@@ -5,7 +5,7 @@ mod support;
 
 use jixiao_storage::{Backend, Db};
 
-const TABLES: [&str; 18] = [
+const TABLES: [&str; 19] = [
     "audit_head",
     "audit_log",
     "comments",
@@ -14,6 +14,7 @@ const TABLES: [&str; 18] = [
     "indicators",
     "login_failures",
     "password_history",
+    "publications",
     "regions",
     "report_reviews",
     "report_versions",

@@ -50,6 +50,22 @@ const TEMPLATES: &[(&str, &str)] = &[
         "admin_audit.html",
         include_str!("../templates/admin_audit.html"),
     ),
+    (
+        "public_index.html",
+        include_str!("../templates/public_index.html"),
+    ),
+    (
+        "public_units.html",
+        include_str!("../templates/public_units.html"),
+    ),
+    (
+        "public_form.html",
+        include_str!("../templates/public_form.html"),
+    ),
+    (
+        "public_error.html",
+        include_str!("../templates/public_error.html"),
+    ),
 ];
 
 fn build() -> Environment<'static> {

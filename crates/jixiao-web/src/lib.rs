@@ -7,12 +7,14 @@
 //! models and sends the rendered HTML.
 
 mod assets;
+pub mod charts;
 mod editor;
 mod engine;
 mod fields;
 mod labels;
 pub mod lifecycle;
 mod pages;
+pub mod public;
 mod review;
 pub mod views;
 
@@ -20,6 +22,7 @@ pub use assets::{ASSET_PREFIX, asset, asset_paths};
 pub use fields::form_from_fields;
 pub use labels::{form_order, path_label, role_label, status_label};
 pub use pages::*;
+pub use public::*;
 pub use review::{ReviewDecision, review_from_fields};
 pub use views::*;
 

@@ -356,7 +356,99 @@ fn all_pages() -> Vec<(&'static str, String)> {
             })
             .unwrap(),
         ),
+        (
+            "public_index",
+            render_public_index(&public_index()).unwrap(),
+        ),
+        (
+            "public_units",
+            render_public_units(&public_units()).unwrap(),
+        ),
+        ("public_form", render_public_form(&public_form()).unwrap()),
+        (
+            "public_error",
+            render_public_error(429, "访问过于频繁，请 12 秒后再试").unwrap(),
+        ),
     ]
+}
+
+fn public_index() -> PublicIndexView {
+    PublicIndexView {
+        regions: vec![PublicRegionRow {
+            code: "420222".into(),
+            name: "阳新县".into(),
+            years: vec![
+                PublicYearRow {
+                    fiscal_year: 2026,
+                    units: 2,
+                    last_published: "2026-03-01".into(),
+                },
+                PublicYearRow {
+                    fiscal_year: 2025,
+                    units: 1,
+                    last_published: "2025-02-20".into(),
+                },
+            ],
+        }],
+    }
+}
+
+fn public_units() -> PublicUnitsView {
+    PublicUnitsView {
+        region_code: "420222".into(),
+        region_name: "阳新县".into(),
+        fiscal_year: 2026,
+        other_years: vec![2025],
+        q: String::new(),
+        indicator: "满意度".into(),
+        units: vec![PublicUnitRow {
+            code: "420222001".into(),
+            name: "阳新县兴国镇人民政府".into(),
+            public_version: 2,
+            published: "2026-03-01".into(),
+        }],
+        hits: vec![PublicHitRow {
+            unit_code: "420222001".into(),
+            unit_name: "阳新县兴国镇人民政府".into(),
+            level1: "效益指标".into(),
+            level2: "满意度".into(),
+            name: "群众满意度".into(),
+            target: "≥90%".into(),
+        }],
+        hits_truncated: false,
+        total_units: 2,
+    }
+}
+
+fn public_form() -> PublicFormView {
+    let mut page = seed_page("published");
+    page.findings.clear();
+    page.comments.clear();
+    page.form.header.filler = None;
+    page.form.header.phone = None;
+    PublicFormView {
+        region_code: "420222".into(),
+        region_name: "阳新县".into(),
+        fiscal_year: 2026,
+        unit_code: "420222001".into(),
+        unit_name: "阳新县兴国镇人民政府".into(),
+        public_version: 1,
+        published: "2026-02-01".into(),
+        superseded: true,
+        versions: vec![
+            PublicVersionRow {
+                public_version: 2,
+                published: "2026-03-01".into(),
+                current: false,
+            },
+            PublicVersionRow {
+                public_version: 1,
+                published: "2026-02-01".into(),
+                current: true,
+            },
+        ],
+        page,
+    }
 }
 
 #[test]

@@ -34,8 +34,10 @@ const FOOTERS: &[&str] = &[
 const DEFAULT_TEMPLATE: &str = "hubei-dept-2026";
 
 /// The kind of a workbook, from its sheet names (`None`: not a monitoring or self-evaluation
-/// workbook).
+/// workbook). A file the ZIP guard refuses (a ZIP bomb, too many entries) is not opened at all:
+/// `None`, and the declaration importer that reads it next answers with the guard's message.
 pub fn workbook_kind(bytes: &[u8]) -> Option<DocumentKind> {
+    zipguard::check(bytes).ok()?;
     let xlsx: Xlsx<Cursor<&[u8]>> = Xlsx::new(Cursor::new(bytes)).ok()?;
     let names = xlsx.sheet_names();
     if names.iter().any(|n| n == MONITORING_SHEET) {

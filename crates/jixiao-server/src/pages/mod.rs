@@ -16,6 +16,7 @@ mod auth;
 mod editor;
 mod history;
 mod home;
+pub(crate) mod public;
 mod reports;
 mod review;
 mod start;

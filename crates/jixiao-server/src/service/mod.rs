@@ -9,6 +9,7 @@ pub mod admin;
 pub mod forms;
 pub mod history;
 pub mod import;
+pub mod public;
 pub mod reports;
 pub mod session;
 pub mod summary;

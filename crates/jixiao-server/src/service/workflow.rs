@@ -320,7 +320,9 @@ pub async fn publish(state: &AppState, user: &User, id: i64) -> ApiResult<Step> 
     let row = visible(user, tx.lock_form(id).await?)?;
     let status = may(user, &row, Action::Publish)?;
     tx.set_status(id, status, None).await?;
-    let detail = format!("公开第 {} 版", row.approved_version.unwrap_or(row.version));
+    let version = row.approved_version.unwrap_or(row.version);
+    tx.record_publication(id, version, Some(user.id)).await?;
+    let detail = format!("公开第 {version} 版");
     finish(tx, id, user, Action::Publish, &detail, Step::to(status)).await
 }
 

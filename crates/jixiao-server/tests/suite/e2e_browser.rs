@@ -890,3 +890,94 @@ async fn first_login_changes_the_password_in_chromium() {
     server.abort();
     t.cleanup().await;
 }
+
+/// The public portal in Chromium: the reviewer publishes an approved form on its confirmation
+/// page; a visitor without a session finds it from `/public` (and not the other unit's form,
+/// approved but not published), reads it without the filler's name or phone, and downloads the
+/// year's open data, which parses as CSV with one line per indicator.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn public_portal_in_chromium() {
+    let Some(b) = Browser::start().await else {
+        return;
+    };
+    let t = TestApp::new(Kind::Sqlite).await.unwrap();
+    let (base, server) = serve(&t).await;
+    // Submitted and approved through the API: the browser's part starts at publishing.
+    let filler = t.login("xingguo_filler").await;
+    let reviewer = t.login("reviewer").await;
+    let id = filler.get("/api/forms").await.body[0]["id"]
+        .as_i64()
+        .unwrap();
+    let sub = filler
+        .post(
+            &format!("/api/forms/{id}/submit"),
+            &serde_json::json!({"base_version": 1}),
+        )
+        .await;
+    assert_eq!(sub.status, axum::http::StatusCode::OK, "{}", sub.body);
+    let g = "优";
+    let ok = reviewer
+        .post(
+            &format!("/api/forms/{id}/review"),
+            &serde_json::json!({"decision": "approve", "reason": "",
+                "grades": {"completeness": g, "relevance": g, "suitability": g, "feasibility": g}}),
+        )
+        .await;
+    assert_eq!(ok.status, axum::http::StatusCode::OK, "{}", ok.body);
+
+    // Before publishing, the portal has nothing.
+    b.client.goto(&format!("{base}/public")).await.unwrap();
+    assert!(text_of_page(&b).await.contains("目前还没有公开的申报表"));
+
+    login(&b, &base, "reviewer").await;
+    b.client
+        .goto(&format!("{base}/forms/{id}/step/publish"))
+        .await
+        .unwrap();
+    b.click("#confirm-form button[type=submit]").await;
+    wait_path(&b, &format!("/forms/{id}")).await;
+    logout(&b).await;
+
+    // A visitor: portal → region and year → the unit → the form.
+    b.client.goto(&format!("{base}/public")).await.unwrap();
+    b.click("a[href='/public/420222/2026']").await;
+    wait_path(&b, "/public/420222/2026").await;
+    let year = text_of_page(&b).await;
+    assert!(year.contains("阳新县兴国镇人民政府"), "{year}");
+    assert!(
+        !year.contains("阳新县教育局"),
+        "only published forms are listed"
+    );
+    screenshot(&b, "public-units.png").await;
+    type_into(&b, "input[name=indicator]", "满意度").await;
+    b.click("#public-search button[type=submit]").await;
+    b.wait_for("return !!document.querySelector('#hits')").await;
+    assert!(text_of_page(&b).await.contains("满意度"));
+    b.click("#units a[href='/public/420222/2026/units/420222001']")
+        .await;
+    wait_path(&b, "/public/420222/2026/units/420222001").await;
+    let page = text_of_page(&b).await;
+    assert!(page.contains("部门整体绩效目标"), "{page}");
+    for personal in ["刘洋", "15172093138", "151****3138", "填报人", "联系电话"] {
+        assert!(!page.contains(personal), "the public page shows {personal}");
+    }
+    screenshot(&b, "public-form.png").await;
+
+    // The open data, fetched as a browser would and parsed: a header and 78 indicator lines.
+    let csv = b
+        .js("return fetch('/public/420222/2026/open-data.csv').then(r => r.text())")
+        .await;
+    let csv = csv.as_str().unwrap().trim_start_matches('\u{feff}');
+    let lines: Vec<&str> = csv.split("\r\n").filter(|l| !l.is_empty()).collect();
+    assert_eq!(lines.len(), 79, "{csv}");
+    assert!(lines[0].starts_with("区划代码,区划名称,预算年度,单位代码,单位名称"));
+    assert!(
+        lines
+            .iter()
+            .skip(1)
+            .all(|l| l.starts_with("420222,阳新县,2026,420222001,"))
+    );
+    b.close().await;
+    server.abort();
+    t.cleanup().await;
+}

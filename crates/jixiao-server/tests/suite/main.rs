@@ -12,6 +12,7 @@ mod e2e_browser;
 mod matrix;
 mod pages;
 mod pages_admin;
+mod public;
 mod rounds;
 mod route_fuzz;
 mod security;

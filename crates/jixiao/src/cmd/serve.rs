@@ -29,6 +29,9 @@ pub struct Args {
     /// 每个客户端地址每分钟允许的登录次数（0 表示不限；在反向代理之后请调大或设为 0）
     #[arg(long, env = "JIXIAO_LOGIN_RATE", default_value_t = 30)]
     login_rate: u32,
+    /// 每个客户端地址每分钟允许访问公开页面和开放数据的次数（0 表示不限；在反向代理之后请在代理上限流并设为 0）
+    #[arg(long, env = "JIXIAO_PUBLIC_RATE", default_value_t = 600)]
+    public_rate: u32,
     /// 客户端须在多少秒内发完请求头（空闲连接也在此后关闭）
     #[arg(long, env = "JIXIAO_HEADER_TIMEOUT", default_value_t = 30)]
     header_timeout: u32,
@@ -52,6 +55,7 @@ pub fn run(args: Args) -> ExitCode {
             secure_cookies: args.secure_cookies,
             session_ttl_ms: i64::from(args.session_hours.max(1)) * 3600 * 1000,
             login_attempts_per_minute: args.login_rate,
+            public_requests_per_minute: args.public_rate,
             request_timeout_ms: u64::from(args.request_timeout.max(1)) * 1000,
             ..ServerConfig::default()
         };
