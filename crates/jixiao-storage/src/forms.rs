@@ -635,3 +635,80 @@ impl WriteTx {
         Ok(())
     }
 }
+
+/// A form of a region as the finance bureau's dashboard reads it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DashboardForm {
+    /// Form id.
+    pub id: i64,
+    /// Unit name.
+    pub unit_name: String,
+    /// Fiscal year.
+    pub fiscal_year: i64,
+    /// Status.
+    pub status: FormStatus,
+    /// Errors of the current version.
+    pub errors: i64,
+    /// 收入合计 this year, as entered (decimal text).
+    pub income_total: Option<String>,
+    /// 支出合计 this year, as entered (decimal text).
+    pub expenditure_total: Option<String>,
+    /// When it was first submitted (Unix ms).
+    pub first_submitted_at: Option<i64>,
+    /// Whether the finance bureau sees it (it reached the bureau or was approved).
+    pub finance_sees: bool,
+    /// The current version's JSON, only when `with_json` was asked and the finance bureau sees
+    /// the form.
+    pub form_json: Option<String>,
+}
+
+impl Db {
+    /// The forms of a region (of one year, or of every year with `None`), by unit name; with
+    /// `with_json`, the current version's JSON of those the finance bureau sees.
+    pub async fn dashboard_forms(
+        &self,
+        region_id: i64,
+        fiscal_year: Option<i64>,
+        with_json: bool,
+    ) -> Result<Vec<DashboardForm>> {
+        use sqlx::Row;
+        let json = if with_json {
+            "CASE WHEN f.reached_finance_at IS NOT NULL OR f.approved_version IS NOT NULL \
+             THEN (SELECT v.form_json FROM form_versions v WHERE v.form_id = f.id AND v.version = f.version) \
+             ELSE NULL END"
+        } else {
+            "NULL"
+        };
+        let sql = format!(
+            "SELECT f.id, un.name, f.fiscal_year, f.status, f.errors, f.income_total, f.expenditure_total, \
+             f.first_submitted_at, \
+             CAST(CASE WHEN f.reached_finance_at IS NOT NULL OR f.approved_version IS NOT NULL THEN 1 ELSE 0 END AS BIGINT), \
+             {json} \
+             FROM forms f JOIN units un ON un.id = f.unit_id \
+             WHERE f.region_id = $1 AND ($2 IS NULL OR f.fiscal_year = $2) ORDER BY un.name, f.fiscal_year"
+        );
+        let rows = sqlx::query(&sql)
+            .bind(region_id)
+            .bind(fiscal_year)
+            .fetch_all(self.pool())
+            .await?;
+        rows.into_iter()
+            .map(|r| {
+                let status: String = r.try_get(3)?;
+                let sees: i64 = r.try_get(8)?;
+                Ok(DashboardForm {
+                    id: r.try_get(0)?,
+                    unit_name: r.try_get(1)?,
+                    fiscal_year: r.try_get(2)?,
+                    status: parse_status(&status)?,
+                    errors: r.try_get(4)?,
+                    income_total: r.try_get(5)?,
+                    expenditure_total: r.try_get(6)?,
+                    first_submitted_at: r.try_get(7)?,
+                    finance_sees: sees != 0,
+                    form_json: r.try_get(9)?,
+                })
+            })
+            .collect()
+    }
+}

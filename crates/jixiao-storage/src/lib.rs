@@ -30,7 +30,7 @@ use sqlx::{Any, AnyPool, Executor, Transaction};
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
 pub use audit::{ArchiveBatch, AuditContext, AuditVerification, BrokenRow, Outcome, Subject};
-pub use forms::{FormRow, FormSummary, ListFilter, VersionRow};
+pub use forms::{DashboardForm, FormRow, FormSummary, ListFilter, VersionRow};
 pub use publications::{DatasetStamp, PublicIndicator, PublicYear, Publication};
 pub use reports::{ApprovedDeclaration, ReportData, ReportReview, ReportRow, Round};
 pub use reviews::{AuditEntry, Comment, Review};

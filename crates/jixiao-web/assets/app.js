@@ -60,6 +60,10 @@
     const act = ev.target.closest('[data-act="print"]');
     if (act) window.print();
   });
+  // A chart's table prints with it (the tables fold away on screen).
+  window.addEventListener('beforeprint', () => {
+    document.querySelectorAll('details.chart-table').forEach((d) => { d.open = true; });
+  });
 
   // ---- the editor -----------------------------------------------------------------------
   const ed = $('#ed');

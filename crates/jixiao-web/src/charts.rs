@@ -374,3 +374,47 @@ mod tests {
         assert!(c.svg().contains("暂无数据"));
     }
 }
+
+/// `/dashboard`: the finance bureau's charts of a region and year.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DashboardView {
+    /// Page chrome.
+    pub chrome: crate::views::Chrome,
+    /// Region name.
+    pub region_name: String,
+    /// The year shown.
+    pub fiscal_year: i64,
+    /// Years to choose from, newest first.
+    pub years: Vec<i64>,
+    /// Units in the region.
+    pub units: usize,
+    /// Forms of the year the finance bureau sees.
+    pub seen: usize,
+    /// The charts.
+    pub charts: Vec<Chart>,
+}
+
+/// A chart as the template draws it.
+#[derive(Debug, Serialize)]
+struct ChartCtx<'a> {
+    chart: &'a Chart,
+    svg: minijinja::Value,
+    rows: Vec<(String, Vec<String>)>,
+}
+
+/// The dashboard page: each chart as inline SVG with its table.
+pub fn render_dashboard(view: &DashboardView) -> Result<String, crate::RenderError> {
+    let charts: Vec<ChartCtx> = view
+        .charts
+        .iter()
+        .map(|c| ChartCtx {
+            chart: c,
+            svg: minijinja::Value::from_safe_string(c.svg()),
+            rows: c.rows(),
+        })
+        .collect();
+    crate::engine::render(
+        "dashboard.html",
+        minijinja::context! { chrome => view.chrome, v => view, charts },
+    )
+}

@@ -51,6 +51,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/admin_audit.html"),
     ),
     (
+        "dashboard.html",
+        include_str!("../templates/dashboard.html"),
+    ),
+    (
         "public_index.html",
         include_str!("../templates/public_index.html"),
     ),

@@ -372,6 +372,56 @@ fn all_pages() -> Vec<(&'static str, String)> {
     ]
 }
 
+fn dashboard() -> charts::DashboardView {
+    use charts::{Chart, ChartKind, Series};
+    charts::DashboardView {
+        chrome: chrome("reviewer"),
+        region_name: "阳新县".into(),
+        fiscal_year: 2026,
+        years: vec![2026, 2025],
+        units: 3,
+        seen: 2,
+        charts: vec![
+            Chart {
+                id: "chart-progress".into(),
+                title: "2026 年申报表提交进度".into(),
+                kind: ChartKind::Line,
+                unit: "个单位".into(),
+                categories: vec!["11月1日".into(), "11月2日".into()],
+                series: vec![
+                    Series {
+                        name: "累计已提交".into(),
+                        values: vec![1.0, 2.0],
+                    },
+                    Series {
+                        name: "单位总数".into(),
+                        values: vec![3.0, 3.0],
+                    },
+                ],
+                note: "按各单位首次提交的日期累计。".into(),
+            },
+            Chart {
+                id: "chart-composition".into(),
+                title: "收入构成（按单位）".into(),
+                kind: ChartKind::StackedBars,
+                unit: "万元".into(),
+                categories: vec!["阳新县兴国镇人民政府".into()],
+                series: vec![
+                    Series {
+                        name: "财政拨款".into(),
+                        values: vec![1597.34],
+                    },
+                    Series {
+                        name: "其他".into(),
+                        values: vec![82.26],
+                    },
+                ],
+                note: String::new(),
+            },
+        ],
+    }
+}
+
 fn public_index() -> PublicIndexView {
     PublicIndexView {
         regions: vec![PublicRegionRow {

@@ -13,6 +13,7 @@
 mod admin;
 mod assets;
 mod auth;
+mod dashboard;
 mod editor;
 mod history;
 mod home;
@@ -74,6 +75,7 @@ pub fn router(config: &ServerConfig) -> Router<AppState> {
         .route("/forms/{id}/review", get(review::review_page).post(review::review))
         .route("/forms/{id}/history", get(history::history))
         .route("/forms/{id}/step/{step}", get(steps::confirm_page).post(steps::take_step))
+        .route("/dashboard", get(dashboard::dashboard_page))
         .route("/rounds", get(reports::rounds_page).post(reports::open_round))
         .route("/rounds/{id}", get(reports::board_page))
         .route("/reports/{id}", get(reports::report_page))

@@ -6,6 +6,7 @@
 //! serialize (the API) or render (the pages); no JSON travels between a page and a service.
 
 pub mod admin;
+pub mod dashboard;
 pub mod forms;
 pub mod history;
 pub mod import;

@@ -936,6 +936,20 @@ async fn public_portal_in_chromium() {
         .unwrap();
     b.click("#confirm-form button[type=submit]").await;
     wait_path(&b, &format!("/forms/{id}")).await;
+    // The dashboard: the progress line drawn, its table holding the same count.
+    b.click("a[href='/dashboard']").await;
+    wait_path(&b, "/dashboard").await;
+    assert_eq!(
+        b.js("return document.querySelectorAll('#chart-progress svg polyline').length")
+            .await,
+        2
+    );
+    b.click("#chart-progress details summary").await;
+    let progress = b
+        .js("return document.querySelector('#chart-progress tbody tr:last-child').innerText")
+        .await;
+    assert!(progress.as_str().unwrap().contains('1'), "{progress}");
+    screenshot(&b, "dashboard.png").await;
     logout(&b).await;
 
     // A visitor: portal → region and year → the unit → the form.

@@ -8,6 +8,7 @@ mod common;
 mod browser;
 mod page_helpers;
 
+mod dashboard;
 mod e2e_browser;
 mod matrix;
 mod pages;
