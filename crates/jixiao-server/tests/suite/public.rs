@@ -455,3 +455,125 @@ async fn public_requests_are_limited_per_address() {
     assert_eq!(public_get(&t, "/healthz").await.status, StatusCode::OK);
     t.cleanup().await;
 }
+
+/// Malformed public addresses and queries, many of them: never a 5xx, never a trace, always the
+/// portal's page (or a file, a redirect or a 304 for the well-formed ones).
+async fn public_fuzz(kind: Kind) {
+    let Some(t) = TestApp::with(kind, |s: AppState| {
+        AppState::new(
+            s.db.clone(),
+            ServerConfig {
+                public_requests_per_minute: 0,
+                ..ServerConfig::default()
+            },
+        )
+    })
+    .await
+    else {
+        return;
+    };
+    // One published form, so that well-formed addresses lead to real pages and files.
+    let filler = t.login("xingguo_filler").await;
+    let reviewer = t.login("reviewer").await;
+    let id = filler.get("/api/forms").await.body[0]["id"]
+        .as_i64()
+        .unwrap();
+    let steps = [
+        (&filler, "submit", json!({"base_version": 1})),
+        (
+            &reviewer,
+            "review",
+            json!({"decision": "approve", "reason": "", "grades": grades("良")}),
+        ),
+        (&reviewer, "publish", json!({})),
+    ];
+    for (who, step, body) in steps {
+        let a = who.post(&format!("/api/forms/{id}/{step}"), &body).await;
+        assert_eq!(a.status, StatusCode::OK, "{step}: {}", a.body);
+    }
+    let mut statuses = std::collections::BTreeMap::<u16, usize>::new();
+    let segments = [
+        "420222",
+        "2026",
+        "420222001",
+        "units",
+        "open-data.csv",
+        "open-data.json",
+        "form.pdf",
+        "",
+        "%00",
+        "%FF%FE",
+        "..",
+        "%2e%2e",
+        "99999999999999999999999",
+        "-1",
+        "0",
+        "2026.5",
+        "%E2%80%AE",
+        "a%20b",
+        "%27%20OR%201%3D1",
+        "%25",
+        "_",
+        "%5C",
+        "%3Cscript%3E",
+        &"9".repeat(300),
+        &"x".repeat(5000),
+    ];
+    let queries = [
+        "",
+        "?q=",
+        "?q=%25%25",
+        "?indicator=_",
+        "?version=",
+        "?version=1",
+        "?version=abc",
+        "?version=99999999999999999999",
+        "?version=-5",
+        "?q=%FF",
+        "?indicator=%00",
+        "?q=a&q=b",
+        "?version=1&version=2",
+        &format!("?q={}", "a".repeat(10_000)),
+    ];
+    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = |n: usize| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed % n as u64) as usize
+    };
+    let mut sent = 0;
+    for _ in 0..600 {
+        let depth = 1 + next(5);
+        let mut path = String::from("/public");
+        for _ in 0..depth {
+            path.push('/');
+            path.push_str(segments[next(segments.len())]);
+        }
+        path.push_str(queries[next(queries.len())]);
+        let Ok(req) = Request::get(path.as_str()).body(Body::empty()) else {
+            continue;
+        };
+        let a = send(&t.app, req).await;
+        sent += 1;
+        assert!(
+            !a.status.is_server_error(),
+            "{path}: {} {}",
+            a.status,
+            text(&a)
+        );
+        assert!(
+            matches!(a.status.as_u16(), 200 | 303 | 304 | 404 | 400),
+            "{path}: {}",
+            a.status
+        );
+        let body = text(&a);
+        assert!(
+            !body.contains("panicked") && !body.contains("sqlx"),
+            "{path}"
+        );
+    }
+    assert!(sent > 500);
+    t.cleanup().await;
+}
+on_both!(public_fuzz);
