@@ -68,6 +68,16 @@ pub enum StorageError {
     /// The database handle is shutting down.
     #[error("数据库连接已关闭")]
     Closed,
+    /// The database was migrated by a newer release than this program.
+    #[error(
+        "数据库结构版本为 {found}，比本程序支持的版本 {known} 新：它已被更新版本的 jixiao 升级。请使用该版本或更新的版本运行，不要用旧版本打开（以免损坏数据）"
+    )]
+    SchemaTooNew {
+        /// The version found in the database.
+        found: i64,
+        /// The latest version this program knows.
+        known: i64,
+    },
 }
 
 impl StorageError {
@@ -198,10 +208,40 @@ impl Db {
         format!("sqlite://{}?mode=rwc", path.display())
     }
 
-    /// Applies the migrations of this backend that are not yet applied.
+    /// Applies the migrations of this backend that are not yet applied. A database whose
+    /// schema is newer than this program knows (a newer release migrated it) is refused with
+    /// [`StorageError::SchemaTooNew`] before anything is touched: an older binary must not
+    /// write to it.
     pub async fn migrate(&self) -> Result<()> {
+        let known = migrate::latest_version();
+        if let Some(found) = self.schema_version().await? {
+            if found > known {
+                return Err(StorageError::SchemaTooNew { found, known });
+            }
+        }
         migrate::migrator(self.backend).run(&self.pool).await?;
         Ok(())
+    }
+
+    /// The highest migration applied to this database; `None` for a database never migrated.
+    pub async fn schema_version(&self) -> Result<Option<i64>> {
+        let exists = match self.backend {
+            Backend::Sqlite => {
+                "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations'"
+            }
+            Backend::Postgres => {
+                "SELECT COUNT(*) FROM information_schema.tables \
+                 WHERE table_schema = current_schema() AND table_name = '_sqlx_migrations'"
+            }
+        };
+        let (n,): (i64,) = sqlx::query_as(exists).fetch_one(&self.pool).await?;
+        if n == 0 {
+            return Ok(None);
+        }
+        let (v,): (Option<i64>,) = sqlx::query_as("SELECT MAX(version) FROM _sqlx_migrations")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(v)
     }
 
     /// The backend.

@@ -41,6 +41,11 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
     ),
 ];
 
+/// The latest migration this program knows.
+pub(crate) fn latest_version() -> i64 {
+    MIGRATIONS.iter().map(|m| m.0).max().unwrap_or(0)
+}
+
 /// The migrator of a backend.
 pub(crate) fn migrator(backend: Backend) -> Migrator {
     let migrations = MIGRATIONS

@@ -64,6 +64,37 @@ async fn check(db: &Db) {
     assert_eq!(db.regions().await.unwrap().len(), 1);
 }
 
+/// A database a newer release migrated: refused before anything is applied, with both versions
+/// named; the data stays as it was.
+async fn refuse_newer(db: &Db) {
+    db.migrate().await.unwrap();
+    let known = db.schema_version().await.unwrap().unwrap();
+    assert!(known >= 5);
+    jixiao_storage::sqlx::query(
+        "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) \
+         VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(known + 1)
+    .bind("from a newer release")
+    .bind(true)
+    .bind(vec![0u8; 4])
+    .bind(0i64)
+    .execute(db.pool())
+    .await
+    .unwrap();
+    let e = db.migrate().await.unwrap_err();
+    assert!(
+        matches!(e, jixiao_storage::StorageError::SchemaTooNew { found, known: k } if found == known + 1 && k == known),
+        "{e:?}"
+    );
+    let m = e.to_string();
+    assert!(
+        m.contains(&format!("{}", known + 1)) && m.contains("更新版本"),
+        "{m}"
+    );
+    assert_eq!(db.schema_version().await.unwrap(), Some(known + 1));
+}
+
 #[tokio::test]
 async fn sqlite_migrates() {
     let t = support::Sqlite::new("migrate").await;
@@ -74,6 +105,23 @@ async fn sqlite_migrates() {
         .await
         .unwrap();
     assert_eq!(journal.0, "wal");
+    t.finish().await;
+}
+
+#[tokio::test]
+async fn sqlite_refuses_a_newer_schema() {
+    let t = support::Sqlite::new("newer").await;
+    assert_eq!(t.db.schema_version().await.unwrap(), None);
+    refuse_newer(&t.db).await;
+    t.finish().await;
+}
+
+#[tokio::test]
+async fn postgres_refuses_a_newer_schema() {
+    let Some(t) = support::Postgres::new("n").await else {
+        return;
+    };
+    refuse_newer(&t.db).await;
     t.finish().await;
 }
 

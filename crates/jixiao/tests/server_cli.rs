@@ -53,6 +53,47 @@ fn help_lists_the_subcommands() {
     }
 }
 
+/// A database a newer release migrated: `migrate` and `serve` refuse it with both versions
+/// named and a failing exit code, and leave it as it was.
+#[test]
+fn a_newer_schema_is_refused() {
+    let dir = TempDir::new("jixiao-newer");
+    let data = dir.path().join("data");
+    let data = data.to_str().unwrap();
+    assert!(run(&["migrate", "--data", data], None).status.success());
+    let url = jixiao_storage::Db::sqlite_url(&dir.path().join("data/jixiao.db"));
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let known = rt.block_on(async {
+        let db = jixiao_storage::Db::connect(&url, &Default::default()).await.unwrap();
+        let known = db.schema_version().await.unwrap().unwrap();
+        jixiao_storage::sqlx::query(
+            "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) \
+             VALUES ($1, 'from a newer release', 1, x'00', 0)",
+        )
+        .bind(known + 1)
+        .execute(db.pool())
+        .await
+        .unwrap();
+        db.close().await;
+        known
+    });
+    for args in [
+        vec!["migrate", "--data", data],
+        vec!["serve", "--data", data, "--listen", "127.0.0.1:0"],
+    ] {
+        let o = run(&args, None);
+        assert!(!o.status.success(), "{args:?}");
+        let t = text(&o);
+        assert!(
+            t.contains(&format!(
+                "数据库结构版本为 {}，比本程序支持的版本 {known} 新",
+                known + 1
+            )),
+            "{args:?}: {t}"
+        );
+    }
+}
+
 #[test]
 fn migrate_users_and_backup() {
     let dir = TempDir::new("jixiao-cli");
@@ -229,13 +270,35 @@ fn serve_reads_its_settings_from_the_environment() {
     let s = Session::login(server.port, "reviewer", "jixiao-demo-2026");
     let forms = s.call("GET", "/api/forms", None).unwrap();
     // The demo: this year's draft (the unit's own until submitted, so the reviewer does not see
-    // it), and last year's approved form with a monitoring round on it.
+    // it); last year's forms of 兴国镇 (published) and 教育局 (approved) with a monitoring round
+    // on them; and 兴国镇's of the year before, published.
     let forms = forms.body.as_array().unwrap();
-    assert_eq!(forms.len(), 1, "{forms:?}");
-    assert!(
-        forms
-            .iter()
-            .any(|f| f["status"] == "approved" && f["fiscal_year"] == 2025)
+    let mut seen: Vec<(i64, &str, &str)> = forms
+        .iter()
+        .map(|f| {
+            (
+                f["fiscal_year"].as_i64().unwrap(),
+                f["unit_name"].as_str().unwrap(),
+                f["status"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    seen.sort();
+    assert_eq!(
+        seen,
+        [
+            (2024, "阳新县兴国镇人民政府", "published"),
+            (2025, "阳新县兴国镇人民政府", "published"),
+            (2025, "阳新县教育局", "approved"),
+        ]
+    );
+    let public = s
+        .call("GET", "/public/420222/2025/open-data.json", None)
+        .unwrap();
+    assert_eq!(
+        public.body["forms"].as_array().unwrap().len(),
+        1,
+        "only the published one"
     );
     let rounds = s.call("GET", "/api/rounds", None).unwrap();
     assert_eq!(
