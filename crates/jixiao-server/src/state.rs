@@ -126,6 +126,8 @@ pub struct AppState {
     pub(crate) login_throttle: Arc<Throttle>,
     /// Public portal requests per client address.
     pub(crate) public_throttle: Arc<Throttle>,
+    /// Rendered public form pages (a publication never changes).
+    pub(crate) public_pages: Arc<crate::pages::public::PageCache>,
     /// The gate for heavy work (imports, exports, password hashing).
     pub jobs: crate::jobs::Jobs,
     /// The security policy (password and session rules), re-read every few seconds.
@@ -162,6 +164,7 @@ impl AppState {
             config: Arc::new(config),
             login_throttle: Arc::new(throttle),
             public_throttle: Arc::new(public_throttle),
+            public_pages: Arc::default(),
             policy: Arc::new(crate::policy::PolicyCache::default()),
         }
     }

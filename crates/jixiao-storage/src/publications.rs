@@ -239,14 +239,22 @@ impl Db {
         text: Option<&str>,
         limit: i64,
     ) -> Result<Vec<PublicIndicator>> {
+        // The latest publications first (one row per form, with their ordinals computed once
+        // each), then their indicator rows: a correlated subquery per indicator row would run
+        // tens of thousands of times for a county.
         let sql = format!(
-            "SELECT {PUB_COLUMNS}, i.table_kind, i.position, i.level1, i.level2, i.name, i.target, \
+            "WITH lp AS MATERIALIZED (SELECT p.id AS id, p.form_id AS form_id, p.version AS version, \
+               rg.code AS region_code, rg.name AS region_name, un.code AS unit_code, \
+               p.unit_name AS unit_name, p.fiscal_year AS fiscal_year, p.published_at AS published_at, \
+               (SELECT COUNT(*) FROM publications p3 WHERE p3.form_id = p.form_id AND p3.id <= p.id) AS ordinal \
+               FROM {PUB_FROM} WHERE rg.code = $1 AND p.fiscal_year = $2 AND {LATEST}) \
+             SELECT lp.id, lp.form_id, lp.version, lp.region_code, lp.region_name, lp.unit_code, \
+             lp.unit_name, lp.fiscal_year, lp.published_at, lp.ordinal, i.table_kind, i.position, i.level1, i.level2, i.name, i.target, \
              i.comparator, i.target_number, i.unit_of_measure, i.basis, i.class \
-             FROM {PUB_FROM} JOIN indicators i ON i.form_id = p.form_id AND i.version = p.version \
-             WHERE rg.code = $1 AND p.fiscal_year = $2 AND {LATEST} \
-             AND ($3 IS NULL OR i.name LIKE $3 ESCAPE '\\' OR i.level2 LIKE $3 ESCAPE '\\' \
+             FROM lp JOIN indicators i ON i.form_id = lp.form_id AND i.version = lp.version \
+             WHERE ($3 IS NULL OR i.name LIKE $3 ESCAPE '\\' OR i.level2 LIKE $3 ESCAPE '\\' \
                   OR i.level1 LIKE $3 ESCAPE '\\' OR i.target LIKE $3 ESCAPE '\\') \
-             ORDER BY un.code, p.id, i.table_kind DESC, i.position \
+             ORDER BY lp.unit_code, lp.id, i.table_kind DESC, i.position \
              LIMIT $4"
         );
         let limit = if limit <= 0 { i64::MAX } else { limit };

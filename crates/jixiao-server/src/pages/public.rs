@@ -191,6 +191,36 @@ fn unit_row(p: &Publication) -> PublicUnitRow {
     }
 }
 
+/// Rendered public form pages, by publication and by the number of publications of its form
+/// (the page lists them and says whether a newer one exists): a publication never changes, so a
+/// page rendered once is good until a new publication makes the key change. At most
+/// [`PageCache::MAX`] pages are kept; when full it starts again (pages are cheap to render
+/// again, the point is the burst of readers after a publication).
+#[derive(Debug, Default)]
+pub(crate) struct PageCache {
+    pages: std::sync::Mutex<std::collections::HashMap<(i64, usize), std::sync::Arc<str>>>,
+}
+
+impl PageCache {
+    const MAX: usize = 1_000;
+
+    fn get(&self, key: (i64, usize)) -> Option<std::sync::Arc<str>> {
+        self.pages
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(&key)
+            .cloned()
+    }
+
+    fn put(&self, key: (i64, usize), page: std::sync::Arc<str>) {
+        let mut pages = self.pages.lock().unwrap_or_else(|p| p.into_inner());
+        if pages.len() >= Self::MAX {
+            pages.clear();
+        }
+        pages.insert(key, page);
+    }
+}
+
 /// Query of a form's page and downloads.
 #[derive(Debug, Default, Deserialize)]
 pub(crate) struct VersionQuery {
@@ -220,28 +250,33 @@ pub(crate) async fn form(
     Path((region, year, unit)): Path<(String, String, String)>,
     query: Result<Query<VersionQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
-    let view = async {
+    let page = async {
         let region = service::code(&region)?;
         let year = service::year(&year)?;
         let unit = service::code(&unit)?;
         let wanted = ordinal(query)?;
-        let public = service::form(&state, region, year, unit, wanted).await?;
+        let picked = service::pick(&state, region, year, unit, wanted).await?;
+        let key = (picked.publication.id, picked.all.len());
+        if let Some(page) = state.public_pages.get(key) {
+            return Ok::<_, ApiError>(page);
+        }
+        let form = service::public_copy(&state, &picked.publication).await?;
         let template = state
             .templates
-            .get(&public.form.template.id, Some(public.form.template.version))
+            .get(&form.template.id, Some(form.template.version))
             .map_err(|e| ApiError::internal(e.to_string()))?
             .clone();
-        let p = &public.publication;
-        Ok::<_, ApiError>(PublicFormView {
+        let p = &picked.publication;
+        let view = PublicFormView {
             region_code: p.region_code.clone(),
             region_name: p.region_name.clone(),
             fiscal_year: p.fiscal_year,
             unit_code: p.unit_code.clone(),
             unit_name: p.unit_name.clone(),
-            public_version: public.ordinal,
+            public_version: picked.ordinal,
             published: date(p.published_at),
-            superseded: public.ordinal < public.all.len(),
-            versions: public
+            superseded: picked.ordinal < picked.all.len(),
+            versions: picked
                 .all
                 .iter()
                 .enumerate()
@@ -249,14 +284,14 @@ pub(crate) async fn form(
                 .map(|(i, v)| PublicVersionRow {
                     public_version: i + 1,
                     published: date(v.published_at),
-                    current: i + 1 == public.ordinal,
+                    current: i + 1 == picked.ordinal,
                 })
                 .collect(),
             page: jixiao_web::FormPage {
                 id: 0,
                 status: "published".into(),
                 version: p.version,
-                form: public.form,
+                form,
                 template,
                 findings: Vec::new(),
                 comments: Vec::new(),
@@ -264,11 +299,16 @@ pub(crate) async fn form(
                 return_reason: None,
                 changed_since: None,
             },
-        })
+        };
+        let html: std::sync::Arc<str> = render_public_form(&view)
+            .map_err(|e| ApiError::internal(format!("public page: {e}")))?
+            .into();
+        state.public_pages.put(key, html.clone());
+        Ok(html)
     }
     .await;
-    match view {
-        Ok(v) => public_page(render_public_form(&v)),
+    match page {
+        Ok(html) => public_page(Ok(html.to_string())),
         Err(e) => error_page(e),
     }
 }

@@ -83,33 +83,51 @@ pub async fn dashboard(state: &AppState, user: &User, year: Option<i64>) -> ApiR
         .await?;
     let validator = state.validator.clone();
     let templates = state.templates.clone();
-    // Parsing and validating a region's forms is CPU work: off the async threads.
+    // Parsing and validating a region's forms is CPU work: off the async threads, split over
+    // the machine's cores.
     let parsed = state
         .jobs
         .run(move || {
-            forms
-                .into_iter()
-                .map(|row| {
-                    let form: Option<Form> = row
-                        .form_json
-                        .as_deref()
-                        .and_then(|j| serde_json::from_str(j).ok());
-                    let codes: Vec<&'static str> = form
-                        .as_ref()
-                        .and_then(|form| {
-                            templates
-                                .get(&form.template.id, Some(form.template.version))
-                                .ok()
-                                .map(|t| validator(form, t))
-                        })
-                        .unwrap_or_default()
-                        .into_iter()
-                        .filter(|f| matches!(f.severity, Severity::Error | Severity::Warning))
-                        .filter_map(|f| f.rule().map(|r| r.code))
-                        .collect();
-                    (row, form, codes)
-                })
-                .collect::<Vec<_>>()
+            let check = |row: DashboardForm| -> Parsed {
+                let form: Option<Form> = row
+                    .form_json
+                    .as_deref()
+                    .and_then(|j| serde_json::from_str(j).ok());
+                let codes: Vec<&'static str> = form
+                    .as_ref()
+                    .and_then(|form| {
+                        templates
+                            .get(&form.template.id, Some(form.template.version))
+                            .ok()
+                            .map(|t| validator(form, t))
+                    })
+                    .unwrap_or_default()
+                    .into_iter()
+                    .filter(|f| matches!(f.severity, Severity::Error | Severity::Warning))
+                    .filter_map(|f| f.rule().map(|r| r.code))
+                    .collect();
+                (row, form, codes)
+            };
+            let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
+            let chunk = forms.len().div_ceil(threads).max(1);
+            let mut parts: Vec<Vec<DashboardForm>> = Vec::new();
+            let mut rest = forms;
+            while rest.len() > chunk {
+                let tail = rest.split_off(chunk);
+                parts.push(rest);
+                rest = tail;
+            }
+            parts.push(rest);
+            std::thread::scope(|scope| {
+                let handles: Vec<_> = parts
+                    .into_iter()
+                    .map(|part| scope.spawn(|| part.into_iter().map(check).collect::<Vec<_>>()))
+                    .collect();
+                handles
+                    .into_iter()
+                    .flat_map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+                    .collect::<Vec<_>>()
+            })
         })
         .await?;
     let seen = parsed.iter().filter(|(r, _, _)| r.finance_sees).count();

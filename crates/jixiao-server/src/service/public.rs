@@ -117,15 +117,25 @@ pub struct PublicForm {
     pub form: Form,
 }
 
+/// A publication picked from a unit's form of a year.
+pub struct Picked {
+    /// The publication.
+    pub publication: Publication,
+    /// Its number among the form's publications (1 = first).
+    pub ordinal: usize,
+    /// Every publication of the form, oldest first.
+    pub all: Vec<Publication>,
+}
+
 /// The latest publication of a unit's form of a year, or its `ordinal`-th (1 = first); 404
-/// when there is none.
-pub async fn form(
+/// when there is none. Reads no form.
+pub async fn pick(
     state: &AppState,
     region: &str,
     fiscal_year: i64,
     unit: &str,
     ordinal: Option<usize>,
-) -> ApiResult<PublicForm> {
+) -> ApiResult<Picked> {
     let mut all = state.db.publications_of(region, fiscal_year, unit).await?;
     all.reverse();
     let ordinal = ordinal.unwrap_or(all.len());
@@ -134,16 +144,43 @@ pub async fn form(
         .and_then(|i| all.get(i))
         .cloned()
         .ok_or_else(not_found)?;
+    Ok(Picked {
+        publication,
+        ordinal,
+        all,
+    })
+}
+
+/// The public copy of a published version.
+pub async fn public_copy(state: &AppState, publication: &Publication) -> ApiResult<Form> {
     let form = state
         .db
         .version_form(publication.form_id, publication.version)
         .await?
         .ok_or_else(|| ApiError::internal("a published version is missing"))?;
+    Ok(jixiao_formats::export::public_copy(&form))
+}
+
+/// The latest publication of a unit's form of a year, or its `ordinal`-th, with its public
+/// copy; 404 when there is none.
+pub async fn form(
+    state: &AppState,
+    region: &str,
+    fiscal_year: i64,
+    unit: &str,
+    ordinal: Option<usize>,
+) -> ApiResult<PublicForm> {
+    let Picked {
+        publication,
+        ordinal,
+        all,
+    } = pick(state, region, fiscal_year, unit, ordinal).await?;
+    let form = public_copy(state, &publication).await?;
     Ok(PublicForm {
         publication,
         ordinal,
         all,
-        form: jixiao_formats::export::public_copy(&form),
+        form,
     })
 }
 
@@ -311,6 +348,11 @@ impl OpenData {
 
     /// The same data as JSON: the region, and per form its publication and its indicators.
     pub fn to_json(&self) -> OpenDataJson<'_> {
+        let mut by_publication: std::collections::HashMap<i64, Vec<&PublicIndicator>> =
+            std::collections::HashMap::new();
+        for i in &self.indicators {
+            by_publication.entry(i.publication.id).or_default().push(i);
+        }
         let forms = self
             .forms
             .iter()
@@ -321,10 +363,11 @@ impl OpenData {
                 published_at: jixiao_storage::format_time(p.published_at),
                 published_on: date(p.published_at),
                 url: form_url(p, Some(p.ordinal as usize)),
-                indicators: self
-                    .indicators
+                indicators: by_publication
+                    .get(&p.id)
+                    .map(Vec::as_slice)
+                    .unwrap_or_default()
                     .iter()
-                    .filter(|i| i.publication.id == p.id)
                     .map(|i| OpenIndicator {
                         table: &i.table_kind,
                         row: i.position + 1,
