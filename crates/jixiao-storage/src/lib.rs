@@ -214,10 +214,10 @@ impl Db {
     /// write to it.
     pub async fn migrate(&self) -> Result<()> {
         let known = migrate::latest_version();
-        if let Some(found) = self.schema_version().await? {
-            if found > known {
-                return Err(StorageError::SchemaTooNew { found, known });
-            }
+        if let Some(found) = self.schema_version().await?
+            && found > known
+        {
+            return Err(StorageError::SchemaTooNew { found, known });
         }
         migrate::migrator(self.backend).run(&self.pool).await?;
         Ok(())
