@@ -356,6 +356,7 @@ fn all_pages() -> Vec<(&'static str, String)> {
             })
             .unwrap(),
         ),
+        ("dashboard", charts::render_dashboard(&dashboard()).unwrap()),
         (
             "public_index",
             render_public_index(&public_index()).unwrap(),

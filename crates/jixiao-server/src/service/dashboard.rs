@@ -254,9 +254,12 @@ fn budget_by_year(all: &[DashboardForm]) -> Chart {
     }
 }
 
+/// A unit's name, its income rows (name, amount) and their sum.
+type UnitIncome<'a> = (&'a str, Vec<(String, Decimal)>, Decimal);
+
 /// Income composition of the largest units: one stacked bar per unit.
 fn composition(forms: &[Parsed]) -> Chart {
-    let mut rows: Vec<(&str, Vec<(String, Decimal)>, Decimal)> = forms
+    let mut rows: Vec<UnitIncome> = forms
         .iter()
         .filter_map(|(r, form, _)| {
             let form = form.as_ref()?;
@@ -288,7 +291,7 @@ fn composition(forms: &[Parsed]) -> Chart {
             }
         }
     }
-    sums.sort_by(|a, b| b.1.cmp(&a.1));
+    sums.sort_by_key(|s| std::cmp::Reverse(s.1));
     let named: Vec<String> = sums
         .iter()
         .filter(|s| s.1 > Decimal::ZERO)

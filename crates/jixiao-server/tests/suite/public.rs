@@ -544,11 +544,28 @@ async fn public_fuzz(kind: Kind) {
     };
     let mut sent = 0;
     for _ in 0..600 {
-        let depth = 1 + next(5);
+        // Half random paths, half a real address with one segment replaced (or none).
         let mut path = String::from("/public");
-        for _ in 0..depth {
+        if next(2) == 0 {
+            for _ in 0..1 + next(5) {
+                path.push('/');
+                path.push_str(segments[next(segments.len())]);
+            }
+        } else {
+            let real = [
+                "420222/2026",
+                "420222/2026/open-data.csv",
+                "420222/2026/open-data.json",
+                "420222/2026/units/420222001",
+                "420222/2026/units/420222001/form.xlsx",
+            ];
+            let mut parts: Vec<&str> = real[next(real.len())].split('/').collect();
+            let at = next(parts.len() * 2);
+            if at < parts.len() {
+                parts[at] = segments[next(segments.len())];
+            }
             path.push('/');
-            path.push_str(segments[next(segments.len())]);
+            path.push_str(&parts.join("/"));
         }
         path.push_str(queries[next(queries.len())]);
         let Ok(req) = Request::get(path.as_str()).body(Body::empty()) else {
@@ -572,8 +589,13 @@ async fn public_fuzz(kind: Kind) {
             !body.contains("panicked") && !body.contains("sqlx"),
             "{path}"
         );
+        *statuses.entry(a.status.as_u16()).or_default() += 1;
     }
     assert!(sent > 500);
+    assert!(
+        statuses.get(&200).is_some_and(|n| *n > 10),
+        "some reach real pages: {statuses:?}"
+    );
     t.cleanup().await;
 }
 on_both!(public_fuzz);
