@@ -175,6 +175,25 @@ async fn main() {
             ..ServerConfig::default()
         },
     );
+    // Where the open data's time goes: one row per indicator against one row per form.
+    let t = Instant::now();
+    let rows = state
+        .db
+        .public_indicators("420222", 2026, None, 0)
+        .await
+        .unwrap();
+    println!(
+        "query, one row per indicator: {} rows in {:.1} ms",
+        rows.len(),
+        ms(t.elapsed())
+    );
+    let t = Instant::now();
+    let rows = state.db.public_forms_json("420222", 2026).await.unwrap();
+    println!(
+        "query, one row per published form (JSON): {} rows in {:.1} ms",
+        rows.len(),
+        ms(t.elapsed())
+    );
     let (reviewer, _) = state.db.user_for_login("bench").await.unwrap().unwrap();
     let mut times = Vec::new();
     for _ in 0..6 {

@@ -239,17 +239,51 @@ pub struct OpenData {
     pub indicators: Vec<PublicIndicator>,
 }
 
-/// Reads the open data of a region and year (404 when nothing is published).
+/// Reads the open data of a region and year (404 when nothing is published). The indicator
+/// rows are derived from each published version by the same function that fills the
+/// `indicators` table when a version is submitted, so they are the rows the search reads.
 pub async fn open_data(state: &AppState, region: &str, fiscal_year: i64) -> ApiResult<OpenData> {
-    let forms = state.db.public_units(region, fiscal_year, None).await?;
-    let Some(first) = forms.first() else {
+    let published = state.db.public_forms_json(region, fiscal_year).await?;
+    let Some((first, _)) = published.first() else {
         return Err(not_found());
     };
     let (region_code, region_name) = (first.region_code.clone(), first.region_name.clone());
-    let indicators = state
-        .db
-        .public_indicators(region, fiscal_year, None, 0)
-        .await?;
+    // Parsing a region's forms is CPU work: off the async threads.
+    let (forms, indicators) = state
+        .jobs
+        .run(
+            move || -> ApiResult<(Vec<Publication>, Vec<PublicIndicator>)> {
+                let mut forms = Vec::with_capacity(published.len());
+                let mut indicators = Vec::new();
+                for (p, json) in published {
+                    let form: Form = serde_json::from_str(&json).map_err(|e| {
+                        ApiError::internal(format!(
+                            "published form {} v{}: {e}",
+                            p.form_id, p.version
+                        ))
+                    })?;
+                    for row in jixiao_storage::forms::indicator_rows(&form) {
+                        indicators.push(PublicIndicator {
+                            publication: p.clone(),
+                            table_kind: row.table_kind.to_string(),
+                            position: row.position,
+                            level1: row.level1,
+                            level2: row.level2,
+                            name: row.name,
+                            target: row.target,
+                            comparator: row.comparator,
+                            target_number: row.target_number,
+                            unit_of_measure: row.unit_of_measure,
+                            basis: row.basis,
+                            class: row.class,
+                        });
+                    }
+                    forms.push(p);
+                }
+                Ok((forms, indicators))
+            },
+        )
+        .await??;
     Ok(OpenData {
         region_code,
         region_name,
