@@ -57,7 +57,7 @@ const WIDTH: f64 = 720.0;
 const HEIGHT: f64 = 300.0;
 const LEFT: f64 = 64.0;
 const RIGHT: f64 = 16.0;
-const TOP: f64 = 16.0;
+const TOP: f64 = 28.0;
 const BOTTOM: f64 = 72.0;
 
 fn escape(text: &str) -> String {
@@ -141,7 +141,17 @@ impl Chart {
     pub fn svg(&self) -> String {
         let mut out = String::new();
         let n = self.categories.len();
-        let (top, step) = axis(self.max());
+        let (mut top, mut step) = axis(self.max());
+        // Counts (every value whole) get whole ticks: no "1.5 个单位".
+        let whole = self
+            .series
+            .iter()
+            .flat_map(|s| s.values.iter())
+            .all(|v| v.fract() == 0.0);
+        if whole && step < 1.0 {
+            step = 1.0;
+            top = top.ceil().max(1.0);
+        }
         let plot_w = WIDTH - LEFT - RIGHT;
         let plot_h = HEIGHT - TOP - BOTTOM;
         let y = |v: f64| TOP + plot_h - (v.max(0.0) / top) * plot_h;
@@ -166,8 +176,7 @@ impl Chart {
         }
         let _ = write!(
             out,
-            r##"<text x="4" y="{:.1}" fill="#555">{}</text>"##,
-            TOP - 4.0 + 12.0,
+            r##"<text x="4" y="14" fill="#555">{}</text>"##,
             escape(&self.unit)
         );
         if n == 0 {
@@ -357,6 +366,18 @@ mod tests {
             5 + 2
         );
         assert_eq!(chart(ChartKind::Bars).svg().matches("<rect").count(), 6 + 2);
+    }
+
+    #[test]
+    fn counts_get_whole_ticks() {
+        let mut c = chart(ChartKind::Bars);
+        c.series = vec![Series {
+            name: "单位数".into(),
+            values: vec![2.0, 0.0, 1.0],
+        }];
+        let svg = c.svg();
+        assert!(!svg.contains(">0.5<") && !svg.contains(">1.5<"), "{svg}");
+        assert!(svg.contains(">2<"));
     }
 
     #[test]
