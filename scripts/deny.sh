@@ -23,6 +23,11 @@ fi
 echo "== $(cargo deny --version)"
 
 cd "$repo"
+# `cargo deny --offline` reads `cargo metadata`, which needs the sources of every locked crate,
+# those of other platforms too (windows-sys…), in the local registry cache: a fresh machine has
+# only what its own builds downloaded. Fetch them from crates.io first (the one network use).
+echo "== cargo fetch --locked (every platform's crates, for cargo metadata)"
+cargo fetch --locked
 status=0
 echo "== cargo deny --offline check licenses bans sources"
 cargo deny --offline check licenses bans sources || status=1
