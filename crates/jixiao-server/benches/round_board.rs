@@ -1,7 +1,8 @@
 //! The round board of a county: 500 units with approved declarations (the seed form under each
 //! unit's name), a monitoring round over them, and the board through the real routes — the page
 //! `GET /rounds/{id}`, its JSON `GET /api/rounds/{id}` and its workbook — in-process, a temporary
-//! SQLite database. Also times opening the round (500 reports made from their declarations).
+//! SQLite database. Also times opening the round (500 reports made from their declarations),
+//! then opens a declaration round (填报任务) over the same units and times its board the same way.
 //!
 //! `cargo bench -p jixiao-server --bench round_board` (`JIXIAO_BENCH_UNITS` changes 500)
 
@@ -80,7 +81,7 @@ fn round_board(c: &mut Criterion) {
         .unwrap();
     let dir = std::env::temp_dir().join(format!("jixiao-bench-board-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    let (app, cookie, round) = rt.block_on(async {
+    let (app, cookie, round, declaration) = rt.block_on(async {
         let db = Db::connect(&Db::sqlite_url(&dir.join("jixiao.db")), &ConnectOptions::default())
             .await
             .unwrap();
@@ -123,7 +124,14 @@ fn round_board(c: &mut Criterion) {
         assert_eq!(s, StatusCode::CREATED, "{}", String::from_utf8_lossy(&opened));
         let opened: Value = serde_json::from_slice(&opened).unwrap();
         println!("round opened for {} units in {:.0} ms", opened["created"], started.elapsed().as_secs_f64() * 1000.0);
-        (app, reviewer, opened["round"]["id"].as_i64().unwrap())
+        let started = Instant::now();
+        let (s, declaration) = call(&app, &reviewer, Method::POST, "/api/rounds",
+            Some(json!({"kind": "declaration", "fiscal_year": 2026, "deadline": format!("{y}-{m:02}-{d:02}")}))).await;
+        assert_eq!(s, StatusCode::CREATED, "{}", String::from_utf8_lossy(&declaration));
+        let declaration: Value = serde_json::from_slice(&declaration).unwrap();
+        println!("declaration round opened for {} units in {:.0} ms",
+            declaration["units"].as_array().unwrap().len(), started.elapsed().as_secs_f64() * 1000.0);
+        (app, reviewer, opened["round"]["id"].as_i64().unwrap(), declaration["round"]["id"].as_i64().unwrap())
     });
     let get = |path: String| {
         let app = app.clone();
@@ -147,6 +155,20 @@ fn round_board(c: &mut Criterion) {
     c.bench_function(
         &format!("GET /api/rounds/{{id}}/board.xlsx ({units} units, SQLite)"),
         |b| b.iter(|| rt.block_on(get(format!("/api/rounds/{round}/board.xlsx")))),
+    );
+    let size = rt.block_on(get(format!("/rounds/{declaration}")));
+    println!("declaration board page of {units} units: {size} bytes of HTML");
+    c.bench_function(
+        &format!("GET /rounds/{{id}} declaration ({units} units, SQLite)"),
+        |b| b.iter(|| rt.block_on(get(format!("/rounds/{declaration}?sort=status")))),
+    );
+    c.bench_function(
+        &format!("GET /api/rounds/{{id}} declaration ({units} units, SQLite)"),
+        |b| b.iter(|| rt.block_on(get(format!("/api/rounds/{declaration}")))),
+    );
+    c.bench_function(
+        &format!("GET /api/rounds/{{id}}/board.xlsx declaration ({units} units, SQLite)"),
+        |b| b.iter(|| rt.block_on(get(format!("/api/rounds/{declaration}/board.xlsx")))),
     );
     let _ = std::fs::remove_dir_all(&dir);
 }

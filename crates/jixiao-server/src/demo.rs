@@ -176,11 +176,12 @@ async fn refuse_real_data(state: &AppState) -> ApiResult<()> {
     let foreign_region = db.regions().await?.into_iter().find(|r| r.code != REGION.0);
     let foreign_unit = match &foreign_region {
         Some(_) => None,
-        None => db
-            .units(None)
-            .await?
-            .into_iter()
-            .find(|u| !UNITS.iter().any(|(code, _)| *code == u.code)),
+        None => db.units(None).await?.into_iter().find(|u| {
+            !UNITS
+                .iter()
+                .chain(ROUND_UNITS.iter())
+                .any(|(code, _)| *code == u.code)
+        }),
     };
     let foreign_user = db
         .users(None)
@@ -313,6 +314,148 @@ pub async fn seed_lifecycle(state: &AppState) -> ApiResult<()> {
             deadline: format!("{y}-{m:02}-{d:02}"),
             region_id: None,
         },
+    )
+    .await?;
+    seed_declaration_round(state, &reviewer, year + 1).await?;
+    Ok(())
+}
+
+/// More units of the demo region, without accounts: they fill the declaration round's board.
+const ROUND_UNITS: [(&str, &str); 4] = [
+    ("420222004", "阳新县农业农村局"),
+    ("420222005", "阳新县水利和湖泊局"),
+    ("420222006", "阳新县民政局"),
+    ("420222007", "阳新县文化和旅游局"),
+];
+
+/// The seed's year: an open declaration round over every unit of the region, whose units stand
+/// in every status of the board (未开始, 草稿, 已提交, 已退回, 已批复, 已公开), and a reminder
+/// to 兴国镇, so the board, the batch actions and a unit's task and notice show on first start.
+async fn seed_declaration_round(
+    state: &AppState,
+    reviewer: &jixiao_storage::User,
+    year: i64,
+) -> ApiResult<()> {
+    use jixiao_domain::{Decision, FormStatus, Grade};
+    let db = &state.db;
+    let region = db
+        .regions()
+        .await?
+        .into_iter()
+        .find(|r| r.code == REGION.0)
+        .ok_or_else(|| ApiError::internal("demo region missing"))?;
+    let mut extra = Vec::new();
+    for (code, name) in ROUND_UNITS {
+        let unit = match db.unit_by_code_or_name(code).await? {
+            Some(u) => u,
+            None => {
+                let mut tx = db.begin_write().await?;
+                let u = tx.create_unit(region.id, code, name).await?;
+                tx.audit(
+                    None,
+                    None,
+                    "unit.create",
+                    &format!("演示数据：新建单位 {name}"),
+                )
+                .await?;
+                tx.commit().await?;
+                u
+            }
+        };
+        extra.push(unit);
+    }
+    let health = db
+        .unit_by_code_or_name(UNITS[2].0)
+        .await?
+        .ok_or_else(|| ApiError::internal("demo unit missing"))?;
+    let form: Form = serde_json::from_str(SEED_FORM_JSON).map_err(ApiError::internal)?;
+    let of = |unit: &jixiao_storage::Unit| {
+        let mut f = form.clone();
+        f.header.unit_name = unit.name.clone();
+        f
+    };
+    let plan = [
+        (&health, Some(FormStatus::Submitted)),
+        (&extra[0], Some(FormStatus::Submitted)),
+        (&extra[1], Some(FormStatus::Returned)),
+        (&extra[2], None),
+        (&extra[3], None),
+    ];
+    for (unit, status) in plan {
+        let f = of(unit);
+        let Some(status) = status else { continue };
+        let (id, _) =
+            crate::service::forms::insert_form(state, unit, &f, reviewer.id, "演示数据").await?;
+        let mut tx = db.begin_write().await?;
+        tx.store_indicators(id, 1, &jixiao_storage::forms::indicator_rows(&f))
+            .await?;
+        tx.mark_submitted(id).await?;
+        tx.set_status(id, FormStatus::Submitted, None).await?;
+        tx.set_status(id, status, None).await?;
+        tx.audit(Some(id), None, "submit", "演示数据：提交第 1 版")
+            .await?;
+        if status == FormStatus::Returned {
+            let grades = crate::service::workflow::Grades {
+                completeness: Grade::Good,
+                relevance: Grade::Fair,
+                suitability: Grade::Good,
+                feasibility: Grade::Good,
+            };
+            let grades = serde_json::to_string(&grades).map_err(ApiError::internal)?;
+            let reason = "产出指标与年度工作任务对应不够：请补充乡村振兴项目的数量指标";
+            tx.insert_review(id, 1, reviewer.id, Decision::Return, reason, &grades)
+                .await?;
+            tx.set_grades(id, &grades).await?;
+            tx.audit(
+                Some(id),
+                Some(reviewer.id),
+                "return",
+                &format!("演示数据：退回第 1 版：{reason}"),
+            )
+            .await?;
+        }
+        tx.commit().await?;
+    }
+    approved_form(
+        state,
+        &extra[2],
+        &of(&extra[2]),
+        reviewer.id,
+        reviewer.id,
+        false,
+    )
+    .await?;
+    approved_form(
+        state,
+        &extra[3],
+        &of(&extra[3]),
+        reviewer.id,
+        reviewer.id,
+        true,
+    )
+    .await?;
+    let (y, m, d) = jixiao_storage::beijing_date(jixiao_storage::now_ms() + 20 * 86_400_000);
+    let opened = crate::service::rounds::open(
+        state,
+        reviewer,
+        crate::service::rounds::OpenDeclaration {
+            fiscal_year: year,
+            deadline: format!("{y}-{m:02}-{d:02}"),
+            units: None,
+            region_id: None,
+        },
+    )
+    .await?;
+    let xingguo = db
+        .unit_by_code_or_name(UNITS[0].0)
+        .await?
+        .ok_or_else(|| ApiError::internal("demo unit missing"))?;
+    crate::service::rounds::batch(
+        state,
+        reviewer,
+        opened.round.id,
+        crate::service::rounds::BatchAction::Remind(String::new()),
+        &[xingguo.id],
     )
     .await?;
     Ok(())

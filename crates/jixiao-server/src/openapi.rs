@@ -70,11 +70,34 @@ fn schemas() -> Map<String, Value> {
         "decision": {"type": "string", "enum": [Decision::Approve.as_str(), Decision::Return.as_str()], "description": "approve：签批报送财政；return：退回填报人"},
         "reason": {"type": "string", "description": "退回时必填"}}), &["decision"]));
     m.insert("RoundRequest".into(), obj(json!({
-        "kind": {"type": "string", "enum": ["monitoring", "self_evaluation"]},
+        "kind": {"type": "string", "enum": ["declaration", "monitoring", "self_evaluation"]},
+        "units": {"type": "array", "items": {"type": "integer"}, "description": "申报填报任务覆盖的单位；不填为本区划全部单位"},
         "fiscal_year": {"type": "integer"},
         "month": {"type": "integer", "minimum": 1, "maximum": 12, "description": "监控截止月份；不填取模板默认月份"},
         "deadline": {"type": "string", "format": "date", "description": "截止日期 YYYY-MM-DD，不早于今天"},
         "region_id": {"type": "integer", "description": "系统管理员须指定"}}), &["kind", "fiscal_year", "deadline"]));
+    m.insert(
+        "ReopenRequest".into(),
+        obj(json!({"unit_id": {"type": "integer"}}), &["unit_id"]),
+    );
+    m.insert(
+        "BatchRequest".into(),
+        obj(
+            json!({
+        "action": {"type": "string", "enum": ["approve", "return", "remind"]},
+        "unit_ids": {"type": "array", "items": {"type": "integer"}},
+        "grade": {"type": "string", "enum": ["优", "良"], "description": "批量通过时的统一评级"},
+        "comment": {"type": "string", "description": "退回时必填的统一意见；提醒时附加的话"}}),
+            &["action", "unit_ids"],
+        ),
+    );
+    m.insert(
+        "NoticesReadRequest".into(),
+        obj(
+            json!({"ids": {"type": "array", "items": {"type": "integer"}}}),
+            &["ids"],
+        ),
+    );
     m.insert("SaveReportRequest".into(), obj(json!({"base_version": {"type": "integer"},
         "document": {"type": "object", "description": "监控表或自评表的规范 JSON（docs/lifecycle.md）"}}), &["base_version", "document"]));
     m.insert("ReportStepRequest".into(), obj(json!({

@@ -5,7 +5,7 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{MethodRouter, delete, get, patch, post, put};
 
-use crate::api::{admin, forms, history, misc, reports, session, workflow};
+use crate::api::{admin, forms, history, misc, reports, rounds, session, workflow};
 use crate::state::{AppState, ServerConfig};
 
 /// One documented route.
@@ -85,10 +85,16 @@ pub fn api_routes(config: &ServerConfig) -> (Router<AppState>, Vec<RouteDoc>) {
         .add("get", "/api/forms/{id}/audit", "操作日志", None, get(history::audit))
         .add("get", "/api/forms/{id}/export", "导出文件（format=pdf|xlsx|html|json|csv）", None, get(history::export))
         .add("get", "/api/summary", "汇总表（xlsx）：可见范围内、按年度和状态筛选的申报表", None, get(history::summary))
-        .add("post", "/api/rounds", "开启绩效运行监控或绩效自评任务（为区划内已批复申报表的单位生成监控表或自评表）", Some("RoundRequest"), post(reports::open))
-        .add("get", "/api/rounds", "可见的监控、自评任务", None, get(reports::list))
+        .add("post", "/api/rounds", "开启任务：申报填报（区划内全部或选定单位）、绩效运行监控或绩效自评（为已批复申报表的单位生成监控表或自评表）", Some("RoundRequest"), post(reports::open))
+        .add("get", "/api/rounds", "可见的申报填报、监控、自评任务", None, get(reports::list))
         .add("get", "/api/rounds/{id}", "任务看板：各单位状态、预警灯或得分与等级，及计数", None, get(reports::board))
         .add("get", "/api/rounds/{id}/board.xlsx", "任务看板（xlsx）", None, get(reports::board_xlsx))
+        .add("post", "/api/rounds/{id}/close", "截止申报填报任务：此后不再接受提交", None, post(rounds::close))
+        .add("post", "/api/rounds/{id}/reopen", "为一个单位重新开放已截止的申报填报任务（补交）", Some("ReopenRequest"), post(rounds::reopen))
+        .add("post", "/api/rounds/{id}/batch", "看板批量操作：通过（无错误的待审核表，统一评级）、退回（统一意见）、提醒", Some("BatchRequest"), post(rounds::batch))
+        .add("get", "/api/rounds/{id}/summary.xlsx", "申报填报任务的汇总表（xlsx）", None, get(rounds::summary))
+        .add("get", "/api/notices", "本单位未读的提醒与填报任务", None, get(rounds::notices))
+        .add("post", "/api/notices/read", "把本单位的提醒标为已读", Some("NoticesReadRequest"), post(rounds::read))
         .add("get", "/api/reports", "本单位的监控表与自评表", None, get(reports::mine))
         .add("get", "/api/reports/{id}", "读取监控表或自评表当前版本及预警灯或得分、问题", None, get(reports::get))
         .add("put", "/api/reports/{id}", "保存监控表或自评表新版本（须给出所基于的版本号，过期则 409）", Some("SaveReportRequest"), put(reports::save))

@@ -16,6 +16,7 @@ mod migrate;
 pub mod publications;
 pub mod reports;
 pub mod reviews;
+pub mod rounds;
 pub mod saves;
 pub mod time;
 pub mod users;
@@ -34,6 +35,7 @@ pub use forms::{DashboardForm, FormRow, FormSummary, ListFilter, VersionRow};
 pub use publications::{DatasetStamp, PublicIndicator, PublicYear, Publication};
 pub use reports::{ApprovedDeclaration, ReportData, ReportReview, ReportRow, Round};
 pub use reviews::{AuditEntry, Comment, Review};
+pub use rounds::{Notice, RoundUnit};
 pub use time::{beijing_date, format_for_people, format_time, now_ms};
 pub use users::{Region, Role, SessionInfo, SessionUser, Unit, User};
 

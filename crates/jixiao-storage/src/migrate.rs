@@ -39,6 +39,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0005_publications.sql"),
         include_str!("../migrations/postgres/0005_publications.sql"),
     ),
+    (
+        6,
+        "declaration_rounds",
+        include_str!("../migrations/sqlite/0006_declaration_rounds.sql"),
+        include_str!("../migrations/postgres/0006_declaration_rounds.sql"),
+    ),
 ];
 
 /// The latest migration this program knows.

@@ -11,7 +11,7 @@ use serde::Serialize;
 use crate::forms::parse_status;
 use crate::{Db, Result, StorageError, WriteTx, now_ms};
 
-/// A round of monitoring or self-evaluation.
+/// A round: of declaration (填报任务), monitoring or self-evaluation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Round {
     /// Id.
@@ -20,26 +20,28 @@ pub struct Round {
     pub region_id: i64,
     /// Region name.
     pub region_name: String,
-    /// Monitoring or self-evaluation.
+    /// Declaration, monitoring or self-evaluation.
     pub kind: DocumentKind,
     /// Budget year.
     pub fiscal_year: i64,
-    /// Cut-off month of a monitoring round (1–12); 12 for a self-evaluation.
+    /// Cut-off month of a monitoring round (1–12); 12 for a self-evaluation; 0 for a declaration.
     pub month: i64,
     /// Deadline (`YYYY-MM-DD`, Beijing).
     pub deadline: String,
     /// Opened (Unix ms).
     pub created_at: i64,
+    /// Closed (Unix ms): a closed declaration round takes no new submissions.
+    pub closed_at: Option<i64>,
 }
 
-const ROUND_COLUMNS: &str =
-    "r.id, r.region_id, rg.name, r.kind, r.fiscal_year, r.month, r.deadline, r.created_at";
+pub(crate) const ROUND_COLUMNS: &str = "r.id, r.region_id, rg.name, r.kind, r.fiscal_year, r.month, r.deadline, \
+    r.created_at, r.closed_at";
 
 fn parse_kind(s: &str) -> Result<DocumentKind> {
     DocumentKind::parse(s).ok_or_else(|| StorageError::Corrupt(format!("未知的文档种类「{s}」")))
 }
 
-fn round_from(row: sqlx::any::AnyRow) -> Result<Round> {
+pub(crate) fn round_from(row: sqlx::any::AnyRow) -> Result<Round> {
     use sqlx::Row;
     let kind: String = row.try_get(3)?;
     Ok(Round {
@@ -51,6 +53,7 @@ fn round_from(row: sqlx::any::AnyRow) -> Result<Round> {
         month: row.try_get(5)?,
         deadline: row.try_get(6)?,
         created_at: row.try_get(7)?,
+        closed_at: row.try_get(8)?,
     })
 }
 
@@ -67,7 +70,7 @@ pub struct ReportRow {
     pub unit_id: i64,
     /// Unit name.
     pub unit_name: String,
-    /// Monitoring or self-evaluation.
+    /// Declaration, monitoring or self-evaluation.
     pub kind: DocumentKind,
     /// Budget year.
     pub fiscal_year: i64,

@@ -5,7 +5,7 @@ mod support;
 
 use jixiao_storage::{Backend, Db};
 
-const TABLES: [&str; 19] = [
+const TABLES: [&str; 21] = [
     "audit_head",
     "audit_log",
     "comments",
@@ -13,6 +13,7 @@ const TABLES: [&str; 19] = [
     "forms",
     "indicators",
     "login_failures",
+    "notices",
     "password_history",
     "publications",
     "regions",
@@ -20,6 +21,7 @@ const TABLES: [&str; 19] = [
     "report_versions",
     "reports",
     "reviews",
+    "round_units",
     "rounds",
     "sessions",
     "settings",

@@ -43,6 +43,14 @@ const TEMPLATES: &[(&str, &str)] = &[
     ),
     ("report.html", include_str!("../templates/report.html")),
     (
+        "declaration_board.html",
+        include_str!("../templates/declaration_board.html"),
+    ),
+    (
+        "batch_confirm.html",
+        include_str!("../templates/batch_confirm.html"),
+    ),
+    (
         "admin_user.html",
         include_str!("../templates/admin_user.html"),
     ),

@@ -8,6 +8,7 @@
 
 mod assets;
 pub mod charts;
+pub mod declaration;
 mod editor;
 mod engine;
 mod fields;

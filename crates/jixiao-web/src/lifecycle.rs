@@ -68,6 +68,8 @@ pub struct RoundsView {
     pub default_deadline: String,
     /// Earliest allowed deadline (today).
     pub min_deadline: String,
+    /// The region's units (id, name), for a declaration round (finance).
+    pub units: Vec<(i64, String)>,
 }
 
 /// One unit on a round board.

@@ -62,7 +62,7 @@ pub fn render_unit_home(view: &UnitHomeView) -> Result<String, RenderError> {
         .collect();
     render(
         "home_unit.html",
-        context! { chrome => view.chrome, unit_name => view.unit_name, years, waiting },
+        context! { chrome => view.chrome, unit_name => view.unit_name, years, waiting, tasks => view.tasks, notices => view.notices },
     )
 }
 

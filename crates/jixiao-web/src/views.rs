@@ -187,6 +187,10 @@ pub struct UnitHomeView {
     pub unit_name: String,
     /// The unit's forms (any order; shown grouped by year, newest first).
     pub forms: Vec<FormSummary>,
+    /// Its declaration tasks (填报任务), newest year first.
+    pub tasks: Vec<crate::declaration::UnitTaskLine>,
+    /// Notices not read before this visit.
+    pub notices: Vec<crate::declaration::NoticeLine>,
 }
 
 /// The home page of a finance reviewer: the queue with counts by status and by unit.

@@ -225,6 +225,22 @@ fn all_pages() -> Vec<(&'static str, String)> {
                 chrome: chrome("filler"),
                 unit_name: "阳新县兴国镇人民政府".into(),
                 forms: summaries()[..2].to_vec(),
+                tasks: vec![declaration::UnitTaskLine {
+                    title: "阳新县2026年度绩效目标申报".into(),
+                    fiscal_year: 2026,
+                    deadline: "2025-12-20".into(),
+                    days_left: "还剩 5 天".into(),
+                    past: false,
+                    closed: false,
+                    may_submit: true,
+                    status_label: "草稿".into(),
+                    done: false,
+                }],
+                notices: vec![declaration::NoticeLine {
+                    body: "请于 2025-12-20 前提交2026年度部门整体绩效目标申报表。".into(),
+                    sender: "张敏".into(),
+                    at: "今天 09:30".into(),
+                }],
             })
             .unwrap(),
         ),
@@ -358,6 +374,29 @@ fn all_pages() -> Vec<(&'static str, String)> {
         ),
         ("dashboard", charts::render_dashboard(&dashboard()).unwrap()),
         (
+            "declaration_board",
+            declaration::render_declaration_board(&declaration_board()).unwrap(),
+        ),
+        (
+            "batch_confirm",
+            declaration::render_batch_confirm(&declaration::BatchConfirmView {
+                chrome: chrome("reviewer"),
+                round_id: 4,
+                title: "阳新县2026年度绩效目标申报".into(),
+                action: "approve".into(),
+                action_label: "批量通过".into(),
+                explanation: "下列申报表将逐份审核通过，四项均评为「优」。".into(),
+                grade: "优".into(),
+                comment: String::new(),
+                going: declaration_board().rows[..1].to_vec(),
+                skipped: vec![(
+                    "阳新县教育局".into(),
+                    "当前版本有 2 处错误，请逐份审核".into(),
+                )],
+            })
+            .unwrap(),
+        ),
+        (
             "public_index",
             render_public_index(&public_index()).unwrap(),
         ),
@@ -371,6 +410,73 @@ fn all_pages() -> Vec<(&'static str, String)> {
             render_public_error(429, "访问过于频繁，请 12 秒后再试").unwrap(),
         ),
     ]
+}
+
+fn declaration_board() -> declaration::DeclarationBoardView {
+    use declaration::{DeclarationCount, DeclarationLine};
+    let line = |id: i64, name: &str, status: &str, label: &str, errors: Option<i64>, overdue| {
+        DeclarationLine {
+            unit_id: id,
+            unit_code: format!("42022200{id}"),
+            unit_name: name.into(),
+            form_id: errors.map(|_| id + 10),
+            status: status.into(),
+            status_label: label.into(),
+            version: if status == "not_started" {
+                String::new()
+            } else {
+                "第 2 版".into()
+            },
+            errors,
+            warnings: errors.map(|_| 1),
+            updated_at: if status == "not_started" {
+                String::new()
+            } else {
+                "今天 09:30".into()
+            },
+            overdue,
+            reopened: false,
+        }
+    };
+    declaration::DeclarationBoardView {
+        chrome: chrome("reviewer"),
+        round_id: 4,
+        title: "阳新县2026年度绩效目标申报".into(),
+        deadline: "2025-12-20".into(),
+        days_left: "已逾期 1 天".into(),
+        closed: String::new(),
+        units: 3,
+        overdue: 1,
+        counts: vec![
+            DeclarationCount {
+                status: "not_started".into(),
+                label: "未开始".into(),
+                n: 1,
+            },
+            DeclarationCount {
+                status: "submitted".into(),
+                label: "已提交".into(),
+                n: 2,
+            },
+        ],
+        rows: vec![
+            line(
+                1,
+                "阳新县兴国镇人民政府",
+                "submitted",
+                "已提交",
+                Some(0),
+                false,
+            ),
+            line(2, "阳新县教育局", "submitted", "已提交", Some(2), false),
+            line(3, "阳新县卫生健康局", "not_started", "未开始", None, true),
+        ],
+        status: String::new(),
+        only_overdue: false,
+        q: String::new(),
+        sort: "unit".into(),
+        filter_query: String::new(),
+    }
 }
 
 fn dashboard() -> charts::DashboardView {

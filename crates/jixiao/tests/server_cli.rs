@@ -271,7 +271,8 @@ fn serve_reads_its_settings_from_the_environment() {
     let forms = s.call("GET", "/api/forms", None).unwrap();
     // The demo: this year's draft (the unit's own until submitted, so the reviewer does not see
     // it); last year's forms of 兴国镇 (published) and 教育局 (approved) with a monitoring round
-    // on them; and 兴国镇's of the year before, published.
+    // on them; and 兴国镇's of the year before, published; and this year's forms of the units the
+    // declaration round shows in each status.
     let forms = forms.body.as_array().unwrap();
     let mut seen: Vec<(i64, &str, &str)> = forms
         .iter()
@@ -290,8 +291,50 @@ fn serve_reads_its_settings_from_the_environment() {
             (2024, "阳新县兴国镇人民政府", "published"),
             (2025, "阳新县兴国镇人民政府", "published"),
             (2025, "阳新县教育局", "approved"),
+            (2026, "阳新县农业农村局", "submitted"),
+            (2026, "阳新县卫生健康局", "submitted"),
+            (2026, "阳新县文化和旅游局", "published"),
+            (2026, "阳新县民政局", "approved"),
+            (2026, "阳新县水利和湖泊局", "returned"),
         ]
     );
+    // This year's declaration round over the region's seven units, one in each status.
+    let rounds = s.call("GET", "/api/rounds", None).unwrap();
+    let round = rounds.body["rounds"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["kind"] == "declaration")
+        .expect("a declaration round")["id"]
+        .as_i64()
+        .unwrap();
+    let board = s
+        .call("GET", &format!("/api/rounds/{round}"), None)
+        .unwrap();
+    let counts: Vec<(String, i64)> = board.body["counts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["status"].as_str().unwrap().to_string(),
+                c["n"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    for (status, n) in [
+        ("not_started", 1),
+        ("draft", 1),
+        ("submitted", 2),
+        ("returned", 1),
+        ("approved", 1),
+        ("published", 1),
+    ] {
+        assert!(
+            counts.contains(&(status.to_string(), n)),
+            "{status}: {counts:?}"
+        );
+    }
     let public = s
         .call("GET", "/public/420222/2025/open-data.json", None)
         .unwrap();
@@ -302,7 +345,7 @@ fn serve_reads_its_settings_from_the_environment() {
     );
     let rounds = s.call("GET", "/api/rounds", None).unwrap();
     assert_eq!(
-        rounds.body["rounds"][0]["kind"], "monitoring",
+        rounds.body["rounds"][1]["kind"], "monitoring",
         "{}",
         rounds.body
     );

@@ -5,5 +5,6 @@ pub mod forms;
 pub mod history;
 pub mod misc;
 pub mod reports;
+pub mod rounds;
 pub mod session;
 pub mod workflow;

@@ -29,25 +29,53 @@ pub struct RoundBody {
     deadline: String,
     #[serde(default)]
     region_id: Option<i64>,
+    #[serde(default)]
+    units: Option<Vec<i64>>,
 }
 
-/// `POST /api/rounds`: opens a monitoring or self-evaluation round for the region's approved
-/// declarations of the year (201).
+/// `POST /api/rounds`: opens a declaration round over the region's units (all, or `units`), or
+/// a monitoring or self-evaluation round for the region's approved declarations of the year
+/// (201).
 pub async fn open(
     State(state): State<AppState>,
     user: CurrentUser,
     ApiJson(body): ApiJson<RoundBody>,
-) -> ApiResult<(axum::http::StatusCode, Json<Opened>)> {
+) -> ApiResult<(axum::http::StatusCode, Json<Value>)> {
     let kind = match DocumentKind::parse(&body.kind) {
-        Some(k @ (DocumentKind::Monitoring | DocumentKind::SelfEvaluation)) => k,
-        _ => {
+        Some(k) => k,
+        None => {
             return Err(ApiError::unprocessable(format!(
-                "任务种类「{}」无法识别：应为 monitoring（绩效运行监控）或 self_evaluation（绩效自评）",
+                "任务种类「{}」无法识别：应为 declaration（申报填报）、monitoring（绩效运行监控）或 self_evaluation（绩效自评）",
                 body.kind
             )));
         }
     };
-    let opened = service::open_round(
+    let created = axum::http::StatusCode::CREATED;
+    if kind == DocumentKind::Declaration {
+        if body.month.is_some() {
+            return Err(ApiError::unprocessable(
+                "申报填报任务不用填截止月份（month）",
+            ));
+        }
+        let opened = crate::service::rounds::open(
+            &state,
+            &user.user,
+            crate::service::rounds::OpenDeclaration {
+                fiscal_year: body.fiscal_year,
+                deadline: body.deadline,
+                units: body.units,
+                region_id: body.region_id,
+            },
+        )
+        .await?;
+        return Ok((created, Json(json!(opened))));
+    }
+    if body.units.is_some() {
+        return Err(ApiError::unprocessable(
+            "监控、自评任务覆盖本区划该年度已批复申报表的全部单位，不能选择单位（units）",
+        ));
+    }
+    let opened: Opened = service::open_round(
         &state,
         &user.user,
         OpenRound {
@@ -59,7 +87,7 @@ pub async fn open(
         },
     )
     .await?;
-    Ok((axum::http::StatusCode::CREATED, Json(opened)))
+    Ok((created, Json(json!(opened))))
 }
 
 /// `GET /api/rounds`: the rounds the user may see.
@@ -68,13 +96,21 @@ pub async fn list(State(state): State<AppState>, user: CurrentUser) -> ApiResult
     Ok(Json(json!({ "rounds": rounds })))
 }
 
-/// `GET /api/rounds/{id}`: the round board.
+/// `GET /api/rounds/{id}?status=&overdue=&q=&sort=`: the round board (a declaration round's
+/// takes the filter and order; the others list every unit).
 pub async fn board(
     State(state): State<AppState>,
     user: CurrentUser,
     ApiPath(id): ApiPath<i64>,
-) -> ApiResult<Json<Board>> {
-    Ok(Json(service::board(&state, &user.user, id).await?))
+    ApiQuery(params): ApiQuery<super::rounds::BoardParams>,
+) -> ApiResult<Json<Value>> {
+    let round = service::round(&state, &user.user, id).await?;
+    if round.kind == DocumentKind::Declaration {
+        let board = crate::service::rounds::board(&state, &user.user, id, &params.into()).await?;
+        return Ok(Json(json!(board)));
+    }
+    let board: Board = service::board(&state, &user.user, id).await?;
+    Ok(Json(json!(board)))
 }
 
 /// `GET /api/rounds/{id}/board.xlsx`: the round board as a workbook.
@@ -83,6 +119,16 @@ pub async fn board_xlsx(
     user: CurrentUser,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Response> {
+    let round = service::round(&state, &user.user, id).await?;
+    if round.kind == DocumentKind::Declaration {
+        let (bytes, name) = crate::service::rounds::board_workbook(&state, &user.user, id).await?;
+        return attachment(
+            bytes,
+            crate::service::rounds::XLSX,
+            &format!("round-{id}.xlsx"),
+            &name,
+        );
+    }
     file(service::board_workbook(&state, &user.user, id).await?)
 }
 

@@ -3,6 +3,7 @@
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use jixiao_storage::Role;
+use jixiao_web::declaration::{NoticeLine, UnitTaskLine};
 use jixiao_web::{
     AdminHomeView, FormSummary, QueueFilter, Refused, RegionRow, ReviewerHomeView, UnitHomeView,
     UnitRow, UserRow, render_admin_home, render_reviewer_home, render_unit_home,
@@ -10,8 +11,8 @@ use jixiao_web::{
 
 use super::{OrPage, PageError, PageResult, PageUser};
 use crate::error::ApiError;
-use crate::service::admin;
 use crate::service::forms::{self, ListQuery};
+use crate::service::{admin, rounds};
 use crate::state::AppState;
 
 type RawQuery = Result<Query<Vec<(String, String)>>, axum::extract::rejection::QueryRejection>;
@@ -53,6 +54,54 @@ pub(crate) async fn list_forms(
         .collect())
 }
 
+/// The unit's declaration tasks with its form's status, and its unread notices (marked read
+/// as this page shows them).
+async fn unit_tasks(
+    state: &AppState,
+    p: &PageUser,
+    forms: &[FormSummary],
+) -> Result<(Vec<UnitTaskLine>, Vec<NoticeLine>), PageError> {
+    let user = &p.cu.user;
+    let tasks = rounds::unit_tasks(state, user)
+        .await
+        .page(p)?
+        .into_iter()
+        .map(|t| {
+            let form = forms
+                .iter()
+                .find(|f| i64::from(f.fiscal_year) == t.fiscal_year);
+            let done = form.is_some_and(|f| {
+                ["submitted", "approved", "published"].contains(&f.status.as_str())
+            });
+            UnitTaskLine {
+                title: t.title,
+                fiscal_year: t.fiscal_year,
+                deadline: t.deadline,
+                days_left: t.days_left,
+                past: t.past,
+                closed: t.closed,
+                may_submit: t.may_submit,
+                status_label: form.map_or("未开始".into(), |f| f.status_label.clone()),
+                done,
+            }
+        })
+        .collect();
+    let notices = rounds::notices(state, user).await.page(p)?;
+    if !notices.is_empty() {
+        let ids: Vec<i64> = notices.iter().map(|n| n.id).collect();
+        rounds::mark_read(state, user, &ids).await.page(p)?;
+    }
+    let notices = notices
+        .into_iter()
+        .map(|n| NoticeLine {
+            body: n.body,
+            sender: n.sender.unwrap_or_else(|| "财政部门".into()),
+            at: super::people_time(n.created_at),
+        })
+        .collect();
+    Ok((tasks, notices))
+}
+
 /// `GET /?year=&status=&q=`.
 pub(crate) async fn home(
     State(state): State<AppState>,
@@ -67,10 +116,13 @@ pub(crate) async fn home(
                 ..ListQuery::default()
             };
             let forms = list_forms(&state, &p, query).await?;
+            let (tasks, notices) = unit_tasks(&state, &p, &forms).await?;
             let view = UnitHomeView {
                 chrome: p.chrome(None),
                 unit_name: p.unit_name.clone().unwrap_or_default(),
                 forms,
+                tasks,
+                notices,
             };
             Ok(p.page(StatusCode::OK, render_unit_home(&view)))
         }

@@ -20,6 +20,7 @@ mod home;
 pub(crate) mod public;
 mod reports;
 mod review;
+mod rounds;
 mod start;
 mod steps;
 mod view;
@@ -78,6 +79,9 @@ pub fn router(config: &ServerConfig) -> Router<AppState> {
         .route("/dashboard", get(dashboard::dashboard_page))
         .route("/rounds", get(reports::rounds_page).post(reports::open_round))
         .route("/rounds/{id}", get(reports::board_page))
+        .route("/rounds/{id}/batch", post(rounds::batch))
+        .route("/rounds/{id}/close", post(rounds::close))
+        .route("/rounds/{id}/reopen", post(rounds::reopen))
         .route("/reports/{id}", get(reports::report_page))
         .route("/reports/{id}/save", post(reports::save))
         .route("/reports/{id}/step", post(reports::step))

@@ -76,6 +76,18 @@ pub(crate) async fn rounds_page(State(state): State<AppState>, p: PageUser) -> P
     let user = &p.cu.user;
     let finance = user.role.is_finance();
     let rounds = service::rounds(&state, user).await.page(&p)?;
+    let units = match user.region_id.filter(|_| finance) {
+        Some(region) => state
+            .db
+            .units(Some(region))
+            .await
+            .map_err(ApiError::from)
+            .page(&p)?
+            .into_iter()
+            .map(|u| (u.id, u.name))
+            .collect(),
+        None => Vec::new(),
+    };
     let tasks = service::unit_reports(&state, user).await.page(&p)?;
     let (y, ..) = today();
     let in_a_month = jixiao_storage::beijing_date(jixiao_storage::now_ms() + 30 * 86_400_000);
@@ -119,6 +131,7 @@ pub(crate) async fn rounds_page(State(state): State<AppState>, p: PageUser) -> P
             i64::from(in_a_month.2),
         )),
         min_deadline: date_text(today()),
+        units,
     };
     Ok(p.page(StatusCode::OK, render_rounds(&view)))
 }
@@ -137,6 +150,9 @@ pub(crate) async fn open_round(
     fields: Fields,
 ) -> PageResult {
     let p = post.check(&state, &fields).await?;
+    if fields.get("kind") == Some("declaration") {
+        return open_declaration(&state, &p, &fields).await;
+    }
     let kind = match fields.get("kind") {
         Some("monitoring") => DocumentKind::Monitoring,
         Some("self_evaluation") => DocumentKind::SelfEvaluation,
@@ -189,6 +205,43 @@ pub(crate) async fn open_round(
     ))
 }
 
+/// `POST /rounds` with `kind=declaration`: opens a declaration round over the ticked units.
+async fn open_declaration(state: &AppState, p: &PageUser, fields: &Fields) -> PageResult {
+    let fiscal_year = fields
+        .int("fiscal_year")
+        .ok_or_else(|| p.err(ApiError::unprocessable("请填写年度")))?;
+    let units: Vec<i64> = fields
+        .0
+        .iter()
+        .filter(|(k, _)| k == "unit")
+        .filter_map(|(_, v)| v.trim().parse().ok())
+        .collect();
+    if units.is_empty() {
+        return Err(p.err(ApiError::unprocessable("请至少勾选一个单位")));
+    }
+    let opened = crate::service::rounds::open(
+        state,
+        &p.cu.user,
+        crate::service::rounds::OpenDeclaration {
+            fiscal_year,
+            deadline: fields.get("deadline").unwrap_or("").to_string(),
+            units: Some(units),
+            region_id: None,
+        },
+    )
+    .await
+    .page(p)?;
+    Ok(redirect_with_flash(
+        &format!("/rounds/{}", opened.round.id),
+        &format!(
+            "已开启{}：{} 个单位的首页会出现这项任务，截止 {}",
+            crate::service::rounds::title(&opened.round),
+            opened.units.len(),
+            opened.round.deadline
+        ),
+    ))
+}
+
 type RawQuery = Result<Query<Vec<(String, String)>>, axum::extract::rejection::QueryRejection>;
 
 /// `GET /rounds/{id}?sort=unit|status|colour|total|updated`.
@@ -198,8 +251,12 @@ pub(crate) async fn board_page(
     Id(id): Id,
     query: RawQuery,
 ) -> PageResult {
-    let board = service::board(&state, &p.cu.user, id).await.page(&p)?;
     let q = query.map(|Query(q)| q).unwrap_or_default();
+    let round = service::round(&state, &p.cu.user, id).await.page(&p)?;
+    if round.kind == DocumentKind::Declaration {
+        return super::rounds::board_page(&state, &p, id, &q).await;
+    }
+    let board = service::board(&state, &p.cu.user, id).await.page(&p)?;
     let sort = q
         .iter()
         .find(|(k, _)| k == "sort")

@@ -12,6 +12,7 @@ pub mod history;
 pub mod import;
 pub mod public;
 pub mod reports;
+pub mod rounds;
 pub mod session;
 pub mod summary;
 pub mod workflow;

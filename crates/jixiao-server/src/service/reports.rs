@@ -303,38 +303,55 @@ fn parse_deadline(text: &str) -> ApiResult<(i64, i64, i64)> {
     Ok((y, m, d))
 }
 
-/// Opens a round: one document per unit of the region with an approved declaration of the
-/// year, made from that approved version (a self-evaluation also takes the unit's latest
-/// monitoring actuals). The region's reviewers, or the system administrator (rounds are
-/// schedules, not content); one round per region, kind, year and month.
-pub async fn open_round(state: &AppState, user: &User, input: OpenRound) -> ApiResult<Opened> {
+/// The region a round is opened for: a reviewer's own (or the system administrator's choice,
+/// rounds being schedules, not content); 403 for anyone else.
+pub(crate) fn round_region(user: &User, asked: Option<i64>) -> ApiResult<i64> {
     if !user.role.is_finance() && !user.role.may_administer() {
         return Err(ApiError::forbidden(
-            "只有财政审核人或系统管理员可以开启监控、自评任务",
+            "只有财政审核人或系统管理员可以开启任务",
         ));
     }
-    let region_id = match (user.region_id, input.region_id) {
+    match (user.region_id, asked) {
         (Some(own), Some(asked)) if own != asked && !user.role.may_administer() => {
-            return Err(ApiError::forbidden("只能为本区划开启任务"));
+            Err(ApiError::forbidden("只能为本区划开启任务"))
         }
-        (Some(own), None) => own,
-        (_, Some(asked)) => asked,
-        (None, None) => return Err(ApiError::unprocessable("请指定区划（region_id）")),
-    };
-    if !(2000..=2100).contains(&input.fiscal_year) {
-        return Err(ApiError::unprocessable(format!(
-            "年度 {} 不在 2000–2100 之间",
-            input.fiscal_year
-        )));
+        (Some(own), None) => Ok(own),
+        (_, Some(asked)) => Ok(asked),
+        (None, None) => Err(ApiError::unprocessable("请指定区划（region_id）")),
     }
-    let (y, m, d) = parse_deadline(&input.deadline)?;
+}
+
+/// 422 unless the year is within 2000–2100.
+pub(crate) fn check_year(year: i64) -> ApiResult<()> {
+    if (2000..=2100).contains(&year) {
+        Ok(())
+    } else {
+        Err(ApiError::unprocessable(format!(
+            "年度 {year} 不在 2000–2100 之间"
+        )))
+    }
+}
+
+/// A deadline of today or later, as `YYYY-MM-DD`; 422 for one in the past or unreadable.
+pub(crate) fn future_deadline(text: &str) -> ApiResult<String> {
+    let (y, m, d) = parse_deadline(text)?;
     let today = jixiao_storage::beijing_date(jixiao_storage::now_ms());
     if (y, m, d) < (today.0, i64::from(today.1), i64::from(today.2)) {
         return Err(ApiError::unprocessable(format!(
             "截止日期 {y}-{m:02}-{d:02} 已经过去，请选择今天或以后的日期"
         )));
     }
-    let deadline = format!("{y}-{m:02}-{d:02}");
+    Ok(format!("{y}-{m:02}-{d:02}"))
+}
+
+/// Opens a round: one document per unit of the region with an approved declaration of the
+/// year, made from that approved version (a self-evaluation also takes the unit's latest
+/// monitoring actuals). The region's reviewers, or the system administrator (rounds are
+/// schedules, not content); one round per region, kind, year and month.
+pub async fn open_round(state: &AppState, user: &User, input: OpenRound) -> ApiResult<Opened> {
+    let region_id = round_region(user, input.region_id)?;
+    check_year(input.fiscal_year)?;
+    let deadline = future_deadline(&input.deadline)?;
     let declarations = state
         .db
         .approved_declarations(region_id, input.fiscal_year)
@@ -968,6 +985,7 @@ pub async fn board_workbook(state: &AppState, user: &User, id: i64) -> ApiResult
 /// The title of a round (`2026年1-6月绩效运行监控`).
 pub fn round_title(round: &Round) -> String {
     match round.kind {
+        DocumentKind::Declaration => super::rounds::title(round),
         DocumentKind::Monitoring => format!(
             "{}{}年1-{}月绩效运行监控",
             round.region_name, round.fiscal_year, round.month

@@ -18,8 +18,17 @@ pub async fn workbook(
     query: ListQuery,
 ) -> ApiResult<(Vec<u8>, usize)> {
     let rows = forms::list(state, user, query).await?;
+    workbook_of(state, user, &rows).await
+}
+
+/// The summary workbook of these forms (current versions), and how many forms it holds.
+pub async fn workbook_of(
+    state: &AppState,
+    user: &User,
+    rows: &[jixiao_storage::FormRow],
+) -> ApiResult<(Vec<u8>, usize)> {
     let mut inputs = Vec::with_capacity(rows.len());
-    for row in &rows {
+    for row in rows {
         let form = match state.db.version_json(row.id, row.version).await? {
             Some(text) => parse_stored(&text)
                 .map(|f| for_viewer(user, f))

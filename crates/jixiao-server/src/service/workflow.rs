@@ -41,6 +41,7 @@ pub async fn submit(state: &AppState, user: &User, id: i64, base_version: i64) -
     if base_version != row.version {
         return Err(stale(&mut tx, &row, base_version).await);
     }
+    super::rounds::check_submission_open(&mut tx, &row).await?;
     let form = current_form(&mut tx, &row).await?;
     let findings = findings_of(state, &form)?;
     let (errors, _) = counts(&findings);

@@ -995,3 +995,151 @@ async fn public_portal_in_chromium() {
     server.abort();
     t.cleanup().await;
 }
+
+/// A declaration round in Chromium: the reviewer opens it for the region's three units on the
+/// rounds page; two units have submitted (through the API); the board shows them with the
+/// third not started; the reviewer ticks the two, approves them in one batch behind its
+/// confirmation, publishes one; the unit that has not started sees its task and the reminder on
+/// its home page; the public portal lists the published form and not the other.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn declaration_round_in_chromium() {
+    let Some(b) = Browser::start().await else {
+        return;
+    };
+    let t = TestApp::new(Kind::Sqlite).await.unwrap();
+    let (base, server) = serve(&t).await;
+    let filler = t.login("xingguo_filler").await;
+    let education = t.login("jiaoyu_filler").await;
+    let id = filler.get("/api/forms").await.body[0]["id"]
+        .as_i64()
+        .unwrap();
+    let mut form = filler.get(&format!("/api/forms/{id}")).await.body["form"].clone();
+    form["header"]["unit_name"] = serde_json::json!("阳新县教育局");
+    let created = education
+        .post("/api/forms", &serde_json::json!({"form": form}))
+        .await;
+    assert!(created.status.is_success(), "{}", created.body);
+    let other = created.body["id"].as_i64().unwrap();
+    for (c, form) in [(&filler, id), (&education, other)] {
+        let v = c.get(&format!("/api/forms/{form}")).await.body["version"].clone();
+        let sub = c
+            .post(
+                &format!("/api/forms/{form}/submit"),
+                &serde_json::json!({"base_version": v}),
+            )
+            .await;
+        assert_eq!(sub.status, axum::http::StatusCode::OK, "{}", sub.body);
+    }
+
+    // The reviewer opens the round on the rounds page: every unit ticked.
+    login(&b, &base, "reviewer").await;
+    b.client.goto(&format!("{base}/rounds")).await.unwrap();
+    b.js("document.querySelector('#open-declaration input[name=fiscal_year]').value = '2026'; return 1")
+        .await;
+    assert_eq!(
+        b.js("return document.querySelectorAll('#round-units input:checked').length")
+            .await,
+        3
+    );
+    b.click("#open-declaration-btn").await;
+    b.wait_for("return !!document.querySelector('#board')")
+        .await;
+    let board = text_of_page(&b).await;
+    assert!(
+        board.contains("已开启阳新县2026年度绩效目标申报"),
+        "{board}"
+    );
+    assert!(
+        board.contains("已提交 2") && board.contains("未开始 1"),
+        "{board}"
+    );
+    screenshot(&b, "round-board.png").await;
+
+    // Remind the unit that has not started, then approve the two submitted in one batch.
+    b.click("tr[data-status=not_started] input[name=unit]")
+        .await;
+    b.click("#batch-actions input[value=remind]").await;
+    b.click("#batch-next").await;
+    b.wait_for("return !!document.querySelector('#batch-confirm')")
+        .await;
+    b.click("#batch-confirm-btn").await;
+    b.wait_for("return !!document.querySelector('#board')")
+        .await;
+    assert!(text_of_page(&b).await.contains("提醒：已办理 1 个单位"));
+    b.js("document.querySelectorAll('tr[data-status=submitted] input[name=unit]').forEach(c => c.click()); return 1")
+        .await;
+    b.click("#batch-actions input[value=approve]").await;
+    b.click("#batch-next").await;
+    b.wait_for("return !!document.querySelector('#batch-going')")
+        .await;
+    let confirm = text_of_page(&b).await;
+    assert!(confirm.contains("将办理 2 个单位"), "{confirm}");
+    screenshot(&b, "round-batch.png").await;
+    assert_eq!(
+        education.get(&format!("/api/forms/{other}")).await.body["status"],
+        "submitted",
+        "nothing before the confirmation"
+    );
+    b.click("#batch-confirm-btn").await;
+    b.wait_for("return !!document.querySelector('#board')")
+        .await;
+    let board = text_of_page(&b).await;
+    assert!(board.contains("批量通过：已办理 2 个单位"), "{board}");
+    assert!(board.contains("已批复 2"), "{board}");
+    b.client
+        .goto(&format!("{base}/forms/{id}/step/publish"))
+        .await
+        .unwrap();
+    b.click("#confirm-form button[type=submit]").await;
+    wait_path(&b, &format!("/forms/{id}")).await;
+    logout(&b).await;
+
+    // The unit without a form: its task and the reminder on its home page.
+    let health = t
+        .state
+        .db
+        .unit_by_code_or_name("420222003")
+        .await
+        .unwrap()
+        .unwrap();
+    let admin = t.login("admin").await;
+    let made = admin
+        .post(
+            "/api/admin/users",
+            &serde_json::json!({"username": "weijian_filler", "password": "Weijian-pass-1",
+                "role": "filler", "unit_id": health.id, "display_name": "赵磊"}),
+        )
+        .await;
+    assert!(made.status.is_success(), "{}", made.body);
+    let c = common::Client::first_login(
+        &t.app,
+        "weijian_filler",
+        "Weijian-pass-1",
+        "Weijian-own-pass-2",
+    )
+    .await;
+    drop(c);
+    b.client.goto(&format!("{base}/login")).await.unwrap();
+    type_into(&b, "input[name=username]", "weijian_filler").await;
+    type_into(&b, "input[name=password]", "Weijian-own-pass-2").await;
+    b.click("form[action='/login'] button[type=submit]").await;
+    b.wait_for("return !!document.querySelector('#tasks')")
+        .await;
+    let home = text_of_page(&b).await;
+    assert!(home.contains("阳新县2026年度绩效目标申报"), "{home}");
+    assert!(home.contains("请于") && home.contains("前提交"), "{home}");
+    screenshot(&b, "unit-task.png").await;
+    logout(&b).await;
+
+    // The portal: the published form, not the approved one.
+    b.client
+        .goto(&format!("{base}/public/420222/2026"))
+        .await
+        .unwrap();
+    let year = text_of_page(&b).await;
+    assert!(year.contains("阳新县兴国镇人民政府"), "{year}");
+    assert!(!year.contains("阳新县教育局"), "{year}");
+    b.close().await;
+    server.abort();
+    t.cleanup().await;
+}

@@ -9,6 +9,7 @@ mod browser;
 mod page_helpers;
 
 mod dashboard;
+mod declaration;
 mod e2e_browser;
 mod matrix;
 mod pages;

@@ -63,6 +63,12 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("get", "/api/rounds", "AAAAAA"),
     ("get", "/api/rounds/{id}", "NNANNN"),
     ("get", "/api/rounds/{id}/board.xlsx", "NNANNN"),
+    ("post", "/api/rounds/{id}/close", "NNANNN"),
+    ("post", "/api/rounds/{id}/reopen", "NNANNN"),
+    ("post", "/api/rounds/{id}/batch", "NNANNN"),
+    ("get", "/api/rounds/{id}/summary.xlsx", "NNANNN"),
+    ("get", "/api/notices", "AAFFFF"),
+    ("post", "/api/notices/read", "AAFFFF"),
     ("get", "/api/reports", "AAAAAA"),
     ("get", "/api/reports/{id}", "AANNNN"),
     ("put", "/api/reports/{id}", "AANNNN"),
@@ -155,6 +161,9 @@ pub(crate) fn body(path: &str, ids: &Ids, form: &Value) -> Value {
         "/api/rounds" => {
             json!({"kind": "monitoring", "fiscal_year": 2026, "month": 6, "deadline": "2099-12-31", "region_id": ids.region})
         }
+        "/api/rounds/{id}/reopen" => json!({"unit_id": 1}),
+        "/api/rounds/{id}/batch" => json!({"action": "remind", "unit_ids": [1]}),
+        "/api/notices/read" => json!({"ids": []}),
         "/api/admin/regions/{id}" => json!({"unit_sign_off": false}),
         "/api/admin/users" => {
             json!({"username": "matrix_user", "password": "Matrix-pass-1", "role": "filler", "unit_id": 1})

@@ -108,7 +108,8 @@ async fn monitoring_then_self_evaluation(kind: Kind) {
         (round("monitoring", Some(13), in_days(30)), "1–12"),
         (round("monitoring", Some(6), in_days(-2)), "已经过去"),
         (round("monitoring", Some(6), "七月中旬".into()), "无法识别"),
-        (round("declaration", Some(6), in_days(30)), "任务种类"),
+        (round("declaration", Some(6), in_days(30)), "截止月份"),
+        (round("audit", Some(6), in_days(30)), "任务种类"),
     ] {
         let refused = reviewer.post("/api/rounds", &body).await;
         assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
