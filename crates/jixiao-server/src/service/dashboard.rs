@@ -131,6 +131,7 @@ pub async fn dashboard(state: &AppState, user: &User, year: Option<i64>) -> ApiR
         })
         .await?;
     let seen = parsed.iter().filter(|(r, _, _)| r.finance_sees).count();
+    let (lights, grades) = lifecycle_charts(state, region_id, fiscal_year).await?;
     let charts = vec![
         progress(&parsed, units, fiscal_year),
         statuses(&parsed, units),
@@ -140,6 +141,8 @@ pub async fn dashboard(state: &AppState, user: &User, year: Option<i64>) -> ApiR
         indicators_by_unit(&parsed),
         rules_broken(&parsed),
         units_with_errors(&parsed),
+        lights,
+        grades,
     ];
     Ok(Dashboard {
         region_name: region.name,
@@ -152,6 +155,107 @@ pub async fn dashboard(state: &AppState, user: &User, year: Option<i64>) -> ApiR
 }
 
 type Parsed = (DashboardForm, Option<Form>, Vec<&'static str>);
+
+/// After approval: the warning lights of the year's latest monitoring round and the grades of
+/// its self-evaluation round, counted over the documents that reached the finance bureau (a
+/// document still with its unit counts as 未评, as on the round board).
+async fn lifecycle_charts(
+    state: &AppState,
+    region_id: i64,
+    year: i64,
+) -> ApiResult<(Chart, Chart)> {
+    use jixiao_domain::DocumentKind;
+    let rounds = state.db.rounds(Some(region_id)).await?;
+    let of_year = |kind: DocumentKind| {
+        rounds
+            .iter()
+            .filter(|r| r.kind == kind && r.fiscal_year == year)
+            .max_by_key(|r| (r.month, r.id))
+    };
+    let count = |rows: &[jixiao_storage::ReportRow],
+                 pick: &dyn Fn(&jixiao_storage::ReportRow) -> Option<String>,
+                 keys: &[&str]| {
+        let mut values: Vec<f64> = keys.iter().map(|_| 0.0).collect();
+        for r in rows {
+            let key = r.reached_finance_at.and_then(|_| pick(r));
+            let i = key
+                .as_deref()
+                .and_then(|k| keys.iter().position(|x| *x == k))
+                .unwrap_or(keys.len() - 1);
+            values[i] += 1.0;
+        }
+        values
+    };
+    let (light_title, light_values, light_note) = match of_year(DocumentKind::Monitoring) {
+        Some(r) => {
+            let rows = state.db.reports_of_round(r.id).await?;
+            let values = count(
+                &rows,
+                &|r| r.colour.clone(),
+                &["red", "yellow", "green", "blue", "none"],
+            );
+            (
+                format!("{year}年1-{}月监控的预警灯", r.month),
+                values,
+                "每个单位一份监控表，按其整体预警灯计；单位尚未报送的记为未评。".to_string(),
+            )
+        }
+        None => (
+            format!("{year}年监控的预警灯"),
+            Vec::new(),
+            "本年度还没有开启监控任务。".to_string(),
+        ),
+    };
+    let lights = Chart {
+        id: "chart-lights".into(),
+        title: light_title,
+        kind: ChartKind::Bars,
+        unit: "个单位".into(),
+        categories: if light_values.is_empty() {
+            Vec::new()
+        } else {
+            ["红灯", "黄灯", "绿灯", "蓝灯", "未评"]
+                .map(String::from)
+                .to_vec()
+        },
+        series: vec![Series {
+            name: "单位数".into(),
+            values: light_values,
+        }],
+        note: light_note,
+    };
+    let (grade_values, grade_note) = match of_year(DocumentKind::SelfEvaluation) {
+        Some(r) => {
+            let rows = state.db.reports_of_round(r.id).await?;
+            (
+                count(
+                    &rows,
+                    &|r| r.grade.clone(),
+                    &["优", "良", "中", "差", "未评"],
+                ),
+                "按自评总分对应的等级计；单位尚未报送的记为未评。".to_string(),
+            )
+        }
+        None => (Vec::new(), "本年度还没有开启自评任务。".to_string()),
+    };
+    let grades = Chart {
+        id: "chart-grades".into(),
+        title: format!("{year}年度自评等级"),
+        kind: ChartKind::Bars,
+        unit: "个单位".into(),
+        categories: if grade_values.is_empty() {
+            Vec::new()
+        } else {
+            ["优", "良", "中", "差", "未评"].map(String::from).to_vec()
+        },
+        series: vec![Series {
+            name: "单位数".into(),
+            values: grade_values,
+        }],
+        note: grade_note,
+    };
+    Ok((lights, grades))
+}
 
 fn date(ms: i64) -> String {
     let (_, m, d) = jixiao_storage::beijing_date(ms);

@@ -555,11 +555,10 @@ async fn remind(
         return Err(format!("状态为「{}」，不需要提醒", line.status_label));
     }
     let mut body = format!(
-        "请于 {} 前提交{}年度部门整体绩效目标申报表（{}，{}）。",
+        "请于 {} 前提交{}年度部门整体绩效目标申报表（{}）。",
         round.deadline,
         round.fiscal_year,
-        title(round),
-        days_left(&round.deadline)
+        title(round)
     );
     if !word.trim().is_empty() {
         body.push_str(word.trim());

@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use common::{Kind, TestApp};
 use serde_json::json;
 
-const CHARTS: [&str; 8] = [
+const CHARTS: [&str; 10] = [
     "chart-progress",
     "chart-status",
     "chart-budget",
@@ -16,6 +16,8 @@ const CHARTS: [&str; 8] = [
     "chart-units-indicators",
     "chart-rules",
     "chart-unit-errors",
+    "chart-lights",
+    "chart-grades",
 ];
 
 /// The rows of a chart's table: (label, values).
@@ -147,6 +149,32 @@ async fn dashboard(kind: Kind) {
         "{rules:?}"
     );
     assert!(table(&html, "chart-unit-errors").is_empty(), "no errors");
+
+    // After approval: no monitoring round yet, then one whose report is still with the unit
+    // (未评), as on the round board.
+    assert!(table(&html, "chart-lights").is_empty());
+    assert!(html.contains("本年度还没有开启监控任务"));
+    let g = "优";
+    let ok = reviewer
+        .post(
+            &format!("/api/forms/{id}/review"),
+            &json!({"decision": "approve", "grades": {"completeness": g, "relevance": g, "suitability": g, "feasibility": g}}),
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::OK, "{}", ok.body);
+    let opened = reviewer
+        .post(
+            "/api/rounds",
+            &json!({"kind": "monitoring", "fiscal_year": 2026, "month": 6, "deadline": "2099-12-31"}),
+        )
+        .await;
+    assert_eq!(opened.status, StatusCode::CREATED, "{}", opened.body);
+    let html = String::from_utf8(reviewer.get("/dashboard?year=2026").await.bytes).unwrap();
+    let lights = table(&html, "chart-lights");
+    assert_eq!(value(&lights, "未评"), ["1"]);
+    assert_eq!(value(&lights, "红灯"), ["0"]);
+    assert!(html.contains("2026年1-6月监控的预警灯"));
+    assert!(table(&html, "chart-grades").is_empty());
 
     // A year with nothing says so; a year out of range falls back to the latest.
     let empty = String::from_utf8(reviewer.get("/dashboard?year=2031").await.bytes).unwrap();
