@@ -58,6 +58,9 @@ pub enum StorageError {
     /// A migration failed.
     #[error("数据库迁移失败：{0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    /// The database server could not be reached or refused the connection.
+    #[error("{0}")]
+    Unreachable(String),
     /// Unsupported or malformed database URL.
     #[error("数据库地址无效：{0}")]
     BadUrl(String),
@@ -189,6 +192,9 @@ impl Db {
                     Ok(())
                 })
             });
+        }
+        if backend == Backend::Postgres {
+            probe(&connect, options.acquire_timeout).await?;
         }
         let pool = pool.connect_with(connect).await?;
         let write_gate = (backend == Backend::Sqlite).then(|| Arc::new(Mutex::new(())));
@@ -395,5 +401,44 @@ impl WriteTx {
         };
         self.append_audit(subject, user_id, action, detail, audit::Outcome::Ok)
             .await
+    }
+}
+
+/// One connection to a PostgreSQL server before the pool is made, so that a wrong address, a
+/// server that is down, a wrong password or a missing database is named in one line (the pool
+/// would only say that it timed out).
+async fn probe(connect: &AnyConnectOptions, timeout: std::time::Duration) -> Result<()> {
+    use sqlx::Connection;
+    let attempt = sqlx::AnyConnection::connect_with(connect);
+    match tokio::time::timeout(timeout, attempt).await {
+        Err(_) => Err(StorageError::Unreachable(format!(
+            "连接超时：数据库服务器在 {} 秒内没有回应（地址、端口或防火墙是否正确？）",
+            timeout.as_secs()
+        ))),
+        Ok(Ok(conn)) => {
+            let _ = conn.close().await;
+            Ok(())
+        }
+        Ok(Err(e)) => Err(StorageError::Unreachable(explain_connect_error(&e))),
+    }
+}
+
+/// A connection error in one line of Chinese, without the password.
+fn explain_connect_error(e: &sqlx::Error) -> String {
+    match e {
+        sqlx::Error::Io(io) if io.kind() == std::io::ErrorKind::ConnectionRefused => {
+            "连接被拒绝：该地址和端口上没有数据库在监听（PostgreSQL 是否已启动？端口是否正确？）"
+                .into()
+        }
+        sqlx::Error::Io(io) => format!("网络错误：{io}（主机名和端口是否正确？）"),
+        sqlx::Error::Tls(t) => format!("TLS 连接失败：{t}"),
+        sqlx::Error::Database(db) => match db.code().as_deref() {
+            Some("3D000") => format!("数据库不存在：{}", db.message()),
+            Some("28P01") | Some("28000") => {
+                format!("用户名或密码错误，或该用户不允许登录：{}", db.message())
+            }
+            _ => format!("数据库拒绝连接：{}", db.message()),
+        },
+        other => format!("无法连接：{other}"),
     }
 }

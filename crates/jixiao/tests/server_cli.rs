@@ -351,3 +351,33 @@ fn serve_reads_its_settings_from_the_environment() {
     );
     server.kill9();
 }
+
+/// A wrong `--database-url` is one line naming what is wrong, with the password hidden: no
+/// server listening, a database that does not exist, a user the server does not know.
+#[test]
+fn a_wrong_database_url_is_named_in_one_line() {
+    let cases = [
+        ("postgres://root:hunter2@127.0.0.1:1/test", "连接被拒绝"),
+        (
+            "postgres://root:hunter2@127.0.0.1:5432/jixiao_no_such_db",
+            "数据库不存在",
+        ),
+        (
+            "postgres://jixiao_no_such_user:hunter2@127.0.0.1:5432/test",
+            "用户名或密码错误",
+        ),
+        ("mysql://root:hunter2@127.0.0.1/test", "只支持"),
+    ];
+    for (url, says) in cases {
+        let o = run(&["user", "list", "--database-url", url], None);
+        assert!(!o.status.success(), "{url}");
+        let t = text(&o);
+        if says != "只支持" && t.contains("连接被拒绝") && says != "连接被拒绝" {
+            // No PostgreSQL on this machine: the server's answers cannot be checked.
+            continue;
+        }
+        assert!(t.contains(says), "{url}: {t}");
+        assert!(!t.contains("hunter2"), "the password is not echoed: {t}");
+        assert_eq!(t.trim().lines().count(), 1, "one line: {t}");
+    }
+}

@@ -77,15 +77,17 @@ impl DbArgs {
         match &self.database_url {
             Some(u) => {
                 let url = u.expose();
-                let scheme = url.split("://").next().unwrap_or("");
-                let host = url
-                    .rsplit('@')
-                    .next()
-                    .unwrap_or("")
-                    .split(['/', '?'])
-                    .next()
-                    .unwrap_or("");
-                format!("{scheme}://{host}")
+                let (scheme, rest) = url.split_once("://").unwrap_or(("", url));
+                // user[:password]@host[:port]/database?options → user@host[:port]/database
+                let (user, place) = match rest.rsplit_once('@') {
+                    Some((credentials, place)) => {
+                        let user = credentials.split(':').next().unwrap_or("");
+                        (format!("{user}@"), place)
+                    }
+                    None => (String::new(), rest),
+                };
+                let place = place.split('?').next().unwrap_or("");
+                format!("{scheme}://{user}{place}")
             }
             None => format!("SQLite {}", self.data.join("jixiao.db").display()),
         }
@@ -126,6 +128,6 @@ mod tests {
             max_connections: 1,
         };
         assert!(!format!("{args:?}").contains("hunter2"));
-        assert_eq!(args.describe(), "postgres://db");
+        assert_eq!(args.describe(), "postgres://u@db/x");
     }
 }
