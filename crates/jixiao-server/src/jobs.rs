@@ -17,6 +17,7 @@ use crate::error::{ApiError, ApiResult};
 #[derive(Debug, Clone)]
 pub struct Jobs {
     permits: Arc<Semaphore>,
+    max: usize,
     queue_wait: Duration,
     timeout: Duration,
 }
@@ -26,9 +27,15 @@ impl Jobs {
     pub fn new(max_jobs: usize, queue_wait: Duration, timeout: Duration) -> Jobs {
         Jobs {
             permits: Arc::new(Semaphore::new(max_jobs.max(1))),
+            max: max_jobs.max(1),
             queue_wait,
             timeout,
         }
+    }
+
+    /// Jobs holding a place now.
+    pub fn running(&self) -> usize {
+        self.max.saturating_sub(self.permits.available_permits())
     }
 
     /// Runs `f` on the blocking pool once a place is free; 503 when none frees up in time or

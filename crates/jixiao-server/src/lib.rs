@@ -17,6 +17,7 @@ pub mod diff;
 pub mod error;
 pub mod jobs;
 pub mod json;
+pub mod metrics;
 pub mod openapi;
 mod pages;
 pub mod policy;
@@ -52,6 +53,11 @@ pub fn app_with(state: AppState, pages: Router<AppState>) -> Router {
         SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))
     };
     api.merge(pages)
+        .route("/metrics", axum::routing::get(metrics::metrics))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            metrics::count,
+        ))
         .fallback(|| async { ApiError::not_found("页面或接口不存在") })
         .method_not_allowed_fallback(|| async {
             ApiError::new(

@@ -86,6 +86,8 @@ pub struct ServerConfig {
     pub job_queue_wait_ms: u64,
     /// How long a heavy job may run before it is answered 503, in milliseconds.
     pub job_timeout_ms: u64,
+    /// The bearer token of `GET /metrics`; `None` (the default) serves no metrics.
+    pub metrics_token: Option<String>,
 }
 
 impl Default for ServerConfig {
@@ -103,6 +105,7 @@ impl Default for ServerConfig {
             max_jobs: std::thread::available_parallelism().map_or(2, |n| n.get() * 2),
             job_queue_wait_ms: 10_000,
             job_timeout_ms: 60_000,
+            metrics_token: None,
         }
     }
 }
@@ -132,6 +135,8 @@ pub struct AppState {
     pub jobs: crate::jobs::Jobs,
     /// The security policy (password and session rules), re-read every few seconds.
     pub policy: Arc<crate::policy::PolicyCache>,
+    /// Request, save and pool counters for `GET /metrics`.
+    pub metrics: Arc<crate::metrics::Metrics>,
 }
 
 impl std::fmt::Debug for AppState {
@@ -166,6 +171,7 @@ impl AppState {
             public_throttle: Arc::new(public_throttle),
             public_pages: Arc::default(),
             policy: Arc::new(crate::policy::PolicyCache::default()),
+            metrics: Arc::default(),
         }
     }
 

@@ -447,6 +447,7 @@ pub async fn save(
             audit_detail: save_detail,
         };
         if let SaveOutcome::Saved(version) = state.db.save_draft(request).await? {
+            state.metrics.saved();
             return Ok(Saved { version, findings });
         }
     }
@@ -469,6 +470,7 @@ pub async fn save(
     )
     .await?;
     tx.commit().await?;
+    state.metrics.saved();
     Ok(Saved { version, findings })
 }
 

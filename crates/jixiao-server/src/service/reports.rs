@@ -722,6 +722,7 @@ pub async fn save(
     )
     .await?;
     tx.commit().await?;
+    state.metrics.saved();
     Ok(ReportSaved {
         version,
         evaluation,

@@ -12,6 +12,7 @@ mod dashboard;
 mod declaration;
 mod e2e_browser;
 mod matrix;
+mod metrics;
 mod pages;
 mod pages_admin;
 mod public;

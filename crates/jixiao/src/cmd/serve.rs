@@ -41,6 +41,9 @@ pub struct Args {
     /// 同时服务的最多客户端连接数（更多的客户端在监听队列中等待）
     #[arg(long, env = "JIXIAO_MAX_CLIENTS", default_value_t = 10_000)]
     max_clients: usize,
+    /// 监控令牌：设置后 GET /metrics 以 Prometheus 格式提供请求数、耗时、保存次数和连接池用量，须带 Authorization: Bearer 令牌；不设置则不提供
+    #[arg(long, env = "JIXIAO_METRICS_TOKEN", hide_env_values = true)]
+    metrics_token: Option<String>,
 }
 
 /// Runs the command.
@@ -57,6 +60,10 @@ pub fn run(args: Args) -> ExitCode {
             login_attempts_per_minute: args.login_rate,
             public_requests_per_minute: args.public_rate,
             request_timeout_ms: u64::from(args.request_timeout.max(1)) * 1000,
+            metrics_token: args
+                .metrics_token
+                .filter(|t| !t.trim().is_empty())
+                .map(|t| t.trim().to_string()),
             ..ServerConfig::default()
         };
         // The PDF font and engine get ready in the background, so the first download is as fast
