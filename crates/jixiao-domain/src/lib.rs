@@ -7,6 +7,7 @@
 
 pub mod compute;
 pub mod form;
+pub mod library;
 pub mod lifecycle;
 pub mod money;
 pub mod parse;

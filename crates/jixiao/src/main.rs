@@ -26,6 +26,8 @@ enum Command {
     Export(cmd::export::Args),
     /// 汇总多个申报表为一个 Excel 工作簿
     Summary(cmd::summary::Args),
+    /// 指标库：由多个申报表生成（build），查看与搜索（show）
+    Library(cmd::library::Args),
     /// 启动网页服务（默认 127.0.0.1:8080，内置 SQLite；--demo 载入演示数据）
     Serve(cmd::serve::Args),
     /// 迁移数据库到最新版本
@@ -53,6 +55,7 @@ fn main() -> std::process::ExitCode {
         Command::Template(args) => cmd::template::run(args),
         Command::Export(args) => cmd::export::run(args),
         Command::Summary(args) => cmd::summary::run(args),
+        Command::Library(args) => cmd::library::run(args),
         Command::Serve(args) => {
             init_logging();
             cmd::serve::run(args)

@@ -6,6 +6,7 @@ pub mod blank;
 pub mod db;
 pub mod export;
 pub mod import;
+pub mod library;
 pub mod lifecycle;
 pub mod migrate;
 pub mod schema;

@@ -43,6 +43,9 @@ pub struct Args {
     /// 按此模板文件校验（不用申报表记录的模板）
     #[arg(long, value_name = "PATH")]
     pub template_file: Option<PathBuf>,
+    /// 加上指标库的辅助审核（目标比上年差、超出本区划常见范围、模糊表述）：jixiao library build 生成的文件
+    #[arg(long, value_name = "PATH")]
+    pub library: Option<PathBuf>,
 }
 
 /// Reads a canonical JSON form from a file, with line/column on errors.
@@ -105,6 +108,19 @@ pub fn run(args: Args) -> ExitCode {
         }
     };
     let mut findings = validate(&form, &template);
+    if let Some(path) = &args.library {
+        let aids = super::library::load(path).and_then(|lib| {
+            jixiao_domain::library::aids(&form, &lib, Default::default())
+                .map_err(|e| anyhow::anyhow!("{}：{e}", path.display()))
+        });
+        match aids {
+            Ok(aids) => findings.extend(aids),
+            Err(e) => {
+                eprintln!("错误：{e:#}");
+                return ExitCode::from(2);
+            }
+        }
+    }
     let out = match args.format {
         Format::Json => {
             // The import report travels with the findings, as findings of code IMPORT.

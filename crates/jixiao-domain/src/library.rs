@@ -1,0 +1,515 @@
+//! The indicator library (指标库) harvested from forms, and the review aids that use it.
+//!
+//! An entry is one distinct level-3 indicator: its normalised name and unit of measure, with
+//! the level-1 and level-2 nodes it is used under, how many forms use it, how often its target
+//! is a number or a word, and the spread of its numeric targets (p10, median, p90). Names are
+//! matched after [`normalise`]: full-width characters, spaces and the bracket forms 〔〕［］【】
+//! （） do not make two indicators different.
+//!
+//! The aids are findings like the validator's (code, severity, JSON Pointer, Chinese message),
+//! each naming its basis and its numbers:
+//! - `L001` a positive target below the unit's own 上年 value (or a reverse one above it);
+//! - `L002` a numeric target outside the region's usual range for the indicator, beyond
+//!   [`AidOptions::range_multiple`] times the p10–p90 span, naming the range and how many
+//!   forms it comes from;
+//! - `L003` a vague word (较好, 有效, 进一步 …) where the library's entry (or a 数量 node)
+//!   expects a number.
+//!
+//! A library with no history for an indicator says nothing about it: no false alarm.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use crate::form::{Form, Indicator, TableKind};
+use crate::target::{Comparator, Direction, TargetValue};
+use crate::text::to_half_width;
+use crate::validate::{Finding, Severity};
+
+/// The format marker of a library file.
+pub const FORMAT: &str = "jixiao-library/1";
+
+/// Words that promise nothing measurable.
+pub const VAGUE_WORDS: [&str; 14] = [
+    "较好",
+    "良好",
+    "有效",
+    "明显",
+    "进一步",
+    "逐步",
+    "不断",
+    "显著",
+    "大幅",
+    "稳步",
+    "持续",
+    "积极",
+    "加强",
+    "提升",
+];
+
+/// Fewest numeric targets an entry needs before its range is used.
+pub const MIN_SPREAD: usize = 5;
+
+/// A name as the library matches it: half-width, no spaces, one kind of bracket, ASCII in
+/// lower case.
+pub fn normalise(name: &str) -> String {
+    to_half_width(name)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| match c {
+            '〔' | '［' | '【' | '[' | '{' | '（' => '(',
+            '〕' | '］' | '】' | ']' | '}' | '）' => ')',
+            c => c.to_ascii_lowercase(),
+        })
+        .collect()
+}
+
+/// A level-2 node without its number (`核心业务产出1` → `核心业务产出`).
+pub fn node(level2: &str) -> String {
+    level2
+        .trim()
+        .trim_end_matches(|c: char| c.is_ascii_digit())
+        .to_string()
+}
+
+/// The spread of an entry's numeric targets.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Spread {
+    /// Numeric targets counted.
+    pub n: usize,
+    /// 10th percentile.
+    pub p10: Decimal,
+    /// Median.
+    pub median: Decimal,
+    /// 90th percentile.
+    pub p90: Decimal,
+}
+
+/// One indicator of the library.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Entry {
+    /// Normalised name (the matching key with `unit`).
+    pub key: String,
+    /// 一级指标 it is used under most.
+    pub level1: String,
+    /// 二级指标 node (without its number) it is used under most.
+    pub level2: String,
+    /// The spelling used most.
+    pub name: String,
+    /// Unit of measure of its numeric targets (`%`, `项`; empty for words or none).
+    pub unit: String,
+    /// The direction used most: `≥`, `≤`, `=` or `定性`.
+    pub direction: String,
+    /// Forms that use it.
+    pub forms: usize,
+    /// Targets that are numbers.
+    pub numeric: usize,
+    /// Targets that are words.
+    pub qualitative: usize,
+    /// Spread of the numeric targets, once there are some.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub spread: Option<Spread>,
+    /// Up to three targets as written.
+    pub examples: Vec<String>,
+}
+
+impl Entry {
+    /// True when most of its targets are numbers.
+    pub fn expects_number(&self) -> bool {
+        self.numeric > self.qualitative
+    }
+}
+
+/// A library: its entries, most used first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Library {
+    /// [`FORMAT`].
+    pub format: String,
+    /// The template of the forms it was built from.
+    pub template_id: String,
+    /// Forms read.
+    pub forms: usize,
+    /// Their budget years.
+    pub years: Vec<i32>,
+    /// The entries.
+    pub entries: Vec<Entry>,
+}
+
+/// Why a library file cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum LibraryError {
+    /// Not a library file.
+    #[error("不是有效的指标库文件：{0}")]
+    Malformed(String),
+    /// Built from another template's forms.
+    #[error("指标库由模板「{library}」的申报表生成，不能用于模板「{form}」的申报表")]
+    OtherTemplate {
+        /// The library's template.
+        library: String,
+        /// The form's template.
+        form: String,
+    },
+    /// No form to build from.
+    #[error("没有可用的申报表，无法生成指标库")]
+    Empty,
+    /// Forms of several templates.
+    #[error("申报表来自不同的模板（{0}），请按模板分开生成指标库")]
+    MixedTemplates(String),
+}
+
+impl Library {
+    /// Reads a library file's JSON.
+    pub fn from_json(text: &str) -> Result<Library, LibraryError> {
+        let lib: Library =
+            serde_json::from_str(text).map_err(|e| LibraryError::Malformed(e.to_string()))?;
+        if lib.format != FORMAT {
+            return Err(LibraryError::Malformed(format!(
+                "格式标记为「{}」，应为「{FORMAT}」",
+                lib.format
+            )));
+        }
+        Ok(lib)
+    }
+
+    /// The entry of an indicator name and unit, if the library has one.
+    pub fn entry(&self, name: &str, unit: &str) -> Option<&Entry> {
+        let key = normalise(name);
+        self.entries.iter().find(|e| e.key == key && e.unit == unit)
+    }
+
+    /// The entries of a name, in any unit.
+    pub fn entries_named(&self, name: &str) -> impl Iterator<Item = &Entry> {
+        let key = normalise(name);
+        self.entries.iter().filter(move |e| e.key == key)
+    }
+
+    /// Entries whose name, node or level-1 contains `text` (normalised).
+    pub fn search(&self, text: &str) -> Vec<&Entry> {
+        let needle = normalise(text);
+        self.entries
+            .iter()
+            .filter(|e| {
+                needle.is_empty()
+                    || e.key.contains(&needle)
+                    || normalise(&e.level2).contains(&needle)
+                    || normalise(&e.level1).contains(&needle)
+            })
+            .collect()
+    }
+}
+
+fn unit_of(target: Option<&TargetValue>) -> String {
+    match target {
+        Some(TargetValue::Quantity { unit, .. }) => unit.clone(),
+        _ => String::new(),
+    }
+}
+
+fn direction_of(target: Option<&TargetValue>) -> &'static str {
+    match target {
+        Some(TargetValue::Quantity { comparator, .. }) => {
+            match comparator.map(Comparator::direction) {
+                Some(Direction::Reverse) => "≤",
+                Some(Direction::Equal) => "=",
+                _ => "≥",
+            }
+        }
+        Some(TargetValue::Quality(_)) => "定性",
+        _ => "",
+    }
+}
+
+fn most(counts: &BTreeMap<String, usize>) -> String {
+    counts
+        .iter()
+        .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
+        .map(|(k, _)| k.clone())
+        .unwrap_or_default()
+}
+
+/// The value at quantile `q` of sorted numbers (nearest rank).
+fn quantile(sorted: &[Decimal], q: f64) -> Decimal {
+    let rank = ((q * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len());
+    sorted[rank - 1]
+}
+
+#[derive(Default)]
+struct Acc {
+    level1: BTreeMap<String, usize>,
+    level2: BTreeMap<String, usize>,
+    names: BTreeMap<String, usize>,
+    directions: BTreeMap<String, usize>,
+    forms: BTreeSet<usize>,
+    numbers: Vec<Decimal>,
+    qualitative: usize,
+    examples: Vec<String>,
+}
+
+/// Every row of both indicator tables with its table and index.
+fn rows(form: &Form) -> impl Iterator<Item = (TableKind, usize, &Indicator)> {
+    form.indicators
+        .tables()
+        .into_iter()
+        .flat_map(|(kind, t)| t.rows.iter().enumerate().map(move |(i, r)| (kind, i, r)))
+}
+
+/// Builds a library from forms of one template. Rows without a name are skipped.
+pub fn build(forms: &[Form]) -> Result<Library, LibraryError> {
+    let Some(first) = forms.first() else {
+        return Err(LibraryError::Empty);
+    };
+    let templates: BTreeSet<&str> = forms.iter().map(|f| f.template.id.as_str()).collect();
+    if templates.len() > 1 {
+        return Err(LibraryError::MixedTemplates(
+            templates.into_iter().collect::<Vec<_>>().join("、"),
+        ));
+    }
+    let mut acc: BTreeMap<(String, String), Acc> = BTreeMap::new();
+    for (i, form) in forms.iter().enumerate() {
+        for (_, _, row) in rows(form) {
+            let key = normalise(&row.name);
+            if key.is_empty() {
+                continue;
+            }
+            let target = row.target.as_ref();
+            let a = acc.entry((key, unit_of(target))).or_default();
+            *a.level1.entry(row.level1.trim().to_string()).or_default() += 1;
+            *a.level2.entry(node(&row.level2)).or_default() += 1;
+            *a.names.entry(row.name.trim().to_string()).or_default() += 1;
+            let direction = direction_of(target);
+            if !direction.is_empty() {
+                *a.directions.entry(direction.to_string()).or_default() += 1;
+            }
+            a.forms.insert(i);
+            match target {
+                Some(t @ TargetValue::Quantity { number, .. }) => {
+                    a.numbers.push(*number);
+                    if a.examples.len() < 3 && !a.examples.contains(&t.to_string()) {
+                        a.examples.push(t.to_string());
+                    }
+                }
+                Some(t @ TargetValue::Quality(_)) => {
+                    a.qualitative += 1;
+                    if a.examples.len() < 3 && !a.examples.contains(&t.to_string()) {
+                        a.examples.push(t.to_string());
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    let mut entries: Vec<Entry> = acc
+        .into_iter()
+        .map(|((key, unit), mut a)| {
+            a.numbers.sort_unstable();
+            let spread = (!a.numbers.is_empty()).then(|| Spread {
+                n: a.numbers.len(),
+                p10: quantile(&a.numbers, 0.1),
+                median: quantile(&a.numbers, 0.5),
+                p90: quantile(&a.numbers, 0.9),
+            });
+            Entry {
+                key,
+                level1: most(&a.level1),
+                level2: most(&a.level2),
+                name: most(&a.names),
+                unit,
+                direction: most(&a.directions),
+                forms: a.forms.len(),
+                numeric: a.numbers.len(),
+                qualitative: a.qualitative,
+                spread,
+                examples: a.examples,
+            }
+        })
+        .collect();
+    entries.sort_by(|a, b| b.forms.cmp(&a.forms).then(a.key.cmp(&b.key)));
+    let years: BTreeSet<i32> = forms
+        .iter()
+        .map(|f| f.header.fiscal_year.get() as i32)
+        .collect();
+    Ok(Library {
+        format: FORMAT.to_string(),
+        template_id: first.template.id.clone(),
+        forms: forms.len(),
+        years: years.into_iter().collect(),
+        entries,
+    })
+}
+
+/// Settings of the aids.
+#[derive(Debug, Clone, Copy)]
+pub struct AidOptions {
+    /// How many p10–p90 spans beyond the range a target may lie before `L002` speaks.
+    pub range_multiple: Decimal,
+}
+
+impl Default for AidOptions {
+    fn default() -> Self {
+        AidOptions {
+            range_multiple: Decimal::ONE,
+        }
+    }
+}
+
+fn finding(code: &str, severity: Severity, path: String, message: String) -> Finding {
+    Finding {
+        code: code.to_string(),
+        severity,
+        path,
+        message,
+    }
+}
+
+fn shown(d: Decimal) -> String {
+    d.normalize().to_string()
+}
+
+/// The aids of a form against a library. The library must come from the form's template.
+pub fn aids(
+    form: &Form,
+    library: &Library,
+    options: AidOptions,
+) -> Result<Vec<Finding>, LibraryError> {
+    if library.template_id != form.template.id {
+        return Err(LibraryError::OtherTemplate {
+            library: library.template_id.clone(),
+            form: form.template.id.clone(),
+        });
+    }
+    let mut out = Vec::new();
+    for (kind, i, row) in rows(form) {
+        let path = format!("/indicators/{}/rows/{i}/target", kind.key());
+        let name = row.name.trim();
+        let Some(target) = row.target.as_ref() else {
+            continue;
+        };
+        // L001: against the unit's own last year.
+        if let (
+            TargetValue::Quantity {
+                comparator,
+                number,
+                unit,
+            },
+            Some(TargetValue::Quantity {
+                number: last,
+                unit: last_unit,
+                ..
+            }),
+        ) = (target, row.last_year.as_ref())
+            && unit == last_unit
+        {
+            let direction = comparator.map_or(Direction::Positive, Comparator::direction);
+            let worse = match direction {
+                Direction::Positive => number < last,
+                Direction::Reverse => number > last,
+                Direction::Equal => false,
+            };
+            if worse {
+                let (word, kind_word) = match direction {
+                    Direction::Reverse => ("高于", "反向指标（越小越好）"),
+                    _ => ("低于", "正向指标（越大越好）"),
+                };
+                out.push(finding(
+                    "L001",
+                    Severity::Warning,
+                    path.clone(),
+                    format!(
+                        "「{name}」的目标 {target} {word}本单位上年实际 {}{unit}：{kind_word}的目标一般不应比上年差，请说明依据",
+                        shown(*last)
+                    ),
+                ));
+            }
+        }
+        let unit = unit_of(Some(target));
+        let entry = library.entry(name, &unit);
+        // L002: against the region's usual range.
+        if let (Some(entry), Some(number)) = (entry, target.number())
+            && let Some(s) = entry.spread.as_ref().filter(|s| s.n >= MIN_SPREAD)
+        {
+            let span = s.p90 - s.p10;
+            let margin = span * options.range_multiple;
+            let (lo, hi) = (s.p10 - margin, s.p90 + margin);
+            if span > Decimal::ZERO && (number < lo || number > hi) {
+                out.push(finding(
+                    "L002",
+                    Severity::Warning,
+                    path.clone(),
+                    format!(
+                        "「{name}」的目标 {target} 超出本区划的常见范围：{} 份申报表的 {} 个目标值中，p10 为 {}{unit}，中位数 {}{unit}，p90 为 {}{unit}",
+                        entry.forms,
+                        s.n,
+                        shown(s.p10),
+                        shown(s.median),
+                        shown(s.p90)
+                    ),
+                ));
+            }
+        }
+        // L003: a vague word where a number is expected.
+        if let TargetValue::Quality(word) = target
+            && let Some(vague) = VAGUE_WORDS.iter().find(|v| word.contains(**v))
+        {
+            let numeric_entry = library
+                .entries_named(name)
+                .filter(|e| e.expects_number())
+                .max_by_key(|e| e.forms);
+            let basis = match numeric_entry {
+                Some(e) => Some(format!(
+                    "本区划 {} 份申报表中该指标多为数值（如 {}）",
+                    e.forms,
+                    e.examples.first().cloned().unwrap_or_default()
+                )),
+                None if node(&row.level2).contains("数量") => {
+                    Some(format!("二级指标「{}」应以数量衡量", row.level2.trim()))
+                }
+                None => None,
+            };
+            if let Some(basis) = basis {
+                out.push(finding(
+                    "L003",
+                    Severity::Warning,
+                    path.clone(),
+                    format!(
+                        "「{name}」的目标「{word}」含模糊表述「{vague}」，无法据以考核：{basis}，请改为可衡量的数值"
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_match_across_spaces_widths_and_brackets() {
+        assert_eq!(normalise("培训 人次（次）"), normalise("培训人次(次)"));
+        assert_eq!(normalise("〔三公〕经费"), normalise("（三公）经费"));
+        assert_eq!(normalise("ＡＢＣ达标率"), "abc达标率");
+        assert_eq!(node("核心业务产出12"), "核心业务产出");
+    }
+
+    #[test]
+    fn quantiles_are_nearest_rank() {
+        let v: Vec<Decimal> = (1..=10).map(Decimal::from).collect();
+        assert_eq!(quantile(&v, 0.1), Decimal::from(1));
+        assert_eq!(quantile(&v, 0.5), Decimal::from(5));
+        assert_eq!(quantile(&v, 0.9), Decimal::from(9));
+        assert_eq!(quantile(&v[..1], 0.9), Decimal::from(1));
+    }
+
+    #[test]
+    fn a_malformed_library_is_refused() {
+        assert!(matches!(
+            Library::from_json("{}"),
+            Err(LibraryError::Malformed(_))
+        ));
+        let other = r#"{"format":"x/1","template_id":"t","forms":0,"years":[],"entries":[]}"#;
+        assert!(Library::from_json(other).is_err());
+        assert!(matches!(build(&[]), Err(LibraryError::Empty)));
+    }
+}
