@@ -378,6 +378,14 @@ pub fn aids(
             form: form.template.id.clone(),
         });
     }
+    let mut by_key: std::collections::HashMap<(&str, &str), &Entry> =
+        std::collections::HashMap::with_capacity(library.entries.len());
+    let mut by_name: std::collections::HashMap<&str, Vec<&Entry>> =
+        std::collections::HashMap::with_capacity(library.entries.len());
+    for e in &library.entries {
+        by_key.entry((e.key.as_str(), e.unit.as_str())).or_insert(e);
+        by_name.entry(e.key.as_str()).or_default().push(e);
+    }
     let mut out = Vec::new();
     for (kind, i, row) in rows(form) {
         let path = format!("/indicators/{}/rows/{i}/target", kind.key());
@@ -423,7 +431,8 @@ pub fn aids(
             }
         }
         let unit = unit_of(Some(target));
-        let entry = library.entry(name, &unit);
+        let key = normalise(name);
+        let entry = by_key.get(&(key.as_str(), unit.as_str())).copied();
         // L002: against the region's usual range.
         if let (Some(entry), Some(number)) = (entry, target.number())
             && let Some(s) = entry.spread.as_ref().filter(|s| s.n >= MIN_SPREAD)
@@ -451,8 +460,10 @@ pub fn aids(
         if let TargetValue::Quality(word) = target
             && let Some(vague) = VAGUE_WORDS.iter().find(|v| word.contains(**v))
         {
-            let numeric_entry = library
-                .entries_named(name)
+            let numeric_entry = by_name
+                .get(key.as_str())
+                .into_iter()
+                .flatten()
                 .filter(|e| e.expects_number())
                 .max_by_key(|e| e.forms);
             let basis = match numeric_entry {
