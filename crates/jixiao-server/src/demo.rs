@@ -92,23 +92,7 @@ pub async fn seed(state: &AppState) -> ApiResult<Vec<DemoAccount>> {
     };
     let mut units = Vec::new();
     for (code, name) in UNITS {
-        let unit = match db.unit_by_code_or_name(code).await? {
-            Some(u) => u,
-            None => {
-                let mut tx = db.begin_write().await?;
-                let u = tx.create_unit(region.id, code, name).await?;
-                tx.audit(
-                    None,
-                    None,
-                    "unit.create",
-                    &format!("演示数据：新建单位 {name}"),
-                )
-                .await?;
-                tx.commit().await?;
-                u
-            }
-        };
-        units.push(unit);
+        units.push(demo_unit(db, region.id, code, name).await?);
     }
     let existing = db.users(None).await?;
     let mut accounts = Vec::new();
@@ -158,6 +142,29 @@ pub async fn seed(state: &AppState) -> ApiResult<Vec<DemoAccount>> {
         crate::service::forms::insert_form(state, first, &form, filler.0.id, "演示数据").await?;
     }
     Ok(accounts)
+}
+
+/// A demo unit, made (and audited) when missing.
+async fn demo_unit(
+    db: &jixiao_storage::Db,
+    region_id: i64,
+    code: &str,
+    name: &str,
+) -> ApiResult<jixiao_storage::Unit> {
+    if let Some(u) = db.unit_by_code_or_name(code).await? {
+        return Ok(u);
+    }
+    let mut tx = db.begin_write().await?;
+    let u = tx.create_unit(region_id, code, name).await?;
+    tx.audit(
+        None,
+        None,
+        "unit.create",
+        &format!("演示数据：新建单位 {name}"),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(u)
 }
 
 /// True while an existing demo account's password is still the demo password.
@@ -346,23 +353,7 @@ async fn seed_declaration_round(
         .ok_or_else(|| ApiError::internal("demo region missing"))?;
     let mut extra = Vec::new();
     for (code, name) in ROUND_UNITS {
-        let unit = match db.unit_by_code_or_name(code).await? {
-            Some(u) => u,
-            None => {
-                let mut tx = db.begin_write().await?;
-                let u = tx.create_unit(region.id, code, name).await?;
-                tx.audit(
-                    None,
-                    None,
-                    "unit.create",
-                    &format!("演示数据：新建单位 {name}"),
-                )
-                .await?;
-                tx.commit().await?;
-                u
-            }
-        };
-        extra.push(unit);
+        extra.push(demo_unit(db, region.id, code, name).await?);
     }
     let health = db
         .unit_by_code_or_name(UNITS[2].0)

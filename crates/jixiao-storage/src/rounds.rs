@@ -43,6 +43,23 @@ pub struct Notice {
     pub sender: Option<String>,
 }
 
+/// The unit columns after [`ROUND_COLUMNS`] and the tables of a unit's entry in a round.
+const ENTRY_FROM: &str = "u.id, u.code, u.name, ru.reopened_at FROM rounds r \
+    JOIN regions rg ON rg.id = r.region_id \
+    JOIN round_units ru ON ru.round_id = r.id JOIN units u ON u.id = ru.unit_id";
+
+/// A round with a unit's entry, as [`ENTRY_FROM`] reads them.
+fn round_entry_from(row: sqlx::any::AnyRow) -> Result<(Round, RoundUnit)> {
+    use sqlx::Row;
+    let unit = RoundUnit {
+        unit_id: row.try_get(9)?,
+        code: row.try_get(10)?,
+        name: row.try_get(11)?,
+        reopened_at: row.try_get(12)?,
+    };
+    Ok((round_from(row)?, unit))
+}
+
 /// (id, round, body, sent, sender) as read.
 type NoticeTuple = (i64, Option<i64>, String, i64, Option<String>);
 
@@ -73,9 +90,7 @@ impl Db {
         unit_id: i64,
     ) -> Result<Vec<(Round, RoundUnit)>> {
         let sql = format!(
-            "SELECT {ROUND_COLUMNS}, u.id, u.code, u.name, ru.reopened_at FROM rounds r \
-             JOIN regions rg ON rg.id = r.region_id \
-             JOIN round_units ru ON ru.round_id = r.id JOIN units u ON u.id = ru.unit_id \
+            "SELECT {ROUND_COLUMNS}, {ENTRY_FROM} \
              WHERE ru.unit_id = $1 AND r.kind = $2 ORDER BY r.fiscal_year DESC, r.id DESC"
         );
         let rows = sqlx::query(&sql)
@@ -83,18 +98,7 @@ impl Db {
             .bind(DocumentKind::Declaration.as_str())
             .fetch_all(self.pool())
             .await?;
-        rows.into_iter()
-            .map(|row| {
-                use sqlx::Row;
-                let unit = RoundUnit {
-                    unit_id: row.try_get(9)?,
-                    code: row.try_get(10)?,
-                    name: row.try_get(11)?,
-                    reopened_at: row.try_get(12)?,
-                };
-                Ok((round_from(row)?, unit))
-            })
-            .collect()
+        rows.into_iter().map(round_entry_from).collect()
     }
 
     /// The unread notices of a unit, newest first (at most 50).
@@ -172,9 +176,7 @@ impl WriteTx {
         fiscal_year: i64,
     ) -> Result<Option<(Round, RoundUnit)>> {
         let sql = format!(
-            "SELECT {ROUND_COLUMNS}, u.id, u.code, u.name, ru.reopened_at FROM rounds r \
-             JOIN regions rg ON rg.id = r.region_id \
-             JOIN round_units ru ON ru.round_id = r.id JOIN units u ON u.id = ru.unit_id \
+            "SELECT {ROUND_COLUMNS}, {ENTRY_FROM} \
              WHERE ru.unit_id = $1 AND r.kind = $2 AND r.fiscal_year = $3 ORDER BY r.id DESC LIMIT 1"
         );
         let row = sqlx::query(&sql)
@@ -183,17 +185,7 @@ impl WriteTx {
             .bind(fiscal_year)
             .fetch_optional(self.conn())
             .await?;
-        row.map(|row| {
-            use sqlx::Row;
-            let unit = RoundUnit {
-                unit_id: row.try_get(9)?,
-                code: row.try_get(10)?,
-                name: row.try_get(11)?,
-                reopened_at: row.try_get(12)?,
-            };
-            Ok((round_from(row)?, unit))
-        })
-        .transpose()
+        row.map(round_entry_from).transpose()
     }
 
     /// Sends a notice to a unit; returns its id.

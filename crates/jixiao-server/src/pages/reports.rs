@@ -32,32 +32,7 @@ fn date_text((y, m, d): (i64, i64, i64)) -> String {
     format!("{y}-{m:02}-{d:02}")
 }
 
-/// Days from today to a `YYYY-MM-DD` deadline (negative when past).
-fn days_to(deadline: &str) -> Option<i64> {
-    let mut parts = deadline.split('-').map(|p| p.parse::<i64>().ok());
-    let (y, m, d) = (parts.next()??, parts.next()??, parts.next()??);
-    let day = |y: i64, m: i64, d: i64| -> i64 {
-        // Days since the civil epoch (Howard Hinnant's algorithm).
-        let y = if m <= 2 { y - 1 } else { y };
-        let era = y.div_euclid(400);
-        let yoe = y - era * 400;
-        let mp = (m + 9) % 12;
-        let doy = (153 * mp + 2) / 5 + d - 1;
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-        era * 146_097 + doe
-    };
-    let (ty, tm, td) = today();
-    Some(day(y, m, d) - day(ty, tm, td))
-}
-
-fn days_left(deadline: &str) -> String {
-    match days_to(deadline) {
-        Some(0) => "今天截止".into(),
-        Some(n) if n > 0 => format!("还剩 {n} 天"),
-        Some(n) => format!("已逾期 {} 天", -n),
-        None => String::new(),
-    }
-}
+use crate::service::rounds::{days_left, days_to};
 
 /// Past the deadline while still with the unit.
 fn overdue(row: &ReportRow) -> bool {
