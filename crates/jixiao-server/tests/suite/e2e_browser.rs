@@ -496,6 +496,34 @@ async fn pages_are_usable_at_800_px() {
     login(&b, &base, "reviewer").await;
     check(&b, "/", "800-reviewer-home.png").await;
     check(&b, &format!("/forms/{id}/history"), "800-history.png").await;
+    // A declaration round over the region's units: the rounds page and its board.
+    let reviewer = t
+        .state
+        .db
+        .user_for_login("reviewer")
+        .await
+        .unwrap()
+        .unwrap()
+        .0;
+    let opened = jixiao_server::service::rounds::open(
+        &t.state,
+        &reviewer,
+        jixiao_server::service::rounds::OpenDeclaration {
+            fiscal_year: 2026,
+            deadline: "2099-12-31".into(),
+            units: None,
+            region_id: None,
+        },
+    )
+    .await
+    .unwrap();
+    check(&b, "/rounds", "800-rounds.png").await;
+    check(
+        &b,
+        &format!("/rounds/{}", opened.round.id),
+        "800-round-board.png",
+    )
+    .await;
     logout(&b).await;
     login(&b, &base, "admin").await;
     check(&b, "/", "800-admin.png").await;
