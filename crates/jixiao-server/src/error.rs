@@ -104,6 +104,22 @@ impl From<StorageError> for ApiError {
                     "服务繁忙，请稍后重试",
                 )
             }
+            e if e.is_disk_full() => {
+                tracing::error!("database disk full: {e:?}");
+                ApiError::new(
+                    StatusCode::INSUFFICIENT_STORAGE,
+                    "disk_full",
+                    "服务器磁盘已满，这次操作没有保存；之前保存的内容都在。请联系系统管理员清理磁盘后重试",
+                )
+            }
+            e if e.is_unavailable() => {
+                tracing::warn!("database unavailable: {e:?}");
+                ApiError::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "db_unavailable",
+                    "数据库暂时无法连接（可能正在重启），这次操作没有完成，请稍后重试",
+                )
+            }
             other => ApiError::internal(format!("{other}: {other:?}")),
         }
     }

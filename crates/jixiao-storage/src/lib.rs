@@ -98,6 +98,32 @@ impl StorageError {
         }
     }
 
+    /// True when the database's disk (or its size limit) is full: SQLite `SQLITE_FULL` (13),
+    /// PostgreSQL `disk_full` (53100). Nothing was written.
+    pub fn is_disk_full(&self) -> bool {
+        match self {
+            StorageError::Database(sqlx::Error::Database(d)) => {
+                matches!(d.code().as_deref(), Some("13") | Some("53100"))
+            }
+            _ => false,
+        }
+    }
+
+    /// True when the database server cannot be reached or is going away (a restart): the
+    /// connection broke, the server shuts down or does not take connections yet.
+    pub fn is_unavailable(&self) -> bool {
+        match self {
+            StorageError::Database(
+                sqlx::Error::Io(_) | sqlx::Error::PoolClosed | sqlx::Error::WorkerCrashed,
+            ) => true,
+            StorageError::Database(sqlx::Error::Database(d)) => d.code().is_some_and(|c| {
+                // admin_shutdown, crash_shutdown, cannot_connect_now; connection exceptions.
+                matches!(c.as_ref(), "57P01" | "57P02" | "57P03") || c.starts_with("08")
+            }),
+            _ => false,
+        }
+    }
+
     /// Maps a unique-constraint violation to [`StorageError::Duplicate`] naming `what`.
     pub fn duplicate_as(e: sqlx::Error, what: &str) -> StorageError {
         match &e {

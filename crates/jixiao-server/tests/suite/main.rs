@@ -11,6 +11,7 @@ mod page_helpers;
 mod dashboard;
 mod declaration;
 mod e2e_browser;
+mod faults;
 mod matrix;
 mod metrics;
 mod pages;
