@@ -28,6 +28,8 @@ enum Command {
     Summary(cmd::summary::Args),
     /// 指标库：由多个申报表生成（build），查看与搜索（show）
     Library(cmd::library::Args),
+    /// 演示数据：生成大规模的区划、单位和多年申报表（generate），用于性能测试和演练
+    Demo(cmd::demo::Args),
     /// 启动网页服务（默认 127.0.0.1:8080，内置 SQLite；--demo 载入演示数据）
     Serve(cmd::serve::Args),
     /// 迁移数据库到最新版本
@@ -56,6 +58,7 @@ fn main() -> std::process::ExitCode {
         Command::Export(args) => cmd::export::run(args),
         Command::Summary(args) => cmd::summary::run(args),
         Command::Library(args) => cmd::library::run(args),
+        Command::Demo(args) => cmd::demo::run(args),
         Command::Serve(args) => {
             init_logging();
             cmd::serve::run(args)
