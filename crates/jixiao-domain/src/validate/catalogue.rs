@@ -242,7 +242,10 @@ mod tests {
                 Section::Cross => 'X',
             };
             assert!(
-                r.code.starts_with(prefix) && r.code.len() == 4,
+                // Library aids (L…) are indicator findings with their own prefix.
+                (r.code.starts_with(prefix)
+                    || (r.section == Section::Indicators && r.code.starts_with('L')))
+                    && r.code.len() == 4,
                 "{}",
                 r.code
             );
