@@ -281,3 +281,42 @@ fn every_catalogue_rule_has_a_test() {
         );
     }
 }
+
+/// The library aids: silent on the seed against a library of its own variants; each fires on a
+/// constructed row, with its numbers.
+#[test]
+fn library_aids_fire_with_their_basis() {
+    use jixiao_domain::library::{AidOptions, aids, build};
+    let seed = common::seed();
+    let forms: Vec<_> = (0..8)
+        .map(|k| {
+            let mut f = seed.clone();
+            f.header.unit_name = format!("单位{k}");
+            for r in f.indicators.annual.rows.iter_mut() {
+                if r.name == "服务城市项目数" {
+                    r.target = tv(&format!("≥{}项", 4 + k % 3));
+                }
+            }
+            f
+        })
+        .collect();
+    let lib = build(&forms).unwrap();
+    assert!(aids(&seed, &lib, AidOptions::default()).unwrap().is_empty());
+    let mut weak = seed.clone();
+    for r in weak.indicators.annual.rows.iter_mut() {
+        match r.name.as_str() {
+            "服务城市项目数" => r.target = tv("≥40项"),
+            "群众满意度" => r.target = tv("≥90%"),
+            "全年工作任务数" => r.target = tv("进一步提高"),
+            _ => {}
+        }
+    }
+    let found = aids(&weak, &lib, AidOptions::default()).unwrap();
+    let codes: Vec<&str> = found.iter().map(|f| f.code.as_str()).collect();
+    for code in ["L001", "L002", "L003"] {
+        assert!(codes.contains(&code), "{code} in {codes:?}");
+    }
+    let l002 = found.iter().find(|f| f.code == "L002").unwrap();
+    assert!(l002.message.contains("p90 为 6项"), "{}", l002.message);
+    assert!(l002.path.starts_with("/indicators/annual/rows/"));
+}
