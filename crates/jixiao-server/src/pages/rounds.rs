@@ -96,28 +96,6 @@ pub(crate) async fn board_page(
     Ok(p.page(StatusCode::OK, render_declaration_board(&view)))
 }
 
-/// Why a unit would be skipped by an action, judged on the board (the step itself judges
-/// again in its transaction).
-fn skip_reason(action: &BatchAction, l: &BoardLine) -> Option<String> {
-    let submitted = l.status == jixiao_domain::FormStatus::Submitted.as_str();
-    match action {
-        BatchAction::Approve(_) if !submitted => {
-            Some(format!("状态为「{}」，不是待审核", l.status_label))
-        }
-        BatchAction::Approve(_) if l.errors.unwrap_or(0) > 0 => Some(format!(
-            "当前版本有 {} 处错误，请逐份审核",
-            l.errors.unwrap_or(0)
-        )),
-        BatchAction::Return(_) if !submitted => {
-            Some(format!("状态为「{}」，不是待审核", l.status_label))
-        }
-        BatchAction::Remind(_) if ["submitted", "approved", "published"].contains(&l.status) => {
-            Some(format!("状态为「{}」，不需要提醒", l.status_label))
-        }
-        _ => None,
-    }
-}
-
 /// A flash message small enough for its cookie: counts, and the first names skipped.
 fn outcome_flash(label: &str, done: usize, skipped: &[(String, String)]) -> String {
     let mut flash = format!("{label}：已办理 {done} 个单位");
@@ -184,7 +162,7 @@ pub(crate) async fn batch(
     for unit in &units {
         match board.rows.iter().find(|l| l.unit_id == *unit) {
             None => skipped.push((format!("单位编号 {unit}"), "不在这个填报任务中".into())),
-            Some(l) => match skip_reason(&action, l) {
+            Some(l) => match service::skip_reason(&action, l) {
                 Some(why) => skipped.push((l.unit_name.clone(), why)),
                 None => going.push(line(l)),
             },

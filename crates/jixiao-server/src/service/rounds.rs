@@ -483,26 +483,16 @@ pub async fn batch(
             continue;
         };
         let name = line.unit_name.clone();
-        let result = match &action {
-            BatchAction::Remind(word) => remind(state, user, &board.round, line, word).await,
-            BatchAction::Approve(grade) => {
-                if line.status != FormStatus::Submitted.as_str() {
-                    Err(format!("状态为「{}」，不是待审核", line.status_label))
-                } else if line.errors.unwrap_or(0) > 0 {
-                    Err(format!(
-                        "当前版本有 {} 处错误，请逐份审核",
-                        line.errors.unwrap_or(0)
-                    ))
-                } else {
-                    review(state, user, line, Decision::Approve, "", *grade).await
-                }
+        let result = match (skip_reason(&action, line), &action) {
+            (Some(why), _) => Err(why),
+            (None, BatchAction::Remind(word)) => {
+                remind(state, user, &board.round, line, word).await
             }
-            BatchAction::Return(reason) => {
-                if line.status != FormStatus::Submitted.as_str() {
-                    Err(format!("状态为「{}」，不是待审核", line.status_label))
-                } else {
-                    review(state, user, line, Decision::Return, reason, Grade::Good).await
-                }
+            (None, BatchAction::Approve(grade)) => {
+                review(state, user, line, Decision::Approve, "", *grade).await
+            }
+            (None, BatchAction::Return(reason)) => {
+                review(state, user, line, Decision::Return, reason, Grade::Good).await
             }
         };
         match result {
@@ -511,6 +501,31 @@ pub async fn batch(
         }
     }
     Ok(outcome)
+}
+
+/// Why a unit on the board cannot take a batch action now, judged on its line (the step itself
+/// judges again in its transaction): approve and return take submitted forms (approve only
+/// without errors); a reminder goes to units that have not submitted.
+pub fn skip_reason(action: &BatchAction, line: &BoardLine) -> Option<String> {
+    let submitted = line.status == FormStatus::Submitted.as_str();
+    let status = BOARD_STATUSES
+        .iter()
+        .find(|s| status_code(**s) == line.status)
+        .copied()
+        .flatten();
+    match action {
+        BatchAction::Approve(_) | BatchAction::Return(_) if !submitted => {
+            Some(format!("状态为「{}」，不是待审核", line.status_label))
+        }
+        BatchAction::Approve(_) if line.errors.unwrap_or(0) > 0 => Some(format!(
+            "当前版本有 {} 处错误，请逐份审核",
+            line.errors.unwrap_or(0)
+        )),
+        BatchAction::Remind(_) if !still_with_unit(status) => {
+            Some(format!("状态为「{}」，不需要提醒", line.status_label))
+        }
+        _ => None,
+    }
 }
 
 async fn review(
@@ -546,14 +561,6 @@ async fn remind(
     line: &BoardLine,
     word: &str,
 ) -> Result<(), String> {
-    let status = BOARD_STATUSES
-        .iter()
-        .find(|s| status_code(**s) == line.status)
-        .copied()
-        .flatten();
-    if !still_with_unit(status) {
-        return Err(format!("状态为「{}」，不需要提醒", line.status_label));
-    }
     let mut body = format!(
         "请于 {} 前提交{}年度部门整体绩效目标申报表（{}）。",
         round.deadline,
