@@ -67,6 +67,9 @@ pub enum FormStatus {
     /// 待单位审核: the filler has submitted; the unit approver signs off before it goes to the
     /// finance bureau (only where the region asks for internal sign-off).
     AwaitingSignOff,
+    /// 待主管部门审核: the unit's department in charge (主管部门) reviews it before it goes to the
+    /// finance bureau (only where the region asks for two review levels and the unit has one).
+    AwaitingDepartment,
     /// 已提交: waiting for the finance bureau's review.
     Submitted,
     /// 已退回: returned to the unit with a reason, to revise and submit again.
@@ -79,9 +82,10 @@ pub enum FormStatus {
 
 impl FormStatus {
     /// Every status, in the order of the year.
-    pub const ALL: [FormStatus; 6] = [
+    pub const ALL: [FormStatus; 7] = [
         FormStatus::Draft,
         FormStatus::AwaitingSignOff,
+        FormStatus::AwaitingDepartment,
         FormStatus::Submitted,
         FormStatus::Returned,
         FormStatus::Approved,
@@ -93,6 +97,7 @@ impl FormStatus {
         match self {
             FormStatus::Draft => "draft",
             FormStatus::AwaitingSignOff => "awaiting_sign_off",
+            FormStatus::AwaitingDepartment => "awaiting_department",
             FormStatus::Submitted => "submitted",
             FormStatus::Returned => "returned",
             FormStatus::Approved => "approved",
@@ -115,6 +120,7 @@ impl FormStatus {
         match (self, kind) {
             (FormStatus::Draft, _) => "草稿",
             (FormStatus::AwaitingSignOff, _) => "待单位审核",
+            (FormStatus::AwaitingDepartment, _) => "待主管部门审核",
             (FormStatus::Submitted, _) => "已提交",
             (FormStatus::Returned, _) => "已退回",
             (FormStatus::Approved, DocumentKind::Declaration) => "已批复",
@@ -128,6 +134,7 @@ impl FormStatus {
         match self {
             FormStatus::Draft => "继续填报，修正错误后提交审核",
             FormStatus::AwaitingSignOff => "等待本单位审核人签批后报送财政",
+            FormStatus::AwaitingDepartment => "等待主管部门审核后报送财政",
             FormStatus::Submitted => "等待财政审核",
             FormStatus::Returned => "按审核意见修改后重新提交",
             FormStatus::Approved => "已批复；如需调整可发起调整",
@@ -140,10 +147,13 @@ impl FormStatus {
         Action::Save.allowed_from(DocumentKind::Declaration, self)
     }
 
-    /// True while the document waits for someone else (the unit approver or the finance
-    /// bureau): the filler may withdraw it.
+    /// True while the document waits for someone else (the unit approver, the department in
+    /// charge or the finance bureau): the filler may withdraw it.
     pub fn is_waiting(self) -> bool {
-        matches!(self, FormStatus::AwaitingSignOff | FormStatus::Submitted)
+        matches!(
+            self,
+            FormStatus::AwaitingSignOff | FormStatus::AwaitingDepartment | FormStatus::Submitted
+        )
     }
 
     /// True once the document has been approved (and possibly published): its targets are in
@@ -164,6 +174,10 @@ pub enum Role {
     UnitApprover,
     /// 财政审核人: reviews, returns, approves and publishes the forms of one region.
     Reviewer,
+    /// 主管部门审核人: reviews the forms of the units under one department in charge (主管部门,
+    /// e.g. 教育局 over its schools) and passes them on to the finance bureau or returns them,
+    /// where the region asks for two review levels. Belongs to the department's own unit.
+    DepartmentReviewer,
     /// 系统管理员: manages regions, units, users (with the business roles) and rounds; sees no
     /// form content and cannot delete audit rows (三权分立).
     Admin,
@@ -176,10 +190,11 @@ pub enum Role {
 
 impl Role {
     /// Every role.
-    pub const ALL: [Role; 6] = [
+    pub const ALL: [Role; 7] = [
         Role::Filler,
         Role::UnitApprover,
         Role::Reviewer,
+        Role::DepartmentReviewer,
         Role::Admin,
         Role::SecurityAdmin,
         Role::AuditAdmin,
@@ -191,6 +206,7 @@ impl Role {
             Role::Filler => "filler",
             Role::UnitApprover => "unit_approver",
             Role::Reviewer => "reviewer",
+            Role::DepartmentReviewer => "department_reviewer",
             Role::Admin => "admin",
             Role::SecurityAdmin => "security_admin",
             Role::AuditAdmin => "audit_admin",
@@ -208,15 +224,27 @@ impl Role {
             Role::Filler => "单位填报人",
             Role::UnitApprover => "单位审核人",
             Role::Reviewer => "财政审核人",
+            Role::DepartmentReviewer => "主管部门审核人",
             Role::Admin => "系统管理员",
             Role::SecurityAdmin => "安全管理员",
             Role::AuditAdmin => "审计管理员",
         }
     }
 
-    /// True for roles that belong to one unit (and need one).
+    /// True for roles that fill and submit the documents of one unit (and need one).
     pub fn is_unit_role(self) -> bool {
         matches!(self, Role::Filler | Role::UnitApprover)
+    }
+
+    /// True for the department in charge's reviewer: it belongs to the department's unit and
+    /// reviews the units under it.
+    pub fn is_department_role(self) -> bool {
+        matches!(self, Role::DepartmentReviewer)
+    }
+
+    /// True for roles attached to a unit (the unit roles and the department's reviewer).
+    pub fn needs_unit(self) -> bool {
+        self.is_unit_role() || self.is_department_role()
     }
 
     /// True for roles that belong to one region (and need one).
@@ -266,7 +294,8 @@ pub enum Action {
     Submit,
     /// 撤回: take back a submission nobody has decided on yet.
     Withdraw,
-    /// 单位签批: the unit approver passes the filler's submission on to the finance bureau.
+    /// 签批: the unit approver passes the filler's submission on (单位签批), or the department in
+    /// charge passes its unit's submission on to the finance bureau (主管部门审核通过).
     SignOff,
     /// 删除草稿: delete a draft that was never submitted.
     Discard,
@@ -459,36 +488,66 @@ pub struct Transition {
     /// The status after it; `None` keeps the status (a save of a returned form stays returned;
     /// a discarded draft is deleted).
     pub to: Option<FormStatus>,
-    /// Whether the row depends on the region's internal sign-off.
-    pub when: SignOff,
+    /// Where the row applies, by the owner's review path.
+    pub when: When,
 }
 
-/// Whether a row of [`TRANSITIONS`] applies, by the owner region's internal sign-off policy.
+/// Where a row of [`TRANSITIONS`] applies, by the document's review path: the region's internal
+/// sign-off (单位内部审核) and whether a department in charge reviews before the finance bureau
+/// (两级审核). `None` is either.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SignOff {
-    /// Always.
-    Any,
-    /// Only where the region asks the unit approver to sign off before submission.
-    Required,
-    /// Only where it does not.
-    NotRequired,
+pub struct When {
+    /// The unit approver signs the filler's submission off.
+    pub sign_off: Option<bool>,
+    /// The unit's department in charge reviews before the finance bureau.
+    pub department: Option<bool>,
 }
 
-impl SignOff {
-    fn applies(self, required: bool) -> bool {
-        match self {
-            SignOff::Any => true,
-            SignOff::Required => required,
-            SignOff::NotRequired => !required,
+impl When {
+    /// Every path.
+    pub const ALWAYS: When = When {
+        sign_off: None,
+        department: None,
+    };
+
+    const fn sign_off(on: bool) -> When {
+        When {
+            sign_off: Some(on),
+            department: None,
         }
     }
 
-    /// The name used in `docs/workflow.md`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            SignOff::Any => "always",
-            SignOff::Required => "sign-off",
-            SignOff::NotRequired => "no sign-off",
+    const fn department(on: bool) -> When {
+        When {
+            sign_off: None,
+            department: Some(on),
+        }
+    }
+
+    fn applies(self, owner: Owner) -> bool {
+        self.sign_off.is_none_or(|s| s == owner.sign_off)
+            && self
+                .department
+                .is_none_or(|d| d == owner.department_review())
+    }
+
+    /// The words used in `docs/workflow.md` (`always`, `sign-off`, `no sign-off, department`).
+    pub fn describe(self) -> String {
+        let mut parts = Vec::new();
+        match self.sign_off {
+            Some(true) => parts.push("sign-off"),
+            Some(false) => parts.push("no sign-off"),
+            None => {}
+        }
+        match self.department {
+            Some(true) => parts.push("department"),
+            Some(false) => parts.push("no department"),
+            None => {}
+        }
+        if parts.is_empty() {
+            "always".into()
+        } else {
+            parts.join(", ")
         }
     }
 }
@@ -496,6 +555,7 @@ impl SignOff {
 const ALL_KINDS: &[DocumentKind] = &DocumentKind::ALL;
 const UNIT: &[Role] = &[Role::Filler, Role::UnitApprover];
 const FINANCE: &[Role] = &[Role::Reviewer];
+const DEPARTMENT: &[Role] = &[Role::DepartmentReviewer];
 const OPEN: &[FormStatus] = &[FormStatus::Draft, FormStatus::Returned];
 
 /// The workflow: status × action × role → status. `docs/workflow.md` writes it out.
@@ -506,7 +566,7 @@ pub const TRANSITIONS: &[Transition] = &[
         action: Action::Save,
         by: UNIT,
         to: None,
-        when: SignOff::Any,
+        when: When::ALWAYS,
     },
     Transition {
         kinds: ALL_KINDS,
@@ -514,7 +574,21 @@ pub const TRANSITIONS: &[Transition] = &[
         action: Action::Submit,
         by: UNIT,
         to: Some(FormStatus::Submitted),
-        when: SignOff::NotRequired,
+        when: When {
+            sign_off: Some(false),
+            department: Some(false),
+        },
+    },
+    Transition {
+        kinds: ALL_KINDS,
+        from: OPEN,
+        action: Action::Submit,
+        by: UNIT,
+        to: Some(FormStatus::AwaitingDepartment),
+        when: When {
+            sign_off: Some(false),
+            department: Some(true),
+        },
     },
     Transition {
         kinds: ALL_KINDS,
@@ -522,7 +596,7 @@ pub const TRANSITIONS: &[Transition] = &[
         action: Action::Submit,
         by: &[Role::Filler],
         to: Some(FormStatus::AwaitingSignOff),
-        when: SignOff::Required,
+        when: When::sign_off(true),
     },
     Transition {
         kinds: ALL_KINDS,
@@ -530,7 +604,15 @@ pub const TRANSITIONS: &[Transition] = &[
         action: Action::SignOff,
         by: &[Role::UnitApprover],
         to: Some(FormStatus::Submitted),
-        when: SignOff::Any,
+        when: When::department(false),
+    },
+    Transition {
+        kinds: ALL_KINDS,
+        from: &[FormStatus::AwaitingSignOff],
+        action: Action::SignOff,
+        by: &[Role::UnitApprover],
+        to: Some(FormStatus::AwaitingDepartment),
+        when: When::department(true),
     },
     Transition {
         kinds: ALL_KINDS,
@@ -538,15 +620,35 @@ pub const TRANSITIONS: &[Transition] = &[
         action: Action::Return,
         by: &[Role::UnitApprover],
         to: Some(FormStatus::Returned),
-        when: SignOff::Any,
+        when: When::ALWAYS,
     },
     Transition {
         kinds: ALL_KINDS,
-        from: &[FormStatus::AwaitingSignOff, FormStatus::Submitted],
+        from: &[FormStatus::AwaitingDepartment],
+        action: Action::SignOff,
+        by: DEPARTMENT,
+        to: Some(FormStatus::Submitted),
+        when: When::department(true),
+    },
+    Transition {
+        kinds: ALL_KINDS,
+        from: &[FormStatus::AwaitingDepartment],
+        action: Action::Return,
+        by: DEPARTMENT,
+        to: Some(FormStatus::Returned),
+        when: When::department(true),
+    },
+    Transition {
+        kinds: ALL_KINDS,
+        from: &[
+            FormStatus::AwaitingSignOff,
+            FormStatus::AwaitingDepartment,
+            FormStatus::Submitted,
+        ],
         action: Action::Withdraw,
         by: UNIT,
         to: Some(FormStatus::Draft),
-        when: SignOff::Any,
+        when: When::ALWAYS,
     },
     Transition {
         kinds: ALL_KINDS,
@@ -554,7 +656,7 @@ pub const TRANSITIONS: &[Transition] = &[
         action: Action::Discard,
         by: UNIT,
         to: None,
-        when: SignOff::Any,
+        when: When::ALWAYS,
     },
     Transition {
         kinds: ALL_KINDS,
@@ -562,7 +664,7 @@ pub const TRANSITIONS: &[Transition] = &[
         action: Action::Return,
         by: FINANCE,
         to: Some(FormStatus::Returned),
-        when: SignOff::Any,
+        when: When::ALWAYS,
     },
     Transition {
         kinds: ALL_KINDS,
@@ -570,7 +672,7 @@ pub const TRANSITIONS: &[Transition] = &[
         action: Action::Approve,
         by: FINANCE,
         to: Some(FormStatus::Approved),
-        when: SignOff::Any,
+        when: When::ALWAYS,
     },
     Transition {
         kinds: ALL_KINDS,
@@ -578,7 +680,7 @@ pub const TRANSITIONS: &[Transition] = &[
         action: Action::Comment,
         by: FINANCE,
         to: None,
-        when: SignOff::Any,
+        when: When::ALWAYS,
     },
     Transition {
         kinds: ALL_KINDS,
@@ -586,7 +688,7 @@ pub const TRANSITIONS: &[Transition] = &[
         action: Action::Publish,
         by: FINANCE,
         to: Some(FormStatus::Published),
-        when: SignOff::Any,
+        when: When::ALWAYS,
     },
     Transition {
         kinds: &[DocumentKind::Declaration],
@@ -594,7 +696,7 @@ pub const TRANSITIONS: &[Transition] = &[
         action: Action::Adjust,
         by: UNIT,
         to: Some(FormStatus::Draft),
-        when: SignOff::Any,
+        when: When::ALWAYS,
     },
 ];
 
@@ -618,9 +720,39 @@ pub struct Owner {
     pub region_id: i64,
     /// Whether the region asks the unit approver to sign off before submission.
     pub sign_off: bool,
-    /// Whether the document has ever been submitted: the finance side sees it only from its
-    /// first submission on (a draft the unit never submitted is the unit's own).
+    /// Whether the document has ever reached the finance bureau: the finance side sees it only
+    /// from then on (a draft the unit never submitted is the unit's own).
     pub submitted: bool,
+    /// The unit's department in charge (主管部门), a unit of the same region, if it has one.
+    pub department_id: Option<i64>,
+    /// Whether the region asks the department in charge to review before the finance bureau
+    /// (两级审核); it applies only to units that have one.
+    pub department_setting: bool,
+    /// Whether the document has ever been submitted by its unit: the department in charge sees
+    /// it from then on.
+    pub unit_submitted: bool,
+}
+
+impl Owner {
+    /// A document of a unit with no department in charge and no sign-off (the common case), in
+    /// the region; `submitted` as given.
+    pub fn plain(unit_id: i64, region_id: i64, submitted: bool) -> Owner {
+        Owner {
+            unit_id,
+            region_id,
+            sign_off: false,
+            submitted,
+            department_id: None,
+            department_setting: false,
+            unit_submitted: submitted,
+        }
+    }
+
+    /// True when the document goes through the unit's department in charge before the finance
+    /// bureau: the region asks for it and the unit has one.
+    pub fn department_review(&self) -> bool {
+        self.department_setting && self.department_id.is_some()
+    }
 }
 
 /// Why an action is refused.
@@ -648,6 +780,11 @@ impl Actor {
         match self.role {
             Role::Admin | Role::SecurityAdmin | Role::AuditAdmin => false,
             Role::Reviewer => self.region_id == Some(owner.region_id) && owner.submitted,
+            Role::DepartmentReviewer => {
+                owner.department_id.is_some()
+                    && owner.department_id == self.unit_id
+                    && owner.unit_submitted
+            }
             Role::Filler | Role::UnitApprover => self.unit_id == Some(owner.unit_id),
         }
     }
@@ -667,15 +804,11 @@ impl Actor {
         }
         let rows = || {
             TRANSITIONS.iter().filter(move |t| {
-                t.action == action && t.kinds.contains(&kind) && t.when.applies(owner.sign_off)
+                t.action == action && t.kinds.contains(&kind) && t.when.applies(owner)
             })
         };
         if !rows().any(|t| t.by.contains(&self.role)) {
-            return Err(Refusal::Forbidden(forbidden_message(
-                kind,
-                action,
-                owner.sign_off,
-            )));
+            return Err(Refusal::Forbidden(forbidden_message(kind, action, owner)));
         }
         rows()
             .find(|t| t.by.contains(&self.role) && t.from.contains(&status))
@@ -763,10 +896,10 @@ fn wrong_status_hint(kind: DocumentKind, action: Action) -> &'static str {
     }
 }
 
-fn forbidden_message(kind: DocumentKind, action: Action, sign_off: bool) -> String {
+fn forbidden_message(kind: DocumentKind, action: Action, owner: Owner) -> String {
     let roles: Vec<Role> = TRANSITIONS
         .iter()
-        .filter(|t| t.action == action && t.kinds.contains(&kind) && t.when.applies(sign_off))
+        .filter(|t| t.action == action && t.kinds.contains(&kind) && t.when.applies(owner))
         .flat_map(|t| t.by.iter().copied())
         .collect();
     let has = |r: Role| roles.contains(&r);
@@ -776,6 +909,9 @@ fn forbidden_message(kind: DocumentKind, action: Action, sign_off: bool) -> Stri
         (true, false) => who.push("本单位的填报人"),
         (false, true) => who.push("本单位的单位审核人"),
         (false, false) => {}
+    }
+    if has(Role::DepartmentReviewer) {
+        who.push("主管部门审核人");
     }
     if has(Role::Reviewer) {
         who.push("财政审核人");
@@ -804,7 +940,19 @@ mod tests {
         region_id: 3,
         sign_off: false,
         submitted: true,
+        department_id: Some(5),
+        department_setting: false,
+        unit_submitted: true,
     };
+
+    /// [`OWNER`] on a review path.
+    fn on_path(sign_off: bool, department: bool) -> Owner {
+        Owner {
+            sign_off,
+            department_setting: department,
+            ..OWNER
+        }
+    }
 
     fn actor(role: Role) -> Actor {
         match role {
@@ -816,6 +964,11 @@ mod tests {
             Role::Reviewer => Actor {
                 role,
                 unit_id: None,
+                region_id: Some(3),
+            },
+            Role::DepartmentReviewer => Actor {
+                role,
+                unit_id: Some(5),
                 region_id: Some(3),
             },
             Role::Admin | Role::SecurityAdmin | Role::AuditAdmin => Actor {
@@ -861,12 +1014,7 @@ mod tests {
 
     #[test]
     fn refusals_go_scope_then_role_then_status() {
-        let other = Owner {
-            unit_id: 8,
-            region_id: 4,
-            sign_off: false,
-            submitted: true,
-        };
+        let other = Owner::plain(8, 4, true);
         let filler = actor(Role::Filler);
         let k = DocumentKind::Declaration;
         assert_eq!(
@@ -1000,6 +1148,80 @@ mod tests {
         assert!(!filler.may_discard(k, owner, FormStatus::Returned));
     }
 
+    #[test]
+    fn department_in_charge_reviews_between_the_unit_and_finance() {
+        let k = DocumentKind::Declaration;
+        let two_levels = on_path(false, true);
+        let dept = actor(Role::DepartmentReviewer);
+        let filler = actor(Role::Filler);
+        let reviewer = actor(Role::Reviewer);
+        assert!(two_levels.department_review() && !OWNER.department_review());
+        assert_eq!(
+            filler.may(k, two_levels, FormStatus::Draft, Action::Submit),
+            Ok(FormStatus::AwaitingDepartment)
+        );
+        assert_eq!(
+            dept.may(
+                k,
+                two_levels,
+                FormStatus::AwaitingDepartment,
+                Action::SignOff
+            ),
+            Ok(FormStatus::Submitted)
+        );
+        assert_eq!(
+            dept.may(
+                k,
+                two_levels,
+                FormStatus::AwaitingDepartment,
+                Action::Return
+            ),
+            Ok(FormStatus::Returned)
+        );
+        assert!(matches!(
+            dept.may(k, two_levels, FormStatus::Submitted, Action::Approve),
+            Err(Refusal::Forbidden(m)) if m == "只有财政审核人可以审核申报表"
+        ));
+        assert!(matches!(
+            reviewer.may(
+                k,
+                two_levels,
+                FormStatus::AwaitingDepartment,
+                Action::Approve
+            ),
+            Err(Refusal::WrongStatus { .. })
+        ));
+        assert!(filler.may_withdraw(k, two_levels, FormStatus::AwaitingDepartment));
+        // With internal sign-off too: filler → unit approver → department → finance.
+        let three = on_path(true, true);
+        assert_eq!(
+            actor(Role::UnitApprover).may(k, three, FormStatus::AwaitingSignOff, Action::SignOff),
+            Ok(FormStatus::AwaitingDepartment)
+        );
+        // Without the region's setting the department has no step.
+        assert!(matches!(
+            dept.may(k, OWNER, FormStatus::AwaitingDepartment, Action::SignOff),
+            Err(Refusal::Forbidden(_))
+        ));
+    }
+
+    #[test]
+    fn department_sees_only_its_units_once_submitted() {
+        let dept = actor(Role::DepartmentReviewer);
+        assert!(dept.may_see(OWNER));
+        assert!(!dept.may_see(Owner {
+            unit_submitted: false,
+            ..OWNER
+        }));
+        assert!(!dept.may_see(Owner {
+            department_id: Some(6),
+            ..OWNER
+        }));
+        assert!(!dept.may_see(Owner::plain(7, 3, true)));
+        assert!(!dept.may_create(OWNER));
+        assert!(Role::DepartmentReviewer.needs_unit() && !Role::DepartmentReviewer.is_unit_role());
+    }
+
     /// Every (kind, status, action, role) against the table in `docs/workflow.md`.
     #[test]
     fn matches_the_documented_table() {
@@ -1011,18 +1233,28 @@ mod tests {
             if cells.len() != 8 || Action::parse(cells[3].trim_matches('`')).is_none() {
                 continue;
             }
-            let when: Vec<bool> = match cells[6] {
-                "always" => vec![false, true],
-                "sign-off" => vec![true],
-                "no sign-off" => vec![false],
-                other => panic!("unknown condition `{other}` in docs/workflow.md"),
-            };
+            let mut sign_offs = vec![false, true];
+            let mut departments = vec![false, true];
+            for term in cells[6].split(',').map(str::trim) {
+                match term {
+                    "always" => {}
+                    "sign-off" => sign_offs = vec![true],
+                    "no sign-off" => sign_offs = vec![false],
+                    "department" => departments = vec![true],
+                    "no department" => departments = vec![false],
+                    other => panic!("unknown condition `{other}` in docs/workflow.md"),
+                }
+            }
+            let when: Vec<(bool, bool)> = sign_offs
+                .iter()
+                .flat_map(|&s| departments.iter().map(move |&d| (s, d)))
+                .collect();
             let kinds: Vec<DocumentKind> = split_names(cells[1], DocumentKind::parse);
             let from: Vec<FormStatus> = split_names(cells[2], FormStatus::parse);
             let action = Action::parse(cells[3].trim_matches('`')).unwrap();
             let roles: Vec<Role> = split_names(cells[4], Role::parse);
             let to = cells[5].trim_matches('`');
-            for (&k, &sign_off) in kinds.iter().flat_map(|k| when.iter().map(move |w| (k, w))) {
+            for (&k, &path) in kinds.iter().flat_map(|k| when.iter().map(move |w| (k, w))) {
                 for &s in &from {
                     for &r in &roles {
                         let after = if to == "same" || to == "deleted" {
@@ -1031,7 +1263,7 @@ mod tests {
                             FormStatus::parse(to).expect("a status in the table")
                         };
                         expected.insert((
-                            sign_off,
+                            path,
                             k.as_str(),
                             s.as_str(),
                             action.as_str(),
@@ -1044,17 +1276,18 @@ mod tests {
         }
         assert!(!expected.is_empty(), "docs/workflow.md has no table rows");
         let mut actual = std::collections::BTreeSet::new();
-        for (k, sign_off) in DocumentKind::ALL
+        let paths = [(false, false), (false, true), (true, false), (true, true)];
+        for (k, path) in DocumentKind::ALL
             .into_iter()
-            .flat_map(|k| [(k, false), (k, true)])
+            .flat_map(|k| paths.map(|p| (k, p)))
         {
-            let owner = Owner { sign_off, ..OWNER };
+            let owner = on_path(path.0, path.1);
             for s in FormStatus::ALL {
                 for a in Action::ALL {
                     for r in Role::ALL {
                         if let Ok(after) = actor(r).may(k, owner, s, a) {
                             actual.insert((
-                                sign_off,
+                                path,
                                 k.as_str(),
                                 s.as_str(),
                                 a.as_str(),

@@ -31,6 +31,9 @@ pub fn owner(form: &FormRow) -> Owner {
         region_id: form.region_id,
         sign_off: form.sign_off,
         submitted: form.reached_finance_at.is_some() || form.approved_version.is_some(),
+        department_id: form.department_id,
+        department_setting: form.department_review,
+        unit_submitted: form.first_submitted_at.is_some() || form.approved_version.is_some(),
     }
 }
 

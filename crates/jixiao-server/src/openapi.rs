@@ -104,7 +104,13 @@ fn schemas() -> Map<String, Value> {
         "base_version": {"type": "integer", "description": "提交时所基于的版本号"},
         "decision": {"type": "string", "enum": [Decision::Approve.as_str(), Decision::Return.as_str()], "description": "审核、签批时必填"},
         "reason": {"type": "string", "description": "退回时必填"}}), &[]));
-    m.insert("RegionPatch".into(), obj(json!({"unit_sign_off": {"type": "boolean", "description": "填报人提交后是否须经单位审核人签批"}}), &["unit_sign_off"]));
+    m.insert("RegionPatch".into(), obj(json!({
+        "unit_sign_off": {"type": "boolean", "description": "填报人提交后是否须经单位审核人签批"},
+        "department_review": {"type": "boolean", "description": "单位报送后是否先经主管部门审核，再到财政"}
+    }), &[]));
+    m.insert("UnitPatch".into(), obj(json!({
+        "department_id": {"type": ["integer", "null"], "description": "主管部门（同一区划的另一单位）；null 取消"}
+    }), &["department_id"]));
     m.insert(
         "NewRegion".into(),
         obj(

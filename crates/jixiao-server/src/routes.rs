@@ -108,10 +108,11 @@ pub fn api_routes(config: &ServerConfig) -> (Router<AppState>, Vec<RouteDoc>) {
         .add("get", "/api/units", "可见的单位列表", None, get(admin::units))
         .add("get", "/api/admin/regions", "区划列表（管理员）", None, get(admin::regions))
         .add("post", "/api/admin/regions", "新建区划（管理员）", Some("NewRegion"), post(admin::create_region))
-        .add("patch", "/api/admin/regions/{id}", "修改区划：是否要求单位内部审核（管理员）", Some("RegionPatch"),
+        .add("patch", "/api/admin/regions/{id}", "修改区划：是否要求单位内部审核、主管部门审核（管理员）", Some("RegionPatch"),
              patch(admin::update_region))
         .add("get", "/api/admin/units", "单位列表（管理员）", None, get(admin::admin_units))
         .add("post", "/api/admin/units", "新建单位（管理员）", Some("NewUnit"), post(admin::create_unit))
+        .add("patch", "/api/admin/units/{id}", "修改单位：设置或取消主管部门（管理员）", Some("UnitPatch"), patch(admin::update_unit))
         .add("get", "/api/admin/audit", "全部操作日志（审计管理员）", None, get(admin::audit))
         .add("get", "/api/admin/audit.csv", "导出操作日志 CSV（审计管理员）", None, get(admin::audit_csv))
         .add("get", "/api/admin/audit/verify", "校验操作日志的哈希链（审计管理员）", None, get(admin::verify_audit))

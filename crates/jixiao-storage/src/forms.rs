@@ -51,11 +51,16 @@ pub struct FormRow {
     /// When the form first reached the finance bureau (status 已提交, Unix ms): the finance side
     /// sees it from then on.
     pub reached_finance_at: Option<i64>,
+    /// The unit's department in charge (主管部门), if it has one.
+    pub department_id: Option<i64>,
+    /// Whether the region asks the department in charge to review before the finance bureau.
+    pub department_review: bool,
 }
 
 const FORM_COLUMNS: &str = "f.id, f.region_id, f.unit_id, un.name, f.fiscal_year, f.template_id, f.status, \
     f.version, f.approved_version, f.income_total, f.expenditure_total, f.errors, f.warnings, f.grades, \
-    f.created_at, f.updated_at, rg.unit_sign_off, f.first_submitted_at, f.reached_finance_at";
+    f.created_at, f.updated_at, rg.unit_sign_off, f.first_submitted_at, f.reached_finance_at, \
+    un.department_id, rg.department_review";
 
 /// The tables [`FORM_COLUMNS`] reads.
 const FORM_FROM: &str =
@@ -90,6 +95,8 @@ fn form_from(row: sqlx::any::AnyRow) -> Result<FormRow> {
         sign_off: sign_off != 0,
         first_submitted_at: row.try_get(17)?,
         reached_finance_at: row.try_get(18)?,
+        department_id: row.try_get(19)?,
+        department_review: row.try_get::<i64, _>(20)? != 0,
     })
 }
 
@@ -113,6 +120,9 @@ pub struct ListFilter {
     pub limit: i64,
     /// Only forms that have reached the finance bureau (the finance side's view).
     pub finance_only: bool,
+    /// Only forms of the units under this department in charge that their unit has submitted
+    /// (the department reviewer's view).
+    pub department_id: Option<i64>,
 }
 
 /// A stored version of a form.
@@ -284,6 +294,7 @@ impl Db {
              AND ($3 IS NULL OR f.fiscal_year = $3) AND ($4 IS NULL OR f.status = $4) \
              AND ($5 IS NULL OR un.name LIKE $5) \
              AND ($7 = 0 OR f.reached_finance_at IS NOT NULL OR f.approved_version IS NOT NULL) \
+             AND ($8 IS NULL OR (un.department_id = $8 AND f.first_submitted_at IS NOT NULL)) \
              ORDER BY f.updated_at DESC, f.id DESC LIMIT $6"
         );
         let q = f.q.as_ref().map(|q| {
@@ -301,6 +312,7 @@ impl Db {
             .bind(q)
             .bind(f.limit.clamp(1, 1000))
             .bind(i64::from(f.finance_only))
+            .bind(f.department_id)
             .fetch_all(self.pool())
             .await?;
         rows.into_iter().map(form_from).collect()

@@ -45,6 +45,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0006_declaration_rounds.sql"),
         include_str!("../migrations/postgres/0006_declaration_rounds.sql"),
     ),
+    (
+        7,
+        "departments",
+        include_str!("../migrations/sqlite/0007_departments.sql"),
+        include_str!("../migrations/postgres/0007_departments.sql"),
+    ),
 ];
 
 /// The latest migration this program knows.

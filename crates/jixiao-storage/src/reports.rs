@@ -106,12 +106,16 @@ pub struct ReportRow {
     pub created_at: i64,
     /// Last changed (Unix ms).
     pub updated_at: i64,
+    /// The unit's department in charge (主管部门), if it has one.
+    pub department_id: Option<i64>,
+    /// Whether the region asks the department in charge to review before the finance bureau.
+    pub department_review: bool,
 }
 
 const REPORT_COLUMNS: &str = "p.id, p.round_id, p.region_id, p.unit_id, un.name, p.kind, p.fiscal_year, \
     r.month, r.deadline, p.declaration_id, p.declaration_version, p.status, p.version, p.colour, \
     p.total, p.grade, p.errors, p.warnings, rg.unit_sign_off, p.first_submitted_at, p.created_at, \
-    p.updated_at, p.reached_finance_at";
+    p.updated_at, p.reached_finance_at, un.department_id, rg.department_review";
 
 const REPORT_FROM: &str = "reports p JOIN rounds r ON r.id = p.round_id \
     JOIN units un ON un.id = p.unit_id JOIN regions rg ON rg.id = p.region_id";
@@ -145,6 +149,8 @@ fn report_from(row: sqlx::any::AnyRow) -> Result<ReportRow> {
         created_at: row.try_get(20)?,
         updated_at: row.try_get(21)?,
         reached_finance_at: row.try_get(22)?,
+        department_id: row.try_get(23)?,
+        department_review: row.try_get::<i64, _>(24)? != 0,
     })
 }
 

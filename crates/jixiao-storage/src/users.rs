@@ -18,6 +18,9 @@ pub struct Region {
     /// Whether the unit approver signs a filler's submission off before it reaches the finance
     /// bureau (单位内部审核).
     pub unit_sign_off: bool,
+    /// Whether a form of a unit with a department in charge goes to that department before the
+    /// finance bureau (两级审核).
+    pub department_review: bool,
 }
 
 /// A budget unit (部门/单位).
@@ -31,6 +34,23 @@ pub struct Unit {
     pub code: String,
     /// Name (`阳新县兴国镇人民政府`).
     pub name: String,
+    /// The department in charge (主管部门): another unit of the region, if any.
+    pub department_id: Option<i64>,
+}
+
+/// The columns [`unit_from`] reads.
+const UNIT_COLUMNS: &str = "id, region_id, code, name, department_id";
+
+type UnitTuple = (i64, i64, String, String, Option<i64>);
+
+fn unit_from((id, region_id, code, name, department_id): UnitTuple) -> Unit {
+    Unit {
+        id,
+        region_id,
+        code,
+        name,
+        department_id,
+    }
 }
 
 /// A user (without the password hash).
@@ -163,69 +183,54 @@ fn user_from(row: &sqlx::any::AnyRow) -> Result<User> {
 impl Db {
     /// All regions, by code.
     pub async fn regions(&self) -> Result<Vec<Region>> {
-        let rows: Vec<(i64, String, String, i64)> =
-            sqlx::query_as("SELECT id, code, name, unit_sign_off FROM regions ORDER BY code")
-                .fetch_all(self.pool())
-                .await?;
+        let rows: Vec<(i64, String, String, i64, i64)> = sqlx::query_as(
+            "SELECT id, code, name, unit_sign_off, department_review FROM regions ORDER BY code",
+        )
+        .fetch_all(self.pool())
+        .await?;
         Ok(rows
             .into_iter()
-            .map(|(id, code, name, sign_off)| Region {
+            .map(|(id, code, name, sign_off, department)| Region {
                 id,
                 code,
                 name,
                 unit_sign_off: sign_off != 0,
+                department_review: department != 0,
             })
             .collect())
     }
 
     /// Units, all or of one region, by code.
     pub async fn units(&self, region_id: Option<i64>) -> Result<Vec<Unit>> {
-        let rows: Vec<(i64, i64, String, String)> = sqlx::query_as(
-            "SELECT id, region_id, code, name FROM units WHERE ($1 IS NULL OR region_id = $1) ORDER BY code",
-        )
-        .bind(region_id)
-        .fetch_all(self.pool())
-        .await?;
-        Ok(rows
-            .into_iter()
-            .map(|(id, region_id, code, name)| Unit {
-                id,
-                region_id,
-                code,
-                name,
-            })
-            .collect())
+        let sql = format!(
+            "SELECT {UNIT_COLUMNS} FROM units WHERE ($1 IS NULL OR region_id = $1) ORDER BY code"
+        );
+        let rows: Vec<UnitTuple> = sqlx::query_as(&sql)
+            .bind(region_id)
+            .fetch_all(self.pool())
+            .await?;
+        Ok(rows.into_iter().map(unit_from).collect())
     }
 
     /// One unit.
     pub async fn unit(&self, id: i64) -> Result<Option<Unit>> {
-        let row: Option<(i64, i64, String, String)> =
-            sqlx::query_as("SELECT id, region_id, code, name FROM units WHERE id = $1")
-                .bind(id)
-                .fetch_optional(self.pool())
-                .await?;
-        Ok(row.map(|(id, region_id, code, name)| Unit {
-            id,
-            region_id,
-            code,
-            name,
-        }))
+        let sql = format!("SELECT {UNIT_COLUMNS} FROM units WHERE id = $1");
+        let row: Option<UnitTuple> = sqlx::query_as(&sql)
+            .bind(id)
+            .fetch_optional(self.pool())
+            .await?;
+        Ok(row.map(unit_from))
     }
 
     /// A unit by its code or exact name.
     pub async fn unit_by_code_or_name(&self, key: &str) -> Result<Option<Unit>> {
-        let row: Option<(i64, i64, String, String)> = sqlx::query_as(
-            "SELECT id, region_id, code, name FROM units WHERE code = $1 OR name = $1 ORDER BY id",
-        )
-        .bind(key)
-        .fetch_optional(self.pool())
-        .await?;
-        Ok(row.map(|(id, region_id, code, name)| Unit {
-            id,
-            region_id,
-            code,
-            name,
-        }))
+        let sql =
+            format!("SELECT {UNIT_COLUMNS} FROM units WHERE code = $1 OR name = $1 ORDER BY id");
+        let row: Option<UnitTuple> = sqlx::query_as(&sql)
+            .bind(key)
+            .fetch_optional(self.pool())
+            .await?;
+        Ok(row.map(unit_from))
     }
 
     /// Users, all or of one region, by username.
@@ -582,6 +587,7 @@ impl WriteTx {
             code: code.into(),
             name: name.into(),
             unit_sign_off: false,
+            department_review: false,
         })
     }
 
@@ -590,6 +596,32 @@ impl WriteTx {
         let r = sqlx::query("UPDATE regions SET unit_sign_off = $2 WHERE id = $1")
             .bind(region_id)
             .bind(i64::from(on))
+            .execute(self.conn())
+            .await?;
+        Ok(r.rows_affected() == 1)
+    }
+
+    /// Sets whether a region asks the department in charge to review before the finance bureau;
+    /// false when the region does not exist.
+    pub async fn set_region_department_review(&mut self, region_id: i64, on: bool) -> Result<bool> {
+        let r = sqlx::query("UPDATE regions SET department_review = $2 WHERE id = $1")
+            .bind(region_id)
+            .bind(i64::from(on))
+            .execute(self.conn())
+            .await?;
+        Ok(r.rows_affected() == 1)
+    }
+
+    /// Sets (or clears) a unit's department in charge; false when the unit does not exist. The
+    /// caller checks that the department is another unit of the same region.
+    pub async fn set_unit_department(
+        &mut self,
+        unit_id: i64,
+        department_id: Option<i64>,
+    ) -> Result<bool> {
+        let r = sqlx::query("UPDATE units SET department_id = $2 WHERE id = $1")
+            .bind(unit_id)
+            .bind(department_id)
             .execute(self.conn())
             .await?;
         Ok(r.rows_affected() == 1)
@@ -612,6 +644,7 @@ impl WriteTx {
             region_id,
             code: code.into(),
             name: name.into(),
+            department_id: None,
         })
     }
 

@@ -23,10 +23,10 @@ const SECTIONS: &[(&str, &str)] = &[
 ];
 
 /// All status codes, in workflow order (the workflow module's).
-pub const STATUSES: [FormStatus; 6] = FormStatus::ALL;
+pub const STATUSES: [FormStatus; 7] = FormStatus::ALL;
 
 /// All role codes (the workflow module's).
-pub const ROLES: [Role; 6] = Role::ALL;
+pub const ROLES: [Role; 7] = Role::ALL;
 
 /// The login page (`GET /login`, and again after a failed `POST /login`).
 pub fn render_login(view: &LoginView) -> Result<String, RenderError> {

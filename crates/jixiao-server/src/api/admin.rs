@@ -36,17 +36,23 @@ pub async fn create_region(
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RegionPatch {
-    unit_sign_off: bool,
+    unit_sign_off: Option<bool>,
+    department_review: Option<bool>,
 }
 
-/// `PATCH /api/admin/regions/{id}`: whether the region asks for internal sign-off.
+/// `PATCH /api/admin/regions/{id}`: whether the region asks for internal sign-off and for the
+/// department in charge's review.
 pub async fn update_region(
     State(state): State<AppState>,
     user: CurrentUser,
     ApiPath(id): ApiPath<i64>,
     ApiJson(b): ApiJson<RegionPatch>,
 ) -> ApiResult<Json<Value>> {
-    let r = service::set_region_sign_off(&state, &user.user, id, b.unit_sign_off).await?;
+    let settings = service::RegionSettings {
+        unit_sign_off: b.unit_sign_off,
+        department_review: b.department_review,
+    };
+    let r = service::update_region(&state, &user.user, id, settings).await?;
     Ok(Json(json!(r)))
 }
 
@@ -88,6 +94,25 @@ pub async fn create_unit(
 ) -> ApiResult<(StatusCode, Json<Value>)> {
     let unit = service::create_unit(&state, &user.user, &b).await?;
     Ok((StatusCode::CREATED, Json(json!(unit))))
+}
+
+/// Body of `PATCH /api/admin/units/{id}`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UnitPatch {
+    /// The department in charge; `null` clears it.
+    department_id: Option<i64>,
+}
+
+/// `PATCH /api/admin/units/{id}`: sets or clears the unit's department in charge.
+pub async fn update_unit(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(b): ApiJson<UnitPatch>,
+) -> ApiResult<Json<Value>> {
+    let unit = service::set_unit_department(&state, &user.user, id, b.department_id).await?;
+    Ok(Json(json!(unit)))
 }
 
 /// Query of the audit log.

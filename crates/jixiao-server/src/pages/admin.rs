@@ -286,7 +286,11 @@ pub(crate) async fn region_sign_off(
 ) -> PageResult {
     let p = post.check(&state, &fields).await?;
     let on = fields.get("on") == Some("1");
-    let result = admin::set_region_sign_off(&state, &p.cu.user, id, on)
+    let settings = admin::RegionSettings {
+        unit_sign_off: Some(on),
+        ..Default::default()
+    };
+    let result = admin::update_region(&state, &p.cu.user, id, settings)
         .await
         .map(|_| ());
     let ok = if on {

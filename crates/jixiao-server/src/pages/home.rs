@@ -126,7 +126,7 @@ pub(crate) async fn home(
             };
             Ok(p.page(StatusCode::OK, render_unit_home(&view)))
         }
-        Role::Reviewer => {
+        Role::Reviewer | Role::DepartmentReviewer => {
             let filter = QueueFilter {
                 year: query_value(&q, "year").and_then(|y| y.parse().ok()),
                 status: query_value(&q, "status"),

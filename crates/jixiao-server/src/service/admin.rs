@@ -84,27 +84,49 @@ pub async fn create_region(state: &AppState, user: &User, b: &NewNamed) -> ApiRe
     Ok(r)
 }
 
-/// Sets whether a region asks the unit approver to sign a filler's submission off before it
-/// reaches the finance bureau (单位内部审核).
-pub async fn set_region_sign_off(
+/// The two review settings of a region; `None` leaves a setting as it is.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RegionSettings {
+    /// The unit approver signs a filler's submission off first (单位内部审核).
+    pub unit_sign_off: Option<bool>,
+    /// The department in charge reviews its units' forms before the finance bureau (主管部门审核).
+    pub department_review: Option<bool>,
+}
+
+/// Changes a region's review settings: whether the unit approver signs a filler's submission
+/// off (单位内部审核) and whether the department in charge reviews before the finance bureau.
+pub async fn update_region(
     state: &AppState,
     user: &User,
     region_id: i64,
-    on: bool,
+    settings: RegionSettings,
 ) -> ApiResult<Region> {
     require_admin(user)?;
+    if settings.unit_sign_off.is_none() && settings.department_review.is_none() {
+        return Err(ApiError::unprocessable(
+            "请至少给出一项设置：unit_sign_off 或 department_review",
+        ));
+    }
+    let on_off = |on: bool| if on { "开启" } else { "关闭" };
+    let mut changes = Vec::new();
     let mut tx = state.db.begin_write().await?;
-    if !tx.set_region_sign_off(region_id, on).await? {
-        return Err(ApiError::not_found("区划不存在"));
+    if let Some(on) = settings.unit_sign_off {
+        if !tx.set_region_sign_off(region_id, on).await? {
+            return Err(ApiError::not_found("区划不存在"));
+        }
+        changes.push(format!("单位内部审核{}", on_off(on)));
+    }
+    if let Some(on) = settings.department_review {
+        if !tx.set_region_department_review(region_id, on).await? {
+            return Err(ApiError::not_found("区划不存在"));
+        }
+        changes.push(format!("主管部门审核{}", on_off(on)));
     }
     tx.audit(
         None,
         Some(user.id),
         "region.update",
-        &format!(
-            "区划 {region_id}：单位内部审核{}",
-            if on { "开启" } else { "关闭" }
-        ),
+        &format!("区划 {region_id}：{}", changes.join("，")),
     )
     .await?;
     tx.commit().await?;
@@ -115,6 +137,64 @@ pub async fn set_region_sign_off(
         .into_iter()
         .find(|r| r.id == region_id)
         .ok_or_else(|| ApiError::not_found("区划不存在"))
+}
+
+/// Sets (`Some`) or clears (`None`) a unit's department in charge: another unit of the same
+/// region that is not itself under a department (one level, no cycles).
+pub async fn set_unit_department(
+    state: &AppState,
+    user: &User,
+    unit_id: i64,
+    department_id: Option<i64>,
+) -> ApiResult<Unit> {
+    require_admin(user)?;
+    let unit = state
+        .db
+        .unit(unit_id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("单位不存在"))?;
+    let detail = match department_id {
+        None => format!("单位 {}：不再设主管部门", unit.name),
+        Some(d) => {
+            if d == unit_id {
+                return Err(ApiError::unprocessable("单位不能做自己的主管部门"));
+            }
+            let dept = state
+                .db
+                .unit(d)
+                .await?
+                .ok_or_else(|| ApiError::unprocessable("主管部门不存在"))?;
+            if dept.region_id != unit.region_id {
+                return Err(ApiError::unprocessable("主管部门须是同一区划的单位"));
+            }
+            if dept.department_id.is_some() {
+                return Err(ApiError::unprocessable(format!(
+                    "「{}」本身有主管部门，不能再做主管部门（只支持一级）",
+                    dept.name
+                )));
+            }
+            let under = state.db.units(Some(unit.region_id)).await?;
+            if under.iter().any(|u| u.department_id == Some(unit_id)) {
+                return Err(ApiError::unprocessable(format!(
+                    "「{}」是其他单位的主管部门，不能再归属主管部门（只支持一级）",
+                    unit.name
+                )));
+            }
+            format!("单位 {}：主管部门设为 {}", unit.name, dept.name)
+        }
+    };
+    let mut tx = state.db.begin_write().await?;
+    if !tx.set_unit_department(unit_id, department_id).await? {
+        return Err(ApiError::not_found("单位不存在"));
+    }
+    tx.audit(None, Some(user.id), "unit.update", &detail)
+        .await?;
+    tx.commit().await?;
+    state
+        .db
+        .unit(unit_id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("单位不存在"))
 }
 
 /// The units the user may see (own unit; the reviewer's region; all for the administrators,
@@ -129,6 +209,17 @@ pub async fn units(state: &AppState, u: &User, region_id: Option<i64>) -> ApiRes
         Role::Filler | Role::UnitApprover => match u.unit_id {
             Some(id) => state.db.unit(id).await?.into_iter().collect(),
             None => Vec::new(),
+        },
+        // The department's own unit and the units under it.
+        Role::DepartmentReviewer => match (u.unit_id, u.region_id) {
+            (Some(id), Some(region)) => state
+                .db
+                .units(Some(region))
+                .await?
+                .into_iter()
+                .filter(|unit| unit.id == id || unit.department_id == Some(id))
+                .collect(),
+            _ => Vec::new(),
         },
     };
     Ok(units)
@@ -302,9 +393,10 @@ pub async fn resolve_scope(
     region_id: Option<i64>,
 ) -> ApiResult<(Option<i64>, Option<i64>)> {
     match role {
-        Role::Filler | Role::UnitApprover => {
-            let id = unit_id
-                .ok_or_else(|| ApiError::unprocessable("填报人和单位审核人须指定所属单位"))?;
+        Role::Filler | Role::UnitApprover | Role::DepartmentReviewer => {
+            let id = unit_id.ok_or_else(|| {
+                ApiError::unprocessable("填报人、单位审核人和主管部门审核人须指定所属单位")
+            })?;
             let unit = db
                 .unit(id)
                 .await?

@@ -48,6 +48,7 @@ pub async fn list(state: &AppState, user: &User, q: ListQuery) -> ApiResult<Vec<
             .map(|s| s.trim().chars().take(100).collect()),
         limit: q.limit.unwrap_or(500),
         finance_only: false,
+        department_id: None,
     };
     match user.role {
         Role::Admin | Role::SecurityAdmin | Role::AuditAdmin => {
@@ -63,6 +64,9 @@ pub async fn list(state: &AppState, user: &User, q: ListQuery) -> ApiResult<Vec<
                 return Ok(Vec::new());
             }
             filter.unit_id = Some(own);
+        }
+        Role::DepartmentReviewer => {
+            filter.department_id = Some(user.unit_id.ok_or_else(no_scope)?);
         }
     }
     Ok(state.db.list_forms(&filter).await?)
@@ -120,6 +124,9 @@ pub async fn unit_for_new(state: &AppState, user: &User, unit_id: Option<i64>) -
             return Err(administrators_see_no_forms());
         }
         Role::Reviewer => return Err(ApiError::forbidden("财政审核人不能新建申报表")),
+        Role::DepartmentReviewer => {
+            return Err(ApiError::forbidden("主管部门审核人不能新建申报表"));
+        }
     };
     state
         .db

@@ -234,6 +234,9 @@ pub fn owner(row: &ReportRow) -> Owner {
         region_id: row.region_id,
         sign_off: row.sign_off,
         submitted: row.reached_finance_at.is_some(),
+        department_id: row.department_id,
+        department_setting: row.department_review,
+        unit_submitted: row.first_submitted_at.is_some(),
     }
 }
 
@@ -782,6 +785,8 @@ pub async fn step(
             detail = format!("提交第 {} 版", row.version);
             if status == FormStatus::AwaitingSignOff {
                 detail.push_str("，待单位审核人签批");
+            } else if status == FormStatus::AwaitingDepartment {
+                detail.push_str("，待主管部门审核");
             }
         }
         Action::Return => {
@@ -799,6 +804,12 @@ pub async fn step(
             tx.insert_report_review(id, row.version, user.id, Decision::Approve, reason)
                 .await?;
             detail = format!("审核通过第 {} 版", row.version);
+        }
+        Action::SignOff if user.role == jixiao_domain::Role::DepartmentReviewer => {
+            detail = format!("主管部门审核通过第 {} 版，报送财政", row.version)
+        }
+        Action::SignOff if status == FormStatus::AwaitingDepartment => {
+            detail = format!("单位审核人签批第 {} 版，报送主管部门", row.version)
         }
         Action::SignOff => detail = format!("单位审核人签批第 {} 版，报送财政", row.version),
         Action::Withdraw => detail = format!("撤回第 {} 版的提交", row.version),

@@ -6,7 +6,7 @@
 //! status (and which status follows), write the new state, then [`finish`]: its audit row and
 //! the commit.
 
-use jixiao_domain::{Action, Decision, FormStatus, Grade, Severity};
+use jixiao_domain::{Action, Decision, FormStatus, Grade, Role, Severity};
 use jixiao_storage::User;
 use jixiao_storage::forms::{VersionData, indicator_rows};
 use serde::{Deserialize, Serialize};
@@ -165,14 +165,26 @@ pub async fn sign_off(
         ));
     }
     let status = may(user, &row, action)?;
+    let department = user.role == Role::DepartmentReviewer;
     let detail = match input.decision {
+        Decision::Approve if department => {
+            format!("主管部门审核通过第 {} 版，报送财政审核", row.version)
+        }
+        Decision::Approve if status == FormStatus::AwaitingDepartment => {
+            format!("单位签批第 {} 版，报送主管部门审核", row.version)
+        }
         Decision::Approve => format!("单位签批第 {} 版，报送财政审核", row.version),
         Decision::Return => {
             // The unit's own return is a review without grades: its reason reaches the filler
             // the same way as the finance bureau's.
             tx.insert_review(id, row.version, user.id, Decision::Return, reason, "{}")
                 .await?;
-            format!("单位审核退回第 {} 版：{reason}", row.version)
+            let who = if department {
+                "主管部门"
+            } else {
+                "单位审核"
+            };
+            format!("{who}退回第 {} 版：{reason}", row.version)
         }
     };
     tx.set_status(id, status, None).await?;

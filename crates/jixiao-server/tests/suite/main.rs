@@ -10,6 +10,7 @@ mod page_helpers;
 
 mod dashboard;
 mod declaration;
+mod departments;
 mod e2e_browser;
 mod faults;
 mod matrix;

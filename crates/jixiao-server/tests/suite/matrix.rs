@@ -85,6 +85,7 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("patch", "/api/admin/regions/{id}", "FFFAFF"),
     ("get", "/api/admin/units", "FFFAAA"),
     ("post", "/api/admin/units", "FFFAFF"),
+    ("patch", "/api/admin/units/{id}", "FFFAFF"),
     ("get", "/api/admin/audit", "FFFFFA"),
     ("get", "/api/admin/audit.csv", "FFFFFA"),
     ("get", "/api/admin/audit/verify", "FFFFFA"),
@@ -111,6 +112,7 @@ pub(crate) struct Ids {
     round: i64,
     report: i64,
     region: i64,
+    unit: i64,
     user: i64,
 }
 
@@ -123,6 +125,8 @@ pub(crate) fn concrete(path: &str, ids: &Ids, form: i64) -> String {
         ids.report.to_string()
     } else if path.starts_with("/api/admin/regions/") {
         ids.region.to_string()
+    } else if path.starts_with("/api/admin/units/") {
+        ids.unit.to_string()
     } else if path.starts_with("/api/admin/users/") {
         ids.user.to_string()
     } else {
@@ -169,6 +173,7 @@ pub(crate) fn body(path: &str, ids: &Ids, form: &Value) -> Value {
             json!({"username": "matrix_user", "password": "Matrix-pass-1", "role": "filler", "unit_id": 1})
         }
         "/api/admin/users/{id}" => json!({"display_name": "王磊"}),
+        "/api/admin/units/{id}" => json!({"department_id": null}),
         "/api/admin/units" => json!({"code": "m1", "name": "矩阵单位", "region_id": ids.region}),
         "/api/admin/regions" => json!({"code": "m1", "name": "矩阵区"}),
         "/api/admin/security-policy" => json!({}),
@@ -238,6 +243,7 @@ pub(crate) async fn setup(t: &TestApp) -> (Ids, i64, Value) {
         round,
         report,
         region,
+        unit: got["unit_id"].as_i64().unwrap(),
         user,
     };
     (ids, other_form, got["form"].clone())
