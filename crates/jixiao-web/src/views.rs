@@ -234,6 +234,9 @@ pub struct RegionRow {
     /// Whether a filler's submission needs the unit approver's sign-off first.
     #[serde(default)]
     pub unit_sign_off: bool,
+    /// Whether a unit's submission goes to its department in charge before the finance bureau.
+    #[serde(default)]
+    pub department_review: bool,
 }
 
 /// A unit in the administrator's list.
@@ -247,6 +250,9 @@ pub struct UnitRow {
     pub region_id: i64,
     /// Its region's name.
     pub region_name: String,
+    /// Its department in charge (主管部门), if any.
+    #[serde(default)]
+    pub department_id: Option<i64>,
 }
 
 /// A user in the administrator's list.

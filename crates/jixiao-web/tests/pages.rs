@@ -179,13 +179,31 @@ fn all_pages() -> Vec<(&'static str, String)> {
             name: "阳新县".into(),
             code: Some("420222".into()),
             unit_sign_off: true,
+            department_review: true,
         }],
-        units: vec![UnitRow {
-            id: 70,
-            name: "阳新县兴国镇人民政府".into(),
-            region_id: 1,
-            region_name: "阳新县".into(),
-        }],
+        units: vec![
+            UnitRow {
+                id: 70,
+                name: "阳新县兴国镇人民政府".into(),
+                region_id: 1,
+                region_name: "阳新县".into(),
+                department_id: None,
+            },
+            UnitRow {
+                id: 71,
+                name: "阳新县第一中学".into(),
+                region_id: 1,
+                region_name: "阳新县".into(),
+                department_id: Some(72),
+            },
+            UnitRow {
+                id: 72,
+                name: "阳新县教育局".into(),
+                region_id: 1,
+                region_name: "阳新县".into(),
+                department_id: None,
+            },
+        ],
         users: vec![UserRow {
             id: 3,
             username: "liuyang".into(),

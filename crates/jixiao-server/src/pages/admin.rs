@@ -301,6 +301,65 @@ pub(crate) async fn region_sign_off(
     done(&state, &p, result, "/#regions", ok, "regions", &fields).await
 }
 
+/// `POST /admin/regions/{id}/department-review` (`on` = 1 or 0): two review levels for the
+/// region (unit → department in charge → finance bureau).
+pub(crate) async fn region_department_review(
+    State(state): State<AppState>,
+    post: PagePost,
+    Id(id): Id,
+    fields: Fields,
+) -> PageResult {
+    let p = post.check(&state, &fields).await?;
+    let on = fields.get("on") == Some("1");
+    let settings = admin::RegionSettings {
+        department_review: Some(on),
+        ..Default::default()
+    };
+    let result = admin::update_region(&state, &p.cu.user, id, settings)
+        .await
+        .map(|_| ());
+    let ok = if on {
+        "已开启主管部门审核：设有主管部门的单位报送后先由主管部门审核"
+    } else {
+        "已关闭主管部门审核"
+    };
+    done(&state, &p, result, "/#regions", ok, "regions", &fields).await
+}
+
+/// `POST /admin/units/{id}/department` (`department_id`, empty for none): the unit's
+/// department in charge.
+pub(crate) async fn unit_department(
+    State(state): State<AppState>,
+    post: PagePost,
+    Id(id): Id,
+    fields: Fields,
+) -> PageResult {
+    let p = post.check(&state, &fields).await?;
+    let department = match fields.get("department_id").unwrap_or("").trim() {
+        "" => Ok(None),
+        v => v
+            .parse::<i64>()
+            .map(Some)
+            .map_err(|_| ApiError::unprocessable("主管部门无效")),
+    };
+    let result = match department {
+        Ok(d) => admin::set_unit_department(&state, &p.cu.user, id, d)
+            .await
+            .map(|_| ()),
+        Err(e) => Err(e),
+    };
+    done(
+        &state,
+        &p,
+        result,
+        "/#units",
+        "已保存主管部门",
+        "units",
+        &fields,
+    )
+    .await
+}
+
 /// The user edit page, with a refused edit shown again.
 async fn user_page(
     state: &AppState,

@@ -179,6 +179,7 @@ pub(crate) async fn admin_lists(
             code: Some(r.code),
             name: r.name,
             unit_sign_off: r.unit_sign_off,
+            department_review: r.department_review,
         })
         .collect();
     let region_name = |id: Option<i64>| {
@@ -196,6 +197,7 @@ pub(crate) async fn admin_lists(
             region_name: region_name(Some(u.region_id)).unwrap_or_default(),
             name: u.name,
             region_id: u.region_id,
+            department_id: u.department_id,
         })
         .collect();
     let users = admin::users(state, user)

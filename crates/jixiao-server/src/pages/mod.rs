@@ -64,6 +64,8 @@ pub fn router(config: &ServerConfig) -> Router<AppState> {
         .route("/admin/users/{id}/unlock", post(admin::unlock_user))
         .route("/admin/users/{id}", get(admin::edit_user_page).post(admin::edit_user))
         .route("/admin/regions/{id}/sign-off", post(admin::region_sign_off))
+        .route("/admin/regions/{id}/department-review", post(admin::region_department_review))
+        .route("/admin/units/{id}/department", post(admin::unit_department))
         .route("/admin/audit", get(admin::audit_page))
         .route("/admin/security-policy", post(admin::security_policy))
         .route("/forms/new", get(start::start_page).post(start::create))
@@ -504,6 +506,8 @@ pub(crate) async fn form_page(
 pub(crate) fn submitted_message(status: jixiao_domain::FormStatus) -> &'static str {
     if status == jixiao_domain::FormStatus::AwaitingSignOff {
         "已提交，等待本单位审核人签批后报送财政"
+    } else if status == jixiao_domain::FormStatus::AwaitingDepartment {
+        "已提交，等待主管部门审核后报送财政"
     } else {
         "已提交审核，等待财政审核"
     }

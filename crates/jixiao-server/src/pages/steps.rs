@@ -7,7 +7,7 @@
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use jixiao_domain::{Action, Decision, FormStatus};
+use jixiao_domain::{Action, Decision, FormStatus, Role};
 use jixiao_storage::{FormRow, User};
 use jixiao_web::{ConfirmView, StepButton, render_confirm};
 
@@ -90,8 +90,20 @@ pub(crate) fn steps_for(user: &User, row: &FormRow) -> Vec<StepButton> {
     Step::ALL
         .into_iter()
         .filter(|s| s.allowed(user, row))
-        .map(Step::button)
+        .map(|s| {
+            let mut b = s.button();
+            if s == Step::SignOff && user.role == Role::DepartmentReviewer {
+                b.label = "主管部门审核".to_string();
+            }
+            b
+        })
         .collect()
+}
+
+/// Whom a sign-off sends the form to: the department in charge (the unit approver's sign-off
+/// where the region asks for two review levels) or the finance bureau.
+fn sign_off_goes_to_department(user: &User, row: &FormRow) -> bool {
+    user.role != Role::DepartmentReviewer && row.department_review && row.department_id.is_some()
 }
 
 /// The confirmation page of a step.
@@ -105,6 +117,8 @@ fn confirm_view(p: &PageUser, row: &FormRow, step: Step) -> ConfirmView {
                     format!("第 {v} 版的提交将撤回，申报表回到“草稿”，可以继续修改后重新提交。"),
                     if row.status == FormStatus::AwaitingSignOff {
                         "单位审核人的待签批列表中将不再有它。".to_string()
+                    } else if row.status == FormStatus::AwaitingDepartment {
+                        "主管部门的待审核列表中将不再有它。".to_string()
                     } else {
                         "财政审核人的待审核列表中将不再有它。".to_string()
                     },
@@ -148,6 +162,26 @@ fn confirm_view(p: &PageUser, row: &FormRow, step: Step) -> ConfirmView {
                 "发起调整",
                 false,
                 false,
+            ),
+            Step::SignOff if p.cu.user.role == Role::DepartmentReviewer => (
+                "主管部门审核：报送财政审核？",
+                vec![
+                    format!("{}提交的第 {v} 版将报送财政审核人审核。", row.unit_name),
+                    "请先查看申报表内容；如需修改，可在下方填写原因退回单位。".to_string(),
+                ],
+                "审核通过，报送财政",
+                false,
+                true,
+            ),
+            Step::SignOff if sign_off_goes_to_department(&p.cu.user, row) => (
+                "签批并报送主管部门审核？",
+                vec![
+                    format!("填报人提交的第 {v} 版将报送主管部门审核，通过后再到财政。"),
+                    "请先查看申报表内容；如需修改，可在下方填写原因退回填报人。".to_string(),
+                ],
+                "签批，报送主管部门",
+                false,
+                true,
             ),
             Step::SignOff => (
                 "签批并报送财政审核？",
@@ -264,6 +298,12 @@ pub(crate) async fn take_step(
             match workflow::sign_off(&state, user, id, input).await {
                 Ok(_) if decision == Decision::Return => {
                     done(format!("/forms/{id}"), "已退回填报人修改".into())
+                }
+                Ok(s) if s.status == FormStatus::AwaitingDepartment => {
+                    done(format!("/forms/{id}"), "已签批，报送主管部门审核".into())
+                }
+                Ok(_) if user.role == Role::DepartmentReviewer => {
+                    done("/".to_string(), "主管部门审核通过，已报送财政审核".into())
                 }
                 Ok(_) => done(format!("/forms/{id}"), "已签批，报送财政审核".into()),
                 Err(e) if e.status == StatusCode::UNPROCESSABLE_ENTITY => {

@@ -60,6 +60,7 @@ pub async fn outcomes(
                 None if v.version == row.version => match row.status {
                     FormStatus::Submitted => "已提交，待财政审核".to_string(),
                     FormStatus::AwaitingSignOff => "已提交，待单位审核人签批".to_string(),
+                    FormStatus::AwaitingDepartment => "已提交，待主管部门审核".to_string(),
                     FormStatus::Draft | FormStatus::Returned => "当前版本，尚未提交".to_string(),
                     s => s.label().to_string(),
                 },

@@ -230,7 +230,7 @@ pub struct BoardLine {
     pub unit_name: String,
     /// Its form of the year.
     pub form_id: Option<i64>,
-    /// `not_started`, `draft`, `awaiting_sign_off`, `submitted`, `returned`, `approved`,
+    /// `not_started`, `draft`, `awaiting_sign_off`, `awaiting_department`, `submitted`, `returned`, `approved`,
     /// `published`.
     pub status: &'static str,
     /// 未开始, 草稿 ….
@@ -293,10 +293,11 @@ pub struct BoardQuery {
 }
 
 /// The board's statuses in the order of the year.
-pub const BOARD_STATUSES: [Option<FormStatus>; 7] = [
+pub const BOARD_STATUSES: [Option<FormStatus>; 8] = [
     None,
     Some(FormStatus::Draft),
     Some(FormStatus::AwaitingSignOff),
+    Some(FormStatus::AwaitingDepartment),
     Some(FormStatus::Submitted),
     Some(FormStatus::Returned),
     Some(FormStatus::Approved),
@@ -304,6 +305,7 @@ pub const BOARD_STATUSES: [Option<FormStatus>; 7] = [
 ];
 
 fn still_with_unit(status: Option<FormStatus>) -> bool {
+    // A form waiting for its department in charge has left the unit on time.
     status.is_none_or(|s| s.is_open_for_unit() || s == FormStatus::AwaitingSignOff)
 }
 

@@ -63,6 +63,8 @@ pub async fn submit(state: &AppState, user: &User, id: i64, base_version: i64) -
     let mut detail = format!("提交第 {} 版", row.version);
     if status == FormStatus::AwaitingSignOff {
         detail.push_str("，待单位审核人签批");
+    } else if status == FormStatus::AwaitingDepartment {
+        detail.push_str("，待主管部门审核");
     }
     if resolved > 0 {
         detail.push_str(&format!("（{resolved} 条审核意见随之标为已处理）"));

@@ -3,6 +3,7 @@
 //! department sees its own units' submitted forms and nothing else.
 
 use crate::common;
+use crate::page_helpers;
 
 use axum::http::{Method, StatusCode};
 use common::{Client, Kind, TestApp};
@@ -208,6 +209,14 @@ async fn unit_department_reviewer_finance(kind: Kind) {
         "{}",
         by_unit.body
     );
+
+    // Its pages: the queue on the home page, the step button and its confirmation.
+    let home = page_helpers::html(&dept.get("/").await);
+    assert!(home.contains(&format!("/forms/{id}")), "{home}");
+    let view = page_helpers::html(&dept.get(&format!("/forms/{id}")).await);
+    assert!(view.contains("主管部门审核"), "{view}");
+    let confirm = page_helpers::html(&dept.get(&format!("/forms/{id}/step/sign-off")).await);
+    assert!(confirm.contains("审核通过，报送财政"), "{confirm}");
 
     // The department returns it (a reason is required), the unit submits again.
     let bare = dept

@@ -271,3 +271,74 @@ async fn admin_edits_users_and_reads_the_log() {
     assert!(cd.contains("summary.xlsx"), "{cd}");
     t.cleanup().await;
 }
+
+/// The administrator sets up two review levels from the home page: the region's setting and a
+/// unit's department in charge; a refused choice comes back on the page with its reason.
+#[tokio::test]
+async fn admin_sets_up_department_review_from_the_page() {
+    let t = TestApp::new(Kind::Sqlite).await.unwrap();
+    let admin = t.login("admin").await;
+    let csrf = admin.csrf.clone();
+    let home = html(&admin.get("/").await);
+    assert!(home.contains("主管部门审核") && home.contains("/department\""));
+    let region = admin.get("/api/admin/regions").await.body[0]["id"].to_string();
+    let on = form_post(
+        &admin,
+        &format!("/admin/regions/{region}/department-review"),
+        &[("_csrf", &csrf), ("on", "1")],
+        "",
+    )
+    .await;
+    assert_eq!(on.status, StatusCode::SEE_OTHER, "{}", html(&on));
+    assert_eq!(
+        admin.get("/api/admin/regions").await.body[0]["department_review"],
+        true
+    );
+    let units = admin.get("/api/admin/units").await.body;
+    let id = |code: &str| {
+        units
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|u| u["code"] == code)
+            .unwrap()["id"]
+            .to_string()
+    };
+    let (town, education) = (id("420222001"), id("420222002"));
+    let set = form_post(
+        &admin,
+        &format!("/admin/units/{town}/department"),
+        &[("_csrf", &csrf), ("department_id", &education)],
+        "",
+    )
+    .await;
+    assert_eq!(set.status, StatusCode::SEE_OTHER, "{}", html(&set));
+    assert_eq!(location(&set), "/#units");
+    let after = admin.get("/api/admin/units").await.body;
+    let town_row = after
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["code"] == "420222001")
+        .unwrap();
+    assert_eq!(town_row["department_id"].to_string(), education);
+    // The department of a unit cannot itself sit under a department.
+    let refused = form_post(
+        &admin,
+        &format!("/admin/units/{education}/department"),
+        &[("_csrf", &csrf), ("department_id", &town)],
+        "",
+    )
+    .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html(&refused).contains("只支持一级"), "{}", html(&refused));
+    let cleared = form_post(
+        &admin,
+        &format!("/admin/units/{town}/department"),
+        &[("_csrf", &csrf), ("department_id", "")],
+        "",
+    )
+    .await;
+    assert_eq!(cleared.status, StatusCode::SEE_OTHER);
+    t.cleanup().await;
+}
