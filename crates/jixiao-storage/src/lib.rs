@@ -204,20 +204,32 @@ impl Db {
             .acquire_timeout(options.acquire_timeout);
         let background = backend == Backend::Sqlite && options.background_checkpoint;
         if backend == Backend::Sqlite {
-            pool = pool.after_connect(move |conn, _meta| {
-                Box::pin(async move {
-                    conn.execute(
-                        "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; \
+            pool = pool
+                .after_connect(move |conn, _meta| {
+                    Box::pin(async move {
+                        conn.execute(
+                            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; \
                          PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000; \
                          PRAGMA journal_size_limit=67108864;",
-                    )
-                    .await?;
-                    if background {
-                        conn.execute("PRAGMA wal_autocheckpoint=0;").await?;
-                    }
-                    Ok(())
+                        )
+                        .await?;
+                        if background {
+                            conn.execute("PRAGMA wal_autocheckpoint=0;").await?;
+                        }
+                        Ok(())
+                    })
                 })
-            });
+                // A write that fails with SQLITE_FULL (or an I/O error) makes SQLite roll the
+                // transaction back itself; sqlx's own ROLLBACK then fails and the connection stays
+                // marked as inside a transaction, so every later BEGIN on it would fail. Such a
+                // connection is closed instead of going back to the pool. The ping first runs the
+                // rollback a dropped transaction queued.
+                .after_release(|conn, _meta| {
+                    Box::pin(async move {
+                        sqlx::Connection::ping(&mut *conn).await?;
+                        Ok(!sqlx::Connection::is_in_transaction(&*conn))
+                    })
+                });
         }
         if backend == Backend::Postgres {
             probe(&connect, options.acquire_timeout).await?;
