@@ -36,8 +36,9 @@ const UNITS: [(&str, &str); 3] = [
 ];
 
 /// (username, display name, role, index of the unit).
-/// (login name, display name, office, role, unit index).
-const USERS: [(&str, &str, &str, Role, Option<usize>); 7] = [
+/// (login name, display name, office, role, unit index). Other code takes accounts by their
+/// index here: add new ones at the end.
+const USERS: [(&str, &str, &str, Role, Option<usize>); 8] = [
     (
         "xingguo_filler",
         "刘洋",
@@ -69,6 +70,13 @@ const USERS: [(&str, &str, &str, Role, Option<usize>); 7] = [
         None,
     ),
     ("auditor", "吴刚", "县财政局办公室", Role::AuditAdmin, None),
+    (
+        "jiaoyu_dept",
+        "赵丽",
+        "县教育局计财股",
+        Role::DepartmentReviewer,
+        Some(1),
+    ),
 ];
 
 /// Creates what is missing of the demo data; returns the accounts to print.
@@ -328,11 +336,13 @@ pub async fn seed_lifecycle(state: &AppState) -> ApiResult<()> {
 }
 
 /// More units of the demo region, without accounts: they fill the declaration round's board.
-const ROUND_UNITS: [(&str, &str); 4] = [
+/// The school stands under 教育局, its department in charge (主管部门).
+const ROUND_UNITS: [(&str, &str); 5] = [
     ("420222004", "阳新县农业农村局"),
     ("420222005", "阳新县水利和湖泊局"),
     ("420222006", "阳新县民政局"),
     ("420222007", "阳新县文化和旅游局"),
+    ("420222008", "阳新县第一中学"),
 ];
 
 /// The seed's year: an open declaration round over every unit of the region, whose units stand
@@ -359,6 +369,24 @@ async fn seed_declaration_round(
         .unit_by_code_or_name(UNITS[2].0)
         .await?
         .ok_or_else(|| ApiError::internal("demo unit missing"))?;
+    // Two review levels where a unit has a department in charge: the school's form goes to
+    // 教育局 first.
+    let education = db
+        .unit_by_code_or_name(UNITS[1].0)
+        .await?
+        .ok_or_else(|| ApiError::internal("demo unit missing"))?;
+    let mut tx = db.begin_write().await?;
+    tx.set_unit_department(extra[4].id, Some(education.id))
+        .await?;
+    tx.set_region_department_review(region.id, true).await?;
+    tx.audit(
+        None,
+        None,
+        "unit.update",
+        "演示数据：阳新县第一中学的主管部门设为阳新县教育局，区划开启主管部门审核",
+    )
+    .await?;
+    tx.commit().await?;
     let form: Form = serde_json::from_str(SEED_FORM_JSON).map_err(ApiError::internal)?;
     let of = |unit: &jixiao_storage::Unit| {
         let mut f = form.clone();
@@ -371,6 +399,7 @@ async fn seed_declaration_round(
         (&extra[1], Some(FormStatus::Returned)),
         (&extra[2], None),
         (&extra[3], None),
+        (&extra[4], Some(FormStatus::AwaitingDepartment)),
     ];
     for (unit, status) in plan {
         let f = of(unit);
@@ -381,10 +410,21 @@ async fn seed_declaration_round(
         tx.store_indicators(id, 1, &jixiao_storage::forms::indicator_rows(&f))
             .await?;
         tx.mark_submitted(id).await?;
-        tx.set_status(id, FormStatus::Submitted, None).await?;
-        tx.set_status(id, status, None).await?;
-        tx.audit(Some(id), None, "submit", "演示数据：提交第 1 版")
+        if status == FormStatus::AwaitingDepartment {
+            tx.set_status(id, status, None).await?;
+            tx.audit(
+                Some(id),
+                None,
+                "submit",
+                "演示数据：提交第 1 版，待主管部门审核",
+            )
             .await?;
+        } else {
+            tx.set_status(id, FormStatus::Submitted, None).await?;
+            tx.set_status(id, status, None).await?;
+            tx.audit(Some(id), None, "submit", "演示数据：提交第 1 版")
+                .await?;
+        }
         if status == FormStatus::Returned {
             let grades = crate::service::workflow::Grades {
                 completeness: Grade::Good,

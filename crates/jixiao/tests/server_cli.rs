@@ -298,7 +298,8 @@ fn serve_reads_its_settings_from_the_environment() {
             (2026, "阳新县水利和湖泊局", "returned"),
         ]
     );
-    // This year's declaration round over the region's seven units, one in each status.
+    // This year's declaration round over the region's eight units, one in each status (the
+    // school's form waits for its department in charge, 教育局, so finance does not list it).
     let rounds = s.call("GET", "/api/rounds", None).unwrap();
     let round = rounds.body["rounds"]
         .as_array()
@@ -325,6 +326,7 @@ fn serve_reads_its_settings_from_the_environment() {
     for (status, n) in [
         ("not_started", 1),
         ("draft", 1),
+        ("awaiting_department", 1),
         ("submitted", 2),
         ("returned", 1),
         ("approved", 1),

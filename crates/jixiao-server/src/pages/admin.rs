@@ -284,21 +284,7 @@ pub(crate) async fn region_sign_off(
     Id(id): Id,
     fields: Fields,
 ) -> PageResult {
-    let p = post.check(&state, &fields).await?;
-    let on = fields.get("on") == Some("1");
-    let settings = admin::RegionSettings {
-        unit_sign_off: Some(on),
-        ..Default::default()
-    };
-    let result = admin::update_region(&state, &p.cu.user, id, settings)
-        .await
-        .map(|_| ());
-    let ok = if on {
-        "已开启单位内部审核：填报人提交后须经单位审核人签批"
-    } else {
-        "已关闭单位内部审核"
-    };
-    done(&state, &p, result, "/#regions", ok, "regions", &fields).await
+    region_switch(&state, post, id, &fields, RegionSwitch::SignOff).await
 }
 
 /// `POST /admin/regions/{id}/department-review` (`on` = 1 or 0): two review levels for the
@@ -309,21 +295,53 @@ pub(crate) async fn region_department_review(
     Id(id): Id,
     fields: Fields,
 ) -> PageResult {
-    let p = post.check(&state, &fields).await?;
+    region_switch(&state, post, id, &fields, RegionSwitch::DepartmentReview).await
+}
+
+/// The two switches of a region on the administrator's home page.
+#[derive(Debug, Clone, Copy)]
+enum RegionSwitch {
+    SignOff,
+    DepartmentReview,
+}
+
+async fn region_switch(
+    state: &AppState,
+    post: PagePost,
+    id: i64,
+    fields: &Fields,
+    switch: RegionSwitch,
+) -> PageResult {
+    let p = post.check(state, fields).await?;
     let on = fields.get("on") == Some("1");
-    let settings = admin::RegionSettings {
-        department_review: Some(on),
-        ..Default::default()
+    let (settings, ok) = match switch {
+        RegionSwitch::SignOff => (
+            admin::RegionSettings {
+                unit_sign_off: Some(on),
+                ..Default::default()
+            },
+            if on {
+                "已开启单位内部审核：填报人提交后须经单位审核人签批"
+            } else {
+                "已关闭单位内部审核"
+            },
+        ),
+        RegionSwitch::DepartmentReview => (
+            admin::RegionSettings {
+                department_review: Some(on),
+                ..Default::default()
+            },
+            if on {
+                "已开启主管部门审核：设有主管部门的单位报送后先由主管部门审核"
+            } else {
+                "已关闭主管部门审核"
+            },
+        ),
     };
-    let result = admin::update_region(&state, &p.cu.user, id, settings)
+    let result = admin::update_region(state, &p.cu.user, id, settings)
         .await
         .map(|_| ());
-    let ok = if on {
-        "已开启主管部门审核：设有主管部门的单位报送后先由主管部门审核"
-    } else {
-        "已关闭主管部门审核"
-    };
-    done(&state, &p, result, "/#regions", ok, "regions", &fields).await
+    done(state, &p, result, "/#regions", ok, "regions", fields).await
 }
 
 /// `POST /admin/units/{id}/department` (`department_id`, empty for none): the unit's

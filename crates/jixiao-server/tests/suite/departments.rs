@@ -131,7 +131,8 @@ async fn unit_department_reviewer_finance(kind: Kind) {
         "{}",
         no_unit.body
     );
-    let dept = department_reviewer(&t, &admin, "jiaoyu_dept", education).await;
+    // The demo's department reviewer of 教育局; another made here for 卫生健康局.
+    let dept = t.login("jiaoyu_dept").await;
     let other_dept = department_reviewer(&t, &admin, "weijian_dept", health).await;
     let create = dept
         .post("/api/forms", &json!({"from": "blank", "fiscal_year": 2026}))
