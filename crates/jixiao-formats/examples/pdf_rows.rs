@@ -1,5 +1,6 @@
 //! Prints the rows the PDF reader recovers from a file, tab-separated like the seed text, with a
-//! blank line at each page break: `cargo run -p jixiao-formats --example pdf_rows -- FILE.pdf`.
+//! blank line at each page break, then the cells whose text was cut at their edge:
+//! `cargo run -p jixiao-formats --example pdf_rows -- FILE.pdf`.
 
 fn main() {
     let Some(path) = std::env::args().nth(1) else {
@@ -10,9 +11,16 @@ fn main() {
         eprintln!("无法读取 {path}：{e}");
         std::process::exit(1)
     });
-    match jixiao_formats::import::pdf::read_rows(&bytes) {
-        Ok(rows) => {
-            for row in rows {
+    match jixiao_formats::import::pdf::read(&bytes) {
+        Ok(read) => {
+            for cut in &read.cut {
+                eprintln!(
+                    "截断：第 {} 页「{}」",
+                    cut.page,
+                    cut.visible.replace('\n', "⏎")
+                );
+            }
+            for row in read.rows {
                 if row.after_break {
                     println!();
                 }

@@ -46,6 +46,9 @@ pub enum ReportKind {
     /// The importer repaired or guessed something (a lost comparator, a joined page-break
     /// fragment, a repaired number). `--strict` turns guesses into errors.
     Guess,
+    /// A value is incomplete in the source itself (text cut at a printed cell's edge): what was
+    /// printed is imported, the rest cannot be recovered. `--strict` refuses it too.
+    Incomplete,
     /// A plain note (what was recognised).
     Note,
 }
@@ -57,6 +60,7 @@ impl ReportKind {
             ReportKind::Unplaced => "未能识别",
             ReportKind::Guess => "推断修复",
             ReportKind::Note => "说明",
+            ReportKind::Incomplete => "内容不完整",
         }
     }
 }

@@ -197,12 +197,14 @@ pub fn render_start(view: &StartView) -> Result<String, RenderError> {
     use jixiao_formats::report::ReportKind;
     let (mut report_items, mut unplaced, mut guesses, mut import_errors, mut import_warnings) =
         (Vec::new(), 0, 0, 0, 0);
+    let mut incomplete = 0;
     let mut form_json = String::new();
     let mut format_label = String::new();
     if let Some(imp) = &view.import {
         format_label = format_label_of(&imp.report.format).to_string();
         unplaced = imp.report.count(ReportKind::Unplaced);
         guesses = imp.report.count(ReportKind::Guess);
+        incomplete = imp.report.count(ReportKind::Incomplete);
         import_errors = imp
             .findings
             .iter()
@@ -228,7 +230,7 @@ pub fn render_start(view: &StartView) -> Result<String, RenderError> {
         "start.html",
         context! { chrome => view.chrome, templates => view.templates, fiscal_year => view.fiscal_year,
         last_year => view.last_year, import => view.import, import_error => view.import_error,
-        report_items, unplaced, guesses, import_errors, import_warnings, form_json, format_label },
+        report_items, unplaced, guesses, incomplete, import_errors, import_warnings, form_json, format_label },
     )
 }
 

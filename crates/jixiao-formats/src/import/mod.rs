@@ -11,7 +11,7 @@ use std::path::Path;
 
 use jixiao_domain::{Form, Registry, Template};
 
-use crate::report::{ImportError, ImportReport, ReportKind};
+use crate::report::{ImportError, ImportReport, ReportKind, SourceLocation};
 
 /// Largest file jixiao reads (20 MB).
 pub const MAX_FILE_BYTES: usize = 20 * 1024 * 1024;
@@ -157,15 +157,17 @@ pub fn import_bytes(
         SourceFormat::Pdf => {
             // Defence in depth: a panic inside the PDF parser on a hostile file must not take
             // a batch down with it.
-            let pages = std::panic::catch_unwind(|| pdf::read_rows(bytes)).map_err(|_| {
+            let read = std::panic::catch_unwind(|| pdf::read(bytes)).map_err(|_| {
                 ImportError::Malformed {
                     location: Default::default(),
                     message: "PDF 文件结构异常，无法解析（可能已损坏）".into(),
                 }
             })??;
-            with_templates(registry, options, "pdf", |t, f| {
-                assemble::Assembler::new(t, f).assemble(&pages)
-            })?
+            let mut imported = with_templates(registry, options, "pdf", |t, f| {
+                assemble::Assembler::new(t, f).assemble(&read.rows)
+            })?;
+            report_cut_cells(&mut imported, &read.cut);
+            imported
         }
         SourceFormat::Text if has_extension(name, &["pdf", "xlsx", "xls", "docx", "doc"]) => {
             return Err(ImportError::UnknownFormat(format!(
@@ -233,8 +235,9 @@ pub fn import_bytes(
         }
     };
     if options.strict {
-        let n =
-            imported.report.count(ReportKind::Guess) + imported.report.count(ReportKind::Unplaced);
+        let n = imported.report.count(ReportKind::Guess)
+            + imported.report.count(ReportKind::Unplaced)
+            + imported.report.count(ReportKind::Incomplete);
         if n > 0 {
             return Err(ImportError::Strict {
                 count: n,
@@ -243,6 +246,109 @@ pub fn import_bytes(
         }
     }
     Ok(imported)
+}
+
+/// Says which fields hold text that the PDF cut at a cell's edge: each cut cell's visible text
+/// is looked for among the form's text fields (spaces and line breaks ignored); the field that
+/// holds its end is incomplete. A cut cell whose text is in no field (a cut label, say) is
+/// reported on its page.
+fn report_cut_cells(imported: &mut Imported, cut: &[pdf::CutCell]) {
+    if cut.is_empty() {
+        return;
+    }
+    let squeeze = |s: &str| -> String { s.chars().filter(|c| !c.is_whitespace()).collect() };
+    let mut fields: Vec<(String, String)> = Vec::new();
+    if let Ok(value) = serde_json::to_value(&imported.form) {
+        text_fields(&value, &mut String::new(), &mut fields);
+    }
+    let fields: Vec<(String, String)> = fields.into_iter().map(|(p, v)| (p, squeeze(&v))).collect();
+    let mut reported: Vec<String> = Vec::new();
+    for cell in cut {
+        let visible = squeeze(&cell.visible);
+        let loc = SourceLocation {
+            page: Some(cell.page),
+            ..Default::default()
+        };
+        // The fields holding what shows: the one with its end and the one with its start, as
+        // long as they are found (a paragraph may be imported without its number, a cell's last
+        // line may start the next goal of a list), and any field shown whole in it.
+        let chars: Vec<char> = visible.chars().collect();
+        let holding = |piece: &dyn Fn(usize) -> String| {
+            (4..=16).rev().find_map(|n| {
+                if n > chars.len() {
+                    return None;
+                }
+                let p = piece(n);
+                fields.iter().position(|(_, v)| v.contains(&p))
+            })
+        };
+        let tail = holding(&|n| chars[chars.len() - n..].iter().collect());
+        let head = holding(&|n| chars[..n].iter().collect());
+        let mut held: Vec<usize> = tail.into_iter().chain(head).collect();
+        held.extend(
+            (0..fields.len())
+                .filter(|&i| fields[i].1.chars().count() >= 4 && visible.contains(&fields[i].1)),
+        );
+        held.sort_unstable();
+        held.dedup();
+        // Several items of one list in one cell (a goal list): the list is what is incomplete,
+        // items may be missing at its start or end.
+        let parent = |p: &str| p.rsplit_once('/').map(|(parent, _)| parent.to_string());
+        let list = held.iter().find_map(|&i| {
+            let p = parent(&fields[i].0)?;
+            let members = held
+                .iter()
+                .filter(|&&j| parent(&fields[j].0).as_ref() == Some(&p))
+                .count();
+            (members >= 2).then_some(p)
+        });
+        let field = list.or_else(|| tail.or(head).map(|i| fields[i].0.clone()));
+        match field {
+            Some(pointer) if reported.contains(&pointer) => {}
+            Some(pointer) => {
+                reported.push(pointer.clone());
+                imported.report.push(
+                    ReportKind::Incomplete,
+                    loc,
+                    Some(pointer),
+                    "打印时该单元格的文字超出了单元格边界，超出部分被截去：已导入能看到的部分，其余内容（可能在开头和末尾）无法从 PDF 恢复，请对照原件补全",
+                );
+            }
+            None => {
+                let shown: String = cell.visible.chars().take(30).collect();
+                imported.report.push(
+                    ReportKind::Incomplete,
+                    loc,
+                    None,
+                    format!("打印时一个单元格的文字超出了单元格边界，超出部分被截去（可见部分：「{shown}」），无法从 PDF 恢复"),
+                );
+            }
+        }
+    }
+}
+
+/// Every string of a JSON value with its JSON Pointer.
+fn text_fields(value: &serde_json::Value, pointer: &mut String, out: &mut Vec<(String, String)>) {
+    let len = pointer.len();
+    match value {
+        serde_json::Value::String(s) => out.push((pointer.clone(), s.clone())),
+        serde_json::Value::Array(items) => {
+            for (i, v) in items.iter().enumerate() {
+                pointer.push_str(&format!("/{i}"));
+                text_fields(v, pointer, out);
+                pointer.truncate(len);
+            }
+        }
+        serde_json::Value::Object(map) => {
+            for (k, v) in map {
+                pointer.push('/');
+                pointer.push_str(&k.replace('~', "~0").replace('/', "~1"));
+                text_fields(v, pointer, out);
+                pointer.truncate(len);
+            }
+        }
+        _ => {}
+    }
 }
 
 fn has_extension(name: &str, exts: &[&str]) -> bool {

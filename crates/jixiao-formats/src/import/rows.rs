@@ -13,12 +13,20 @@ pub struct SourceRow {
     pub loc: SourceLocation,
     /// True when a page break (a blank line in extracted text) comes just before this row.
     pub after_break: bool,
+    /// The cells whose text the source cut at the cell's edge (bit `i` for cell `i`): what
+    /// shows may lack its start and its end (a PDF printed from a spreadsheet).
+    pub cut: u64,
 }
 
 impl SourceRow {
     /// The cell at `i`, or "" past the end.
     pub fn cell(&self, i: usize) -> &str {
         self.cells.get(i).map(String::as_str).unwrap_or("")
+    }
+
+    /// True when cell `i`'s text was cut at its edge.
+    pub fn is_cut(&self, i: usize) -> bool {
+        i < 64 && self.cut & (1 << i) != 0
     }
 
     /// True when every cell is blank.
@@ -62,6 +70,7 @@ pub fn text_rows(text: &str) -> (Vec<SourceRow>, bool) {
                 ..Default::default()
             },
             after_break: pending_break,
+            cut: 0,
         });
         pending_break = false;
     }

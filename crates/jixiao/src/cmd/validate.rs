@@ -184,7 +184,7 @@ fn prepare(args: &Args) -> anyhow::Result<(Form, Template, ImportReport)> {
 fn report_finding(item: &ReportItem) -> Finding {
     let severity = match item.kind {
         ReportKind::Note => Severity::Info,
-        ReportKind::Guess | ReportKind::Unplaced => Severity::Warning,
+        ReportKind::Guess | ReportKind::Unplaced | ReportKind::Incomplete => Severity::Warning,
     };
     Finding {
         code: "IMPORT".into(),

@@ -16,6 +16,9 @@ impl Assembler<'_> {
         }
         self.check_template()?;
         self.report_missing_sections();
+        if let Some((text, _)) = self.pending_date.take() {
+            self.fill_date_text(&text, 0, &SourceLocation::default());
+        }
         let fiscal_year = self.fiscal_year()?;
         self.repair_comparators();
         let funding = self.take_funding(fiscal_year);

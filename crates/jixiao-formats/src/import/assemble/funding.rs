@@ -57,6 +57,7 @@ impl Assembler<'_> {
                 cells,
                 loc: row.loc.clone(),
                 after_break: row.after_break,
+                cut: 0,
             };
             self.note(
                 ReportKind::Note,

@@ -46,8 +46,41 @@ impl Section {
             "年度目标" => Section::AnnualGoal,
             "年度绩效指标" => Section::AnnualTable,
             _ if l.starts_with("长期目标") => Section::LongGoal,
+            // Digits printed above the label (the end of a cell cut at its edge) are no part of
+            // it: no label starts with one.
+            _ if l.starts_with(|c: char| c.is_ascii_digit()) => {
+                return Section::from_label(l.trim_start_matches(|c: char| c.is_ascii_digit()));
+            }
             _ => return None,
         })
+    }
+
+    /// The section whose label contains `fragment`: what shows of a label cut at its cell's
+    /// edge (`目标（截止` of `长期目标（截止 2026 年）`). Only a fragment of two characters or more
+    /// found in exactly one label counts.
+    fn from_fragment(fragment: &str) -> Option<Section> {
+        const LABELS: &[(&str, Section)] = &[
+            ("部门总体资金情况", Section::Funding),
+            ("部门职能概述", Section::Functions),
+            ("年度工作任务", Section::Tasks),
+            ("项目支出情况", Section::Projects),
+            ("整体绩效总目标", Section::Goals),
+            ("长期目标截止年", Section::LongGoal),
+            ("长期绩效指标", Section::LongTable),
+            ("年度绩效指标", Section::AnnualTable),
+        ];
+        let f: String = fragment
+            .chars()
+            .filter(|c| !c.is_whitespace() && !c.is_ascii_digit() && !"()（）".contains(*c))
+            .collect();
+        if f.chars().count() < 2 {
+            return None;
+        }
+        let mut found = LABELS.iter().filter(|(l, _)| l.contains(f.as_str()));
+        match (found.next(), found.next()) {
+            (Some((_, s)), None) => Some(*s),
+            _ => None,
+        }
     }
 }
 
@@ -84,6 +117,9 @@ pub struct Assembler<'t> {
     section: Section,
     sections_seen: usize,
     fill_date: Option<Date>,
+    /// The start of a fill date wrapped over several lines of its cell (`填报日期：2025` /
+    /// `年 11 月 17 日`), with the rows it may still take.
+    pending_date: Option<(String, u8)>,
     amount_unit: Option<String>,
     unit_name: Option<String>,
     filler: Option<String>,
@@ -113,6 +149,7 @@ impl<'t> Assembler<'t> {
             section: Section::Preamble,
             sections_seen: 0,
             fill_date: None,
+            pending_date: None,
             amount_unit: None,
             unit_name: None,
             filler: None,
@@ -161,7 +198,17 @@ impl<'t> Assembler<'t> {
             return;
         }
         let first = clean(row.cell(0));
-        if let Some(section) = Section::from_label(&first) {
+        let label = Section::from_label(&first).or_else(|| {
+            let section = Section::from_fragment(&first).filter(|_| row.is_cut(0))?;
+            self.note(
+                ReportKind::Guess,
+                &row.loc,
+                None,
+                format!("栏目标签被单元格边界截断，只印出「{first}」，按它判断为该栏目"),
+            );
+            Some(section)
+        });
+        if let Some(section) = label {
             let rest_blank = row.cells.iter().skip(1).all(|c| c.trim().is_empty());
             if section == self.section {
                 // The label of a merged cell repeated on a new page: the row, if anything is
@@ -175,6 +222,7 @@ impl<'t> Assembler<'t> {
                     cells,
                     loc: row.loc.clone(),
                     after_break: row.after_break,
+                    cut: row.cut,
                 };
                 return self.section_row(&cleared);
             }
@@ -198,18 +246,65 @@ impl<'t> Assembler<'t> {
             self.open_section(row);
             return;
         }
-        // The header of an indicator table opens it even when the label cell is elsewhere.
-        if matches!(self.section, Section::LongGoal | Section::AnnualGoal) && is_table_header(row) {
-            self.section = if self.section == Section::LongGoal {
-                Section::LongTable
+        // 部门职能概述 and 年度工作任务 open at their first paragraph when their merged label
+        // cell was printed on the next page (its text is centred on the whole cell).
+        if let Some(section) = self.paragraphs_without_label(row) {
+            let label = if section == Section::Functions {
+                "部门职能概述"
             } else {
+                "年度工作任务"
+            };
+            self.note(
+                ReportKind::Guess,
+                &row.loc,
+                None,
+                format!("「{label}」的标签不在这一页（合并单元格跨页），按以 1 编号的段落推断这里是它的开始"),
+            );
+            self.section = section;
+            self.sections_seen += 1;
+            self.level1.clear();
+            self.level2.clear();
+            return self.section_row(row);
+        }
+        // The header of an indicator table opens it even when the label cell is elsewhere.
+        if matches!(
+            self.section,
+            Section::Goals | Section::LongGoal | Section::AnnualGoal
+        ) && is_table_header(row)
+        {
+            self.section = if self.section == Section::AnnualGoal {
                 Section::AnnualTable
+            } else {
+                Section::LongTable
             };
             self.sections_seen += 1;
             self.level1.clear();
             self.level2.clear();
         }
         self.section_row(row);
+    }
+
+    /// The paragraph section a row with an empty label cell starts, if it is one paragraph
+    /// numbered 1 (after the funding table: 部门职能概述; after those paragraphs: 年度工作任务).
+    fn paragraphs_without_label(&self, row: &SourceRow) -> Option<Section> {
+        let next = match self.section {
+            Section::Funding => Section::Functions,
+            Section::Functions if self.functions.len() > 0 => Section::Tasks,
+            _ => return None,
+        };
+        if !row.cell(0).trim().is_empty() {
+            return None;
+        }
+        let mut filled = row.cells.iter().filter(|c| !c.trim().is_empty());
+        let (text, more) = (filled.next()?, filled.next());
+        if more.is_some() || text.len() > 100_000 {
+            return None;
+        }
+        let text = clean(text);
+        match cells::strip_number(&text) {
+            (Some(1), rest) if rest.chars().count() >= 10 => Some(next),
+            _ => None,
+        }
     }
 
     /// A row inside the current section.
@@ -300,6 +395,7 @@ impl<'t> Assembler<'t> {
                             cells,
                             loc: row.loc.clone(),
                             after_break: row.after_break,
+                            cut: row.cut,
                         },
                         table,
                     );

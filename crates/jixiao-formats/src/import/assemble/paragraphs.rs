@@ -23,8 +23,9 @@ pub struct Added {
 
 impl Paragraphs {
     /// Adds one cell. `after_break`: the cell's row follows a page break, so an unnumbered first
-    /// segment is the second half of the last paragraph.
-    pub fn add(&mut self, text: &str, after_break: bool) -> Added {
+    /// segment is the second half of the last paragraph. `cut`: the cell's text was cut at its
+    /// edge, so it may have lost its number: it starts a paragraph all the same.
+    pub fn add(&mut self, text: &str, after_break: bool, cut: bool) -> Added {
         let (segs, mode) = segments(text);
         let mut added = Added::default();
         for (k, seg) in segs.iter().enumerate() {
@@ -43,8 +44,9 @@ impl Paragraphs {
                 !p.trim_end()
                     .ends_with(['。', '；', '！', '？', '.', ';', '!', '?'])
             });
-            let continues = !numbered
-                && !self.raw.is_empty()
+            // A cut cell's first piece starts a paragraph of its own.
+            let starts_cut_cell = cut && k == 0;
+            let continues = !(numbered || starts_cut_cell || self.raw.is_empty())
                 && ((k == 0 && after_break && (self.numbered || open_end))
                     || (k > 0 && mode == SegmentMode::Lines));
             if continues {
@@ -89,8 +91,8 @@ mod tests {
     #[test]
     fn page_break_halves_are_joined() {
         let mut p = Paragraphs::default();
-        p.add("<p>1、甲乙</p> <p>2、丙</p>", false);
-        let a = p.add("<p>丁戊</p> <p>3、己</p>", true);
+        p.add("<p>1、甲乙</p> <p>2、丙</p>", false, false);
+        let a = p.add("<p>丁戊</p> <p>3、己</p>", true, false);
         assert!(a.joined_across_break);
         assert_eq!(p.finish(), vec!["甲乙", "丙丁戊", "己"]);
     }
@@ -98,16 +100,16 @@ mod tests {
     #[test]
     fn unnumbered_paragraphs_join_across_a_break_only_mid_sentence() {
         let mut p = Paragraphs::default();
-        p.add("<p>甲句。</p><p>乙句没有</p>", false);
-        p.add("<p>完。</p>", true);
-        p.add("<p>丙段。</p>", true);
+        p.add("<p>甲句。</p><p>乙句没有</p>", false, false);
+        p.add("<p>完。</p>", true, false);
+        p.add("<p>丙段。</p>", true, false);
         assert_eq!(p.finish(), vec!["甲句。", "乙句没有完。", "丙段。"]);
     }
 
     #[test]
     fn wrapped_lines_join_unless_numbered_in_sequence() {
         let mut p = Paragraphs::default();
-        p.add("1、甲\n乙\n3、不是标题\n2、丙", false);
+        p.add("1、甲\n乙\n3、不是标题\n2、丙", false, false);
         assert_eq!(p.finish(), vec!["甲乙3、不是标题", "丙"]);
     }
 }

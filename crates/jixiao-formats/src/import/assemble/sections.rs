@@ -28,7 +28,28 @@ impl Assembler<'_> {
         {
             return false;
         }
-        let cleaned: Vec<String> = row.cells.iter().map(|c| clean(c)).collect();
+        let mut cleaned: Vec<String> = row.cells.iter().map(|c| clean(c)).collect();
+        let mut used = false;
+        // The rest of a fill date wrapped in its cell: the first cell of the next rows.
+        if let Some((start, left)) = self.pending_date.take() {
+            let rest = cleaned.iter_mut().find(|c| !c.is_empty()).filter(|first| {
+                first.chars().count() <= 12
+                    && first.chars().all(|ch| {
+                        ch.is_ascii_digit() || ch.is_whitespace() || "年月日".contains(ch)
+                    })
+            });
+            match rest {
+                Some(first) => {
+                    let text = format!("{start}{first}");
+                    first.clear();
+                    used = true;
+                    self.fill_date_text(&text, left, &row.loc);
+                }
+                // Not the date's rest: wait for the next row, then give up.
+                None if left > 0 => self.pending_date = Some((start, left - 1)),
+                None => self.fill_date_text(&start, 0, &row.loc),
+            }
+        }
         let nonempty: Vec<&String> = cleaned.iter().filter(|c| !c.is_empty()).collect();
         if nonempty.len() == 1
             && nonempty[0].contains("绩效目标申报表")
@@ -36,7 +57,6 @@ impl Assembler<'_> {
         {
             return true;
         }
-        let mut used = false;
         for (i, c) in cleaned.iter().enumerate() {
             if let Some(pos) = c.find("填报日期") {
                 used = true;
@@ -50,24 +70,26 @@ impl Assembler<'_> {
                     Some(d) => &date_part[..d + '日'.len_utf8()],
                     None => date_part,
                 };
-                match date_text.parse::<Date>() {
-                    Ok(d) => self.fill_date = Some(d),
-                    Err(e) if !date_text.trim().is_empty() => self.note(
-                        ReportKind::Unplaced,
-                        &row.loc,
-                        Some("/header/fill_date".into()),
-                        format!("填报日期无法识别：{e}"),
-                    ),
-                    Err(_) => {}
-                }
+                // Without its 日 the date may go on in the next lines of its cell.
+                let left = if unit_part.is_none() && !date_text.contains('日') {
+                    2
+                } else {
+                    0
+                };
+                self.fill_date_text(date_text, left, &row.loc);
                 if let Some(u) = unit_part {
                     let u = u.trim_start_matches([':', '：']).trim();
                     if !u.is_empty() {
                         self.amount_unit = Some(u.to_string());
                     }
                 }
-            } else if c.starts_with("单位：") && i > 0 && self.amount_unit.is_none() {
+            } else if c.starts_with("单位：")
+                && (i > 0 || self.section == Section::Preamble)
+                && self.amount_unit.is_none()
+            {
                 self.amount_unit = Some(c["单位：".len()..].trim().to_string());
+                // Alone on its line (the title and the date above it), the row is this.
+                used |= nonempty.len() == 1;
             }
         }
         let label_value = |labels: &[&str]| -> Option<Option<String>> {
@@ -91,6 +113,26 @@ impl Assembler<'_> {
         used
     }
 
+    /// Reads the fill date's text; an incomplete one waits for up to `left` more rows.
+    pub(super) fn fill_date_text(
+        &mut self,
+        text: &str,
+        left: u8,
+        loc: &crate::report::SourceLocation,
+    ) {
+        match text.parse::<Date>() {
+            Ok(d) => self.fill_date = Some(d),
+            Err(_) if left > 0 => self.pending_date = Some((text.to_string(), left - 1)),
+            Err(e) if !text.trim().is_empty() => self.note(
+                ReportKind::Unplaced,
+                loc,
+                Some("/header/fill_date".into()),
+                format!("填报日期无法识别：{e}"),
+            ),
+            Err(_) => {}
+        }
+    }
+
     /// 部门职能概述 / 年度工作任务: the text cells from column `from` on.
     pub(super) fn paragraph_row(&mut self, row: &SourceRow, from: usize) {
         let (key, label) = match self.section {
@@ -98,7 +140,7 @@ impl Assembler<'_> {
             _ => ("annual_tasks", "年度工作任务"),
         };
         let mut first = true;
-        for cell in row.cells.iter().skip(from) {
+        for (i, cell) in row.cells.iter().enumerate().skip(from) {
             if cell.trim().is_empty() {
                 continue;
             }
@@ -107,7 +149,7 @@ impl Assembler<'_> {
             } else {
                 &mut self.tasks
             };
-            let added = target.add(cell, row.after_break && first);
+            let added = target.add(cell, row.after_break && first, row.is_cut(i));
             let n = target.len();
             first = false;
             if added.joined_across_break {

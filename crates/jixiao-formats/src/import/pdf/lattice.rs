@@ -16,6 +16,8 @@ pub struct PageRow {
     pub top: f32,
     /// The cells, left to right.
     pub cells: Vec<String>,
+    /// The cells whose text was cut at their edge (bit `i` for cell `i`).
+    pub cut: u64,
 }
 
 /// Clusters sorted values into positions at least [`SNAP`] apart.
@@ -82,7 +84,34 @@ pub fn columns(rules: &[Rule]) -> Vec<f32> {
 }
 
 /// Turns one page into rows, with the document's column positions `xs`.
+#[cfg(test)]
 pub fn rows(glyphs: &[Glyph], rules: &[Rule], xs: &[f32]) -> Vec<PageRow> {
+    table(glyphs, rules, xs, &[], &[]).rows
+}
+
+/// One page's table.
+#[derive(Debug, Clone, Default)]
+pub struct PageTable {
+    /// The rows, top to bottom.
+    pub rows: Vec<PageRow>,
+    /// The visible text of each cell whose text was cut at its edge (once per cell).
+    pub cuts: Vec<String>,
+    /// The text of each merged cell continued from the previous page (open at the top of the
+    /// table), by its first column.
+    pub top_open: Vec<(usize, String)>,
+}
+
+/// Turns one page into rows, and names the cells whose text was cut at their edge: `clipped`
+/// holds the glyphs drawn outside their clipping area with that area; the cell under the
+/// area's centre lost them. `continued_text` is the next page's [`PageTable::top_open`]: a cell
+/// open at the bottom of this page with no text of its own takes the text of its column there.
+pub fn table(
+    glyphs: &[Glyph],
+    rules: &[Rule],
+    xs: &[f32],
+    clipped: &[(Glyph, [f32; 4])],
+    continued_text: &[(usize, String)],
+) -> PageTable {
     let xs = xs.to_vec();
     // The ends of vertical rules bound the table too: a merged cell continued on the next page
     // has no closing horizontal rule at the bottom of this one.
@@ -96,8 +125,30 @@ pub fn rows(glyphs: &[Glyph], rules: &[Rule], xs: &[f32]) -> Vec<PageRow> {
             .collect(),
     );
     let (nc, nr) = (xs.len().saturating_sub(1), ys.len().saturating_sub(1));
+    // Cut text outside a table: the glyphs shown inside each clipping area.
+    let free_cuts = |glyphs: &[Glyph]| -> Vec<String> {
+        let mut areas: Vec<[f32; 4]> = clipped.iter().map(|(_, a)| *a).collect();
+        areas.dedup();
+        areas
+            .iter()
+            .map(|a| {
+                let inside: Vec<&Glyph> = glyphs
+                    .iter()
+                    .filter(|g| {
+                        let (cx, cy) = (g.x + g.w / 2.0, g.y + g.size * 0.35);
+                        cx >= a[0] && cx <= a[2] && cy >= a[1] && cy <= a[3]
+                    })
+                    .collect();
+                cell_text(&inside)
+            })
+            .collect()
+    };
     if nc == 0 || nr == 0 || nc * nr > MAX_GRID {
-        return free_text(glyphs);
+        return PageTable {
+            rows: free_text(glyphs),
+            cuts: free_cuts(glyphs),
+            top_open: Vec::new(),
+        };
     }
     // Rules indexed by the grid line they lie on, so that each test looks at one line's rules.
     let nearest = |edges: &[f32], v: f32| {
@@ -155,10 +206,74 @@ pub fn rows(glyphs: &[Glyph], rules: &[Rule], xs: &[f32]) -> Vec<PageRow> {
             }
         }
     }
+    // A merged cell that runs on over a page break is drawn on each page, clipped to its part
+    // there: its clipped text is not lost, it is read as before (see the spill below). Such a
+    // cell touches the top or the bottom of the table with no rule closing it.
+    let (mut top_open, mut bottom_open): (Vec<usize>, Vec<usize>) = (Vec::new(), Vec::new());
+    for c in 0..nc {
+        let pad = (xs[c + 1] - xs[c]) * 0.25;
+        if !covers_h(nr, xs[c] + pad, xs[c + 1] - pad) {
+            top_open.push(find(&mut parent, id(0, c)));
+        }
+        if !covers_h(0, xs[c] + pad, xs[c + 1] - pad) {
+            bottom_open.push(find(&mut parent, id(nr - 1, c)));
+        }
+    }
+    let open_roots: Vec<usize> = top_open.iter().chain(&bottom_open).copied().collect();
+    // Each merged cell's box (x0, y0, x1, y1), for the clips.
+    let mut bounds: Vec<Option<[f32; 4]>> = vec![None; nr * nc];
+    if !clipped.is_empty() {
+        for r in 0..nr {
+            for c in 0..nc {
+                let root = find(&mut parent, id(r, c));
+                let cell = [xs[c], ys[nr - r - 1], xs[c + 1], ys[nr - r]];
+                bounds[root] = Some(match bounds[root] {
+                    Some(b) => [
+                        b[0].min(cell[0]),
+                        b[1].min(cell[1]),
+                        b[2].max(cell[2]),
+                        b[3].max(cell[3]),
+                    ],
+                    None => cell,
+                });
+            }
+        }
+    }
+    // The cells that lost text to their clipping area, and clipped text outside the table.
+    let mut cut_roots: Vec<usize> = Vec::new();
+    let mut cut_outside: Vec<(Glyph, [f32; 4])> = Vec::new();
+    let mut continued: Vec<Glyph> = Vec::new();
+    for (g, a) in clipped {
+        // A clip around the whole table (a page's printable area) is not a cell's edge.
+        if a[0] <= xs[0] + SNAP
+            && a[2] >= xs[nc] - SNAP
+            && a[1] <= ys[0] + SNAP
+            && a[3] >= ys[nr] - SNAP
+        {
+            continued.push(g.clone());
+            continue;
+        }
+        let (cx, cy) = ((a[0] + a[2]) / 2.0, (a[1] + a[3]) / 2.0);
+        match (band(&ys, cy).map(|b| nr - 1 - b), band(&xs, cx)) {
+            (Some(r), Some(c)) => {
+                let root = find(&mut parent, id(r, c));
+                // Only a clip that is the cell's own box cuts the cell's text; another one
+                // (several cells, part of a merged cell) belongs to the page's layout.
+                let own =
+                    bounds[root].is_some_and(|b| (0..4).all(|k| (b[k] - a[k]).abs() <= 2.0 * SNAP));
+                if !own || open_roots.contains(&root) {
+                    continued.push(g.clone());
+                } else if !cut_roots.contains(&root) {
+                    cut_roots.push(root);
+                }
+            }
+            _ => cut_outside.push((g.clone(), *a)),
+        }
+    }
     let ys_desc: Vec<f32> = ys.iter().rev().copied().collect();
     let mut cell_glyphs: Vec<Vec<&Glyph>> = vec![Vec::new(); nr * nc];
     let mut outside: Vec<Glyph> = Vec::new();
-    for g in glyphs {
+    for g in glyphs.iter().chain(&continued) {
         let cx = g.x + g.w / 2.0;
         let cy = g.y + g.size * 0.35;
         let c = band(&xs, cx);
@@ -183,25 +298,64 @@ pub fn rows(glyphs: &[Glyph], rules: &[Rule], xs: &[f32]) -> Vec<PageRow> {
             _ => outside.push(g.clone()),
         }
     }
+    let mut cuts: Vec<String> = cut_roots
+        .iter()
+        .map(|&root| cell_text(&cell_glyphs[root]))
+        .collect();
+    if !cut_outside.is_empty() {
+        cuts.extend(table(&outside, &[], &[], &cut_outside, &[]).cuts);
+    }
+    // A merged cell continued on the next page whose text was printed there only: it takes
+    // that text, so that its rows on this page get their label too.
+    let mut texts: Vec<Option<String>> = vec![None; nr * nc];
+    for &root in &bottom_open {
+        let col = top_left[root].1;
+        if cell_glyphs[root].is_empty()
+            && let Some((_, text)) = continued_text.iter().find(|(c, _)| *c == col)
+        {
+            texts[root] = Some(text.clone());
+        }
+    }
+    let mut text_of = |root: usize| -> String {
+        texts[root]
+            .get_or_insert_with(|| cell_text(&cell_glyphs[root]))
+            .clone()
+    };
+    let page_top: Vec<(usize, String)> = top_open
+        .iter()
+        .map(|&root| (top_left[root].1, text_of(root)))
+        .filter(|(_, t)| !t.is_empty())
+        .collect();
     let mut out: Vec<PageRow> = Vec::new();
     for (r, &top) in ys_desc.iter().enumerate().take(nr) {
         let cells: Vec<String> = (0..nc)
             .map(|c| {
                 let root = find(&mut parent, id(r, c));
                 if top_left[root] == (r, c) {
-                    cell_text(&cell_glyphs[root])
+                    text_of(root)
                 } else {
                     String::new()
                 }
             })
             .collect();
+        let mut cut = 0u64;
+        for c in 0..nc.min(64) {
+            let root = find(&mut parent, id(r, c));
+            if top_left[root] == (r, c) && cut_roots.contains(&root) {
+                cut |= 1 << c;
+            }
+        }
         if cells.iter().any(|c| !c.is_empty()) {
-            out.push(PageRow { top, cells });
+            out.push(PageRow { top, cells, cut });
         }
     }
     out.extend(free_text(&outside));
     out.sort_by(|a, b| b.top.total_cmp(&a.top));
-    out
+    PageTable {
+        rows: out,
+        cuts,
+        top_open: page_top,
+    }
 }
 
 /// Lines of glyphs (top to bottom), each glyph list sorted left to right.
@@ -289,6 +443,7 @@ pub fn free_text(glyphs: &[Glyph]) -> Vec<PageRow> {
             PageRow {
                 top,
                 cells: cells.iter().map(|c| cell_text(c)).collect(),
+                cut: 0,
             }
         })
         .collect()
@@ -376,6 +531,61 @@ mod tests {
             let placed: usize = out.iter().flat_map(|r| &r.cells).map(|c| c.matches('字').count()).sum();
             proptest::prop_assert_eq!(placed, glyphs.len(), "every glyph lands somewhere");
         }
+    }
+
+    #[test]
+    fn text_clipped_at_its_cells_box_marks_the_cell_cut() {
+        // One row of two cells; the right one's text runs past its bottom edge.
+        let rules = vec![
+            Rule::H {
+                y: 100.0,
+                x0: 0.0,
+                x1: 200.0,
+            },
+            Rule::H {
+                y: 50.0,
+                x0: 0.0,
+                x1: 200.0,
+            },
+            Rule::V {
+                x: 0.0,
+                y0: 50.0,
+                y1: 100.0,
+            },
+            Rule::V {
+                x: 100.0,
+                y0: 50.0,
+                y1: 100.0,
+            },
+            Rule::V {
+                x: 200.0,
+                y0: 50.0,
+                y1: 100.0,
+            },
+        ];
+        let glyphs = vec![g("甲", 10.0, 70.0), g("乙", 110.0, 70.0)];
+        let own_box = [100.0, 50.0, 200.0, 100.0];
+        let whole_page = [0.0, 0.0, 600.0, 800.0];
+        let t = table(
+            &glyphs,
+            &rules,
+            &columns(&rules),
+            &[(g("丙", 110.0, 30.0), own_box)],
+            &[],
+        );
+        assert_eq!(t.cuts, vec!["乙".to_string()]);
+        assert_eq!(t.rows[0].cells, vec!["甲".to_string(), "乙".into()]);
+        assert_eq!(t.rows[0].cut, 0b10);
+        // A clip around the whole page is not a cell's edge: the glyph is read as before.
+        let t = table(
+            &glyphs,
+            &rules,
+            &columns(&rules),
+            &[(g("丙", 110.0, 60.0), whole_page)],
+            &[],
+        );
+        assert!(t.cuts.is_empty());
+        assert_eq!(t.rows[0].cells[1], "乙\n丙");
     }
 
     #[test]

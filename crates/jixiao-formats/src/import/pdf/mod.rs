@@ -125,6 +125,30 @@ fn load(bytes: &[u8]) -> Result<(Document, usize), ImportError> {
 /// Reads a PDF into rows, page by page; the first row of each page after the first is marked as
 /// following a page break.
 pub fn read_rows(bytes: &[u8]) -> Result<Vec<SourceRow>, ImportError> {
+    read(bytes).map(|r| r.rows)
+}
+
+/// A cell whose text the PDF's producer cut at the cell's edge (drawn, but outside its clipping
+/// area): what shows of it, and its page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CutCell {
+    /// The page (1-based).
+    pub page: usize,
+    /// The text that shows.
+    pub visible: String,
+}
+
+/// What a PDF yields: its rows, and the cells whose text was cut.
+#[derive(Debug, Clone, Default)]
+pub struct PdfRows {
+    /// The rows, as [`read_rows`] returns them.
+    pub rows: Vec<SourceRow>,
+    /// Cells whose text is incomplete on the page.
+    pub cut: Vec<CutCell>,
+}
+
+/// Reads a PDF into rows, and finds the cells whose text was cut at their edge.
+pub fn read(bytes: &[u8]) -> Result<PdfRows, ImportError> {
     let (doc, mut decoded) = load(bytes)?;
     if doc.is_encrypted() {
         return Err(ImportError::UnknownFormat(
@@ -190,10 +214,29 @@ pub fn read_rows(bytes: &[u8]) -> Result<Vec<SourceRow>, ImportError> {
         .flat_map(|(_, c)| c.rules.iter().copied())
         .collect();
     let xs = lattice::columns(&all_rules);
+    // From the last page up: a merged cell continued over a page break may have its text
+    // printed on the next page only.
+    let mut tables: Vec<lattice::PageTable> = Vec::with_capacity(contents.len());
+    for (_, content) in contents.iter().rev() {
+        let next_top = tables.last().map(|t| t.top_open.as_slice()).unwrap_or(&[]);
+        let table = lattice::table(
+            &content.glyphs,
+            &content.rules,
+            &xs,
+            &content.clipped,
+            next_top,
+        );
+        tables.push(table);
+    }
+    tables.reverse();
     let mut out = Vec::new();
-    for (number, content) in &contents {
-        let rows = lattice::rows(&content.glyphs, &content.rules, &xs);
-        for (i, row) in rows.into_iter().enumerate() {
+    let mut cut = Vec::new();
+    for ((number, _), table) in contents.iter().zip(tables) {
+        cut.extend(table.cuts.into_iter().map(|visible| CutCell {
+            page: *number as usize,
+            visible,
+        }));
+        for (i, row) in table.rows.into_iter().enumerate() {
             out.push(SourceRow {
                 cells: row.cells,
                 loc: SourceLocation {
@@ -201,11 +244,12 @@ pub fn read_rows(bytes: &[u8]) -> Result<Vec<SourceRow>, ImportError> {
                     ..Default::default()
                 },
                 after_break: i == 0 && !out.is_empty(),
+                cut: row.cut,
             });
         }
     }
     if glyph_count == 0 {
         return Err(ImportError::NoTextLayer);
     }
-    Ok(out)
+    Ok(PdfRows { rows: out, cut })
 }

@@ -79,6 +79,8 @@ struct State {
     scale: f32,
     leading: f32,
     rise: f32,
+    /// The clipping area's bounding box in page space (`x0, y0, x1, y1`), when one was set.
+    clip: Option<[f32; 4]>,
 }
 
 /// What one page yields.
@@ -88,6 +90,28 @@ pub struct PageContent {
     pub glyphs: Vec<Glyph>,
     /// Ruling lines.
     pub rules: Vec<Rule>,
+    /// Glyphs drawn outside the clipping area in force: text a spreadsheet program cut at its
+    /// cell's edge. Each with that area (`x0, y0, x1, y1`); they are not in `glyphs`.
+    pub clipped: Vec<(Glyph, [f32; 4])>,
+}
+
+/// Most clipped glyphs kept from one page (only their areas matter).
+const MAX_CLIPPED: usize = 10_000;
+
+/// True when the glyph's centre lies outside `clip` (with half a point of tolerance).
+fn outside(clip: [f32; 4], g: &Glyph) -> bool {
+    let (cx, cy) = (g.x + g.w / 2.0, g.y + g.size * 0.35);
+    cx < clip[0] - 0.5 || cx > clip[2] + 0.5 || cy < clip[1] - 0.5 || cy > clip[3] + 0.5
+}
+
+/// The bounding box of a path, if it has any segment.
+fn bbox(path: &[Segment]) -> Option<[f32; 4]> {
+    let mut pts = path.iter().flat_map(|&(a, b)| [a, b]);
+    let first = pts.next()?;
+    let init = [first.0, first.1, first.0, first.1];
+    Some(pts.fold(init, |[x0, y0, x1, y1], (x, y)| {
+        [x0.min(x), y0.min(y), x1.max(x), y1.max(y)]
+    }))
 }
 
 /// Interprets the operations of one page.
@@ -102,7 +126,10 @@ pub fn run(ops: &[Operation], fonts: &HashMap<Vec<u8>, Font>) -> PageContent {
         scale: 1.0,
         leading: 0.0,
         rise: 0.0,
+        clip: None,
     };
+    // `W` / `W*` make the current path the clip once it is painted (usually by `n`).
+    let mut clip_pending = false;
     let mut stack: Vec<State> = Vec::new();
     let mut tm = M::ID;
     let mut tlm = M::ID;
@@ -204,13 +231,21 @@ pub fn run(ops: &[Operation], fonts: &HashMap<Vec<u8>, Font>) -> PageContent {
                                     && x.is_finite()
                                     && y.is_finite()
                                 {
-                                    out.glyphs.push(Glyph {
+                                    let glyph = Glyph {
                                         text,
                                         x,
                                         y,
                                         w: (x2 - x).abs(),
                                         size,
-                                    });
+                                    };
+                                    match gs.clip {
+                                        Some(clip) if outside(clip, &glyph) => {
+                                            if out.clipped.len() < MAX_CLIPPED {
+                                                out.clipped.push((glyph, clip));
+                                            }
+                                        }
+                                        _ => out.glyphs.push(glyph),
+                                    }
                                 }
                                 tm = M::translate(adv, 0.0).mul(tm);
                             }
@@ -254,13 +289,27 @@ pub fn run(ops: &[Operation], fonts: &HashMap<Vec<u8>, Font>) -> PageContent {
                 current = Some(pts[0]);
                 start = Some(pts[0]);
             }
-            "S" | "s" | "f" | "F" | "f*" | "B" | "B*" | "b" | "b*" => {
-                let filled = !matches!(op.operator.as_str(), "S" | "s");
-                add_rules(&mut out.rules, &path, filled);
-                path.clear();
-                current = None;
-            }
-            "n" => {
+            "W" | "W*" => clip_pending = true,
+            "S" | "s" | "f" | "F" | "f*" | "B" | "B*" | "b" | "b*" | "n" => {
+                if op.operator != "n" {
+                    let filled = !matches!(op.operator.as_str(), "S" | "s");
+                    add_rules(&mut out.rules, &path, filled);
+                }
+                if std::mem::take(&mut clip_pending)
+                    && let Some(b) = bbox(&path)
+                {
+                    // The new clip is the intersection with the one in force; a path's bounding
+                    // box stands for the path (text outside it is certainly not shown).
+                    gs.clip = Some(match gs.clip {
+                        Some(c) => [
+                            c[0].max(b[0]),
+                            c[1].max(b[1]),
+                            c[2].min(b[2]),
+                            c[3].min(b[3]),
+                        ],
+                        None => b,
+                    });
+                }
                 path.clear();
                 current = None;
             }
