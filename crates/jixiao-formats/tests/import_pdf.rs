@@ -133,3 +133,23 @@ fn a_truncated_pdf_gets_a_clear_error() {
         assert!(!err.to_string().is_empty());
     }
 }
+
+#[test]
+fn a_scanned_page_among_text_pages_is_reported() {
+    // The portrait print with page 2 of the scan appended (`pdfunite`, see make_pdfs.py).
+    let imported = import("seed-mixed.pdf").unwrap();
+    assert_eq!(imported.form, seed_form());
+    let scanned: Vec<_> = imported
+        .report
+        .items
+        .iter()
+        .filter(|i| i.kind == ReportKind::Unplaced)
+        .collect();
+    assert_eq!(scanned.len(), 1, "{scanned:#?}");
+    assert_eq!(scanned[0].source.page, Some(5));
+    assert!(
+        scanned[0].message.contains("没有文字层"),
+        "{}",
+        scanned[0].message
+    );
+}

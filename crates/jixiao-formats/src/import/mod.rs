@@ -167,6 +167,17 @@ pub fn import_bytes(
                 assemble::Assembler::new(t, f).assemble(&read.rows)
             })?;
             report_cut_cells(&mut imported, &read.cut);
+            for &page in &read.image_pages {
+                imported.report.push(
+                    ReportKind::Unplaced,
+                    SourceLocation {
+                        page: Some(page),
+                        ..Default::default()
+                    },
+                    None,
+                    "这一页只有图像、没有文字层（可能是扫描页），其内容未读取：请用有文字层的 PDF 替换，或对照原件补录",
+                );
+            }
             imported
         }
         SourceFormat::Text if has_extension(name, &["pdf", "xlsx", "xls", "docx", "doc"]) => {

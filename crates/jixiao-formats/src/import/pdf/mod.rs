@@ -145,6 +145,8 @@ pub struct PdfRows {
     pub rows: Vec<SourceRow>,
     /// Cells whose text is incomplete on the page.
     pub cut: Vec<CutCell>,
+    /// Pages (1-based) that hold images and no text: scanned pages among text pages.
+    pub image_pages: Vec<usize>,
 }
 
 /// Reads a PDF into rows, and finds the cells whose text was cut at their edge.
@@ -169,6 +171,7 @@ pub fn read(bytes: &[u8]) -> Result<PdfRows, ImportError> {
         });
     }
     let mut contents = Vec::new();
+    let mut image_pages = Vec::new();
     let (mut glyph_count, mut rule_count) = (0usize, 0usize);
     for (&number, &page_id) in &pages {
         let content = doc
@@ -206,6 +209,15 @@ pub fn read(bytes: &[u8]) -> Result<PdfRows, ImportError> {
                 what: format!("PDF 至第 {number} 页共 {rule_count} 条表格线"),
                 limit: format!("{MAX_TOTAL_RULES} 条表格线"),
             });
+        }
+        // A page of images and no text in a PDF that has text elsewhere: a scanned page.
+        if page.glyphs.is_empty()
+            && page.clipped.is_empty()
+            && ops
+                .iter()
+                .any(|op| op.operator == "Do" || op.operator == "BI")
+        {
+            image_pages.push(number as usize);
         }
         contents.push((number, page));
     }
@@ -251,5 +263,9 @@ pub fn read(bytes: &[u8]) -> Result<PdfRows, ImportError> {
     if glyph_count == 0 {
         return Err(ImportError::NoTextLayer);
     }
-    Ok(PdfRows { rows: out, cut })
+    Ok(PdfRows {
+        rows: out,
+        cut,
+        image_pages,
+    })
 }
