@@ -1,7 +1,8 @@
 //! PDF import of the seed laid out in a spreadsheet the way units lay it out (narrow columns
 //! whose labels wrap inside their cells, fill dates and year headers split over lines, page
 //! breaks inside merged cells, long paragraphs cut at a cell's edge) and printed by LibreOffice
-//! (`fixtures/pdf/make_pdfs.py sheets`, see `SHEETS` there for each file's settings).
+//! (`fixtures/pdf/make_pdfs.py sheets`, see `SHEETS` there for each file's settings), and one of
+//! them with its pages turned a quarter (the content drawn sideways, shown upright by /Rotate).
 //!
 //! Each file is compared with `fixtures/seed/seed.form.json` field by field. A file whose rows
 //! fit their text must give every field of the seed. In a file where text was cut at a cell's
@@ -99,6 +100,8 @@ fn sheets_printed_whole_give_every_fact_of_the_seed() {
         "tight-scaled",
         "medium-breaks",
         "landscape-breaks",
+        // The same pages drawn a quarter turn anticlockwise on portrait sheets (/Rotate 90).
+        "landscape-turned",
     ] {
         let o = import_sheet(name);
         assert_eq!(

@@ -98,10 +98,115 @@ pub struct PageContent {
 /// Most clipped glyphs kept from one page (only their areas matter).
 const MAX_CLIPPED: usize = 10_000;
 
-/// True when the glyph's centre lies outside `clip` (with half a point of tolerance).
-fn outside(clip: [f32; 4], g: &Glyph) -> bool {
-    let (cx, cy) = (g.x + g.w / 2.0, g.y + g.size * 0.35);
+/// True when a glyph's centre lies outside `clip` (with half a point of tolerance).
+fn outside(clip: [f32; 4], (cx, cy): (f32, f32)) -> bool {
     cx < clip[0] - 0.5 || cx > clip[2] + 0.5 || cy < clip[1] - 0.5 || cy > clip[3] + 0.5
+}
+
+/// Where a glyph's advance ends and which way its baseline runs (a unit vector), in page space.
+#[derive(Debug, Clone, Copy)]
+struct Placed {
+    end: (f32, f32),
+    dir: (f32, f32),
+}
+
+/// A quarter turn of the page: maps `(x, y)` so that text running in the page's main direction
+/// runs left to right.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Turn {
+    None,
+    /// Text runs upwards (content turned a quarter anticlockwise).
+    Up,
+    /// Text runs right to left, upside down.
+    Back,
+    /// Text runs downwards.
+    Down,
+}
+
+impl Turn {
+    fn of(dir: (f32, f32)) -> Turn {
+        let (dx, dy) = dir;
+        if dx.abs() >= dy.abs() {
+            if dx >= 0.0 { Turn::None } else { Turn::Back }
+        } else if dy > 0.0 {
+            Turn::Up
+        } else {
+            Turn::Down
+        }
+    }
+
+    fn apply(self, (x, y): (f32, f32)) -> (f32, f32) {
+        match self {
+            Turn::None => (x, y),
+            Turn::Up => (y, -x),
+            Turn::Back => (-x, -y),
+            Turn::Down => (-y, x),
+        }
+    }
+
+    fn rule(self, r: Rule) -> Rule {
+        let (a, b) = match r {
+            Rule::H { y, x0, x1 } => ((x0, y), (x1, y)),
+            Rule::V { x, y0, y1 } => ((x, y0), (x, y1)),
+        };
+        let (a, b) = (self.apply(a), self.apply(b));
+        if (a.1 - b.1).abs() < (a.0 - b.0).abs() {
+            Rule::H {
+                y: (a.1 + b.1) / 2.0,
+                x0: a.0.min(b.0),
+                x1: a.0.max(b.0),
+            }
+        } else {
+            Rule::V {
+                x: (a.0 + b.0) / 2.0,
+                y0: a.1.min(b.1),
+                y1: a.1.max(b.1),
+            }
+        }
+    }
+
+    fn area(self, a: [f32; 4]) -> [f32; 4] {
+        let (p, q) = (self.apply((a[0], a[1])), self.apply((a[2], a[3])));
+        [p.0.min(q.0), p.1.min(q.1), p.0.max(q.0), p.1.max(q.1)]
+    }
+
+    fn glyph(self, g: &mut Glyph, placed: Placed) {
+        let (x, y) = self.apply((g.x, g.y));
+        let (x2, _) = self.apply(placed.end);
+        *g = Glyph {
+            text: std::mem::take(&mut g.text),
+            x,
+            y,
+            w: (x2 - x).abs(),
+            size: g.size,
+        };
+    }
+}
+
+/// Turns a page whose text mostly runs another way than left to right (a landscape page printed
+/// on a portrait sheet, a page scanned sideways) so that it does: the glyphs, the rules and the
+/// clipping areas all turn with it.
+fn upright(out: &mut PageContent, glyphs: &[Placed], clipped: &[Placed]) {
+    let mut votes = [0usize; 4];
+    for p in glyphs.iter().chain(clipped) {
+        votes[Turn::of(p.dir) as usize] += 1;
+    }
+    let turns = [Turn::None, Turn::Up, Turn::Back, Turn::Down];
+    let best = (0..4).max_by_key(|&i| (votes[i], i == 0)).unwrap_or(0);
+    let turn = turns[best];
+    if turn == Turn::None || votes[best] <= votes[0] {
+        return;
+    }
+    for (g, p) in out.glyphs.iter_mut().zip(glyphs) {
+        turn.glyph(g, *p);
+    }
+    for ((g, area), p) in out.clipped.iter_mut().zip(clipped) {
+        turn.glyph(g, *p);
+        *area = turn.area(*area);
+    }
+    for r in &mut out.rules {
+        *r = turn.rule(*r);
+    }
 }
 
 /// The bounding box of a path, if it has any segment.
@@ -130,6 +235,8 @@ pub fn run(ops: &[Operation], fonts: &HashMap<Vec<u8>, Font>) -> PageContent {
     };
     // `W` / `W*` make the current path the clip once it is painted (usually by `n`).
     let mut clip_pending = false;
+    let (mut placed_glyphs, mut clipped_placed): (Vec<Placed>, Vec<Placed>) =
+        (Vec::new(), Vec::new());
     let mut stack: Vec<State> = Vec::new();
     let mut tm = M::ID;
     let mut tlm = M::ID;
@@ -223,7 +330,7 @@ pub fn run(ops: &[Operation], fonts: &HashMap<Vec<u8>, Font>) -> PageContent {
                                     adv += gs.word_space;
                                 }
                                 adv *= gs.scale;
-                                let (x2, _) =
+                                let (x2, y2) =
                                     M::translate(adv, 0.0).mul(tm).mul(gs.ctm).apply(0.0, 0.0);
                                 let text = font.text(code);
                                 if out.glyphs.len() < MAX_GLYPHS
@@ -231,6 +338,20 @@ pub fn run(ops: &[Operation], fonts: &HashMap<Vec<u8>, Font>) -> PageContent {
                                     && x.is_finite()
                                     && y.is_finite()
                                 {
+                                    // The glyph's baseline direction and its centre, in page
+                                    // space (text may be drawn rotated).
+                                    let (a, b) = (trm.0[0], trm.0[1]);
+                                    let norm = (a * a + b * b).sqrt();
+                                    let dir = if norm > 0.0 && norm.is_finite() {
+                                        (a / norm, b / norm)
+                                    } else {
+                                        (1.0, 0.0)
+                                    };
+                                    let advance = ((x2 - x).powi(2) + (y2 - y).powi(2)).sqrt();
+                                    let centre = (
+                                        x + dir.0 * advance / 2.0 - dir.1 * size * 0.35,
+                                        y + dir.1 * advance / 2.0 + dir.0 * size * 0.35,
+                                    );
                                     let glyph = Glyph {
                                         text,
                                         x,
@@ -238,13 +359,18 @@ pub fn run(ops: &[Operation], fonts: &HashMap<Vec<u8>, Font>) -> PageContent {
                                         w: (x2 - x).abs(),
                                         size,
                                     };
+                                    let placed = Placed { end: (x2, y2), dir };
                                     match gs.clip {
-                                        Some(clip) if outside(clip, &glyph) => {
+                                        Some(clip) if outside(clip, centre) => {
                                             if out.clipped.len() < MAX_CLIPPED {
                                                 out.clipped.push((glyph, clip));
+                                                clipped_placed.push(placed);
                                             }
                                         }
-                                        _ => out.glyphs.push(glyph),
+                                        _ => {
+                                            out.glyphs.push(glyph);
+                                            placed_glyphs.push(placed);
+                                        }
                                     }
                                 }
                                 tm = M::translate(adv, 0.0).mul(tm);
@@ -316,6 +442,7 @@ pub fn run(ops: &[Operation], fonts: &HashMap<Vec<u8>, Font>) -> PageContent {
             _ => {}
         }
     }
+    upright(&mut out, &placed_glyphs, &clipped_placed);
     out
 }
 
@@ -368,5 +495,61 @@ fn add_rules(rules: &mut Vec<Rule>, path: &[Segment], filled: bool) {
                 y1: ay.max(by),
             });
         }
+    }
+}
+
+#[cfg(test)]
+mod turn_tests {
+    use super::*;
+
+    #[test]
+    fn each_way_text_can_run_is_turned_to_left_to_right() {
+        for (dir, turn) in [
+            ((1.0, 0.0), Turn::None),
+            ((0.0, 1.0), Turn::Up),
+            ((-1.0, 0.0), Turn::Back),
+            ((0.0, -1.0), Turn::Down),
+        ] {
+            assert_eq!(Turn::of(dir), turn);
+            // The direction itself, turned, runs along +x.
+            let (x, y) = turn.apply(dir);
+            assert!((x - 1.0).abs() < 1e-6 && y.abs() < 1e-6, "{turn:?}");
+        }
+        // A vertical rule of a page drawn sideways is a horizontal one once turned.
+        let r = Turn::Up.rule(Rule::V {
+            x: 100.0,
+            y0: 10.0,
+            y1: 50.0,
+        });
+        assert_eq!(
+            r,
+            Rule::H {
+                y: -100.0,
+                x0: 10.0,
+                x1: 50.0
+            }
+        );
+    }
+
+    #[test]
+    fn a_page_of_upward_text_is_turned() {
+        let mut out = PageContent {
+            glyphs: vec![Glyph {
+                text: "甲".into(),
+                x: 100.0,
+                y: 200.0,
+                w: 0.0,
+                size: 10.0,
+            }],
+            rules: vec![],
+            clipped: vec![],
+        };
+        let placed = [Placed {
+            end: (100.0, 210.0),
+            dir: (0.0, 1.0),
+        }];
+        upright(&mut out, &placed, &[]);
+        let g = &out.glyphs[0];
+        assert_eq!((g.x, g.y, g.w), (200.0, -100.0, 10.0));
     }
 }
