@@ -113,6 +113,7 @@ async fn write_group(db: &Db, requests: &[&SaveRequest]) -> Result<Vec<SaveOutco
         order.sort_by_key(|&i| requests[i].form_id);
     }
     let mut outcomes = vec![SaveOutcome::Moved; requests.len()];
+    let mut saved = Vec::with_capacity(requests.len());
     let mut tx = db.begin_write().await?;
     let now = now_ms();
     for i in order {
@@ -145,14 +146,24 @@ async fn write_group(db: &Db, requests: &[&SaveRequest]) -> Result<Vec<SaveOutco
         let status = crate::forms::parse_status(&status)?;
         tx.insert_version(r.form_id, next, status, &r.data, r.user_id, now)
             .await?;
+        outcomes[i] = SaveOutcome::Saved(next);
+        saved.push(i);
+    }
+    // The audit rows last: appending locks the one audit head row until commit, so a group that
+    // held it while waiting for its next form row could deadlock with another app server's group
+    // holding that row and waiting for the head.
+    for i in saved {
+        let r = requests[i];
+        let SaveOutcome::Saved(version) = outcomes[i] else {
+            continue;
+        };
         tx.audit(
             Some(r.form_id),
             Some(r.user_id),
             "save",
-            &(r.audit_detail)(next, r.data.errors, r.data.warnings),
+            &(r.audit_detail)(version, r.data.errors, r.data.warnings),
         )
         .await?;
-        outcomes[i] = SaveOutcome::Saved(next);
     }
     tx.commit().await?;
     Ok(outcomes)
