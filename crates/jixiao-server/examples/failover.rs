@@ -17,7 +17,11 @@
 //! session lost), acknowledged saves missing from the history (must be 0) and dead sessions.
 
 use std::collections::BTreeMap;
+mod common;
+
 use std::time::{Duration, Instant};
+
+use common::{form_for_year, percentile, seed_form};
 
 use serde_json::{Value, json};
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
@@ -133,14 +137,6 @@ impl Client {
     }
 }
 
-fn percentile(sorted: &[Duration], p: f64) -> f64 {
-    if sorted.is_empty() {
-        return 0.0;
-    }
-    let i = ((sorted.len() as f64 * p).ceil() as usize).clamp(1, sorted.len()) - 1;
-    sorted[i].as_secs_f64() * 1000.0
-}
-
 /// What one user saw.
 #[derive(Default)]
 struct Seen {
@@ -172,14 +168,10 @@ async fn main() {
 
     let mut setup = Client::new(port);
     setup.login().await;
-    let seed: Value = serde_json::from_str(jixiao_server::demo::SEED_FORM_JSON).unwrap();
+    let seed = seed_form();
     let mut forms = Vec::new();
     for i in 0..forms_n {
-        let year = 2030 + i as i64;
-        let mut f = seed.clone();
-        f["header"]["fiscal_year"] = json!(year);
-        f["funding"]["last_year"] = json!(year - 1);
-        f["funding"]["year_before"] = json!(year - 2);
+        let f = form_for_year(&seed, 2030 + i as i64);
         let (status, _, body) = setup
             .call(
                 "POST",

@@ -14,7 +14,11 @@
 //!
 //! Prints one line per phase: requests, throughput, p50/p95/p99/max latency, errors.
 
+mod common;
+
 use std::time::{Duration, Instant};
+
+use common::{form_for_year, percentile, seed_form};
 
 use serde_json::{Value, json};
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
@@ -86,14 +90,6 @@ impl Conn {
     }
 }
 
-fn percentile(sorted: &[Duration], p: f64) -> f64 {
-    if sorted.is_empty() {
-        return 0.0;
-    }
-    let i = ((sorted.len() as f64 * p).ceil() as usize).clamp(1, sorted.len()) - 1;
-    sorted[i].as_secs_f64() * 1000.0
-}
-
 fn report(name: &str, mut lat: Vec<Duration>, errors: usize, secs: f64) {
     lat.sort();
     println!(
@@ -132,14 +128,10 @@ async fn main() {
         .to_string();
     let mut setup = Conn::open(port, &cookie, &csrf).await;
 
-    let seed: Value = serde_json::from_str(jixiao_server::demo::SEED_FORM_JSON).unwrap();
+    let seed = seed_form();
     let mut forms = Vec::new();
     for i in 0..clients {
-        let year = 2030 + i as i64;
-        let mut f = seed.clone();
-        f["header"]["fiscal_year"] = json!(year);
-        f["funding"]["last_year"] = json!(year - 1);
-        f["funding"]["year_before"] = json!(year - 2);
+        let f = form_for_year(&seed, 2030 + i as i64);
         let (status, _, body) = setup
             .call(
                 "POST",

@@ -264,8 +264,11 @@ pub struct ReportView {
     pub may_submit: bool,
     /// May withdraw.
     pub may_withdraw: bool,
-    /// May sign off (unit approver).
+    /// May sign off (unit approver), or pass on (department in charge).
     pub may_sign_off: bool,
+    /// The sign-off button: 签批，报送财政, 签批，报送主管部门 (the report goes to the department in
+    /// charge next), or 审核通过，报送财政 (the department in charge passing it on).
+    pub sign_off_label: String,
     /// May accept or return (finance).
     pub may_review: bool,
     /// May publish.

@@ -7,7 +7,7 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use jixiao_domain::lifecycle::Colour;
 use jixiao_domain::lifecycle::monitoring::{DeviationReason, Likelihood};
-use jixiao_domain::{Action, Decision, DocumentKind, FormStatus, Money};
+use jixiao_domain::{Action, Decision, DocumentKind, FormStatus, Money, Role};
 use jixiao_storage::ReportRow;
 use jixiao_web::lifecycle::{
     BoardCount, BoardLine, BoardView, BudgetLine, ReportDecision, ReportFinding, ReportLine,
@@ -365,6 +365,14 @@ pub(crate) async fn report_page(
         may_submit: can(user, row, Action::Submit),
         may_withdraw: can(user, row, Action::Withdraw),
         may_sign_off: can(user, row, Action::SignOff),
+        sign_off_label: if user.role == Role::DepartmentReviewer {
+            "审核通过，报送财政"
+        } else if row.department_review && row.department_id.is_some() {
+            "签批，报送主管部门"
+        } else {
+            "签批，报送财政"
+        }
+        .into(),
         may_review: can(user, row, Action::Approve),
         may_publish: can(user, row, Action::Publish),
         return_reason: read.return_reason().map(str::to_string),

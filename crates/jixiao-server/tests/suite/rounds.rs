@@ -668,6 +668,13 @@ async fn sign_off_withdraw_and_return(kind: Kind) {
     let read = filler.get(&format!("/api/reports/{id}")).await;
     assert_eq!(read.body["reviews"][0]["reason"], "请补充说明");
     step(&filler, "submit", json!({})).await;
+    // Without a department in charge the report page's button says where the report goes.
+    let page = crate::page_helpers::page_get(&approver, &format!("/reports/{id}"), "").await;
+    assert!(
+        crate::page_helpers::html(&page).contains(r#"id="sign-off-btn">签批，报送财政</button>"#),
+        "{}",
+        crate::page_helpers::html(&page)
+    );
     let signed = step(&approver, "sign-off", json!({"decision": "approve"})).await;
     assert_eq!(signed.body["status"], "submitted", "{}", signed.body);
     let bad = step(&reviewer, "review", json!({"decision": "maybe"})).await;
