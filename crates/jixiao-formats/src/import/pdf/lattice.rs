@@ -125,28 +125,10 @@ pub fn table(
             .collect(),
     );
     let (nc, nr) = (xs.len().saturating_sub(1), ys.len().saturating_sub(1));
-    // Cut text outside a table: the glyphs shown inside each clipping area.
-    let free_cuts = |glyphs: &[Glyph]| -> Vec<String> {
-        let mut areas: Vec<[f32; 4]> = clipped.iter().map(|(_, a)| *a).collect();
-        areas.dedup();
-        areas
-            .iter()
-            .map(|a| {
-                let inside: Vec<&Glyph> = glyphs
-                    .iter()
-                    .filter(|g| {
-                        let (cx, cy) = (g.x + g.w / 2.0, g.y + g.size * 0.35);
-                        cx >= a[0] && cx <= a[2] && cy >= a[1] && cy <= a[3]
-                    })
-                    .collect();
-                cell_text(&inside)
-            })
-            .collect()
-    };
     if nc == 0 || nr == 0 || nc * nr > MAX_GRID {
         return PageTable {
             rows: free_text(glyphs),
-            cuts: free_cuts(glyphs),
+            cuts: shown_in_areas(glyphs, clipped),
             top_open: Vec::new(),
         };
     }
@@ -274,8 +256,7 @@ pub fn table(
     let mut cell_glyphs: Vec<Vec<&Glyph>> = vec![Vec::new(); nr * nc];
     let mut outside: Vec<Glyph> = Vec::new();
     for g in glyphs.iter().chain(&continued) {
-        let cx = g.x + g.w / 2.0;
-        let cy = g.y + g.size * 0.35;
+        let (cx, cy) = g.centre();
         let c = band(&xs, cx);
         let r = band(&ys, cy).map(|b| nr - 1 - b);
         match (r, c) {
@@ -303,7 +284,7 @@ pub fn table(
         .map(|&root| cell_text(&cell_glyphs[root]))
         .collect();
     if !cut_outside.is_empty() {
-        cuts.extend(table(&outside, &[], &[], &cut_outside, &[]).cuts);
+        cuts.extend(shown_in_areas(&outside, &cut_outside));
     }
     // A merged cell continued on the next page whose text was printed there only: it takes
     // that text, so that its rows on this page get their label too.
@@ -356,6 +337,25 @@ pub fn table(
         cuts,
         top_open: page_top,
     }
+}
+
+/// Cut text outside a table: for each clipping area that hid glyphs, the text shown inside it.
+fn shown_in_areas(glyphs: &[Glyph], clipped: &[(Glyph, [f32; 4])]) -> Vec<String> {
+    let mut areas: Vec<[f32; 4]> = clipped.iter().map(|(_, a)| *a).collect();
+    areas.dedup();
+    areas
+        .iter()
+        .map(|a| {
+            let inside: Vec<&Glyph> = glyphs
+                .iter()
+                .filter(|g| {
+                    let (cx, cy) = g.centre();
+                    cx >= a[0] && cx <= a[2] && cy >= a[1] && cy <= a[3]
+                })
+                .collect();
+            cell_text(&inside)
+        })
+        .collect()
 }
 
 /// Lines of glyphs (top to bottom), each glyph list sorted left to right.

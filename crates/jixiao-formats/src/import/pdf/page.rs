@@ -29,6 +29,14 @@ pub struct Glyph {
     pub size: f32,
 }
 
+impl Glyph {
+    /// The middle of the glyph's box (its advance, about a third of its size above the
+    /// baseline): the point that decides which cell it is in.
+    pub fn centre(&self) -> (f32, f32) {
+        (self.x + self.w / 2.0, self.y + self.size * 0.35)
+    }
+}
+
 /// A horizontal or vertical ruling line.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Rule {
@@ -192,9 +200,10 @@ fn upright(out: &mut PageContent, glyphs: &[Placed], clipped: &[Placed]) {
         votes[Turn::of(p.dir) as usize] += 1;
     }
     let turns = [Turn::None, Turn::Up, Turn::Back, Turn::Down];
+    // A tie keeps the page as it is.
     let best = (0..4).max_by_key(|&i| (votes[i], i == 0)).unwrap_or(0);
     let turn = turns[best];
-    if turn == Turn::None || votes[best] <= votes[0] {
+    if turn == Turn::None {
         return;
     }
     for (g, p) in out.glyphs.iter_mut().zip(glyphs) {
