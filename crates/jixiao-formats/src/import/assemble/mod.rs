@@ -226,10 +226,7 @@ impl<'t> Assembler<'t> {
                 };
                 return self.section_row(&cleared);
             }
-            self.section = section;
-            self.sections_seen += 1;
-            self.level1.clear();
-            self.level2.clear();
+            self.enter(section);
             self.open_section(row);
             return;
         }
@@ -239,10 +236,7 @@ impl<'t> Assembler<'t> {
             && section != self.section
             && !(section == Section::LongTable && self.section == Section::AnnualTable)
         {
-            self.section = section;
-            self.sections_seen += 1;
-            self.level1.clear();
-            self.level2.clear();
+            self.enter(section);
             self.open_section(row);
             return;
         }
@@ -260,10 +254,7 @@ impl<'t> Assembler<'t> {
                 None,
                 format!("「{label}」的标签不在这一页（合并单元格跨页），按以 1 编号的段落推断这里是它的开始"),
             );
-            self.section = section;
-            self.sections_seen += 1;
-            self.level1.clear();
-            self.level2.clear();
+            self.enter(section);
             return self.section_row(row);
         }
         // The header of an indicator table opens it even when the label cell is elsewhere.
@@ -272,16 +263,21 @@ impl<'t> Assembler<'t> {
             Section::Goals | Section::LongGoal | Section::AnnualGoal
         ) && is_table_header(row)
         {
-            self.section = if self.section == Section::AnnualGoal {
+            self.enter(if self.section == Section::AnnualGoal {
                 Section::AnnualTable
             } else {
                 Section::LongTable
-            };
-            self.sections_seen += 1;
-            self.level1.clear();
-            self.level2.clear();
+            });
         }
         self.section_row(row);
+    }
+
+    /// Opens a section: the level-1 and level-2 names carried down its rows start afresh.
+    fn enter(&mut self, section: Section) {
+        self.section = section;
+        self.sections_seen += 1;
+        self.level1.clear();
+        self.level2.clear();
     }
 
     /// The paragraph section a row with an empty label cell starts, if it is one paragraph
