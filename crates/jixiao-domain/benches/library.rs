@@ -38,13 +38,17 @@ fn bench(c: &mut Criterion) {
         .and_then(|v| v.parse().ok())
         .unwrap_or(20_000);
     let seed = form_from_json(SEED).unwrap();
+    let template = jixiao_domain::template::Registry::default()
+        .get(&seed.template.id, None)
+        .unwrap()
+        .clone();
     let forms: Vec<Form> = (0..n).map(|k| variant(&seed, k)).collect();
     let rows: usize = forms
         .iter()
         .map(|f| f.indicators.annual.rows.len() + f.indicators.long_term.rows.len())
         .sum();
     let started = Instant::now();
-    let library = build(&forms).unwrap();
+    let library = build(&forms, Some(&template)).unwrap();
     println!(
         "library built from {n} forms ({rows} rows) in {:.2} s: {} entries",
         started.elapsed().as_secs_f64(),
@@ -55,7 +59,17 @@ fn bench(c: &mut Criterion) {
     let one = variant(&seed, 12_345);
     c.bench_function(
         &format!("aids on one form ({} entries)", library.entries.len()),
-        |b| b.iter(|| aids(black_box(&one), black_box(&library), AidOptions::default()).unwrap()),
+        |b| {
+            b.iter(|| {
+                aids(
+                    black_box(&one),
+                    black_box(&library),
+                    &template,
+                    AidOptions::default(),
+                )
+                .unwrap()
+            })
+        },
     );
     c.bench_function("library search 满意度", |b| {
         b.iter(|| black_box(&library).search(black_box("满意度")).len())

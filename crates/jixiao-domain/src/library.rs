@@ -13,9 +13,17 @@
 //!   [`AidOptions::range_multiple`] times the p10–p90 span, naming the range and how many
 //!   forms it comes from;
 //! - `L003` a vague word (较好, 有效, 进一步 …) where the library's entry (or a 数量 node)
-//!   expects a number.
+//!   expects a number;
+//! - `L004` an annual table copied from the unit's own previous year (same indicators and
+//!   targets) while the budget changed by [`COPY_BUDGET_CHANGE`] or more;
+//! - `L005` the same annual table as another unit's of the same year (copy and paste);
+//! - `L006` a common indicator (共性指标) of the template missing from a table;
+//! - `L007` a 满意度 target below [`SATISFACTION_FLOOR`] % (or above 100 % where the template does
+//!   not already bound the node).
 //!
-//! A library with no history for an indicator says nothing about it: no false alarm.
+//! `L004` and `L005` compare [`TablePrint`]s: a hash of a table's own rows (the rows that are
+//! not the template's common indicators), kept in the library for every form it was built from.
+//! A library with no history for an indicator or a unit says nothing about it: no false alarm.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -24,6 +32,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::form::{Form, Indicator, TableKind};
 use crate::target::{Comparator, Direction, TargetValue};
+use crate::template::Template;
 use crate::text::to_half_width;
 use crate::validate::{Finding, Severity};
 
@@ -50,6 +59,15 @@ pub const VAGUE_WORDS: [&str; 14] = [
 
 /// Fewest numeric targets an entry needs before its range is used.
 pub const MIN_SPREAD: usize = 5;
+
+/// Fewest own rows (not common indicators) a table needs before it is compared with others.
+pub const MIN_PRINT_ROWS: usize = 3;
+
+/// Relative budget change (20 %) from which an unchanged table is worth a question.
+pub const COPY_BUDGET_CHANGE: Decimal = Decimal::from_parts(20, 0, 0, false, 2);
+
+/// Lowest 满意度 target (in %) that is not flagged.
+pub const SATISFACTION_FLOOR: Decimal = Decimal::from_parts(80, 0, 0, false, 0);
 
 /// A name as the library matches it: half-width, no spaces, one kind of bracket, ASCII in
 /// lower case.
@@ -134,6 +152,82 @@ pub struct Library {
     pub years: Vec<i32>,
     /// The entries.
     pub entries: Vec<Entry>,
+    /// The annual tables of the forms read, one print per form with enough own rows.
+    #[serde(default)]
+    pub tables: Vec<TablePrint>,
+}
+
+/// The fingerprint of one form's annual indicator table.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TablePrint {
+    /// The unit's name, normalised.
+    pub unit: String,
+    /// The unit's name as written.
+    pub unit_name: String,
+    /// Budget year.
+    pub year: i32,
+    /// Total expenditure of the year (支出合计, 当年), when filled.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub budget: Option<Decimal>,
+    /// Own rows hashed.
+    pub rows: usize,
+    /// FNV-1a hash of the sorted own rows (node, name, target), as 16 hex digits.
+    pub print: String,
+}
+
+/// The normalised names of a template's common indicators.
+fn common_keys(template: Option<&Template>) -> BTreeSet<String> {
+    template
+        .map(|t| {
+            t.common_indicators
+                .iter()
+                .map(|r| normalise(&r.name))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The print of a form's annual table, leaving out `common` rows; `None` below
+/// [`MIN_PRINT_ROWS`] own rows.
+pub fn table_print(form: &Form, common: &BTreeSet<String>) -> Option<TablePrint> {
+    let mut lines: Vec<String> = form
+        .indicators
+        .annual
+        .rows
+        .iter()
+        .map(|r| (normalise(&r.name), r))
+        .filter(|(key, _)| !key.is_empty() && !common.contains(key))
+        .map(|(key, r)| {
+            let target = r
+                .target
+                .as_ref()
+                .map(ToString::to_string)
+                .unwrap_or_default();
+            format!(
+                "{}\t{key}\t{}",
+                normalise(&node(&r.level2)),
+                normalise(&target)
+            )
+        })
+        .collect();
+    if lines.len() < MIN_PRINT_ROWS {
+        return None;
+    }
+    lines.sort_unstable();
+    // FNV-1a, 64 bits: stable across builds and platforms, unlike the std hasher.
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in lines.join("\n").bytes() {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    Some(TablePrint {
+        unit: normalise(&form.header.unit_name),
+        unit_name: form.header.unit_name.trim().to_string(),
+        year: form.header.fiscal_year.get() as i32,
+        budget: form.funding.expenditure.total.current.map(|m| m.value()),
+        rows: lines.len(),
+        print: format!("{hash:016x}"),
+    })
 }
 
 /// Why a library file cannot be used.
@@ -254,8 +348,9 @@ fn rows(form: &Form) -> impl Iterator<Item = (TableKind, usize, &Indicator)> {
         .flat_map(|(kind, t)| t.rows.iter().enumerate().map(move |(i, r)| (kind, i, r)))
 }
 
-/// Builds a library from forms of one template. Rows without a name are skipped.
-pub fn build(forms: &[Form]) -> Result<Library, LibraryError> {
+/// Builds a library from forms of one template. Rows without a name are skipped. With the
+/// template, its common indicators are left out of the table prints.
+pub fn build(forms: &[Form], template: Option<&Template>) -> Result<Library, LibraryError> {
     let Some(first) = forms.first() else {
         return Err(LibraryError::Empty);
     };
@@ -329,12 +424,20 @@ pub fn build(forms: &[Form]) -> Result<Library, LibraryError> {
         .iter()
         .map(|f| f.header.fiscal_year.get() as i32)
         .collect();
+    let common = common_keys(template);
+    let mut tables: Vec<TablePrint> = forms
+        .iter()
+        .filter_map(|f| table_print(f, &common))
+        .collect();
+    tables.sort_by(|a, b| (a.year, &a.unit, &a.print).cmp(&(b.year, &b.unit, &b.print)));
+    tables.dedup();
     Ok(Library {
         format: FORMAT.to_string(),
         template_id: first.template.id.clone(),
         forms: forms.len(),
         years: years.into_iter().collect(),
         entries,
+        tables,
     })
 }
 
@@ -366,10 +469,12 @@ fn shown(d: Decimal) -> String {
     d.normalize().to_string()
 }
 
-/// The aids of a form against a library. The library must come from the form's template.
+/// The aids of a form against a library. The library must come from the form's template;
+/// `template` is the form's template (its common indicators and bounded nodes).
 pub fn aids(
     form: &Form,
     library: &Library,
+    template: &Template,
     options: AidOptions,
 ) -> Result<Vec<Finding>, LibraryError> {
     if library.template_id != form.template.id {
@@ -387,6 +492,11 @@ pub fn aids(
         by_name.entry(e.key.as_str()).or_default().push(e);
     }
     let mut out = Vec::new();
+    let common = common_keys(Some(template));
+    if let Some(print) = table_print(form, &common) {
+        copied_tables(form, &print, library, &mut out);
+    }
+    template_aids(form, template, &mut out);
     for (kind, i, row) in rows(form) {
         let path = format!("/indicators/{}/rows/{i}/target", kind.key());
         let name = row.name.trim();
@@ -492,6 +602,133 @@ pub fn aids(
     Ok(out)
 }
 
+/// `L004` and `L005`: the form's annual table printed the same as its own previous year's or as
+/// another unit's of the same year.
+fn copied_tables(form: &Form, print: &TablePrint, library: &Library, out: &mut Vec<Finding>) {
+    let same = library.tables.iter().filter(|t| t.print == print.print);
+    let last = same
+        .clone()
+        .find(|t| t.unit == print.unit && t.year == print.year - 1);
+    if let Some(last) = last {
+        // Last year's budget as that form declared it, else this form's 上年 column.
+        let before = last
+            .budget
+            .or_else(|| form.funding.expenditure.total.last_year.map(|m| m.value()));
+        if let (Some(before), Some(now)) = (before, print.budget)
+            && before > Decimal::ZERO
+        {
+            let change = (now - before) / before;
+            if change.abs() >= COPY_BUDGET_CHANGE {
+                let percent = (change * Decimal::ONE_HUNDRED).round_dp(1);
+                out.push(finding(
+                    "L004",
+                    Severity::Warning,
+                    "/indicators/annual".to_string(),
+                    format!(
+                        "年度绩效指标表与本单位 {} 年的申报表相同（{} 个个性指标及其目标值完全一致），而支出合计由 {} 变为 {}（{}{}%）：预算变化 20% 以上，指标和目标值应随之调整",
+                        last.year,
+                        print.rows,
+                        shown(before),
+                        shown(now),
+                        if change > Decimal::ZERO { "+" } else { "" },
+                        shown(percent)
+                    ),
+                ));
+            }
+        }
+    }
+    let others: Vec<&TablePrint> = same
+        .filter(|t| t.year == print.year && t.unit != print.unit)
+        .collect();
+    if !others.is_empty() {
+        let names: Vec<&str> = others
+            .iter()
+            .take(3)
+            .map(|t| t.unit_name.as_str())
+            .collect();
+        let more = if others.len() > 3 {
+            format!("等 {} 个单位", others.len())
+        } else {
+            String::new()
+        };
+        out.push(finding(
+            "L005",
+            Severity::Warning,
+            "/indicators/annual".to_string(),
+            format!(
+                "年度绩效指标表与本区划「{}」{more}的 {} 年申报表相同（{} 个个性指标及其目标值完全一致）：各单位的指标应反映本单位的职能和任务，请核实是否照搬",
+                names.join("」「"),
+                print.year,
+                print.rows
+            ),
+        ));
+    }
+}
+
+/// `L006` and `L007`: what the template alone tells (common indicators, 满意度 range).
+fn template_aids(form: &Form, template: &Template, out: &mut Vec<Finding>) {
+    for (kind, table) in form.indicators.tables() {
+        // A table left empty is the validator's business, not a list of 24 missing rows.
+        if table.rows.is_empty() {
+            continue;
+        }
+        let present: BTreeSet<String> = table.rows.iter().map(|r| normalise(&r.name)).collect();
+        for common in &template.common_indicators {
+            if !present.contains(&normalise(&common.name)) {
+                out.push(finding(
+                    "L006",
+                    Severity::Warning,
+                    format!("/indicators/{}/rows", kind.key()),
+                    format!(
+                        "{}缺少模板规定的共性指标「{}」（{} / {}），各单位均应申报",
+                        kind.label(),
+                        common.name.trim(),
+                        common.level1.trim(),
+                        common.level2.trim()
+                    ),
+                ));
+            }
+        }
+        for (i, row) in table.rows.iter().enumerate() {
+            let n2 = node(&row.level2);
+            if !(row.level1.contains("满意度") || n2.contains("满意度")) {
+                continue;
+            }
+            let Some(TargetValue::Quantity { number, unit, .. }) = row.target.as_ref() else {
+                continue;
+            };
+            if unit != "%" {
+                continue;
+            }
+            let bounded = template
+                .rules
+                .bounded_percent_nodes
+                .iter()
+                .any(|b| b == &n2 || b == row.level1.trim());
+            let name = row.name.trim();
+            let message = if *number < SATISFACTION_FLOOR {
+                format!(
+                    "满意度指标「{name}」的目标 {}% 低于 80%：满意度目标一般不低于 80%，过低的目标失去约束作用",
+                    shown(*number)
+                )
+            } else if *number > Decimal::ONE_HUNDRED && !bounded {
+                format!(
+                    "满意度指标「{name}」的目标 {}% 高于 100%，满意度不可能超过 100%",
+                    shown(*number)
+                )
+            } else {
+                continue;
+            };
+            out.push(finding(
+                "L007",
+                Severity::Warning,
+                format!("/indicators/{}/rows/{i}/target", kind.key()),
+                message,
+            ));
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -521,6 +758,6 @@ mod tests {
         ));
         let other = r#"{"format":"x/1","template_id":"t","forms":0,"years":[],"entries":[]}"#;
         assert!(Library::from_json(other).is_err());
-        assert!(matches!(build(&[]), Err(LibraryError::Empty)));
+        assert!(matches!(build(&[], None), Err(LibraryError::Empty)));
     }
 }

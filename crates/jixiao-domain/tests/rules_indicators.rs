@@ -297,11 +297,20 @@ fn library_aids_fire_with_their_basis() {
                     r.target = tv(&format!("≥{}项", 4 + k % 3));
                 }
             }
+            // A row of its own, so that no two units' tables are the same (L005).
+            let mut own = f.indicators.annual.rows[0].clone();
+            own.name = format!("单位{k}专项指标");
+            f.indicators.annual.rows.push(own);
             f
         })
         .collect();
-    let lib = build(&forms).unwrap();
-    assert!(aids(&seed, &lib, AidOptions::default()).unwrap().is_empty());
+    let template = common::hubei();
+    let lib = build(&forms, Some(&template)).unwrap();
+    assert!(
+        aids(&seed, &lib, &template, AidOptions::default())
+            .unwrap()
+            .is_empty()
+    );
     let mut weak = seed.clone();
     for r in weak.indicators.annual.rows.iter_mut() {
         match r.name.as_str() {
@@ -311,7 +320,7 @@ fn library_aids_fire_with_their_basis() {
             _ => {}
         }
     }
-    let found = aids(&weak, &lib, AidOptions::default()).unwrap();
+    let found = aids(&weak, &lib, &template, AidOptions::default()).unwrap();
     let codes: Vec<&str> = found.iter().map(|f| f.code.as_str()).collect();
     for code in ["L001", "L002", "L003"] {
         assert!(codes.contains(&code), "{code} in {codes:?}");
@@ -319,4 +328,170 @@ fn library_aids_fire_with_their_basis() {
     let l002 = found.iter().find(|f| f.code == "L002").unwrap();
     assert!(l002.message.contains("p90 为 6项"), "{}", l002.message);
     assert!(l002.path.starts_with("/indicators/annual/rows/"));
+}
+
+/// A library of the seed's region: the seed's unit in 2025 and eight other units in 2026, each
+/// with its own targets, so that no two annual tables are the same.
+fn region_library(seed: &jixiao_domain::Form) -> jixiao_domain::library::Library {
+    let template = common::hubei();
+    let mut forms: Vec<_> = (0..8)
+        .map(|k| {
+            let mut f = seed.clone();
+            f.header.unit_name = format!("单位{k}");
+            for r in f.indicators.annual.rows.iter_mut() {
+                if r.name == "服务城市项目数" {
+                    r.target = tv(&format!("≥{}项", 10 + k));
+                }
+            }
+            f
+        })
+        .collect();
+    let mut last_year = seed.clone();
+    last_year.header.fiscal_year = jixiao_domain::form::FiscalYear::new(2025).unwrap();
+    // Last year's own table differs in one target: this year's is not a copy.
+    for r in last_year.indicators.annual.rows.iter_mut() {
+        if r.name == "服务城市项目数" {
+            r.target = tv("≥3项");
+        }
+    }
+    last_year.funding.expenditure.total.current = last_year.funding.expenditure.total.last_year;
+    forms.push(last_year);
+    jixiao_domain::library::build(&forms, Some(&template)).unwrap()
+}
+
+/// L004: the annual table unchanged from the unit's own previous year while the budget grew by
+/// 43.5 %; silent when one target changed, or when the budget moved less than 20 %.
+#[test]
+fn library_aid_copied_from_last_year() {
+    use jixiao_domain::library::{AidOptions, aids, build};
+    let template = common::hubei();
+    let seed = common::seed();
+    let lib = region_library(&seed);
+    assert!(
+        aids(&seed, &lib, &template, AidOptions::default())
+            .unwrap()
+            .is_empty()
+    );
+
+    // Last year's form with exactly this year's table.
+    let mut last_year = seed.clone();
+    last_year.header.fiscal_year = jixiao_domain::form::FiscalYear::new(2025).unwrap();
+    last_year.funding.expenditure.total.current = last_year.funding.expenditure.total.last_year;
+    let lib = build(&[last_year.clone()], Some(&template)).unwrap();
+    let found = aids(&seed, &lib, &template, AidOptions::default()).unwrap();
+    let l004: Vec<_> = found.iter().filter(|f| f.code == "L004").collect();
+    assert_eq!(l004.len(), 1, "{found:?}");
+    assert_eq!(l004[0].path, "/indicators/annual");
+    assert!(l004[0].message.contains("2025 年"), "{}", l004[0].message);
+    assert!(
+        l004[0].message.contains("由 1170.2 变为 1679.6（+43.5%）"),
+        "{}",
+        l004[0].message
+    );
+
+    // The same table with a budget that moved 10 %: nothing to ask.
+    let mut steady = seed.clone();
+    let before = last_year.funding.expenditure.total.current.unwrap().value();
+    steady.funding.expenditure.total.current =
+        Some(jixiao_domain::Money::new(before * rust_decimal::Decimal::new(11, 1)).unwrap());
+    let found = aids(&steady, &lib, &template, AidOptions::default()).unwrap();
+    assert!(found.iter().all(|f| f.code != "L004"), "{found:?}");
+}
+
+/// L005: another unit of the region with the same annual table in the same year; the common
+/// indicators alone (every unit has them) never make two tables the same.
+#[test]
+fn library_aid_same_table_as_another_unit() {
+    use jixiao_domain::library::{AidOptions, aids, build};
+    let template = common::hubei();
+    let seed = common::seed();
+    let mut other = seed.clone();
+    other.header.unit_name = "某某县文化和旅游局".into();
+    // Spaces and full-width forms do not hide a copy.
+    for r in other.indicators.annual.rows.iter_mut() {
+        r.name = format!(" {} ", r.name.replace('（', "("));
+    }
+    let lib = build(&[other], Some(&template)).unwrap();
+    let found = aids(&seed, &lib, &template, AidOptions::default()).unwrap();
+    let l005: Vec<_> = found.iter().filter(|f| f.code == "L005").collect();
+    assert_eq!(l005.len(), 1, "{found:?}");
+    assert!(
+        l005[0].message.contains("「某某县文化和旅游局」"),
+        "{}",
+        l005[0].message
+    );
+    assert!(l005[0].message.contains("2026 年"), "{}", l005[0].message);
+
+    // Two units with only the common indicators are not copies of each other.
+    let only_common = |name: &str| {
+        let mut f = seed.clone();
+        f.header.unit_name = name.into();
+        f.indicators
+            .annual
+            .rows
+            .retain(|r| template.common_indicators.iter().any(|c| c.name == r.name));
+        f
+    };
+    let lib = build(&[only_common("甲单位")], Some(&template)).unwrap();
+    assert!(lib.tables.is_empty());
+    let found = aids(
+        &only_common("乙单位"),
+        &lib,
+        &template,
+        AidOptions::default(),
+    )
+    .unwrap();
+    assert!(found.iter().all(|f| f.code != "L005"), "{found:?}");
+}
+
+/// L006 and L007: a common indicator missing, a 满意度 target below 80 %.
+#[test]
+fn library_aid_common_indicator_and_satisfaction() {
+    use jixiao_domain::library::{AidOptions, aids};
+    let template = common::hubei();
+    let seed = common::seed();
+    let lib = region_library(&seed);
+    let mut form = seed.clone();
+    form.indicators
+        .annual
+        .rows
+        .retain(|r| r.name != "预算执行率");
+    for r in form.indicators.annual.rows.iter_mut() {
+        if r.name == "群众满意度" {
+            r.target = tv("≥70%");
+        }
+    }
+    let found = aids(&form, &lib, &template, AidOptions::default()).unwrap();
+    let codes: Vec<(&str, &str)> = found
+        .iter()
+        .map(|f| (f.code.as_str(), f.path.as_str()))
+        .collect();
+    assert!(
+        codes.contains(&("L006", "/indicators/annual/rows")),
+        "{codes:?}"
+    );
+    let l006 = found.iter().find(|f| f.code == "L006").unwrap();
+    assert!(
+        l006.message
+            .contains("「预算执行率」（管理效率 / 预算执行）"),
+        "{}",
+        l006.message
+    );
+    let l007 = found.iter().find(|f| f.code == "L007").expect("L007");
+    assert!(l007.message.contains("70%"), "{}", l007.message);
+    let row = &form.indicators.annual.rows[l007
+        .path
+        .split('/')
+        .nth(4)
+        .unwrap()
+        .parse::<usize>()
+        .unwrap()];
+    assert_eq!(row.name, "群众满意度");
+    // The long-term table still has both: nothing about it.
+    assert!(
+        found
+            .iter()
+            .all(|f| !f.path.starts_with("/indicators/long_term")),
+        "{found:?}"
+    );
 }

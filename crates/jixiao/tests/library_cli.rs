@@ -81,6 +81,11 @@ fn a_library_from_the_region_flags_weak_targets_with_their_basis() {
         if k == 0 {
             row(&mut f, "群众满意度")["name"] = json!("群众 满意度");
         }
+        // A row of its own: no two units share a table (else L005 would rightly speak).
+        let rows = f["indicators"]["annual"]["rows"].as_array_mut().unwrap();
+        let mut own = rows[0].clone();
+        own["name"] = json!(format!("测试单位{k}专项指标"));
+        rows.push(own);
         std::fs::write(forms.join(format!("u{k}.json")), f.to_string()).unwrap();
     }
     std::fs::write(forms.join("broken.json"), "{ not a form").unwrap();
@@ -117,6 +122,14 @@ fn a_library_from_the_region_flags_weak_targets_with_their_basis() {
         .unwrap();
     assert_eq!(projects["spread"]["p10"], "4");
     assert_eq!(projects["spread"]["p90"], "6");
+    // One table print per unit, for the copied-table aids.
+    let tables = library["tables"].as_array().unwrap();
+    assert_eq!(tables.len(), 8, "{tables:?}");
+    assert!(
+        tables
+            .iter()
+            .all(|t| t["year"] == 2026 && t["print"].as_str().unwrap().len() == 16)
+    );
 
     let o = jixiao(&[
         "library",

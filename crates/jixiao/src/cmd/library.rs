@@ -82,7 +82,10 @@ fn build_library(dir: &Path, output: &Path) -> anyhow::Result<()> {
     for f in &failed {
         eprintln!("无法读取 {f}");
     }
-    let library = build(&forms).with_context(|| format!("目录 {}", dir.display()))?;
+    let template = forms
+        .first()
+        .and_then(|f| registry.get(&f.template.id, Some(f.template.version)).ok());
+    let library = build(&forms, template).with_context(|| format!("目录 {}", dir.display()))?;
     let json = serde_json::to_string_pretty(&library)?;
     std::fs::write(output, json + "\n")
         .with_context(|| format!("无法写入 {}", output.display()))?;

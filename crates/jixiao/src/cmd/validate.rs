@@ -110,7 +110,7 @@ pub fn run(args: Args) -> ExitCode {
     let mut findings = validate(&form, &template);
     if let Some(path) = &args.library {
         let aids = super::library::load(path).and_then(|lib| {
-            jixiao_domain::library::aids(&form, &lib, Default::default())
+            jixiao_domain::library::aids(&form, &lib, &template, Default::default())
                 .map_err(|e| anyhow::anyhow!("{}：{e}", path.display()))
         });
         match aids {
