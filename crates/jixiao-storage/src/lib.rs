@@ -12,6 +12,7 @@
 
 pub mod audit;
 pub mod forms;
+pub mod library;
 mod migrate;
 pub mod publications;
 pub mod reports;
@@ -32,6 +33,7 @@ use tokio::sync::{Mutex, OwnedMutexGuard};
 
 pub use audit::{ArchiveBatch, AuditContext, AuditVerification, BrokenRow, Outcome, Subject};
 pub use forms::{DashboardForm, FormRow, FormSummary, ListFilter, VersionRow};
+pub use library::StoredLibrary;
 pub use publications::{DatasetStamp, PublicIndicator, PublicYear, Publication};
 pub use reports::{ApprovedDeclaration, ReportData, ReportReview, ReportRow, Round};
 pub use reviews::{AuditEntry, Comment, Review};

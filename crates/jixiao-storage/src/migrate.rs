@@ -51,6 +51,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0007_departments.sql"),
         include_str!("../migrations/postgres/0007_departments.sql"),
     ),
+    (
+        8,
+        "library",
+        include_str!("../migrations/sqlite/0008_library.sql"),
+        include_str!("../migrations/postgres/0008_library.sql"),
+    ),
 ];
 
 /// The latest migration this program knows.

@@ -5,13 +5,14 @@ mod support;
 
 use jixiao_storage::{Backend, Db};
 
-const TABLES: [&str; 21] = [
+const TABLES: [&str; 22] = [
     "audit_head",
     "audit_log",
     "comments",
     "form_versions",
     "forms",
     "indicators",
+    "libraries",
     "login_failures",
     "notices",
     "password_history",
