@@ -332,6 +332,10 @@ pub async fn seed_lifecycle(state: &AppState) -> ApiResult<()> {
     )
     .await?;
     seed_declaration_round(state, &reviewer, year + 1).await?;
+    // The region's indicator library from the approved forms above, as an approval would build
+    // it: the editor's suggestions and the review aids work on first start.
+    crate::service::library::rebuild(state, Some(reviewer.id), unit.region_id, &form.template.id)
+        .await?;
     Ok(())
 }
 

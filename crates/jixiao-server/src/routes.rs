@@ -5,7 +5,7 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{MethodRouter, delete, get, patch, post, put};
 
-use crate::api::{admin, forms, history, misc, reports, rounds, session, workflow};
+use crate::api::{admin, forms, history, library, misc, reports, rounds, session, workflow};
 use crate::state::{AppState, ServerConfig};
 
 /// One documented route.
@@ -84,6 +84,8 @@ pub fn api_routes(config: &ServerConfig) -> (Router<AppState>, Vec<RouteDoc>) {
         .add("get", "/api/forms/{id}/diff", "两个版本之间的差异（from、to）", None, get(history::diff_versions))
         .add("get", "/api/forms/{id}/audit", "操作日志", None, get(history::audit))
         .add("get", "/api/forms/{id}/export", "导出文件（format=pdf|xlsx|html|json|csv）", None, get(history::export))
+        .add("get", "/api/forms/{id}/library/suggestions", "新增三级指标的建议：本区划指标库中本单位上年用过的、在该二级指标下常用的指标（level2、q）", None, get(library::suggestions))
+        .add("get", "/api/library", "本区划的指标库（财政审核人；region_id、template、q、limit）", None, get(library::region))
         .add("get", "/api/summary", "汇总表（xlsx）：可见范围内、按年度和状态筛选的申报表", None, get(history::summary))
         .add("post", "/api/rounds", "开启任务：申报填报（区划内全部或选定单位）、绩效运行监控或绩效自评（为已批复申报表的单位生成监控表或自评表）", Some("RoundRequest"), post(reports::open))
         .add("get", "/api/rounds", "可见的申报填报、监控、自评任务", None, get(reports::list))

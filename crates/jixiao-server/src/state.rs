@@ -137,6 +137,8 @@ pub struct AppState {
     pub policy: Arc<crate::policy::PolicyCache>,
     /// Request, save and pool counters for `GET /metrics`.
     pub metrics: Arc<crate::metrics::Metrics>,
+    /// The regions' indicator libraries, parsed, by generation.
+    pub(crate) libraries: Arc<crate::service::library::LibraryCache>,
 }
 
 impl std::fmt::Debug for AppState {
@@ -172,6 +174,7 @@ impl AppState {
             public_pages: Arc::default(),
             policy: Arc::new(crate::policy::PolicyCache::default()),
             metrics: Arc::default(),
+            libraries: Arc::default(),
         }
     }
 

@@ -3,6 +3,7 @@
 pub mod admin;
 pub mod forms;
 pub mod history;
+pub mod library;
 pub mod misc;
 pub mod reports;
 pub mod rounds;

@@ -9,7 +9,9 @@ use jixiao_storage::saves::{SaveOutcome, SaveRequest};
 use jixiao_storage::{Comment, FormRow, ListFilter, Review, Role, Unit, User};
 use serde_json::json;
 
-use super::{counts, findings_for_viewer, findings_of, for_viewer, parse_stored, stale};
+use super::{
+    counts, findings_for_viewer, findings_in_region, findings_of, for_viewer, parse_stored, stale,
+};
 use crate::access::{actor, may, visible};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
@@ -299,7 +301,7 @@ pub(crate) async fn insert_form(
     user_id: i64,
     source: &str,
 ) -> ApiResult<(i64, Vec<Finding>)> {
-    let findings = findings_of(state, form)?;
+    let findings = findings_in_region(state, unit.region_id, form).await?;
     let (errors, warnings) = counts(&findings);
     let data = VersionData::new(form, errors, warnings)?;
     let year = form.header.fiscal_year.get() as i64;
@@ -379,7 +381,10 @@ pub async fn current(state: &AppState, user: &User, id: i64) -> ApiResult<Curren
         .await?
         .ok_or_else(|| ApiError::internal("current version missing"))?;
     let form = parse_stored(&text)?;
-    let findings = findings_for_viewer(user, &form, findings_of(state, &form).unwrap_or_default());
+    let findings = findings_in_region(state, row.region_id, &form)
+        .await
+        .unwrap_or_default();
+    let findings = findings_for_viewer(user, &form, findings);
     Ok(Current {
         row,
         form: for_viewer(user, form),
@@ -439,11 +444,11 @@ pub async fn save(
     base_version: i64,
     form: &Form,
 ) -> ApiResult<Saved> {
-    let findings = findings_of(state, form)?;
-    let (errors, warnings) = counts(&findings);
     let row = visible(user, state.db.form(id).await?)?;
     // `check_save` has refused a form that is not editable.
     check_save(user, &row, form)?;
+    let findings = findings_in_region(state, row.region_id, form).await?;
+    let (errors, warnings) = counts(&findings);
     if base_version == row.version {
         let request = SaveRequest {
             form_id: id,

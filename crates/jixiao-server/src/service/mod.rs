@@ -10,6 +10,7 @@ pub mod dashboard;
 pub mod forms;
 pub mod history;
 pub mod import;
+pub mod library;
 pub mod public;
 pub mod reports;
 pub mod rounds;
@@ -49,6 +50,18 @@ pub fn findings_of(state: &AppState, form: &Form) -> ApiResult<Vec<Finding>> {
         .get(&form.template.id, Some(form.template.version))
         .map_err(|e| ApiError::unprocessable(e.to_string()))?;
     Ok((state.validator)(form, template))
+}
+
+/// The findings of a form of a region: the validator's, then the review aids of the region's
+/// indicator library (none while the region has no library).
+pub async fn findings_in_region(
+    state: &AppState,
+    region_id: i64,
+    form: &Form,
+) -> ApiResult<Vec<Finding>> {
+    let mut findings = findings_of(state, form)?;
+    findings.extend(library::aids_in_region(state, region_id, form).await);
+    Ok(findings)
 }
 
 /// (errors, warnings) of a list of findings.

@@ -326,7 +326,17 @@ pub async fn review(state: &AppState, user: &User, id: i64, input: ReviewInput) 
         review_id: Some(review_id),
         ..Step::to(status)
     };
-    finish(tx, id, user, action, &detail, step).await
+    let step = finish(tx, id, user, action, &detail, step).await?;
+    if status.is_approved() {
+        // The approval stands whatever happens to the library: a failed rebuild is logged and
+        // the next approval rebuilds it.
+        if let Err(e) =
+            super::library::rebuild(state, Some(user.id), row.region_id, &row.template_id).await
+        {
+            tracing::warn!(form_id = id, error = %e.message, "indicator library not rebuilt");
+        }
+    }
+    Ok(step)
 }
 
 /// Publishes an approved form.

@@ -13,6 +13,7 @@ mod declaration;
 mod departments;
 mod e2e_browser;
 mod faults;
+mod library;
 mod matrix;
 mod metrics;
 mod pages;

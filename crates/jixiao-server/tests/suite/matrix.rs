@@ -58,6 +58,8 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("get", "/api/forms/{id}/versions", "AAANNNN"),
     ("get", "/api/forms/{id}/versions/{v}", "AAANNNN"),
     ("get", "/api/forms/{id}/diff", "AAANNNN"),
+    ("get", "/api/forms/{id}/library/suggestions", "AAANNNN"),
+    ("get", "/api/library", "FFAFFFF"),
     ("get", "/api/forms/{id}/audit", "AAANNNN"),
     ("get", "/api/forms/{id}/export", "AAANNNN"),
     ("get", "/api/summary", "AAAFFFA"),
