@@ -22,6 +22,10 @@ pub struct StoredLibrary {
     pub body: String,
 }
 
+/// `(form id, approved version)` of every approved form of a region and template.
+const APPROVED_VERSIONS: &str = "SELECT id, approved_version FROM forms \
+     WHERE region_id = $1 AND template_id = $2 AND approved_version IS NOT NULL ORDER BY id";
+
 impl Db {
     /// `(form id, approved version)` of every approved form of a region and template.
     pub async fn approved_versions(
@@ -29,14 +33,11 @@ impl Db {
         region_id: i64,
         template_id: &str,
     ) -> Result<Vec<(i64, i64)>> {
-        Ok(sqlx::query_as(
-            "SELECT id, approved_version FROM forms WHERE region_id = $1 AND template_id = $2 \
-             AND approved_version IS NOT NULL ORDER BY id",
-        )
-        .bind(region_id)
-        .bind(template_id)
-        .fetch_all(self.pool())
-        .await?)
+        Ok(sqlx::query_as(APPROVED_VERSIONS)
+            .bind(region_id)
+            .bind(template_id)
+            .fetch_all(self.pool())
+            .await?)
     }
 
     /// The templates a region has a library or a form for, in id order.
@@ -115,14 +116,11 @@ impl WriteTx {
         region_id: i64,
         template_id: &str,
     ) -> Result<Vec<(i64, i64)>> {
-        Ok(sqlx::query_as(
-            "SELECT id, approved_version FROM forms WHERE region_id = $1 AND template_id = $2 \
-             AND approved_version IS NOT NULL ORDER BY id",
-        )
-        .bind(region_id)
-        .bind(template_id)
-        .fetch_all(self.conn())
-        .await?)
+        Ok(sqlx::query_as(APPROVED_VERSIONS)
+            .bind(region_id)
+            .bind(template_id)
+            .fetch_all(self.conn())
+            .await?)
     }
 
     /// Stores a region's rebuilt library and answers its new generation.
