@@ -9,10 +9,6 @@ use axum::http::StatusCode;
 use common::{Kind, TestApp};
 use serde_json::{Value, json};
 
-fn grades(g: &str) -> Value {
-    json!({"completeness": g, "relevance": g, "suitability": g, "feasibility": g})
-}
-
 fn codes(body: &Value) -> Vec<String> {
     body["findings"]
         .as_array()
@@ -56,21 +52,10 @@ async fn library_from_approvals(kind: Kind) {
 
     // 兴国镇 submits, the reviewer approves: the library is built from that form.
     let form = got.body["form"].clone();
-    let version = got.body["version"].as_i64().unwrap();
-    let sub = filler
-        .post(
-            &format!("/api/forms/{id}/submit"),
-            &json!({"base_version": version}),
-        )
-        .await;
-    assert_eq!(sub.status, StatusCode::OK, "{}", sub.body);
-    let ok = reviewer
-        .post(
-            &format!("/api/forms/{id}/review"),
-            &json!({"decision": "approve", "grades": grades("优")}),
-        )
-        .await;
-    assert_eq!(ok.status, StatusCode::OK, "{}", ok.body);
+    assert_eq!(
+        crate::rounds::approve_demo_draft(&filler, &reviewer).await,
+        id
+    );
     let lib = reviewer.get(&format!("/api/library?q={region_q}")).await;
     assert_eq!(lib.status, StatusCode::OK, "{}", lib.body);
     assert_eq!(lib.body["generation"], 1, "{}", lib.body);
