@@ -19,7 +19,15 @@
 //! - `L005` the same annual table as another unit's of the same year (copy and paste);
 //! - `L006` a common indicator (共性指标) of the template missing from a table;
 //! - `L007` a 满意度 target below [`SATISFACTION_FLOOR`] % (or above 100 % where the template does
-//!   not already bound the node).
+//!   not already bound the node);
+//! - `L008` (提示) the name of an entry written with another unit of measure, or with the opposite
+//!   direction (≥ against ≤), than the entry has (an entry approved by the finance bureau, or one
+//!   at least [`MIN_AGREEING`] forms of the region agree on).
+//!
+//! The finance bureau curates the harvested library ([`Curation`], applied by [`build_curated`]
+//! on every rebuild): approve an entry (offered first, with its 指标解释, 计算公式, 评(扣)分标准 and
+//! 指标值确定依据), merge duplicates (培训人数 into 培训人次: the merged name then finds the entry),
+//! retire one (no longer offered, no basis for an aid).
 //!
 //! `L004` and `L005` compare [`TablePrint`]s: a hash of a table's own rows (the rows that are
 //! not the template's common indicators), kept in the library for every form it was built from.
@@ -59,6 +67,16 @@ pub const VAGUE_WORDS: [&str; 14] = [
 
 /// Fewest numeric targets an entry needs before its range is used.
 pub const MIN_SPREAD: usize = 5;
+
+/// Fewest forms that must agree on an entry's unit or direction before another one is noticed
+/// (`L008`).
+pub const MIN_AGREEING: usize = 2;
+
+/// True when an entry's unit and direction are settled enough to notice another: approved by
+/// the finance bureau, or used by at least [`MIN_AGREEING`] forms.
+fn settled(e: &Entry) -> bool {
+    e.status == EntryStatus::Approved || e.forms >= MIN_AGREEING
+}
 
 /// Fewest own rows (not common indicators) a table needs before it is compared with others.
 pub const MIN_PRINT_ROWS: usize = 3;
@@ -130,6 +148,25 @@ pub struct Entry {
     pub spread: Option<Spread>,
     /// Up to three targets as written.
     pub examples: Vec<String>,
+    /// The 指标值确定依据 written most (计划标准, 历史标准 …), when any.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub basis: String,
+    /// A common indicator of the template (共性指标) rather than one of the unit's own (个性).
+    #[serde(default)]
+    pub common: bool,
+    /// Where the entry stands: harvested, seeded from the template, approved or retired by the
+    /// finance bureau.
+    #[serde(default)]
+    pub status: EntryStatus,
+    /// What the finance bureau wrote about it, once curated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub curated: Option<CuratedFields>,
+    /// The curation version the entry is at (0 while nobody curated it).
+    #[serde(default)]
+    pub version: i64,
+    /// Entries merged into this one (their forms and targets are counted here).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub aliases: Vec<EntryRef>,
 }
 
 impl Entry {
@@ -137,6 +174,164 @@ impl Entry {
     pub fn expects_number(&self) -> bool {
         self.numeric > self.qualitative
     }
+
+    /// True when it answers for `key` and `unit`: its own, or one merged into it.
+    pub fn answers_for(&self, key: &str, unit: &str) -> bool {
+        (self.key == key && self.unit == unit)
+            || self.aliases.iter().any(|a| a.key == key && a.unit == unit)
+    }
+
+    /// Its reference (normalised name and unit).
+    pub fn reference(&self) -> EntryRef {
+        EntryRef {
+            key: self.key.clone(),
+            unit: self.unit.clone(),
+        }
+    }
+}
+
+/// Where an entry of the library stands.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EntryStatus {
+    /// Harvested from approved forms; nobody has looked at it yet.
+    #[default]
+    Harvested,
+    /// A common indicator of the template that no form has used yet.
+    Seeded,
+    /// Approved into the library by the finance bureau: offered first.
+    Approved,
+    /// Retired by the finance bureau: no longer offered, and no basis for an aid.
+    Retired,
+}
+
+impl EntryStatus {
+    /// Chinese label.
+    pub fn label(self) -> &'static str {
+        match self {
+            EntryStatus::Harvested => "采集",
+            EntryStatus::Seeded => "模板共性指标",
+            EntryStatus::Approved => "已审定",
+            EntryStatus::Retired => "已停用",
+        }
+    }
+}
+
+/// An entry's reference: its normalised name and unit of measure.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct EntryRef {
+    /// Normalised name.
+    pub key: String,
+    /// Unit of measure (empty for words).
+    #[serde(default)]
+    pub unit: String,
+}
+
+/// What the finance bureau writes about an entry (指标解释, 计算公式 …). `name`, `level1`,
+/// `level2` and `direction` replace the harvested ones when not empty.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CuratedFields {
+    /// The spelling to offer.
+    #[serde(default)]
+    pub name: String,
+    /// 一级指标.
+    #[serde(default)]
+    pub level1: String,
+    /// 二级指标 node.
+    #[serde(default)]
+    pub level2: String,
+    /// `≥`, `≤`, `=` or `定性`.
+    #[serde(default)]
+    pub direction: String,
+    /// 指标解释.
+    #[serde(default)]
+    pub explanation: String,
+    /// 计算公式.
+    #[serde(default)]
+    pub formula: String,
+    /// 评(扣)分标准.
+    #[serde(default)]
+    pub scoring: String,
+    /// 指标值确定依据.
+    #[serde(default)]
+    pub basis: String,
+    /// Unit types it suits (行政单位, 事业单位 …).
+    #[serde(default)]
+    pub unit_types: Vec<String>,
+    /// Free tags.
+    #[serde(default)]
+    pub tags: Vec<String>,
+}
+
+/// The longest text a curated field may hold, in characters.
+pub const MAX_CURATED_TEXT: usize = 2000;
+
+impl CuratedFields {
+    /// Checks lengths and the direction; the message names the field.
+    pub fn check(&self) -> Result<(), String> {
+        let texts = [
+            ("名称", &self.name, 100),
+            ("一级指标", &self.level1, 100),
+            ("二级指标", &self.level2, 100),
+            ("指标解释", &self.explanation, MAX_CURATED_TEXT),
+            ("计算公式", &self.formula, MAX_CURATED_TEXT),
+            ("评(扣)分标准", &self.scoring, MAX_CURATED_TEXT),
+            ("指标值确定依据", &self.basis, MAX_CURATED_TEXT),
+        ];
+        for (label, text, max) in texts {
+            if text.chars().count() > max {
+                return Err(format!("{label}不能超过 {max} 字"));
+            }
+        }
+        if !["", "≥", "≤", "=", "定性"].contains(&self.direction.as_str()) {
+            return Err(format!(
+                "方向「{}」无效：应为 ≥、≤、= 或 定性",
+                self.direction
+            ));
+        }
+        for (label, list) in [("适用单位类型", &self.unit_types), ("标签", &self.tags)] {
+            if list.len() > 20
+                || list
+                    .iter()
+                    .any(|t| t.trim().is_empty() || t.chars().count() > 30)
+            {
+                return Err(format!("{label}最多 20 个，每个 1 至 30 字"));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The finance bureau's current decision about one entry, applied on top of every rebuild.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Curation {
+    /// The entry it is about.
+    pub entry: EntryRef,
+    /// What the bureau decided.
+    pub state: CurationState,
+    /// Its fields (approved, retired and edited entries).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fields: Option<CuratedFields>,
+    /// The curation version of the entry (1 for the first decision).
+    pub version: i64,
+}
+
+/// A curation decision.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum CurationState {
+    /// Approved into the library.
+    Approved,
+    /// Retired.
+    Retired,
+    /// Merged into another entry.
+    Merged {
+        /// The entry it now counts for.
+        into: EntryRef,
+    },
+    /// Back to harvested (a decision undone).
+    Harvested,
 }
 
 /// A library: its entries, most used first.
@@ -267,15 +462,29 @@ impl Library {
     }
 
     /// The entry of an indicator name and unit, if the library has one.
+    /// Retired entries and those merged away answer for nothing; a merged name finds the entry
+    /// it was merged into.
     pub fn entry(&self, name: &str, unit: &str) -> Option<&Entry> {
         let key = normalise(name);
-        self.entries.iter().find(|e| e.key == key && e.unit == unit)
+        self.entries
+            .iter()
+            .find(|e| e.status != EntryStatus::Retired && e.answers_for(&key, unit))
     }
 
-    /// The entries of a name, in any unit.
+    /// The entry of a reference, whatever its status.
+    pub fn entry_by_ref(&self, r: &EntryRef) -> Option<&Entry> {
+        self.entries
+            .iter()
+            .find(|e| e.key == r.key && e.unit == r.unit)
+    }
+
+    /// The live entries of a name, in any unit.
     pub fn entries_named(&self, name: &str) -> impl Iterator<Item = &Entry> {
         let key = normalise(name);
-        self.entries.iter().filter(move |e| e.key == key)
+        self.entries.iter().filter(move |e| {
+            e.status != EntryStatus::Retired
+                && (e.key == key || e.aliases.iter().any(|a| a.key == key))
+        })
     }
 
     /// Entries whose name, node or level-1 contains `text` (normalised).
@@ -338,6 +547,7 @@ struct Acc {
     numbers: Vec<Decimal>,
     qualitative: usize,
     examples: Vec<String>,
+    bases: BTreeMap<String, usize>,
 }
 
 /// Every row of both indicator tables with its table and index.
@@ -349,8 +559,91 @@ fn rows(form: &Form) -> impl Iterator<Item = (TableKind, usize, &Indicator)> {
 }
 
 /// Builds a library from forms of one template. Rows without a name are skipped. With the
-/// template, its common indicators are left out of the table prints.
+/// template, its common indicators are seeded as entries (when no form uses them) and left out of
+/// the table prints.
 pub fn build(forms: &[Form], template: Option<&Template>) -> Result<Library, LibraryError> {
+    build_curated(forms, template, &[])
+}
+
+/// Where each merged entry's rows go: `from → into`, chains followed, cycles dropped.
+fn merge_targets(curations: &[Curation]) -> BTreeMap<EntryRef, EntryRef> {
+    let direct: BTreeMap<&EntryRef, &EntryRef> = curations
+        .iter()
+        .filter_map(|c| match &c.state {
+            CurationState::Merged { into } if *into != c.entry => Some((&c.entry, into)),
+            _ => None,
+        })
+        .collect();
+    let mut out = BTreeMap::new();
+    for (&from, &first) in &direct {
+        let mut to = first;
+        let mut steps = 0;
+        while let Some(&next) = direct.get(to) {
+            steps += 1;
+            if next == from || steps > direct.len() {
+                break;
+            }
+            to = next;
+        }
+        if to != from {
+            out.insert(from.clone(), to.clone());
+        }
+    }
+    out
+}
+
+/// Applies a curation's fields to an entry.
+fn apply_fields(e: &mut Entry, f: &CuratedFields) {
+    if !f.name.trim().is_empty() {
+        e.name = f.name.trim().to_string();
+    }
+    if !f.level1.trim().is_empty() {
+        e.level1 = f.level1.trim().to_string();
+    }
+    if !f.level2.trim().is_empty() {
+        e.level2 = node(&f.level2);
+    }
+    if !f.direction.is_empty() {
+        e.direction = f.direction.clone();
+    }
+    if !f.basis.trim().is_empty() {
+        e.basis = f.basis.trim().to_string();
+    }
+    e.curated = Some(f.clone());
+}
+
+/// An entry nobody's form uses (seeded from the template or kept by a curation).
+fn unused_entry(r: &EntryRef, level1: &str, level2: &str, name: &str) -> Entry {
+    Entry {
+        key: r.key.clone(),
+        level1: level1.trim().to_string(),
+        level2: node(level2),
+        name: name.trim().to_string(),
+        unit: r.unit.clone(),
+        direction: String::new(),
+        forms: 0,
+        numeric: 0,
+        qualitative: 0,
+        spread: None,
+        examples: Vec::new(),
+        basis: String::new(),
+        common: false,
+        status: EntryStatus::Harvested,
+        curated: None,
+        version: 0,
+        aliases: Vec::new(),
+    }
+}
+
+/// [`build`], then the finance bureau's curations on top: merged entries counted under the entry
+/// they were merged into (their spellings become its aliases), approved and retired entries
+/// marked and given their curated fields. An approved entry no form uses any more stays in the
+/// library. Curations survive every rebuild because they are applied to each.
+pub fn build_curated(
+    forms: &[Form],
+    template: Option<&Template>,
+    curations: &[Curation],
+) -> Result<Library, LibraryError> {
     let Some(first) = forms.first() else {
         return Err(LibraryError::Empty);
     };
@@ -360,7 +653,9 @@ pub fn build(forms: &[Form], template: Option<&Template>) -> Result<Library, Lib
             templates.into_iter().collect::<Vec<_>>().join("、"),
         ));
     }
-    let mut acc: BTreeMap<(String, String), Acc> = BTreeMap::new();
+    let merges = merge_targets(curations);
+    let mut aliases: BTreeMap<EntryRef, BTreeSet<EntryRef>> = BTreeMap::new();
+    let mut acc: BTreeMap<EntryRef, Acc> = BTreeMap::new();
     for (i, form) in forms.iter().enumerate() {
         for (_, _, row) in rows(form) {
             let key = normalise(&row.name);
@@ -368,7 +663,27 @@ pub fn build(forms: &[Form], template: Option<&Template>) -> Result<Library, Lib
                 continue;
             }
             let target = row.target.as_ref();
-            let a = acc.entry((key, unit_of(target))).or_default();
+            let mut r = EntryRef {
+                key,
+                unit: unit_of(target),
+            };
+            if let Some(into) = merges.get(&r) {
+                aliases.entry(into.clone()).or_default().insert(r);
+                r = into.clone();
+            }
+            if let Some(b) = row
+                .basis
+                .as_deref()
+                .map(str::trim)
+                .filter(|b| !b.is_empty())
+            {
+                *acc.entry(r.clone())
+                    .or_default()
+                    .bases
+                    .entry(b.to_string())
+                    .or_default() += 1;
+            }
+            let a = acc.entry(r).or_default();
             *a.level1.entry(row.level1.trim().to_string()).or_default() += 1;
             *a.level2.entry(node(&row.level2)).or_default() += 1;
             *a.names.entry(row.name.trim().to_string()).or_default() += 1;
@@ -396,7 +711,8 @@ pub fn build(forms: &[Form], template: Option<&Template>) -> Result<Library, Lib
     }
     let mut entries: Vec<Entry> = acc
         .into_iter()
-        .map(|((key, unit), mut a)| {
+        .map(|(r, mut a)| {
+            let EntryRef { key, unit } = r;
             a.numbers.sort_unstable();
             let spread = (!a.numbers.is_empty()).then(|| Spread {
                 n: a.numbers.len(),
@@ -416,9 +732,78 @@ pub fn build(forms: &[Form], template: Option<&Template>) -> Result<Library, Lib
                 qualitative: a.qualitative,
                 spread,
                 examples: a.examples,
+                basis: most(&a.bases),
+                common: false,
+                status: EntryStatus::Harvested,
+                curated: None,
+                version: 0,
+                aliases: Vec::new(),
             }
         })
         .collect();
+    for e in &mut entries {
+        if let Some(list) = aliases.remove(&e.reference()) {
+            e.aliases = list.into_iter().collect();
+        }
+    }
+    // Seeds: the template's common indicators, marked 共性, added when no form uses them.
+    if let Some(t) = template {
+        for row in &t.common_indicators {
+            let key = normalise(&row.name);
+            if key.is_empty() {
+                continue;
+            }
+            let mut found = false;
+            for e in entries.iter_mut().filter(|e| e.key == key) {
+                e.common = true;
+                found = true;
+            }
+            if !found {
+                let target = row.target.as_ref();
+                let r = EntryRef {
+                    key,
+                    unit: unit_of(target),
+                };
+                let mut e = unused_entry(&r, &row.level1, &row.level2, &row.name);
+                e.direction = direction_of(target).to_string();
+                e.examples = target.map(|t| vec![t.to_string()]).unwrap_or_default();
+                e.basis = row.basis.clone().unwrap_or_default();
+                e.common = true;
+                e.status = EntryStatus::Seeded;
+                entries.push(e);
+            }
+        }
+    }
+    // The finance bureau's decisions.
+    for c in curations {
+        let status = match c.state {
+            CurationState::Approved => EntryStatus::Approved,
+            CurationState::Retired => EntryStatus::Retired,
+            CurationState::Merged { .. } | CurationState::Harvested => {
+                if let Some(e) = entries.iter_mut().find(|e| e.reference() == c.entry) {
+                    e.version = c.version;
+                }
+                continue;
+            }
+        };
+        let at = match entries.iter().position(|e| e.reference() == c.entry) {
+            Some(at) => at,
+            None => {
+                // Kept although no form uses it any more.
+                let Some(f) = c.fields.as_ref() else {
+                    continue;
+                };
+                entries.push(unused_entry(&c.entry, &f.level1, &f.level2, &f.name));
+                entries.len() - 1
+            }
+        };
+        let e = &mut entries[at];
+        e.status = status;
+        e.version = c.version;
+        if let Some(f) = &c.fields {
+            apply_fields(e, f);
+        }
+    }
     entries.sort_by(|a, b| b.forms.cmp(&a.forms).then(a.key.cmp(&b.key)));
     let years: BTreeSet<i32> = forms
         .iter()
@@ -487,9 +872,17 @@ pub fn aids(
         std::collections::HashMap::with_capacity(library.entries.len());
     let mut by_name: std::collections::HashMap<&str, Vec<&Entry>> =
         std::collections::HashMap::with_capacity(library.entries.len());
-    for e in &library.entries {
+    for e in library
+        .entries
+        .iter()
+        .filter(|e| e.status != EntryStatus::Retired)
+    {
         by_key.entry((e.key.as_str(), e.unit.as_str())).or_insert(e);
         by_name.entry(e.key.as_str()).or_default().push(e);
+        for a in &e.aliases {
+            by_key.entry((a.key.as_str(), a.unit.as_str())).or_insert(e);
+            by_name.entry(a.key.as_str()).or_default().push(e);
+        }
     }
     let mut out = Vec::new();
     let common = common_keys(Some(template));
@@ -564,6 +957,53 @@ pub fn aids(
                         shown(s.p90)
                     ),
                 ));
+            }
+        }
+        // L008: the name of an entry with another unit or direction.
+        if let TargetValue::Quantity { comparator, .. } = target {
+            match entry {
+                None => {
+                    let other = by_name
+                        .get(key.as_str())
+                        .into_iter()
+                        .flatten()
+                        .filter(|e| e.expects_number() && !e.unit.is_empty() && settled(e))
+                        .max_by_key(|e| e.forms);
+                    if let Some(e) = other {
+                        out.push(finding(
+                            "L008",
+                            Severity::Info,
+                            path.clone(),
+                            format!(
+                                "「{name}」在本区划指标库中的计量单位为「{}」（{} 份申报表），此处为「{}」：如为同一指标，请统一计量单位；如不是，请换一个能区分的名称",
+                                e.unit,
+                                e.forms,
+                                if unit.is_empty() { "无" } else { unit.as_str() }
+                            ),
+                        ));
+                    }
+                }
+                Some(e) => {
+                    let here = comparator.map(|c| match c.direction() {
+                        Direction::Reverse => "≤",
+                        Direction::Equal => "=",
+                        Direction::Positive => "≥",
+                    });
+                    if let Some(here) = here
+                        && settled(e)
+                        && matches!((here, e.direction.as_str()), ("≥", "≤") | ("≤", "≥"))
+                    {
+                        out.push(finding(
+                            "L008",
+                            Severity::Info,
+                            path.clone(),
+                            format!(
+                                "「{name}」在本区划指标库中是「{}」方向的指标（{} 份申报表），此处为「{here}」：请核对指标的方向（越大越好还是越小越好）",
+                                e.direction, e.forms
+                            ),
+                        ));
+                    }
+                }
             }
         }
         // L003: a vague word where a number is expected.

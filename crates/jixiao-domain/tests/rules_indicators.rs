@@ -495,3 +495,168 @@ fn library_aid_common_indicator_and_satisfaction() {
         "{found:?}"
     );
 }
+
+/// Curation on top of a rebuild: a merged name counts under the entry it was merged into and
+/// finds it; a retired entry is no basis for an aid; an approved entry keeps its fields and stays
+/// when no form uses it any more; the template's common indicators are seeded and marked 共性.
+#[test]
+fn library_curation_merges_retires_and_survives_rebuilds() {
+    use jixiao_domain::library::{
+        AidOptions, CuratedFields, Curation, CurationState, EntryRef, EntryStatus, aids,
+        build_curated,
+    };
+    let template = common::hubei();
+    let seed = common::seed();
+    // Eight units: five write 服务城市项目数, three call it 城市服务项目数 (same unit 项).
+    let forms: Vec<_> = (0..8)
+        .map(|k| {
+            let mut f = seed.clone();
+            f.header.unit_name = format!("单位{k}");
+            for r in f.indicators.annual.rows.iter_mut() {
+                if r.name == "服务城市项目数" {
+                    r.target = tv(&format!("≥{}项", 4 + k % 3));
+                    if k >= 5 {
+                        r.name = "城市服务 项目数".to_string();
+                    }
+                }
+            }
+            f
+        })
+        .collect();
+    let main = EntryRef {
+        key: "服务城市项目数".into(),
+        unit: "项".into(),
+    };
+    let alias = EntryRef {
+        key: "城市服务项目数".into(),
+        unit: "项".into(),
+    };
+    let plain = build_curated(&forms, Some(&template), &[]).unwrap();
+    assert_eq!(plain.entry_by_ref(&main).unwrap().forms, 5);
+    assert_eq!(plain.entry_by_ref(&alias).unwrap().forms, 3);
+    // Seeded and 共性: every common indicator of the template is an entry.
+    for row in &template.common_indicators {
+        let e = plain
+            .entries_named(&row.name)
+            .next()
+            .unwrap_or_else(|| panic!("{} seeded", row.name));
+        assert!(e.common, "{} 共性", row.name);
+    }
+    assert!(
+        plain
+            .entries
+            .iter()
+            .all(|e| e.status != EntryStatus::Retired)
+    );
+
+    let fields = CuratedFields {
+        explanation: "年度内为城市提供服务的项目个数".into(),
+        formula: "已完成服务项目的个数".into(),
+        basis: "计划标准".into(),
+        tags: vec!["城市服务".into()],
+        ..Default::default()
+    };
+    let gone = EntryRef {
+        key: "已停办的指标".into(),
+        unit: "项".into(),
+    };
+    let curations = vec![
+        Curation {
+            entry: alias.clone(),
+            state: CurationState::Merged { into: main.clone() },
+            fields: None,
+            version: 1,
+        },
+        Curation {
+            entry: main.clone(),
+            state: CurationState::Approved,
+            fields: Some(fields.clone()),
+            version: 2,
+        },
+        Curation {
+            entry: gone.clone(),
+            state: CurationState::Approved,
+            fields: Some(CuratedFields {
+                name: "已停办的指标".into(),
+                level1: "产出指标".into(),
+                level2: "数量指标".into(),
+                ..Default::default()
+            }),
+            version: 1,
+        },
+    ];
+    let lib = build_curated(&forms, Some(&template), &curations).unwrap();
+    let e = lib.entry_by_ref(&main).unwrap();
+    assert_eq!(
+        (e.forms, e.status, e.version),
+        (8, EntryStatus::Approved, 2)
+    );
+    assert_eq!(e.aliases, vec![alias.clone()]);
+    assert_eq!(e.basis, "计划标准");
+    assert_eq!(e.curated.as_ref().unwrap().explanation, fields.explanation);
+    assert!(lib.entry_by_ref(&alias).is_none(), "merged away");
+    assert_eq!(lib.entry("城市服务项目数", "项").unwrap().key, main.key);
+    let kept = lib.entry_by_ref(&gone).expect("approved entry kept");
+    assert_eq!((kept.forms, kept.status), (0, EntryStatus::Approved));
+    // The merged spelling is checked against the merged entry's range (L002).
+    let mut odd = seed.clone();
+    for r in odd.indicators.annual.rows.iter_mut() {
+        if r.name == "服务城市项目数" {
+            r.name = "城市服务项目数".into();
+            r.target = tv("≥40项");
+        }
+    }
+    let found = aids(&odd, &lib, &template, AidOptions::default()).unwrap();
+    let l002 = found.iter().find(|f| f.code == "L002").expect("L002");
+    assert!(l002.message.contains("8 份申报表"), "{}", l002.message);
+    // Retired: no basis for an aid any more.
+    let mut retired = curations.clone();
+    retired[1].state = CurationState::Retired;
+    let lib = build_curated(&forms, Some(&template), &retired).unwrap();
+    assert_eq!(
+        lib.entry_by_ref(&main).unwrap().status,
+        EntryStatus::Retired
+    );
+    let found = aids(&odd, &lib, &template, AidOptions::default()).unwrap();
+    assert!(found.iter().all(|f| f.code != "L002"), "{found:?}");
+}
+
+/// L008: the name of an entry with another unit, or with the opposite direction.
+#[test]
+fn library_aid_other_unit_or_direction() {
+    use jixiao_domain::library::{AidOptions, aids};
+    let template = common::hubei();
+    let seed = common::seed();
+    let lib = region_library(&seed);
+    assert!(
+        aids(&seed, &lib, &template, AidOptions::default())
+            .unwrap()
+            .iter()
+            .all(|f| f.code != "L008")
+    );
+    let mut form = seed.clone();
+    for r in form.indicators.annual.rows.iter_mut() {
+        match r.name.as_str() {
+            "服务城市项目数" => r.target = tv("≥12个"),
+            "群众满意度" => r.target = tv("≤95%"),
+            _ => {}
+        }
+    }
+    let found = aids(&form, &lib, &template, AidOptions::default()).unwrap();
+    let l008: Vec<&str> = found
+        .iter()
+        .filter(|f| f.code == "L008")
+        .map(|f| f.message.as_str())
+        .collect();
+    assert_eq!(l008.len(), 2, "{found:?}");
+    assert!(
+        l008.iter()
+            .any(|m| m.contains("计量单位为「项」") && m.contains("此处为「个」")),
+        "{l008:?}"
+    );
+    assert!(
+        l008.iter()
+            .any(|m| m.contains("「≥」方向") && m.contains("此处为「≤」")),
+        "{l008:?}"
+    );
+}
