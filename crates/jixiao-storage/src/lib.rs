@@ -33,7 +33,7 @@ use tokio::sync::{Mutex, OwnedMutexGuard};
 
 pub use audit::{ArchiveBatch, AuditContext, AuditVerification, BrokenRow, Outcome, Subject};
 pub use forms::{DashboardForm, FormRow, FormSummary, ListFilter, VersionRow};
-pub use library::StoredLibrary;
+pub use library::{CurationRow, StoredLibrary};
 pub use publications::{DatasetStamp, PublicIndicator, PublicYear, Publication};
 pub use reports::{ApprovedDeclaration, ReportData, ReportReview, ReportRow, Round};
 pub use reviews::{AuditEntry, Comment, Review};

@@ -57,6 +57,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0008_library.sql"),
         include_str!("../migrations/postgres/0008_library.sql"),
     ),
+    (
+        9,
+        "library_curations",
+        include_str!("../migrations/sqlite/0009_library_curations.sql"),
+        include_str!("../migrations/postgres/0009_library_curations.sql"),
+    ),
 ];
 
 /// The latest migration this program knows.

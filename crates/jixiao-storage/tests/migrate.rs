@@ -5,7 +5,7 @@ mod support;
 
 use jixiao_storage::{Backend, Db};
 
-const TABLES: [&str; 22] = [
+const TABLES: [&str; 23] = [
     "audit_head",
     "audit_log",
     "comments",
@@ -13,6 +13,7 @@ const TABLES: [&str; 22] = [
     "forms",
     "indicators",
     "libraries",
+    "library_curations",
     "login_failures",
     "notices",
     "password_history",
