@@ -36,7 +36,8 @@ fn schemas() -> Map<String, Value> {
     m.insert(
         "ValidateRequest".into(),
         obj(
-            json!({"form": {"$ref": "#/components/schemas/Form"}}),
+            json!({"form": {"$ref": "#/components/schemas/Form"},
+                "form_id": {"type": "integer", "description": "所属的已保存申报表：加上本区划指标库的辅助审核"}}),
             &["form"],
         ),
     );
@@ -76,6 +77,21 @@ fn schemas() -> Map<String, Value> {
         "month": {"type": "integer", "minimum": 1, "maximum": 12, "description": "监控截止月份；不填取模板默认月份"},
         "deadline": {"type": "string", "format": "date", "description": "截止日期 YYYY-MM-DD，不早于今天"},
         "region_id": {"type": "integer", "description": "系统管理员须指定"}}), &["kind", "fiscal_year", "deadline"]));
+    m.insert(
+        "CurateRequest".into(),
+        obj(
+            json!({
+        "action": {"type": "string", "enum": ["approve", "edit", "merge", "retire", "restore"]},
+        "key": {"type": "string", "description": "指标库条目的规范化名称（条目的 key）"},
+        "unit": {"type": "string", "description": "条目的计量单位（文字指标为空）"},
+        "into": {"type": "object", "properties": {"key": {"type": "string"}, "unit": {"type": "string"}},
+            "required": ["key"], "description": "合并时并入的条目"},
+        "fields": {"type": "object", "description": "审定、修改时的字段：name、level1、level2、direction（≥ ≤ = 定性）、explanation（指标解释）、formula（计算公式）、scoring（评(扣)分标准）、basis（指标值确定依据）、unit_types、tags"},
+        "region_id": {"type": "integer", "description": "默认为本人所在区划"},
+        "template": {"type": "string", "description": "默认为本区划所用的模板"}}),
+            &["action", "key"],
+        ),
+    );
     m.insert(
         "ReopenRequest".into(),
         obj(json!({"unit_id": {"type": "integer"}}), &["unit_id"]),

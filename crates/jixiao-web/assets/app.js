@@ -329,7 +329,7 @@
       }
       checking += 1;
       try {
-        const { res, data } = await api('POST', '/api/validate', { form });
+        const { res, data } = await api('POST', '/api/validate', { form, form_id: Number(formId) });
         if (timer) return;
         if (res.ok && data && Array.isArray(data.findings)) {
           serverFindings = data.findings;
@@ -472,6 +472,149 @@
       $('input[data-path$="/name"]', row).focus();
     }
 
+    // ---- suggestions from the region's indicator library for a row's name --------------
+    // Focusing or typing in a level-3 name lists the library's entries for the row's level-2
+    // node (the unit's own last year first, the bureau's approved ones first within a rank);
+    // picking one fills the name, the direction and unit of the target, and the basis, and shows
+    // the typical range. Without a library (or offline) nothing is shown and typing goes on.
+    const sugg = document.createElement('ul');
+    sugg.id = 'lib-suggest';
+    sugg.className = 'suggest';
+    sugg.hidden = true;
+    sugg.setAttribute('role', 'listbox');
+    sugg.setAttribute('aria-label', '指标库建议');
+    let suggFor = null;
+    let suggItems = [];
+    let suggActive = -1;
+    let suggTimer = null;
+    let suggSeq = 0;
+    const squash = (v) => String(v || '').replace(/\s+/g, '').toLowerCase();
+    const isNameInput = (el) => !!(el && el.matches && el.matches('table.ind input.name') && el.closest('tbody.grp'));
+    function closeSuggest() {
+      sugg.hidden = true;
+      suggActive = -1;
+      if (suggFor) {
+        suggFor.removeAttribute('aria-activedescendant');
+        suggFor.setAttribute('aria-expanded', 'false');
+      }
+    }
+    async function fetchSuggest(inp) {
+      const tb = inp.closest('tbody.grp');
+      const seq = ++suggSeq;
+      const q = inp.value.trim().slice(0, 100);
+      const url = `/api/forms/${formId}/library/suggestions?level2=${encodeURIComponent((tb.dataset.l2 || '').slice(0, 100))}&q=${encodeURIComponent(q)}`;
+      let data = null;
+      try {
+        const res = await fetch(url, { credentials: 'same-origin', headers: { Accept: 'application/json' } });
+        if (res.ok) data = await res.json();
+      } catch (e) { data = null; }
+      if (seq !== suggSeq || document.activeElement !== inp) return;
+      // Indicators already in the table are not offered again.
+      const used = new Set($$('input.name', inp.closest('table')).filter((i) => i !== inp).map((i) => squash(i.value)));
+      suggItems = (data && Array.isArray(data.suggestions) ? data.suggestions : [])
+        .filter((s) => !used.has(squash(s.entry.key)) && !used.has(squash(s.entry.name)));
+      renderSuggest(inp);
+    }
+    function renderSuggest(inp) {
+      sugg.textContent = '';
+      if (!suggItems.length) { closeSuggest(); return; }
+      suggItems.forEach((s, i) => {
+        const e = s.entry;
+        const li = document.createElement('li');
+        li.id = `lib-sug-${i}`;
+        li.dataset.i = String(i);
+        li.setAttribute('role', 'option');
+        const b = document.createElement('b');
+        b.textContent = e.name;
+        const kind = document.createElement('span');
+        kind.className = 'muted';
+        kind.textContent = ' ' + (e.direction === '定性' ? '定性' : [e.direction, e.unit].filter(Boolean).join(' '));
+        const why = document.createElement('small');
+        why.textContent = s.reasons.concat(s.typical ? [s.typical] : []).join('；');
+        li.append(b, kind, why);
+        sugg.append(li);
+      });
+      suggFor = inp;
+      inp.closest('td').append(sugg);
+      sugg.hidden = false;
+      inp.setAttribute('aria-expanded', 'true');
+      inp.setAttribute('aria-controls', 'lib-suggest');
+      moveSuggest(-1);
+    }
+    function moveSuggest(i) {
+      suggActive = i;
+      $$('li', sugg).forEach((li, k) => li.setAttribute('aria-selected', String(k === i)));
+      if (suggFor && i >= 0) suggFor.setAttribute('aria-activedescendant', `lib-sug-${i}`);
+      else if (suggFor) suggFor.removeAttribute('aria-activedescendant');
+    }
+    function pickSuggest(i) {
+      const s = suggItems[i];
+      const inp = suggFor;
+      if (!s || !inp) return;
+      const e = s.entry;
+      const tr = inp.closest('tr');
+      inp.value = e.name;
+      const t = $('input.target', tr);
+      const numeric = e.direction !== '定性' && (e.unit || e.direction);
+      if (t && !t.value.trim()) {
+        if (numeric) {
+          // The unit waits for the number the user types (see the change handler).
+          t.dataset.unit = e.unit || '';
+          t.dataset.dir = e.direction === '=' ? '' : (e.direction || '');
+          const median = e.spread ? e.spread.median : '';
+          t.placeholder = median ? `如 ${t.dataset.dir}${median}${e.unit}` : `数值（${e.unit || '无单位'}）`;
+          const cmp = $('select.cmp', t.closest('td'));
+          if (cmp) cmp.value = t.dataset.dir;
+        } else if (e.examples && e.examples.length) {
+          t.value = e.examples[0];
+          showTarget(t);
+        }
+      }
+      const basis = e.basis || '';
+      const bs = $('select[data-path$="/basis"]', tr);
+      if (basis && bs) {
+        if (!Array.from(bs.options).some((o) => o.value === basis)) bs.add(new Option(basis, basis));
+        bs.value = basis;
+      }
+      let hint = $('.lib-hint', inp.closest('td'));
+      if (!hint) {
+        hint = document.createElement('small');
+        hint.className = 'lib-hint';
+        inp.closest('td').append(hint);
+      }
+      const parts = ['指标库：' + s.reasons.join('，')];
+      if (s.typical) parts.push('常见目标 ' + s.typical);
+      if (e.curated && e.curated.explanation) parts.push('指标解释：' + e.curated.explanation);
+      if (e.curated && e.curated.formula) parts.push('计算公式：' + e.curated.formula);
+      hint.textContent = parts.join('；');
+      closeSuggest();
+      if (t && numeric && !t.value.trim()) t.focus(); else inp.focus();
+      changed();
+    }
+    sugg.addEventListener('mousedown', (ev) => {
+      const li = ev.target.closest('li[data-i]');
+      if (!li) return;
+      ev.preventDefault();
+      pickSuggest(Number(li.dataset.i));
+    });
+    ed.addEventListener('focusin', (ev) => {
+      if (!isNameInput(ev.target)) return;
+      suggFor = ev.target;
+      clearTimeout(suggTimer);
+      suggTimer = setTimeout(() => fetchSuggest(ev.target), 0);
+    });
+    ed.addEventListener('focusout', (ev) => {
+      if (ev.target === suggFor) setTimeout(() => { if (document.activeElement !== suggFor) closeSuggest(); }, 150);
+    });
+    ed.addEventListener('keydown', (ev) => {
+      if (ev.target !== suggFor || sugg.hidden) return;
+      const n = suggItems.length;
+      if (ev.key === 'ArrowDown') { ev.preventDefault(); moveSuggest((suggActive + 1) % n); }
+      else if (ev.key === 'ArrowUp') { ev.preventDefault(); moveSuggest((suggActive - 1 + n) % n); }
+      else if (ev.key === 'Enter' && suggActive >= 0) { ev.preventDefault(); pickSuggest(suggActive); }
+      else if (ev.key === 'Escape') { ev.preventDefault(); closeSuggest(); }
+    });
+
     ed.addEventListener('click', (ev) => {
       const btn = ev.target.closest('button[data-act]');
       if (!btn) return;
@@ -520,12 +663,22 @@
     });
     ed.addEventListener('input', (ev) => {
       const t = ev.target;
+      if (t === suggFor && isNameInput(t)) {
+        clearTimeout(suggTimer);
+        suggTimer = setTimeout(() => fetchSuggest(t), 250);
+      }
       if (t.dataset.t === 'target') showTarget(t);
       if (t.dataset.t === 'money') recompute();
       changed();
     });
     ed.addEventListener('change', (ev) => {
       const sel = ev.target;
+      // A bare number in a target filled from the library takes the entry's direction and unit.
+      const bare = sel.dataset.t === 'target' && sel.dataset.unit !== undefined && /^\s*(≥|≤|=|>|<)?\s*(\d+(?:\.\d+)?)\s*$/.exec(sel.value);
+      if (bare) {
+        sel.value = (bare[1] || sel.dataset.dir || '') + bare[2] + sel.dataset.unit;
+        showTarget(sel);
+      }
       if (sel.dataset.role !== 'cmp') { changed(); return; }
       const inp = $('input.target', sel.closest('td'));
       const v = parseTarget(inp.value);

@@ -78,6 +78,11 @@ const TEMPLATES: &[(&str, &str)] = &[
         "public_error.html",
         include_str!("../templates/public_error.html"),
     ),
+    ("library.html", include_str!("../templates/library.html")),
+    (
+        "library_entry.html",
+        include_str!("../templates/library_entry.html"),
+    ),
 ];
 
 fn build() -> Environment<'static> {

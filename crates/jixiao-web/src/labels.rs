@@ -43,6 +43,8 @@ pub fn action_label(action: &str) -> &'static str {
         "unit.create" => "新建单位",
         "region.create" => "新建区划",
         "region.update" => "修改区划",
+        "library_rebuild" => "重建指标库",
+        "library_curate" => "维护指标库",
         _ => "操作",
     }
 }

@@ -13,6 +13,7 @@ mod editor;
 mod engine;
 mod fields;
 mod labels;
+pub mod library;
 pub mod lifecycle;
 mod pages;
 pub mod public;

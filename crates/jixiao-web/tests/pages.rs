@@ -427,7 +427,78 @@ fn all_pages() -> Vec<(&'static str, String)> {
             "public_error",
             render_public_error(429, "访问过于频繁，请 12 秒后再试").unwrap(),
         ),
+        (
+            "library",
+            library::render_library(&library::LibraryView {
+                chrome: chrome("reviewer"),
+                region: "阳新县".into(),
+                template_id: "hubei-dept-2026".into(),
+                generation: 3,
+                forms: 12,
+                years: "2025、2026".into(),
+                total: 2,
+                q: "项目".into(),
+                status: String::new(),
+                rows: vec![library_line("approved"), library_line("harvested")],
+                truncated: false,
+            })
+            .unwrap(),
+        ),
+        (
+            "library_entry",
+            library::render_library_entry(&library::LibraryEntryView {
+                chrome: chrome("reviewer"),
+                entry: library_line("approved"),
+                fields: library::LibraryFields {
+                    name: "服务城市项目数".into(),
+                    level1: "履职效能".into(),
+                    level2: "核心业务产出".into(),
+                    direction: "≥".into(),
+                    explanation: "年度内为城市提供服务的项目个数<script>".into(),
+                    basis: "计划标准".into(),
+                    unit_types: "行政单位、事业单位".into(),
+                    ..Default::default()
+                },
+                merge_targets: vec![library::MergeTarget {
+                    value: "招商引进项目数|项".into(),
+                    label: "招商引进项目数（项） · 8 份".into(),
+                }],
+                history: vec![library::LibraryHistoryLine {
+                    version: 1,
+                    what: "审定入库".into(),
+                    by: "县财政局绩效股 王磊".into(),
+                    at: "2026-12-06 10:00".into(),
+                }],
+            })
+            .unwrap(),
+        ),
     ]
+}
+
+fn library_line(status: &str) -> library::LibraryLine {
+    library::LibraryLine {
+        key: "服务城市项目数".into(),
+        unit: "项".into(),
+        name: "服务城市项目数".into(),
+        level1: "履职效能".into(),
+        level2: "核心业务产出".into(),
+        direction: "≥".into(),
+        forms: 12,
+        spread: "p10 4项 · 中位数 5项 · p90 6项（12 个）".into(),
+        examples: vec!["≥4项".into(), "≥5项".into()],
+        basis: "计划标准".into(),
+        common: false,
+        status: status.into(),
+        status_label: if status == "approved" {
+            "已审定"
+        } else {
+            "采集"
+        }
+        .into(),
+        version: i64::from(status == "approved"),
+        aliases: vec!["招商引进项目数（项）".into()],
+        href: "/library/entry?key=%E6%9C%8D&unit=%E9%A1%B9".into(),
+    }
 }
 
 fn declaration_board() -> declaration::DeclarationBoardView {

@@ -204,15 +204,32 @@ pub async fn save(
 #[serde(deny_unknown_fields)]
 pub struct ValidateBody {
     form: Form,
+    /// The stored form this is a draft of: its region's indicator library adds its aids (the
+    /// editor's live check sends it).
+    #[serde(default)]
+    form_id: Option<i64>,
 }
 
 /// `POST /api/validate`: the findings of a form; nothing is saved.
 pub async fn validate(
     State(state): State<AppState>,
-    _user: CurrentUser,
+    user: CurrentUser,
     ApiJson(body): ApiJson<ValidateBody>,
 ) -> ApiResult<Json<Value>> {
-    let v = Validated::of(&state, &body.form)?;
+    let v = match body.form_id {
+        None => Validated::of(&state, &body.form)?,
+        Some(id) => {
+            let row = crate::service::forms::row(&state, &user.user, id).await?;
+            let findings =
+                crate::service::findings_in_region(&state, row.region_id, &body.form).await?;
+            let (errors, warnings) = crate::service::counts(&findings);
+            Validated {
+                findings,
+                errors,
+                warnings,
+            }
+        }
+    };
     Ok(Json(
         json!({ "findings": labelled(&v.findings, &body.form), "errors": v.errors, "warnings": v.warnings }),
     ))

@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 
 use crate::auth::CurrentUser;
 use crate::error::ApiResult;
-use crate::json::{ApiPath, ApiQuery};
+use crate::json::{ApiJson, ApiPath, ApiQuery};
 use crate::service::library as service;
 use crate::state::AppState;
 
@@ -63,4 +63,48 @@ pub async fn region(
     )
     .await?;
     Ok(Json(json!(lib)))
+}
+
+/// `POST /api/library/curations`: a finance reviewer approves, edits, merges, retires or
+/// restores an entry of the region's library.
+pub async fn curate(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiJson(req): ApiJson<service::CurateRequest>,
+) -> ApiResult<Json<Value>> {
+    let done = service::curate(&state, &user.user, req).await?;
+    Ok(Json(json!(done)))
+}
+
+/// Query of `GET /api/library/curations`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CurationsQuery {
+    region_id: Option<i64>,
+    template: Option<String>,
+    /// An entry's key: its history; without it, every curated entry's current decision.
+    key: Option<String>,
+    #[serde(default)]
+    unit: String,
+}
+
+/// `GET /api/library/curations?region_id=&template=&key=&unit=`.
+pub async fn curations(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiQuery(q): ApiQuery<CurationsQuery>,
+) -> ApiResult<Json<Value>> {
+    let items = service::curation_history(
+        &state,
+        &user.user,
+        q.region_id,
+        q.template.as_deref(),
+        q.key
+            .as_deref()
+            .map(|k| k.chars().take(100).collect::<String>())
+            .as_deref(),
+        &q.unit.chars().take(20).collect::<String>(),
+    )
+    .await?;
+    Ok(Json(json!({ "curations": items })))
 }

@@ -17,6 +17,7 @@ mod dashboard;
 mod editor;
 mod history;
 mod home;
+mod library;
 pub(crate) mod public;
 mod reports;
 mod review;
@@ -79,6 +80,9 @@ pub fn router(config: &ServerConfig) -> Router<AppState> {
         .route("/forms/{id}/history", get(history::history))
         .route("/forms/{id}/step/{step}", get(steps::confirm_page).post(steps::take_step))
         .route("/dashboard", get(dashboard::dashboard_page))
+        .route("/library", get(library::library_page))
+        .route("/library/entry", get(library::entry_page))
+        .route("/library/curate", post(library::curate))
         .route("/rounds", get(reports::rounds_page).post(reports::open_round))
         .route("/rounds/{id}", get(reports::board_page))
         .route("/rounds/{id}/batch", post(rounds::batch))

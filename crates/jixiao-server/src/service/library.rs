@@ -10,7 +10,10 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use jixiao_domain::library::{AidOptions, Entry, Library, aids, build, node, normalise};
+use jixiao_domain::library::{
+    AidOptions, CuratedFields, Curation, CurationState, Entry, EntryRef, EntryStatus, Library,
+    aids, build_curated, node, normalise,
+};
 use jixiao_domain::{Finding, Form};
 use jixiao_storage::{Outcome, Subject, User};
 use serde::Serialize;
@@ -114,6 +117,11 @@ pub async fn rebuild(
         if versions.is_empty() {
             return Ok(None);
         }
+        let curated = state
+            .db
+            .library_curation_count(region_id, template_id)
+            .await?;
+        let curations = curations(state, region_id, template_id).await?;
         let mut forms = Vec::with_capacity(versions.len());
         for &(form_id, version) in &versions {
             match state.db.version_form(form_id, version).await {
@@ -126,7 +134,7 @@ pub async fn rebuild(
         }
         let template = state.templates.get(template_id, None).ok().cloned();
         let lib = tokio::task::spawn_blocking(move || {
-            let lib = build(&forms, template.as_ref())?;
+            let lib = build_curated(&forms, template.as_ref(), &curations)?;
             let body = serde_json::to_string(&lib)
                 .map_err(|e| jixiao_domain::library::LibraryError::Malformed(e.to_string()))?;
             Ok::<_, jixiao_domain::library::LibraryError>((lib, body))
@@ -140,7 +148,9 @@ pub async fn rebuild(
         };
         let mut tx = state.db.begin_write().await?;
         tx.lock_library(region_id).await?;
-        if tx.approved_versions(region_id, template_id).await? != versions {
+        if tx.approved_versions(region_id, template_id).await? != versions
+            || tx.library_curation_count(region_id, template_id).await? != curated
+        {
             drop(tx);
             continue;
         }
@@ -182,6 +192,425 @@ pub async fn rebuild(
         "busy",
         "审核通过的申报表变化太快，指标库暂未重建，稍后会随下一次审核通过重建",
     ))
+}
+
+/// The current curation decisions of a region's library. A decision that cannot be read is
+/// logged and left out (it never blocks a rebuild).
+async fn curations(
+    state: &AppState,
+    region_id: i64,
+    template_id: &str,
+) -> ApiResult<Vec<Curation>> {
+    Ok(state
+        .db
+        .library_curations(region_id, template_id)
+        .await?
+        .into_iter()
+        .filter_map(|row| match serde_json::from_str::<Curation>(&row.body) {
+            Ok(c) => Some(Curation {
+                version: row.version,
+                ..c
+            }),
+            Err(e) => {
+                tracing::warn!(key = %row.key, version = row.version, error = %e, "curation unreadable; left out");
+                None
+            }
+        })
+        .collect())
+}
+
+/// What the finance bureau does to an entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CurateAction {
+    /// Approve into the library (offered first), with its fields.
+    Approve,
+    /// Change its fields (an entry nobody curated yet becomes approved).
+    Edit,
+    /// Merge it into another entry.
+    Merge,
+    /// Retire it.
+    Retire,
+    /// Undo the decisions: back to harvested.
+    Restore,
+}
+
+impl CurateAction {
+    fn key(self) -> &'static str {
+        match self {
+            CurateAction::Approve => "approve",
+            CurateAction::Edit => "edit",
+            CurateAction::Merge => "merge",
+            CurateAction::Retire => "retire",
+            CurateAction::Restore => "restore",
+        }
+    }
+}
+
+/// A curation request.
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CurateRequest {
+    /// The region (a finance reviewer's own by default).
+    #[serde(default)]
+    pub region_id: Option<i64>,
+    /// The template (the one the region uses by default).
+    #[serde(default)]
+    pub template: Option<String>,
+    /// What to do.
+    pub action: CurateAction,
+    /// The entry's normalised name (`key` of the library's entry).
+    pub key: String,
+    /// The entry's unit of measure.
+    #[serde(default)]
+    pub unit: String,
+    /// For `merge`: the entry it goes into.
+    #[serde(default)]
+    pub into: Option<EntryRef>,
+    /// For `approve` and `edit`: the fields (指标解释, 计算公式 …).
+    #[serde(default)]
+    pub fields: Option<CuratedFields>,
+}
+
+/// What a curation did.
+#[derive(Debug, Clone, Serialize)]
+pub struct Curated {
+    /// The entry's new curation version.
+    pub version: i64,
+    /// The library's generation after the rebuild.
+    pub generation: i64,
+    /// The entry as the rebuilt library has it (`None` once merged away).
+    pub entry: Option<Entry>,
+}
+
+/// The fields names people read, for the audit row of an edit.
+fn changed_fields(before: &CuratedFields, after: &CuratedFields) -> Vec<&'static str> {
+    let pairs: [(&str, bool); 10] = [
+        ("名称", before.name != after.name),
+        ("一级指标", before.level1 != after.level1),
+        ("二级指标", before.level2 != after.level2),
+        ("方向", before.direction != after.direction),
+        ("指标解释", before.explanation != after.explanation),
+        ("计算公式", before.formula != after.formula),
+        ("评(扣)分标准", before.scoring != after.scoring),
+        ("指标值确定依据", before.basis != after.basis),
+        ("适用单位类型", before.unit_types != after.unit_types),
+        ("标签", before.tags != after.tags),
+    ];
+    pairs.into_iter().filter(|p| p.1).map(|p| p.0).collect()
+}
+
+/// The entry's fields as they stand, with the harvested name, nodes, direction and basis filled
+/// in where the bureau wrote none: what a curated entry keeps when no form uses it any more.
+fn snapshot(entry: &Entry, given: Option<&CuratedFields>) -> CuratedFields {
+    let mut f = given
+        .cloned()
+        .or_else(|| entry.curated.clone())
+        .unwrap_or_default();
+    let fill = |v: &mut String, from: &str| {
+        if v.trim().is_empty() {
+            *v = from.to_string();
+        }
+    };
+    fill(&mut f.name, &entry.name);
+    fill(&mut f.level1, &entry.level1);
+    fill(&mut f.level2, &entry.level2);
+    fill(&mut f.direction, &entry.direction);
+    fill(&mut f.basis, &entry.basis);
+    f.unit_types
+        .iter_mut()
+        .for_each(|t| *t = t.trim().to_string());
+    f.tags.iter_mut().for_each(|t| *t = t.trim().to_string());
+    f
+}
+
+fn shown(r: &EntryRef, name: &str) -> String {
+    if r.unit.is_empty() {
+        format!("「{name}」")
+    } else {
+        format!("「{name}」（{}）", r.unit)
+    }
+}
+
+/// A finance reviewer's decision about an entry of the region's library: recorded as the entry's
+/// next version (with who and when), audited, and applied by rebuilding the library at once.
+pub async fn curate(state: &AppState, user: &User, req: CurateRequest) -> ApiResult<Curated> {
+    let (region_id, template_id) =
+        scope(state, user, req.region_id, req.template.as_deref()).await?;
+    let Some(lib) = current(state, region_id, &template_id).await? else {
+        return Err(ApiError::unprocessable(
+            "本区划还没有指标库：有申报表审核通过后才会生成",
+        ));
+    };
+    let target = EntryRef {
+        key: normalise(&req.key),
+        unit: req.unit.trim().to_string(),
+    };
+    if target.key.is_empty() || target.key.chars().count() > 100 || target.unit.chars().count() > 20
+    {
+        return Err(ApiError::unprocessable(
+            "请指定指标（key，1 至 100 字；unit 不超过 20 字）",
+        ));
+    }
+    if let Some(f) = &req.fields {
+        f.check().map_err(ApiError::unprocessable)?;
+    }
+    let known = state
+        .db
+        .library_curation_history(region_id, &template_id, &target.key, &target.unit)
+        .await?;
+    let entry = lib.entry_by_ref(&target);
+    let last = known
+        .last()
+        .and_then(|row| serde_json::from_str::<Curation>(&row.body).ok());
+    let name = entry.map_or_else(
+        || {
+            last.as_ref()
+                .and_then(|c| c.fields.as_ref().map(|f| f.name.clone()))
+                .filter(|n| !n.is_empty())
+                .unwrap_or_else(|| target.key.clone())
+        },
+        |e| e.name.clone(),
+    );
+    let missing =
+        || ApiError::not_found(format!("指标库中没有指标{}", shown(&target, &target.key)));
+    let (curation_state, fields, detail) = match req.action {
+        CurateAction::Approve | CurateAction::Edit | CurateAction::Retire => {
+            let entry = entry.ok_or_else(missing)?;
+            let fields = snapshot(entry, req.fields.as_ref());
+            let before = entry.curated.clone().unwrap_or_default();
+            match req.action {
+                CurateAction::Approve => (
+                    CurationState::Approved,
+                    fields,
+                    format!("审定指标{}", shown(&target, &name)),
+                ),
+                CurateAction::Retire => (
+                    CurationState::Retired,
+                    fields,
+                    format!("停用指标{}", shown(&target, &name)),
+                ),
+                _ => {
+                    if req.fields.is_none() {
+                        return Err(ApiError::unprocessable("修改指标须给出字段（fields）"));
+                    }
+                    let changed = changed_fields(&snapshot(entry, Some(&before)), &fields);
+                    if changed.is_empty() {
+                        return Err(ApiError::unprocessable("字段没有变化，无需修改"));
+                    }
+                    let state = if entry.status == EntryStatus::Retired {
+                        CurationState::Retired
+                    } else {
+                        CurationState::Approved
+                    };
+                    (
+                        state,
+                        fields,
+                        format!("修改指标{}的{}", shown(&target, &name), changed.join("、")),
+                    )
+                }
+            }
+        }
+        CurateAction::Merge => {
+            entry.ok_or_else(missing)?;
+            let Some(into) = req.into.clone() else {
+                return Err(ApiError::unprocessable("合并须指定并入的指标（into）"));
+            };
+            let into = EntryRef {
+                key: normalise(&into.key),
+                unit: into.unit.trim().to_string(),
+            };
+            if into == target {
+                return Err(ApiError::unprocessable("不能把指标并入它自己"));
+            }
+            let Some(dest) = lib.entry_by_ref(&into) else {
+                return Err(ApiError::not_found(format!(
+                    "指标库中没有要并入的指标{}",
+                    shown(&into, &into.key)
+                )));
+            };
+            if dest.status == EntryStatus::Retired {
+                return Err(ApiError::unprocessable(format!(
+                    "指标{}已停用，不能并入",
+                    shown(&into, &dest.name)
+                )));
+            }
+            let detail = format!(
+                "将指标{}并入{}",
+                shown(&target, &name),
+                shown(&into, &dest.name)
+            );
+            (
+                CurationState::Merged { into },
+                CuratedFields::default(),
+                detail,
+            )
+        }
+        CurateAction::Restore => {
+            if entry.is_none() && last.is_none() {
+                return Err(missing());
+            }
+            if last
+                .as_ref()
+                .is_none_or(|c| c.state == CurationState::Harvested)
+            {
+                return Err(ApiError::unprocessable(format!(
+                    "指标{}没有审定、停用或合并，无需恢复",
+                    shown(&target, &name)
+                )));
+            }
+            (
+                CurationState::Harvested,
+                CuratedFields::default(),
+                format!("恢复指标{}为采集状态", shown(&target, &name)),
+            )
+        }
+    };
+    let keeps_fields = matches!(
+        curation_state,
+        CurationState::Approved | CurationState::Retired
+    );
+    let mut tx = state.db.begin_write().await?;
+    tx.lock_library(region_id).await?;
+    // The stored body's `version` is 0: the row's version (the entry's next one, taken under the
+    // lock) is the one readers use.
+    let curation = Curation {
+        entry: target.clone(),
+        state: curation_state,
+        fields: keeps_fields.then_some(fields),
+        version: 0,
+    };
+    let body = serde_json::to_string(&curation).map_err(ApiError::internal)?;
+    let version = tx
+        .put_library_curation(
+            region_id,
+            &template_id,
+            &target.key,
+            &target.unit,
+            req.action.key(),
+            &body,
+            Some(user.id),
+        )
+        .await?;
+    tx.append_audit(
+        Subject::default(),
+        Some(user.id),
+        "library_curate",
+        &format!("指标库（模板 {template_id}，区划 {region_id}）：{detail}，第 {version} 版"),
+        Outcome::Ok,
+    )
+    .await?;
+    tx.commit().await?;
+    let rebuilt = rebuild(state, Some(user.id), region_id, &template_id).await?;
+    let generation = match rebuilt {
+        Some(r) => r.generation,
+        None => state
+            .db
+            .library_generation(region_id, &template_id)
+            .await?
+            .unwrap_or(0),
+    };
+    let entry = current(state, region_id, &template_id)
+        .await?
+        .and_then(|lib| lib.entry_by_ref(&target).cloned());
+    Ok(Curated {
+        version,
+        generation,
+        entry,
+    })
+}
+
+/// One decision of an entry's history, as the finance bureau reads it.
+#[derive(Debug, Clone, Serialize)]
+pub struct HistoryItem {
+    /// The entry's curation version.
+    pub version: i64,
+    /// `approve`, `edit`, `merge`, `retire`, `restore`.
+    pub action: String,
+    /// The decision.
+    pub curation: Option<Curation>,
+    /// Who decided.
+    pub by: Option<String>,
+    /// When (Unix ms).
+    pub at: i64,
+}
+
+/// The history of one entry's curation (`key` given) or the current decision of every curated
+/// entry of the region's library.
+pub async fn curation_history(
+    state: &AppState,
+    user: &User,
+    region_id: Option<i64>,
+    template_id: Option<&str>,
+    key: Option<&str>,
+    unit: &str,
+) -> ApiResult<Vec<HistoryItem>> {
+    let (region_id, template_id) = scope(state, user, region_id, template_id).await?;
+    let rows = match key {
+        Some(key) => {
+            state
+                .db
+                .library_curation_history(region_id, &template_id, &normalise(key), unit.trim())
+                .await?
+        }
+        None => state.db.library_curations(region_id, &template_id).await?,
+    };
+    Ok(rows
+        .into_iter()
+        .map(|row| HistoryItem {
+            version: row.version,
+            action: row.action,
+            curation: serde_json::from_str::<Curation>(&row.body)
+                .ok()
+                .map(|c| Curation {
+                    version: row.version,
+                    ..c
+                }),
+            by: row.person,
+            at: row.at,
+        })
+        .collect())
+}
+
+/// The region and template a finance reviewer works on: 403 for other roles and other regions,
+/// the template the region uses when none is given (422 when that is ambiguous).
+async fn scope(
+    state: &AppState,
+    user: &User,
+    region_id: Option<i64>,
+    template_id: Option<&str>,
+) -> ApiResult<(i64, String)> {
+    if !user.role.is_finance() {
+        return Err(ApiError::forbidden("只有财政审核人可以查看和维护指标库"));
+    }
+    let region_id = match (user.region_id, region_id) {
+        (Some(own), Some(asked)) if own != asked => {
+            return Err(ApiError::forbidden("只能查看和维护本区划的指标库"));
+        }
+        (Some(own), _) => own,
+        (None, Some(asked)) => asked,
+        (None, None) => return Err(ApiError::unprocessable("请指定区划（region_id）")),
+    };
+    let template_id = match template_id {
+        Some(t) => state
+            .templates
+            .get(t, None)
+            .map_err(|e| ApiError::unprocessable(e.to_string()))?
+            .id
+            .clone(),
+        None => {
+            // The template the region's libraries and forms use, when there is one.
+            let mut used = state.db.region_templates(region_id).await?;
+            if used.len() == 1 {
+                used.remove(0)
+            } else {
+                return Err(ApiError::unprocessable(
+                    "本区划的申报表用了多个模板（或还没有申报表），请指定模板（template）",
+                ));
+            }
+        }
+    };
+    Ok((region_id, template_id))
 }
 
 /// One suggestion for a new level-3 row.
@@ -231,10 +660,15 @@ pub async fn suggest(
     }
     let wanted_node = node(level2);
     let needle = normalise(q);
-    let mut ranked: Vec<(u8, usize, &Entry)> = lib
+    let mut ranked: Vec<(u8, bool, usize, &Entry)> = lib
         .entries
         .iter()
-        .filter(|e| needle.is_empty() || e.key.contains(&needle))
+        .filter(|e| e.status != EntryStatus::Retired)
+        .filter(|e| {
+            needle.is_empty()
+                || e.key.contains(&needle)
+                || e.aliases.iter().any(|a| a.key.contains(&needle))
+        })
         .filter_map(|e| {
             let own_last_year = own.contains(&e.key);
             let same_node = !wanted_node.is_empty() && e.level2 == wanted_node;
@@ -247,23 +681,32 @@ pub async fn suggest(
                 (_, _, true) => 2,
                 _ => 3,
             };
-            Some((tier, e.forms, e))
+            Some((tier, e.status != EntryStatus::Approved, e.forms, e))
         })
         .collect();
+    // Within a tier: approved entries first, then the most used.
     ranked.sort_by(|a, b| {
         a.0.cmp(&b.0)
-            .then(b.1.cmp(&a.1))
-            .then(a.2.key.cmp(&b.2.key))
+            .then(a.1.cmp(&b.1))
+            .then(b.2.cmp(&a.2))
+            .then(a.3.key.cmp(&b.3.key))
     });
     Ok(ranked
         .into_iter()
         .take(MAX_SUGGESTIONS)
-        .map(|(_, _, e)| {
+        .map(|(_, _, _, e)| {
             let mut reasons = Vec::new();
+            match e.status {
+                EntryStatus::Approved => reasons.push("财政已审定".to_string()),
+                EntryStatus::Seeded => reasons.push("模板共性指标".to_string()),
+                _ => {}
+            }
             if own.contains(&e.key) {
                 reasons.push("本单位上年使用".to_string());
             }
-            if e.level2 == wanted_node {
+            if e.forms == 0 {
+                // Seeded or kept by the bureau: no form uses it yet.
+            } else if e.level2 == wanted_node {
                 reasons.push(format!("本区划 {} 份申报表在该二级指标下使用", e.forms));
             } else {
                 reasons.push(format!(
@@ -272,6 +715,14 @@ pub async fn suggest(
                 ));
             }
             let typical = e.spread.as_ref().map(|s| {
+                if s.n < jixiao_domain::library::MIN_SPREAD {
+                    return format!(
+                        "{} 个目标值，中位数 {}{}",
+                        s.n,
+                        s.median.normalize(),
+                        e.unit
+                    );
+                }
                 format!(
                     "{} 个目标值：p10 {}{u}，中位数 {}{u}，p90 {}{u}",
                     s.n,
@@ -319,36 +770,7 @@ pub async fn region_library(
     q: &str,
     limit: usize,
 ) -> ApiResult<RegionLibrary> {
-    if !user.role.is_finance() {
-        return Err(ApiError::forbidden("只有财政审核人可以查看指标库"));
-    }
-    let region_id = match (user.region_id, region_id) {
-        (Some(own), Some(asked)) if own != asked => {
-            return Err(ApiError::forbidden("只能查看本区划的指标库"));
-        }
-        (Some(own), _) => own,
-        (None, Some(asked)) => asked,
-        (None, None) => return Err(ApiError::unprocessable("请指定区划（region_id）")),
-    };
-    let template_id = match template_id {
-        Some(t) => state
-            .templates
-            .get(t, None)
-            .map_err(|e| ApiError::unprocessable(e.to_string()))?
-            .id
-            .clone(),
-        None => {
-            // The template the region's libraries and forms use, when there is one.
-            let mut used = state.db.region_templates(region_id).await?;
-            if used.len() == 1 {
-                used.remove(0)
-            } else {
-                return Err(ApiError::unprocessable(
-                    "本区划的申报表用了多个模板（或还没有申报表），请指定模板（template）",
-                ));
-            }
-        }
-    };
+    let (region_id, template_id) = scope(state, user, region_id, template_id).await?;
     let lib = current(state, region_id, &template_id).await?;
     let generation = state
         .db
@@ -374,5 +796,59 @@ pub async fn region_library(
             total: lib.entries.len(),
             entries: lib.search(q).into_iter().take(limit).cloned().collect(),
         },
+    })
+}
+
+/// One entry of the region's library for its page: the entry, the live entries of its level-2
+/// node it may be merged into, and its curation history.
+#[derive(Debug, Clone, Serialize)]
+pub struct EntryDetail {
+    /// The entry.
+    pub entry: Entry,
+    /// Entries of the same level-2 node (not retired), most used first.
+    pub same_node: Vec<Entry>,
+    /// Its decisions, oldest first.
+    pub history: Vec<HistoryItem>,
+}
+
+/// The page of one entry (finance reviewers of the region; 404 for an entry the library lacks).
+pub async fn entry_detail(
+    state: &AppState,
+    user: &User,
+    key: &str,
+    unit: &str,
+) -> ApiResult<EntryDetail> {
+    let (region_id, template_id) = scope(state, user, None, None).await?;
+    let target = EntryRef {
+        key: normalise(key),
+        unit: unit.trim().to_string(),
+    };
+    let missing = || ApiError::not_found(format!("指标库中没有指标「{}」", target.key));
+    let lib = current(state, region_id, &template_id)
+        .await?
+        .ok_or_else(missing)?;
+    let entry = lib.entry_by_ref(&target).cloned().ok_or_else(missing)?;
+    let same_node = lib
+        .entries
+        .iter()
+        .filter(|e| {
+            e.level2 == entry.level2 && e.reference() != target && e.status != EntryStatus::Retired
+        })
+        .take(200)
+        .cloned()
+        .collect();
+    let history = curation_history(
+        state,
+        user,
+        Some(region_id),
+        Some(&template_id),
+        Some(&target.key),
+        &target.unit,
+    )
+    .await?;
+    Ok(EntryDetail {
+        entry,
+        same_node,
+        history,
     })
 }

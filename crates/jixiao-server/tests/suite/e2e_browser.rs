@@ -1175,3 +1175,122 @@ async fn declaration_round_in_chromium() {
     server.abort();
     t.cleanup().await;
 }
+
+/// The editor's indicator library in Chromium: after 兴国镇's form is approved and the bureau
+/// approved one entry, 教育局 adds a row under 核心业务产出 in its blank form; the suggestion list
+/// offers the entry (approved first, with its reasons and typical range); picking it fills the
+/// name, the basis and the target's direction, and the number typed takes the entry's unit. A
+/// target written in another unit then gets the library's notice (L008) in the findings panel.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn library_suggestion_fills_a_row_in_chromium() {
+    let Some(b) = Browser::start().await else {
+        return;
+    };
+    let t = TestApp::new(Kind::Sqlite).await.unwrap();
+    let (base, server) = serve(&t).await;
+    let filler = t.login("xingguo_filler").await;
+    let reviewer = t.login("reviewer").await;
+    let education = t.login("jiaoyu_filler").await;
+    crate::rounds::approve_demo_draft(&filler, &reviewer).await;
+    let approved = reviewer
+        .post(
+            "/api/library/curations",
+            &serde_json::json!({"action": "approve", "key": "服务城市项目数", "unit": "项",
+                "fields": {"basis": "计划标准", "explanation": "年度内为城市提供服务的项目个数"}}),
+        )
+        .await;
+    assert!(approved.status.is_success(), "{}", approved.body);
+    let created = education
+        .post(
+            "/api/forms",
+            &serde_json::json!({"from": "blank", "fiscal_year": 2026}),
+        )
+        .await;
+    assert!(created.status.is_success(), "{}", created.body);
+    let id = created.body["id"].as_i64().unwrap();
+
+    login(&b, &base, "jiaoyu_filler").await;
+    b.client
+        .goto(&format!("{base}/forms/{id}/edit"))
+        .await
+        .unwrap();
+    editor_ready(&b).await;
+    let group = "table[data-table=annual] tbody.grp[data-l2='核心业务产出1']";
+    b.click(&format!("{group} button[data-act=add-ind]")).await;
+    // Adding the row focuses its name: the list opens.
+    b.wait_for("const l = document.getElementById('lib-suggest'); return !!l && !l.hidden && l.children.length > 0")
+        .await;
+    let first = b
+        .js("return document.querySelector('#lib-suggest li').innerText")
+        .await;
+    let first = first.as_str().unwrap();
+    assert!(
+        first.contains("服务城市项目数") && first.contains("财政已审定"),
+        "{first}"
+    );
+    assert!(
+        first.contains("中位数") || first.contains("在该二级指标下使用"),
+        "{first}"
+    );
+    screenshot(&b, "library-suggest.png").await;
+    // Keyboard: ↓ then Enter picks the first entry.
+    let name = b
+        .client
+        .find(Locator::Css(&format!("{group} tr[data-item] input.name")))
+        .await
+        .unwrap();
+    name.send_keys("\u{E015}\u{E007}").await.unwrap();
+    b.wait_for("return document.getElementById('lib-suggest').hidden")
+        .await;
+    let row = format!("{group} tr[data-item]");
+    let got = b
+        .js(&format!(
+            "const r = document.querySelector(\"{row}\"); return [r.querySelector('input.name').value, r.querySelector('select[data-path$=\"/basis\"]').value, r.querySelector('select.cmp').value, r.querySelector('input.target').placeholder, r.querySelector('.lib-hint').textContent]"
+        ))
+        .await;
+    assert_eq!(got[0], "服务城市项目数", "{got}");
+    assert_eq!(got[1], "计划标准", "{got}");
+    assert_eq!(got[2], "≥", "{got}");
+    assert!(got[3].as_str().unwrap().ends_with('项'), "{got}");
+    assert!(
+        got[4]
+            .as_str()
+            .unwrap()
+            .contains("指标解释：年度内为城市提供服务的项目个数"),
+        "{got}"
+    );
+    // The number typed takes the direction and unit when the field is left.
+    let target = b
+        .client
+        .find(Locator::Css(&format!("{row} input.target")))
+        .await
+        .unwrap();
+    target.send_keys("6\u{E004}").await.unwrap();
+    b.wait_for(&format!(
+        "return document.querySelector(\"{row} input.target\").value === '≥6项'"
+    ))
+    .await;
+    save(&b, 2).await;
+    let saved = education.get(&format!("/api/forms/{id}")).await;
+    let rows = saved.body["form"]["indicators"]["annual"]["rows"]
+        .as_array()
+        .unwrap();
+    let added = rows
+        .iter()
+        .find(|r| r["name"] == "服务城市项目数")
+        .unwrap_or_else(|| panic!("row saved: {}", saved.body));
+    assert_eq!(added["level2"], "核心业务产出1");
+    assert_eq!(
+        added["target"],
+        serde_json::json!({"kind": "quantity", "comparator": "≥", "number": "6", "unit": "项"})
+    );
+    assert_eq!(added["basis"], "计划标准");
+
+    // Another unit of measure: the live check shows the library's notice at the row.
+    type_into(&b, &format!("{row} input.target"), "≥6个").await;
+    b.wait_for("return [...document.querySelectorAll('#finding-list li')].some(li => li.textContent.includes('计量单位为「项」'))")
+        .await;
+    b.close().await;
+    server.abort();
+    t.cleanup().await;
+}

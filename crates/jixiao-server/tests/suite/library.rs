@@ -199,3 +199,444 @@ fn urlencode(s: &str) -> String {
 }
 
 on_both!(library_from_approvals);
+
+/// The finance bureau curates the library: approve with fields, edit, merge, retire, restore;
+/// each a version of the entry with who and when, an audit row, and a rebuild that keeps every
+/// decision. Bad requests are clear 4xx answers and change nothing.
+async fn library_curation(kind: Kind) {
+    let Some(t) = TestApp::with(kind, |app| app).await else {
+        return;
+    };
+    let filler = t.login("xingguo_filler").await;
+    let reviewer = t.login("reviewer").await;
+    let id = crate::rounds::approve_demo_draft(&filler, &reviewer).await;
+    let region_q = filler.get(&format!("/api/forms/{id}")).await.body["region_id"]
+        .as_i64()
+        .map_or(String::new(), |r| format!("&region_id={r}"));
+    let region = region_q
+        .strip_prefix("&region_id=")
+        .and_then(|r| r.parse::<i64>().ok());
+    let generation = |body: &Value| body["generation"].as_i64().unwrap();
+    let lib = reviewer.get(&format!("/api/library?q={region_q}")).await;
+    let start = generation(&lib.body);
+    let seeded = lib.body["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["common"] == true)
+        .count();
+    assert!(seeded >= 20, "common indicators marked: {seeded}");
+    let curate = |body: Value| {
+        let mut body = body;
+        if let Some(r) = region {
+            body["region_id"] = json!(r);
+        }
+        body
+    };
+
+    // Approve 服务城市项目数 with its 指标解释, 计算公式, basis and tags.
+    let approved = reviewer
+        .post(
+            "/api/library/curations",
+            &curate(json!({
+                "action": "approve", "key": "服务城市项目数", "unit": "项",
+                "fields": {"explanation": "年度内为城市提供服务的项目个数", "formula": "已完成的服务项目个数",
+                           "scoring": "完成得满分，每少一项扣 1 分", "basis": "计划标准",
+                           "unit_types": ["行政单位"], "tags": ["城市服务"]}
+            })),
+        )
+        .await;
+    assert_eq!(approved.status, StatusCode::OK, "{}", approved.body);
+    assert_eq!(approved.body["version"], 1);
+    assert_eq!(generation(&approved.body), start + 1);
+    let entry = &approved.body["entry"];
+    assert_eq!(entry["status"], "approved", "{entry}");
+    assert_eq!(entry["basis"], "计划标准");
+    assert_eq!(entry["name"], "服务城市项目数");
+    assert_eq!(entry["curated"]["formula"], "已完成的服务项目个数");
+
+    // Edit: a second version naming what changed.
+    let edited = reviewer
+        .post(
+            "/api/library/curations",
+            &curate(json!({
+                "action": "edit", "key": "服务城市项目数", "unit": "项",
+                "fields": {"explanation": "年度内为城市提供服务并验收的项目个数", "formula": "已完成的服务项目个数",
+                           "scoring": "完成得满分，每少一项扣 1 分", "basis": "计划标准",
+                           "unit_types": ["行政单位"], "tags": ["城市服务"]}
+            })),
+        )
+        .await;
+    assert_eq!(edited.status, StatusCode::OK, "{}", edited.body);
+    assert_eq!(edited.body["version"], 2);
+    assert_eq!(edited.body["entry"]["status"], "approved");
+
+    // Merge 招商引进项目数 into it: the merged name now finds it, and it is offered first.
+    let merged = reviewer
+        .post(
+            "/api/library/curations",
+            &curate(
+                json!({"action": "merge", "key": "招商引进 项目数", "unit": "项",
+                           "into": {"key": "服务城市项目数", "unit": "项"}}),
+            ),
+        )
+        .await;
+    assert_eq!(merged.status, StatusCode::OK, "{}", merged.body);
+    assert_eq!(merged.body["entry"], Value::Null, "merged away");
+    let lib = reviewer
+        .get(&format!(
+            "/api/library?q=%E6%9C%8D%E5%8A%A1%E5%9F%8E%E5%B8%82{region_q}"
+        ))
+        .await;
+    let main = &lib.body["entries"][0];
+    assert_eq!(main["name"], "服务城市项目数", "{}", lib.body);
+    assert_eq!(
+        main["status"], "approved",
+        "the edit survived the merge's rebuild"
+    );
+    assert_eq!(
+        main["aliases"],
+        json!([{"key": "招商引进项目数", "unit": "项"}])
+    );
+    let sug = filler
+        .get(&format!(
+            "/api/forms/{id}/library/suggestions?level2=%E6%A0%B8%E5%BF%83%E4%B8%9A%E5%8A%A1%E4%BA%A7%E5%87%BA2"
+        ))
+        .await;
+    let first = &sug.body["suggestions"][0];
+    assert_eq!(first["entry"]["name"], "服务城市项目数", "{}", sug.body);
+    assert_eq!(first["reasons"][0], "财政已审定");
+
+    // Retire 农业产业项目数: no longer offered.
+    let retired = reviewer
+        .post(
+            "/api/library/curations",
+            &curate(json!({"action": "retire", "key": "农业产业项目数", "unit": "项"})),
+        )
+        .await;
+    assert_eq!(retired.status, StatusCode::OK, "{}", retired.body);
+    assert_eq!(retired.body["entry"]["status"], "retired");
+    let offered = |body: &Value| -> Vec<String> {
+        body["suggestions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["entry"]["name"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let sug = filler
+        .get(&format!(
+            "/api/forms/{id}/library/suggestions?level2=%E6%A0%B8%E5%BF%83%E4%B8%9A%E5%8A%A1%E4%BA%A7%E5%87%BA3"
+        ))
+        .await;
+    assert!(
+        !offered(&sug.body).contains(&"农业产业项目数".to_string()),
+        "{}",
+        sug.body
+    );
+    // Restore: offered again.
+    let restored = reviewer
+        .post(
+            "/api/library/curations",
+            &curate(json!({"action": "restore", "key": "农业产业项目数", "unit": "项"})),
+        )
+        .await;
+    assert_eq!(restored.status, StatusCode::OK, "{}", restored.body);
+    assert_eq!(restored.body["entry"]["status"], "harvested");
+    let sug = filler
+        .get(&format!(
+            "/api/forms/{id}/library/suggestions?level2=%E6%A0%B8%E5%BF%83%E4%B8%9A%E5%8A%A1%E4%BA%A7%E5%87%BA3"
+        ))
+        .await;
+    assert!(
+        offered(&sug.body).contains(&"农业产业项目数".to_string()),
+        "{}",
+        sug.body
+    );
+
+    // History of one entry: versions with who and when.
+    let history = reviewer
+        .get(&format!(
+            "/api/library/curations?key=%E6%9C%8D%E5%8A%A1%E5%9F%8E%E5%B8%82%E9%A1%B9%E7%9B%AE%E6%95%B0&unit=%E9%A1%B9{region_q}"
+        ))
+        .await;
+    assert_eq!(history.status, StatusCode::OK, "{}", history.body);
+    let items = history.body["curations"].as_array().unwrap();
+    let actions: Vec<(&str, i64)> = items
+        .iter()
+        .map(|i| {
+            (
+                i["action"].as_str().unwrap(),
+                i["version"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(actions, [("approve", 1), ("edit", 2)]);
+    assert!(
+        items[1]["by"].as_str().is_some_and(|b| !b.is_empty()),
+        "{}",
+        items[1]
+    );
+    assert!(items[1]["at"].as_i64().unwrap() > 0);
+    let all = reviewer
+        .get(&format!(
+            "/api/library/curations?{}",
+            region_q.trim_start_matches('&')
+        ))
+        .await;
+    assert_eq!(
+        all.body["curations"].as_array().unwrap().len(),
+        3,
+        "{}",
+        all.body
+    );
+
+    // Bad requests: clear 4xx, nothing recorded.
+    let before = reviewer
+        .get(&format!(
+            "/api/library?{}",
+            region_q.trim_start_matches('&')
+        ))
+        .await;
+    for (body, status) in [
+        (
+            json!({"action": "merge", "key": "服务城市项目数", "unit": "项", "into": {"key": "服务城市项目数", "unit": "项"}}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (
+            json!({"action": "approve", "key": "没有这个指标", "unit": "项"}),
+            StatusCode::NOT_FOUND,
+        ),
+        (
+            json!({"action": "merge", "key": "服务城市项目数", "unit": "项", "into": {"key": "没有这个指标"}}),
+            StatusCode::NOT_FOUND,
+        ),
+        (
+            json!({"action": "approve", "key": "服务城市项目数", "unit": "项", "fields": {"direction": "越大越好"}}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (
+            json!({"action": "approve", "key": "服务城市项目数", "unit": "项", "fields": {"explanation": "很".repeat(2001)}}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (
+            json!({"action": "restore", "key": "群众满意度", "unit": "%"}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (
+            json!({"action": "edit", "key": "群众满意度", "unit": "%"}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (
+            json!({"action": "approve", "key": "", "unit": ""}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (
+            json!({"action": "burn", "key": "群众满意度"}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (
+            json!({"action": "approve", "key": "群众满意度", "colour": "red"}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+    ] {
+        let got = reviewer
+            .post("/api/library/curations", &curate(body.clone()))
+            .await;
+        assert_eq!(got.status, status, "{body} → {}", got.body);
+        assert!(
+            got.body["message"].as_str().is_some_and(|m| !m.is_empty()),
+            "{}",
+            got.body
+        );
+    }
+    let after = reviewer
+        .get(&format!(
+            "/api/library?{}",
+            region_q.trim_start_matches('&')
+        ))
+        .await;
+    assert_eq!(generation(&before.body), generation(&after.body));
+    let denied = filler
+        .post(
+            "/api/library/curations",
+            &json!({"action": "approve", "key": "群众满意度", "unit": "%"}),
+        )
+        .await;
+    assert_eq!(denied.status, StatusCode::FORBIDDEN);
+
+    // Every decision is on the audit log.
+    let auditor = t.login("auditor").await;
+    let audit = auditor.get("/api/admin/audit?limit=200").await;
+    let details: Vec<&str> = audit
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["action"] == "library_curate")
+        .map(|a| a["detail"].as_str().unwrap())
+        .collect();
+    assert_eq!(details.len(), 5, "{details:?}");
+    assert!(
+        details
+            .iter()
+            .any(|d| d.contains("审定指标「服务城市项目数」（项），第 1 版")),
+        "{details:?}"
+    );
+    assert!(
+        details
+            .iter()
+            .any(|d| d.contains("修改指标「服务城市项目数」（项）的指标解释，第 2 版")),
+        "{details:?}"
+    );
+    assert!(
+        details
+            .iter()
+            .any(|d| d.contains("将指标「招商引进项目数」（项）并入「服务城市项目数」（项）")),
+        "{details:?}"
+    );
+    assert!(
+        details
+            .iter()
+            .any(|d| d.contains("停用指标「农业产业项目数」（项）")),
+        "{details:?}"
+    );
+    assert!(
+        details
+            .iter()
+            .any(|d| d.contains("恢复指标「农业产业项目数」（项）为采集状态")),
+        "{details:?}"
+    );
+    t.cleanup().await;
+}
+
+on_both!(library_curation);
+
+/// The library pages: the list and an entry for the finance reviewer (403 for a unit), and the
+/// entry page's buttons (审定 with the fields typed, then 合并), each a redirect with its flash.
+async fn library_pages(kind: Kind) {
+    use crate::page_helpers::{form_post, html, location, page_get};
+    let Some(t) = TestApp::with(kind, |app| app).await else {
+        return;
+    };
+    let filler = t.login("xingguo_filler").await;
+    let reviewer = t.login("reviewer").await;
+    let before = reviewer.get("/library").await;
+    assert_eq!(before.status, StatusCode::OK);
+    assert!(html(&before).contains("本区划还没有指标库"));
+    assert_eq!(filler.get("/library").await.status, StatusCode::FORBIDDEN);
+    crate::rounds::approve_demo_draft(&filler, &reviewer).await;
+
+    let list = reviewer.get("/library?q=%E9%A1%B9%E7%9B%AE%E6%95%B0").await;
+    assert_eq!(list.status, StatusCode::OK);
+    let page = html(&list);
+    assert!(page.contains("第 1 版：由 1 份已审核的申报表"), "{page}");
+    assert!(page.contains("服务城市项目数") && page.contains("招商引进项目数"));
+    assert!(!page.contains("群众满意度"), "the search narrows the list");
+    let seeded = html(&reviewer.get("/library?status=harvested").await);
+    assert!(seeded.contains("data-status=\"harvested\""));
+    assert!(!seeded.contains("data-status=\"approved\""));
+
+    let href = "/library/entry?key=%E6%9C%8D%E5%8A%A1%E5%9F%8E%E5%B8%82%E9%A1%B9%E7%9B%AE%E6%95%B0&unit=%E9%A1%B9";
+    let entry = html(&reviewer.get(href).await);
+    assert!(entry.contains("id=\"approve-btn\""), "{entry}");
+    assert!(
+        entry.contains("招商引进项目数（项） · 1 份"),
+        "a merge target of the same node"
+    );
+    assert!(entry.contains("尚未维护"));
+    let missing = reviewer
+        .get("/library/entry?key=%E6%B2%A1%E6%9C%89&unit=")
+        .await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+
+    // 审定 with what the reviewer typed.
+    let approved = form_post(
+        &reviewer,
+        "/library/curate",
+        &[
+            ("_csrf", &reviewer.csrf),
+            ("action", "approve"),
+            ("key", "服务城市项目数"),
+            ("unit", "项"),
+            ("name", "服务城市项目数"),
+            ("direction", "≥"),
+            ("explanation", "年度内为城市提供服务的项目个数"),
+            ("basis", "计划标准"),
+            ("unit_types", "行政单位、 事业单位"),
+            ("tags", ""),
+        ],
+        "",
+    )
+    .await;
+    assert_eq!(
+        approved.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        html(&approved)
+    );
+    assert_eq!(location(&approved), href);
+    let flash = crate::page_helpers::set_cookie(&approved, "jixiao_flash").unwrap();
+    let entry = html(&page_get(&reviewer, href, &format!("; {flash}")).await);
+    assert!(entry.contains("已审定入库（第 1 版）"), "{entry}");
+    assert!(entry.contains("年度内为城市提供服务的项目个数"));
+    assert!(entry.contains("行政单位、事业单位"));
+    assert!(entry.contains("审定入库</td>"), "history row");
+    assert!(entry.contains("id=\"edit-btn\"") && !entry.contains("id=\"approve-btn\""));
+
+    // 合并 招商引进项目数 into it: back on the entry it went into.
+    let merged = form_post(
+        &reviewer,
+        "/library/curate",
+        &[
+            ("_csrf", &reviewer.csrf),
+            ("action", "merge"),
+            ("key", "招商引进项目数"),
+            ("unit", "项"),
+            ("into", "服务城市项目数|项"),
+        ],
+        "",
+    )
+    .await;
+    assert_eq!(merged.status, StatusCode::SEE_OTHER, "{}", html(&merged));
+    assert_eq!(location(&merged), href);
+    let entry = html(&reviewer.get(href).await);
+    assert!(
+        entry.contains("已并入</dt><dd>招商引进项目数（项）"),
+        "{entry}"
+    );
+
+    // Without the CSRF field: refused, nothing recorded.
+    let forged = form_post(
+        &reviewer,
+        "/library/curate",
+        &[
+            ("action", "retire"),
+            ("key", "服务城市项目数"),
+            ("unit", "项"),
+        ],
+        "",
+    )
+    .await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    let unit_post = form_post(
+        &filler,
+        "/library/curate",
+        &[
+            ("_csrf", &filler.csrf),
+            ("action", "retire"),
+            ("key", "服务城市项目数"),
+            ("unit", "项"),
+        ],
+        "",
+    )
+    .await;
+    assert_eq!(unit_post.status, StatusCode::FORBIDDEN);
+    let lib = reviewer
+        .get("/api/library?q=%E6%9C%8D%E5%8A%A1%E5%9F%8E%E5%B8%82")
+        .await;
+    assert_eq!(lib.body["entries"][0]["status"], "approved");
+    t.cleanup().await;
+}
+
+on_both!(library_pages);

@@ -60,6 +60,8 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("get", "/api/forms/{id}/diff", "AAANNNN"),
     ("get", "/api/forms/{id}/library/suggestions", "AAANNNN"),
     ("get", "/api/library", "FFAFFFF"),
+    ("post", "/api/library/curations", "FFAFFFF"),
+    ("get", "/api/library/curations", "FFAFFFF"),
     ("get", "/api/forms/{id}/audit", "AAANNNN"),
     ("get", "/api/forms/{id}/export", "AAANNNN"),
     ("get", "/api/summary", "AAAFFFA"),
@@ -171,6 +173,8 @@ pub(crate) fn body(path: &str, ids: &Ids, form: &Value) -> Value {
         }
         "/api/rounds/{id}/reopen" => json!({"unit_id": 1}),
         "/api/rounds/{id}/batch" => json!({"action": "remind", "unit_ids": [1]}),
+        // Rights pass, the body does not (an edit without fields): nothing changes.
+        "/api/library/curations" => json!({"action": "edit", "key": "群众满意度", "unit": "%"}),
         "/api/notices/read" => json!({"ids": []}),
         "/api/admin/regions/{id}" => json!({"unit_sign_off": false}),
         "/api/admin/users" => {
