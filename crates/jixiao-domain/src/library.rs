@@ -65,6 +65,16 @@ pub const VAGUE_WORDS: [&str; 14] = [
     "提升",
 ];
 
+/// The unit types (单位类型) a unit can have: entries count their use per type, suggestions rank
+/// by units of the same type, and `L002` compares with the same type's range when it has one.
+pub const UNIT_TYPES: [&str; 5] = [
+    "行政单位",
+    "参公事业单位",
+    "公益一类事业单位",
+    "公益二类事业单位",
+    "其他",
+];
+
 /// Fewest numeric targets an entry needs before its range is used.
 pub const MIN_SPREAD: usize = 5;
 
@@ -167,6 +177,22 @@ pub struct Entry {
     /// Entries merged into this one (their forms and targets are counted here).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub aliases: Vec<EntryRef>,
+    /// Its use by units of each type (单位类型), for the forms whose unit has one.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub by_type: BTreeMap<String, TypeUse>,
+    /// Its use in each budget year (the key is the year).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub by_year: BTreeMap<i32, TypeUse>,
+}
+
+/// An entry's use by the units of one type, or in one year.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TypeUse {
+    /// Forms of units of that type that use it.
+    pub forms: usize,
+    /// Spread of their numeric targets, once there are some.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub spread: Option<Spread>,
 }
 
 impl Entry {
@@ -350,6 +376,31 @@ pub struct Library {
     /// The annual tables of the forms read, one print per form with enough own rows.
     #[serde(default)]
     pub tables: Vec<TablePrint>,
+    /// The lookup tables of the aids, made at their first use (a library is not changed once
+    /// built or read).
+    #[serde(skip)]
+    index: Index,
+}
+
+/// An entry's position by `key␟unit` and by key (its own and its aliases), live entries only.
+#[derive(Debug, Clone, Default)]
+struct Index(std::sync::OnceLock<Lookup>);
+
+#[derive(Debug, Clone, Default)]
+struct Lookup {
+    by_key: std::collections::HashMap<String, usize>,
+    by_name: std::collections::HashMap<String, Vec<usize>>,
+}
+
+impl PartialEq for Index {
+    /// The index is derived from the entries: it never makes two libraries differ.
+    fn eq(&self, _: &Index) -> bool {
+        true
+    }
+}
+
+fn lookup_key(key: &str, unit: &str) -> String {
+    format!("{key}\u{1f}{unit}")
 }
 
 /// The fingerprint of one form's annual indicator table.
@@ -548,6 +599,36 @@ struct Acc {
     qualitative: usize,
     examples: Vec<String>,
     bases: BTreeMap<String, usize>,
+    /// Per unit type: the forms and the numbers.
+    types: BTreeMap<String, (BTreeSet<usize>, Vec<Decimal>)>,
+    /// Per budget year: the forms and the numbers.
+    years: BTreeMap<i32, (BTreeSet<usize>, Vec<Decimal>)>,
+}
+
+/// Forms and numbers grouped by a key, as [`TypeUse`]s.
+fn uses<K: Ord>(groups: BTreeMap<K, (BTreeSet<usize>, Vec<Decimal>)>) -> BTreeMap<K, TypeUse> {
+    groups
+        .into_iter()
+        .map(|(k, (forms, mut numbers))| {
+            (
+                k,
+                TypeUse {
+                    forms: forms.len(),
+                    spread: spread_of(&mut numbers),
+                },
+            )
+        })
+        .collect()
+}
+
+fn spread_of(numbers: &mut [Decimal]) -> Option<Spread> {
+    numbers.sort_unstable();
+    (!numbers.is_empty()).then(|| Spread {
+        n: numbers.len(),
+        p10: quantile(numbers, 0.1),
+        median: quantile(numbers, 0.5),
+        p90: quantile(numbers, 0.9),
+    })
 }
 
 /// Every row of both indicator tables with its table and index.
@@ -632,6 +713,8 @@ fn unused_entry(r: &EntryRef, level1: &str, level2: &str, name: &str) -> Entry {
         curated: None,
         version: 0,
         aliases: Vec::new(),
+        by_type: BTreeMap::new(),
+        by_year: BTreeMap::new(),
     }
 }
 
@@ -641,6 +724,17 @@ fn unused_entry(r: &EntryRef, level1: &str, level2: &str, name: &str) -> Entry {
 /// library. Curations survive every rebuild because they are applied to each.
 pub fn build_curated(
     forms: &[Form],
+    template: Option<&Template>,
+    curations: &[Curation],
+) -> Result<Library, LibraryError> {
+    build_typed(forms, &[], template, curations)
+}
+
+/// [`build_curated`] with each form's unit type (`unit_types[i]` for `forms[i]`; empty or missing
+/// for a unit without one): entries then carry their use and spread per type (`by_type`).
+pub fn build_typed(
+    forms: &[Form],
+    unit_types: &[String],
     template: Option<&Template>,
     curations: &[Curation],
 ) -> Result<Library, LibraryError> {
@@ -692,8 +786,26 @@ pub fn build_curated(
                 *a.directions.entry(direction.to_string()).or_default() += 1;
             }
             a.forms.insert(i);
+            let typed = unit_types
+                .get(i)
+                .map(|t| t.trim())
+                .filter(|t| !t.is_empty())
+                .map(|t| a.types.entry(t.to_string()).or_default());
+            let typed = typed.map(|(forms, numbers)| {
+                forms.insert(i);
+                numbers
+            });
+            let (year_forms, year_numbers) = a
+                .years
+                .entry(form.header.fiscal_year.get() as i32)
+                .or_default();
+            year_forms.insert(i);
             match target {
                 Some(t @ TargetValue::Quantity { number, .. }) => {
+                    if let Some(numbers) = typed {
+                        numbers.push(*number);
+                    }
+                    year_numbers.push(*number);
                     a.numbers.push(*number);
                     if a.examples.len() < 3 && !a.examples.contains(&t.to_string()) {
                         a.examples.push(t.to_string());
@@ -713,13 +825,9 @@ pub fn build_curated(
         .into_iter()
         .map(|(r, mut a)| {
             let EntryRef { key, unit } = r;
-            a.numbers.sort_unstable();
-            let spread = (!a.numbers.is_empty()).then(|| Spread {
-                n: a.numbers.len(),
-                p10: quantile(&a.numbers, 0.1),
-                median: quantile(&a.numbers, 0.5),
-                p90: quantile(&a.numbers, 0.9),
-            });
+            let spread = spread_of(&mut a.numbers);
+            let by_type = uses(std::mem::take(&mut a.types));
+            let by_year = uses(std::mem::take(&mut a.years));
             Entry {
                 key,
                 level1: most(&a.level1),
@@ -738,6 +846,8 @@ pub fn build_curated(
                 curated: None,
                 version: 0,
                 aliases: Vec::new(),
+                by_type,
+                by_year,
             }
         })
         .collect();
@@ -823,20 +933,45 @@ pub fn build_curated(
         years: years.into_iter().collect(),
         entries,
         tables,
+        index: Index::default(),
     })
+}
+
+impl Library {
+    fn lookup(&self) -> &Lookup {
+        self.index.0.get_or_init(|| {
+            let mut l = Lookup::default();
+            for (i, e) in self.entries.iter().enumerate() {
+                if e.status == EntryStatus::Retired {
+                    continue;
+                }
+                l.by_key.entry(lookup_key(&e.key, &e.unit)).or_insert(i);
+                l.by_name.entry(e.key.clone()).or_default().push(i);
+                for a in &e.aliases {
+                    l.by_key.entry(lookup_key(&a.key, &a.unit)).or_insert(i);
+                    l.by_name.entry(a.key.clone()).or_default().push(i);
+                }
+            }
+            l
+        })
+    }
 }
 
 /// Settings of the aids.
 #[derive(Debug, Clone, Copy)]
-pub struct AidOptions {
+pub struct AidOptions<'a> {
     /// How many p10–p90 spans beyond the range a target may lie before `L002` speaks.
     pub range_multiple: Decimal,
+    /// The form's unit type (单位类型), when it has one: `L002` then uses the range of the units
+    /// of that type where they have at least [`MIN_SPREAD`] numeric targets.
+    pub unit_type: Option<&'a str>,
 }
 
-impl Default for AidOptions {
+impl Default for AidOptions<'_> {
     fn default() -> Self {
         AidOptions {
             range_multiple: Decimal::ONE,
+            unit_type: None,
         }
     }
 }
@@ -860,7 +995,7 @@ pub fn aids(
     form: &Form,
     library: &Library,
     template: &Template,
-    options: AidOptions,
+    options: AidOptions<'_>,
 ) -> Result<Vec<Finding>, LibraryError> {
     if library.template_id != form.template.id {
         return Err(LibraryError::OtherTemplate {
@@ -868,22 +1003,15 @@ pub fn aids(
             form: form.template.id.clone(),
         });
     }
-    let mut by_key: std::collections::HashMap<(&str, &str), &Entry> =
-        std::collections::HashMap::with_capacity(library.entries.len());
-    let mut by_name: std::collections::HashMap<&str, Vec<&Entry>> =
-        std::collections::HashMap::with_capacity(library.entries.len());
-    for e in library
-        .entries
-        .iter()
-        .filter(|e| e.status != EntryStatus::Retired)
-    {
-        by_key.entry((e.key.as_str(), e.unit.as_str())).or_insert(e);
-        by_name.entry(e.key.as_str()).or_default().push(e);
-        for a in &e.aliases {
-            by_key.entry((a.key.as_str(), a.unit.as_str())).or_insert(e);
-            by_name.entry(a.key.as_str()).or_default().push(e);
-        }
-    }
+    let lookup = library.lookup();
+    let by_name = |key: &str| {
+        lookup
+            .by_name
+            .get(key)
+            .into_iter()
+            .flatten()
+            .map(|&i| &library.entries[i])
+    };
     let mut out = Vec::new();
     let common = common_keys(Some(template));
     if let Some(print) = table_print(form, &common) {
@@ -935,11 +1063,24 @@ pub fn aids(
         }
         let unit = unit_of(Some(target));
         let key = normalise(name);
-        let entry = by_key.get(&(key.as_str(), unit.as_str())).copied();
-        // L002: against the region's usual range.
-        if let (Some(entry), Some(number)) = (entry, target.number())
-            && let Some(s) = entry.spread.as_ref().filter(|s| s.n >= MIN_SPREAD)
-        {
+        let entry = lookup
+            .by_key
+            .get(&lookup_key(&key, &unit))
+            .map(|&i| &library.entries[i]);
+        // L002: against the region's usual range (of the units of the same type, when they
+        // have enough targets).
+        let typed = entry.and_then(|e| {
+            let t = options.unit_type?;
+            let u = e.by_type.get(t)?;
+            let s = u.spread.as_ref().filter(|s| s.n >= MIN_SPREAD)?;
+            Some((format!("本区划{t}"), u.forms, s))
+        });
+        let ranged = typed.or_else(|| {
+            let e = entry?;
+            let s = e.spread.as_ref().filter(|s| s.n >= MIN_SPREAD)?;
+            Some(("本区划".to_string(), e.forms, s))
+        });
+        if let (Some((whose, forms, s)), Some(number)) = (ranged, target.number()) {
             let span = s.p90 - s.p10;
             let margin = span * options.range_multiple;
             let (lo, hi) = (s.p10 - margin, s.p90 + margin);
@@ -949,8 +1090,7 @@ pub fn aids(
                     Severity::Warning,
                     path.clone(),
                     format!(
-                        "「{name}」的目标 {target} 超出本区划的常见范围：{} 份申报表的 {} 个目标值中，p10 为 {}{unit}，中位数 {}{unit}，p90 为 {}{unit}",
-                        entry.forms,
+                        "「{name}」的目标 {target} 超出{whose}的常见范围：{forms} 份申报表的 {} 个目标值中，p10 为 {}{unit}，中位数 {}{unit}，p90 为 {}{unit}",
                         s.n,
                         shown(s.p10),
                         shown(s.median),
@@ -963,10 +1103,7 @@ pub fn aids(
         if let TargetValue::Quantity { comparator, .. } = target {
             match entry {
                 None => {
-                    let other = by_name
-                        .get(key.as_str())
-                        .into_iter()
-                        .flatten()
+                    let other = by_name(&key)
                         .filter(|e| e.expects_number() && !e.unit.is_empty() && settled(e))
                         .max_by_key(|e| e.forms);
                     if let Some(e) = other {
@@ -1010,10 +1147,7 @@ pub fn aids(
         if let TargetValue::Quality(word) = target
             && let Some(vague) = VAGUE_WORDS.iter().find(|v| word.contains(**v))
         {
-            let numeric_entry = by_name
-                .get(key.as_str())
-                .into_iter()
-                .flatten()
+            let numeric_entry = by_name(&key)
                 .filter(|e| e.expects_number())
                 .max_by_key(|e| e.forms);
             let basis = match numeric_entry {

@@ -660,3 +660,83 @@ fn library_aid_other_unit_or_direction() {
         "{l008:?}"
     );
 }
+
+/// Unit types: an entry counts its use per type, and `L002` compares a form with the range of
+/// the units of its own type when they have enough targets.
+#[test]
+fn library_use_and_range_per_unit_type() {
+    use jixiao_domain::library::{AidOptions, aids, build_typed};
+    let template = common::hubei();
+    let seed = common::seed();
+    // Six 行政单位 aim at 4–6 projects, six 事业单位 at 40–60.
+    let mut forms = Vec::new();
+    let mut types = Vec::new();
+    for k in 0..12 {
+        let mut f = seed.clone();
+        f.header.unit_name = format!("单位{k}");
+        let (t, base) = if k < 6 {
+            ("行政单位", 4)
+        } else {
+            ("公益一类事业单位", 40)
+        };
+        for r in f.indicators.annual.rows.iter_mut() {
+            if r.name == "服务城市项目数" {
+                let n = base + (k % 3) * base / 4;
+                r.target = tv(&format!("≥{n}项"));
+            }
+        }
+        forms.push(f);
+        types.push(t.to_string());
+    }
+    let lib = build_typed(&forms, &types, Some(&template), &[]).unwrap();
+    let e = lib.entry("服务城市项目数", "项").unwrap();
+    assert_eq!(e.forms, 12);
+    assert_eq!(e.by_type["行政单位"].forms, 6);
+    assert_eq!(e.by_type["公益一类事业单位"].forms, 6);
+    // All twelve are 2026 forms: one year, with the whole spread.
+    assert_eq!(e.by_year.keys().copied().collect::<Vec<_>>(), [2026]);
+    assert_eq!(e.by_year[&2026].forms, 12);
+    assert_eq!(e.by_year[&2026].spread, e.spread);
+    assert_eq!(
+        e.by_type["行政单位"]
+            .spread
+            .as_ref()
+            .unwrap()
+            .median
+            .to_string(),
+        "5"
+    );
+    let mut form = seed.clone();
+    for r in form.indicators.annual.rows.iter_mut() {
+        if r.name == "服务城市项目数" {
+            r.target = tv("≥45项");
+        }
+    }
+    // Usual for a 事业单位; far outside the range of the 行政单位.
+    let as_type = |t: &'static str| {
+        aids(
+            &form,
+            &lib,
+            &template,
+            AidOptions {
+                unit_type: Some(t),
+                ..AidOptions::default()
+            },
+        )
+        .unwrap()
+        .into_iter()
+        .filter(|f| f.code == "L002")
+        .map(|f| f.message)
+        .collect::<Vec<_>>()
+    };
+    assert!(as_type("公益一类事业单位").is_empty());
+    let admin = as_type("行政单位");
+    assert_eq!(admin.len(), 1, "{admin:?}");
+    assert!(
+        admin[0].contains("超出本区划行政单位的常见范围：6 份申报表的 6 个目标值"),
+        "{}",
+        admin[0]
+    );
+    // A type with no history falls back to the whole region's range (4–60: 45 is inside).
+    assert!(as_type("其他").is_empty());
+}
