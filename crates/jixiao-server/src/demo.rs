@@ -163,12 +163,15 @@ async fn demo_unit(
         return Ok(u);
     }
     let mut tx = db.begin_write().await?;
-    let u = tx.create_unit(region_id, code, name).await?;
+    let mut u = tx.create_unit(region_id, code, name).await?;
+    // The demo's units (a township government and two county bureaus) are all 行政单位.
+    tx.set_unit_type(u.id, "行政单位").await?;
+    u.unit_type = "行政单位".to_string();
     tx.audit(
         None,
         None,
         "unit.create",
-        &format!("演示数据：新建单位 {name}"),
+        &format!("演示数据：新建单位 {name}（行政单位）"),
     )
     .await?;
     tx.commit().await?;

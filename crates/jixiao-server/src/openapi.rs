@@ -125,8 +125,9 @@ fn schemas() -> Map<String, Value> {
         "department_review": {"type": "boolean", "description": "单位报送后是否先经主管部门审核，再到财政"}
     }), &[]));
     m.insert("UnitPatch".into(), obj(json!({
-        "department_id": {"type": ["integer", "null"], "description": "主管部门（同一区划的另一单位）；null 取消"}
-    }), &["department_id"]));
+        "department_id": {"type": ["integer", "null"], "description": "主管部门（同一区划的另一单位）；null 取消；不给则不变"},
+        "unit_type": {"type": "string", "enum": ["", "行政单位", "参公事业单位", "公益一类事业单位", "公益二类事业单位", "其他"], "description": "单位类型；空字符串清除；不给则不变"}
+    }), &[]));
     m.insert(
         "NewRegion".into(),
         obj(
@@ -134,7 +135,8 @@ fn schemas() -> Map<String, Value> {
             &["code", "name"],
         ),
     );
-    m.insert("NewUnit".into(), obj(json!({"code": {"type": "string"}, "name": {"type": "string"}, "region_id": {"type": "integer"}}), &["code", "name", "region_id"]));
+    m.insert("NewUnit".into(), obj(json!({"code": {"type": "string"}, "name": {"type": "string"}, "region_id": {"type": "integer"},
+        "unit_type": {"type": "string", "enum": ["", "行政单位", "参公事业单位", "公益一类事业单位", "公益二类事业单位", "其他"], "description": "单位类型（可不填）"}}), &["code", "name", "region_id"]));
     let role = json!({"type": "string", "enum": Role::ALL.map(Role::as_str)});
     m.insert("NewUser".into(), obj(json!({"username": {"type": "string"}, "display_name": {"type": "string"}, "office": {"type": "string", "description": "科室，显示在姓名前"}, "password": {"type": "string", "minLength": 8},
         "role": role, "unit_id": {"type": "integer"}, "region_id": {"type": "integer"}}), &["username", "password", "role"]));

@@ -87,17 +87,19 @@ const CURRENT_CURATIONS: &str = "AND c.version = (SELECT MAX(d.version) FROM lib
 const CURATION_COUNT: &str =
     "SELECT COUNT(*) FROM library_curations WHERE region_id = $1 AND template_id = $2";
 
-/// `(form id, approved version)` of every approved form of a region and template.
-const APPROVED_VERSIONS: &str = "SELECT id, approved_version FROM forms \
-     WHERE region_id = $1 AND template_id = $2 AND approved_version IS NOT NULL ORDER BY id";
+/// `(form id, approved version, unit type)` of every approved form of a region and template.
+const APPROVED_VERSIONS: &str = "SELECT f.id, f.approved_version, u.unit_type FROM forms f \
+     JOIN units u ON u.id = f.unit_id \
+     WHERE f.region_id = $1 AND f.template_id = $2 AND f.approved_version IS NOT NULL ORDER BY f.id";
 
 impl Db {
-    /// `(form id, approved version)` of every approved form of a region and template.
+    /// `(form id, approved version, unit type)` of every approved form of a region and
+    /// template.
     pub async fn approved_versions(
         &self,
         region_id: i64,
         template_id: &str,
-    ) -> Result<Vec<(i64, i64)>> {
+    ) -> Result<Vec<(i64, i64, String)>> {
         Ok(sqlx::query_as(APPROVED_VERSIONS)
             .bind(region_id)
             .bind(template_id)
@@ -218,13 +220,13 @@ impl WriteTx {
         Ok(())
     }
 
-    /// `(form id, approved version)` of every approved form of a region and template, read
-    /// inside the transaction.
+    /// `(form id, approved version, unit type)` of every approved form of a region and
+    /// template, read inside the transaction.
     pub async fn approved_versions(
         &mut self,
         region_id: i64,
         template_id: &str,
-    ) -> Result<Vec<(i64, i64)>> {
+    ) -> Result<Vec<(i64, i64, String)>> {
         Ok(sqlx::query_as(APPROVED_VERSIONS)
             .bind(region_id)
             .bind(template_id)

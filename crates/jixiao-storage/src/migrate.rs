@@ -63,6 +63,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0009_library_curations.sql"),
         include_str!("../migrations/postgres/0009_library_curations.sql"),
     ),
+    (
+        10,
+        "unit_types",
+        include_str!("../migrations/sqlite/0010_unit_types.sql"),
+        include_str!("../migrations/postgres/0010_unit_types.sql"),
+    ),
 ];
 
 /// The latest migration this program knows.

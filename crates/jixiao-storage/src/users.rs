@@ -36,20 +36,23 @@ pub struct Unit {
     pub name: String,
     /// The department in charge (主管部门): another unit of the region, if any.
     pub department_id: Option<i64>,
+    /// Unit type (单位类型, `jixiao_domain::library::UNIT_TYPES`); empty while not set.
+    pub unit_type: String,
 }
 
 /// The columns [`unit_from`] reads.
-const UNIT_COLUMNS: &str = "id, region_id, code, name, department_id";
+const UNIT_COLUMNS: &str = "id, region_id, code, name, department_id, unit_type";
 
-type UnitTuple = (i64, i64, String, String, Option<i64>);
+type UnitTuple = (i64, i64, String, String, Option<i64>, String);
 
-fn unit_from((id, region_id, code, name, department_id): UnitTuple) -> Unit {
+fn unit_from((id, region_id, code, name, department_id, unit_type): UnitTuple) -> Unit {
     Unit {
         id,
         region_id,
         code,
         name,
         department_id,
+        unit_type,
     }
 }
 
@@ -627,7 +630,17 @@ impl WriteTx {
         Ok(r.rows_affected() == 1)
     }
 
-    /// Creates a unit.
+    /// Sets a unit's type (empty clears it); false when there is no such unit.
+    pub async fn set_unit_type(&mut self, unit_id: i64, unit_type: &str) -> Result<bool> {
+        let r = sqlx::query("UPDATE units SET unit_type = $2 WHERE id = $1")
+            .bind(unit_id)
+            .bind(unit_type)
+            .execute(self.conn())
+            .await?;
+        Ok(r.rows_affected() == 1)
+    }
+
+    /// Creates a unit (with no type).
     pub async fn create_unit(&mut self, region_id: i64, code: &str, name: &str) -> Result<Unit> {
         let (id,): (i64,) = sqlx::query_as(
             "INSERT INTO units (region_id, code, name, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
@@ -645,6 +658,7 @@ impl WriteTx {
             code: code.into(),
             name: name.into(),
             department_id: None,
+            unit_type: String::new(),
         })
     }
 

@@ -120,6 +120,17 @@ pub struct MergeTarget {
     pub label: String,
 }
 
+/// An entry's use by the units of one type, or in one year.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LibraryUse {
+    /// `行政单位`, `2026 年`.
+    pub group: String,
+    /// Forms.
+    pub forms: usize,
+    /// The spread of their targets, as [`LibraryLine::spread`], or empty.
+    pub spread: String,
+}
+
 /// The page of one entry.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LibraryEntryView {
@@ -133,6 +144,9 @@ pub struct LibraryEntryView {
     pub merge_targets: Vec<MergeTarget>,
     /// Its curation history, oldest first.
     pub history: Vec<LibraryHistoryLine>,
+    /// Its use per unit type, then per year.
+    #[serde(default)]
+    pub uses: Vec<LibraryUse>,
 }
 
 /// The library page.

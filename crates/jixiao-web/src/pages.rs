@@ -118,7 +118,7 @@ pub fn render_admin_home(view: &AdminHomeView) -> Result<String, RenderError> {
     render(
         "home_admin.html",
         context! { chrome => view.chrome, regions => view.regions, units => view.units, users => view.users, roles => ROLES,
-        refused => view.refused, policy => view.policy },
+        refused => view.refused, policy => view.policy, unit_types => jixiao_domain::library::UNIT_TYPES },
     )
 }
 

@@ -253,6 +253,9 @@ pub struct UnitRow {
     /// Its department in charge (主管部门), if any.
     #[serde(default)]
     pub department_id: Option<i64>,
+    /// Its type (单位类型), empty while not set.
+    #[serde(default)]
+    pub unit_type: String,
 }
 
 /// A user in the administrator's list.

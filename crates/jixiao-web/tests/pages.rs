@@ -188,6 +188,7 @@ fn all_pages() -> Vec<(&'static str, String)> {
                 region_id: 1,
                 region_name: "阳新县".into(),
                 department_id: None,
+                unit_type: "行政单位".into(),
             },
             UnitRow {
                 id: 71,
@@ -195,6 +196,7 @@ fn all_pages() -> Vec<(&'static str, String)> {
                 region_id: 1,
                 region_name: "阳新县".into(),
                 department_id: Some(72),
+                unit_type: "公益一类事业单位".into(),
             },
             UnitRow {
                 id: 72,
@@ -202,6 +204,7 @@ fn all_pages() -> Vec<(&'static str, String)> {
                 region_id: 1,
                 region_name: "阳新县".into(),
                 department_id: None,
+                unit_type: String::new(),
             },
         ],
         users: vec![UserRow {
@@ -469,6 +472,18 @@ fn all_pages() -> Vec<(&'static str, String)> {
                     by: "县财政局绩效股 王磊".into(),
                     at: "2026-12-06 10:00".into(),
                 }],
+                uses: vec![
+                    library::LibraryUse {
+                        group: "行政单位".into(),
+                        forms: 9,
+                        spread: "p10 4项 · 中位数 5项 · p90 6项（9 个）".into(),
+                    },
+                    library::LibraryUse {
+                        group: "2026 年".into(),
+                        forms: 12,
+                        spread: "p10 4项 · 中位数 5项 · p90 6项（12 个）".into(),
+                    },
+                ],
             })
             .unwrap(),
         ),

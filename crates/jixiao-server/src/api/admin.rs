@@ -100,18 +100,48 @@ pub async fn create_unit(
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct UnitPatch {
-    /// The department in charge; `null` clears it.
-    department_id: Option<i64>,
+    /// The department in charge; `null` clears it; absent leaves it.
+    #[serde(default, deserialize_with = "present")]
+    department_id: Option<Option<i64>>,
+    /// The unit type (单位类型); empty clears it; absent leaves it.
+    #[serde(default)]
+    unit_type: Option<String>,
 }
 
-/// `PATCH /api/admin/units/{id}`: sets or clears the unit's department in charge.
+/// A field that is present (even as `null`): `Some(value)`.
+fn present<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    T::deserialize(d).map(Some)
+}
+
+/// `PATCH /api/admin/units/{id}`: sets or clears the unit's department in charge and its type.
 pub async fn update_unit(
     State(state): State<AppState>,
     user: CurrentUser,
     ApiPath(id): ApiPath<i64>,
     ApiJson(b): ApiJson<UnitPatch>,
 ) -> ApiResult<Json<Value>> {
-    let unit = service::set_unit_department(&state, &user.user, id, b.department_id).await?;
+    // Rights first: a refused caller learns nothing about the body.
+    crate::access::require_admin(&user.user)?;
+    if b.department_id.is_none() && b.unit_type.is_none() {
+        return Err(crate::error::ApiError::unprocessable(
+            "请给出要修改的字段：department_id 或 unit_type",
+        ));
+    }
+    // Both checked before either is written.
+    if let Some(t) = &b.unit_type {
+        service::check_unit_type(t)?;
+    }
+    let mut unit = None;
+    if let Some(d) = b.department_id {
+        unit = Some(service::set_unit_department(&state, &user.user, id, d).await?);
+    }
+    if let Some(t) = &b.unit_type {
+        unit = Some(service::set_unit_type(&state, &user.user, id, t).await?);
+    }
     Ok(Json(json!(unit)))
 }
 

@@ -221,7 +221,8 @@ pub async fn validate(
         Some(id) => {
             let row = crate::service::forms::row(&state, &user.user, id).await?;
             let findings =
-                crate::service::findings_in_region(&state, row.region_id, &body.form).await?;
+                crate::service::findings_in_region(&state, row.region_id, row.unit_id, &body.form)
+                    .await?;
             let (errors, warnings) = crate::service::counts(&findings);
             Validated {
                 findings,

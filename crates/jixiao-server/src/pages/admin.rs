@@ -106,6 +106,11 @@ fn named(fields: &Fields) -> NewNamed {
         code: code_or_name(fields),
         name: fields.get("name").unwrap_or("").to_string(),
         region_id: fields.int("region_id"),
+        unit_type: fields
+            .get("unit_type")
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(str::to_string),
     }
 }
 
@@ -372,6 +377,34 @@ pub(crate) async fn unit_department(
         result,
         "/#units",
         "已保存主管部门",
+        "units",
+        &fields,
+    )
+    .await
+}
+
+/// `POST /admin/units/{id}/type` (`unit_type`, empty for none): the unit's type.
+pub(crate) async fn unit_type(
+    State(state): State<AppState>,
+    post: PagePost,
+    Id(id): Id,
+    fields: Fields,
+) -> PageResult {
+    let p = post.check(&state, &fields).await?;
+    let result = admin::set_unit_type(
+        &state,
+        &p.cu.user,
+        id,
+        fields.get("unit_type").unwrap_or(""),
+    )
+    .await
+    .map(|_| ());
+    done(
+        &state,
+        &p,
+        result,
+        "/#units",
+        "已保存单位类型",
         "units",
         &fields,
     )

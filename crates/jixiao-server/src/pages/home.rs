@@ -198,6 +198,7 @@ pub(crate) async fn admin_lists(
             name: u.name,
             region_id: u.region_id,
             department_id: u.department_id,
+            unit_type: u.unit_type,
         })
         .collect();
     let users = admin::users(state, user)

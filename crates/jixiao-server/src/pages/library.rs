@@ -4,10 +4,10 @@
 
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
-use jixiao_domain::library::{CuratedFields, CurationState, Entry, EntryRef};
+use jixiao_domain::library::{CuratedFields, CurationState, Entry, EntryRef, Spread};
 use jixiao_web::library::{
-    LibraryEntryView, LibraryFields, LibraryHistoryLine, LibraryLine, LibraryView, MergeTarget,
-    render_library, render_library_entry,
+    LibraryEntryView, LibraryFields, LibraryHistoryLine, LibraryLine, LibraryUse, LibraryView,
+    MergeTarget, render_library, render_library_entry,
 };
 
 use super::{
@@ -38,6 +38,19 @@ fn shown_ref(r: &EntryRef) -> String {
     }
 }
 
+fn spread_text(s: Option<&Spread>, unit: &str) -> String {
+    s.map(|s| {
+        format!(
+            "p10 {}{unit} · 中位数 {}{unit} · p90 {}{unit}（{} 个）",
+            s.p10.normalize(),
+            s.median.normalize(),
+            s.p90.normalize(),
+            s.n
+        )
+    })
+    .unwrap_or_default()
+}
+
 fn line(e: &Entry) -> LibraryLine {
     LibraryLine {
         key: e.key.clone(),
@@ -47,20 +60,7 @@ fn line(e: &Entry) -> LibraryLine {
         level2: e.level2.clone(),
         direction: e.direction.clone(),
         forms: e.forms,
-        spread: e
-            .spread
-            .as_ref()
-            .map(|s| {
-                format!(
-                    "p10 {}{u} · 中位数 {}{u} · p90 {}{u}（{} 个）",
-                    s.p10.normalize(),
-                    s.median.normalize(),
-                    s.p90.normalize(),
-                    s.n,
-                    u = e.unit
-                )
-            })
-            .unwrap_or_default(),
+        spread: spread_text(e.spread.as_ref(), &e.unit),
         examples: e.examples.clone(),
         basis: e.basis.clone(),
         common: e.common,
@@ -206,6 +206,17 @@ pub(crate) async fn entry_page(
             })
             .collect(),
         history: d.history.iter().map(history_line).collect(),
+        uses: e
+            .by_type
+            .iter()
+            .map(|(t, u)| (t.clone(), u))
+            .chain(e.by_year.iter().map(|(y, u)| (format!("{y} 年"), u)))
+            .map(|(group, u)| LibraryUse {
+                group,
+                forms: u.forms,
+                spread: spread_text(u.spread.as_ref(), &e.unit),
+            })
+            .collect(),
     };
     Ok(p.page(StatusCode::OK, render_library_entry(&view)))
 }

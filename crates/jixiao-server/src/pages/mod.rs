@@ -67,6 +67,7 @@ pub fn router(config: &ServerConfig) -> Router<AppState> {
         .route("/admin/regions/{id}/sign-off", post(admin::region_sign_off))
         .route("/admin/regions/{id}/department-review", post(admin::region_department_review))
         .route("/admin/units/{id}/department", post(admin::unit_department))
+        .route("/admin/units/{id}/type", post(admin::unit_type))
         .route("/admin/audit", get(admin::audit_page))
         .route("/admin/security-policy", post(admin::security_policy))
         .route("/forms/new", get(start::start_page).post(start::create))

@@ -64,6 +64,55 @@ pub struct NewNamed {
     pub name: String,
     /// The region of a unit.
     pub region_id: Option<i64>,
+    /// The type of a unit (单位类型), optional.
+    #[serde(default)]
+    pub unit_type: Option<String>,
+}
+
+/// A unit type as posted: trimmed, one of `jixiao_domain::library::UNIT_TYPES` or empty.
+pub fn check_unit_type(t: &str) -> ApiResult<String> {
+    let t = t.trim();
+    if t.is_empty() || jixiao_domain::library::UNIT_TYPES.contains(&t) {
+        Ok(t.to_string())
+    } else {
+        Err(ApiError::unprocessable(format!(
+            "单位类型「{t}」无效：应为 {} 之一",
+            jixiao_domain::library::UNIT_TYPES.join("、")
+        )))
+    }
+}
+
+/// Sets (or, with an empty type, clears) a unit's type.
+pub async fn set_unit_type(
+    state: &AppState,
+    user: &User,
+    unit_id: i64,
+    unit_type: &str,
+) -> ApiResult<Unit> {
+    require_admin(user)?;
+    let unit_type = check_unit_type(unit_type)?;
+    let unit = state
+        .db
+        .unit(unit_id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("单位不存在"))?;
+    let mut tx = state.db.begin_write().await?;
+    if !tx.set_unit_type(unit_id, &unit_type).await? {
+        return Err(ApiError::not_found("单位不存在"));
+    }
+    let detail = if unit_type.is_empty() {
+        format!("单位 {}：清除单位类型", unit.name)
+    } else {
+        format!("单位 {}：单位类型设为 {unit_type}", unit.name)
+    };
+    tx.audit(None, Some(user.id), "unit.update", &detail)
+        .await?;
+    tx.commit().await?;
+    state
+        .db
+        .unit(unit_id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("单位不存在"))
 }
 
 /// Creates a region.
@@ -71,6 +120,11 @@ pub async fn create_region(state: &AppState, user: &User, b: &NewNamed) -> ApiRe
     require_admin(user)?;
     check_name("区划代码", &b.code, 32)?;
     check_name("区划名称", &b.name, 100)?;
+    if b.unit_type.is_some() {
+        return Err(ApiError::unprocessable(
+            "区划没有单位类型（unit_type 只用于单位）",
+        ));
+    }
     let mut tx = state.db.begin_write().await?;
     let r = tx.create_region(&b.code, &b.name).await?;
     tx.audit(
@@ -246,8 +300,13 @@ pub async fn create_unit(state: &AppState, user: &User, b: &NewNamed) -> ApiResu
     if !state.db.regions().await?.iter().any(|r| r.id == region_id) {
         return Err(ApiError::unprocessable("所属区划不存在"));
     }
+    let unit_type = check_unit_type(b.unit_type.as_deref().unwrap_or(""))?;
     let mut tx = state.db.begin_write().await?;
-    let unit = tx.create_unit(region_id, &b.code, &b.name).await?;
+    let mut unit = tx.create_unit(region_id, &b.code, &b.name).await?;
+    if !unit_type.is_empty() {
+        tx.set_unit_type(unit.id, &unit_type).await?;
+        unit.unit_type = unit_type;
+    }
     tx.audit(
         None,
         Some(user.id),

@@ -301,7 +301,7 @@ pub(crate) async fn insert_form(
     user_id: i64,
     source: &str,
 ) -> ApiResult<(i64, Vec<Finding>)> {
-    let findings = findings_in_region(state, unit.region_id, form).await?;
+    let findings = findings_in_region(state, unit.region_id, unit.id, form).await?;
     let (errors, warnings) = counts(&findings);
     let data = VersionData::new(form, errors, warnings)?;
     let year = form.header.fiscal_year.get() as i64;
@@ -381,7 +381,7 @@ pub async fn current(state: &AppState, user: &User, id: i64) -> ApiResult<Curren
         .await?
         .ok_or_else(|| ApiError::internal("current version missing"))?;
     let form = parse_stored(&text)?;
-    let findings = findings_in_region(state, row.region_id, &form)
+    let findings = findings_in_region(state, row.region_id, row.unit_id, &form)
         .await
         .unwrap_or_default();
     let findings = findings_for_viewer(user, &form, findings);
@@ -447,7 +447,7 @@ pub async fn save(
     let row = visible(user, state.db.form(id).await?)?;
     // `check_save` has refused a form that is not editable.
     check_save(user, &row, form)?;
-    let findings = findings_in_region(state, row.region_id, form).await?;
+    let findings = findings_in_region(state, row.region_id, row.unit_id, form).await?;
     let (errors, warnings) = counts(&findings);
     if base_version == row.version {
         let request = SaveRequest {

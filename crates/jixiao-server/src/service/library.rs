@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex};
 
 use jixiao_domain::library::{
     AidOptions, CuratedFields, Curation, CurationState, Entry, EntryRef, EntryStatus, Library,
-    aids, build_curated, node, normalise,
+    aids, build_typed, node, normalise,
 };
 use jixiao_domain::{Finding, Form};
 use jixiao_storage::{Outcome, Subject, User};
@@ -68,9 +68,15 @@ pub async fn current(
     Ok(Some(lib))
 }
 
-/// The library aids of a form of a region: none when the region has no library yet, and none
-/// (with a log line) when the library cannot be read.
-pub async fn aids_in_region(state: &AppState, region_id: i64, form: &Form) -> Vec<Finding> {
+/// The library aids of a form of a unit of a region (the unit's type picks the range `L002`
+/// compares with): none when the region has no library yet, and none (with a log line) when
+/// the library cannot be read.
+pub async fn aids_in_region(
+    state: &AppState,
+    region_id: i64,
+    unit_id: i64,
+    form: &Form,
+) -> Vec<Finding> {
     let lib = match current(state, region_id, &form.template.id).await {
         Ok(Some(lib)) => lib,
         Ok(None) => return Vec::new(),
@@ -85,7 +91,15 @@ pub async fn aids_in_region(state: &AppState, region_id: i64, form: &Form) -> Ve
     else {
         return Vec::new();
     };
-    aids(form, &lib, template, AidOptions::default()).unwrap_or_default()
+    let unit_type = match state.db.unit(unit_id).await {
+        Ok(Some(u)) => u.unit_type,
+        _ => String::new(),
+    };
+    let options = AidOptions {
+        unit_type: Some(unit_type.as_str()).filter(|t| !t.is_empty()),
+        ..AidOptions::default()
+    };
+    aids(form, &lib, template, options).unwrap_or_default()
 }
 
 /// What a rebuild stored.
@@ -123,9 +137,14 @@ pub async fn rebuild(
             .await?;
         let curations = curations(state, region_id, template_id).await?;
         let mut forms = Vec::with_capacity(versions.len());
-        for &(form_id, version) in &versions {
+        let mut types = Vec::with_capacity(versions.len());
+        for (form_id, version, unit_type) in &versions {
+            let (form_id, version) = (*form_id, *version);
             match state.db.version_form(form_id, version).await {
-                Ok(Some(form)) => forms.push(form),
+                Ok(Some(form)) => {
+                    forms.push(form);
+                    types.push(unit_type.clone());
+                }
                 Ok(None) => {}
                 Err(e) => {
                     tracing::warn!(form_id, version, error = %e, "approved version unreadable; left out of the library")
@@ -134,7 +153,7 @@ pub async fn rebuild(
         }
         let template = state.templates.get(template_id, None).ok().cloned();
         let lib = tokio::task::spawn_blocking(move || {
-            let lib = build_curated(&forms, template.as_ref(), &curations)?;
+            let lib = build_typed(&forms, &types, template.as_ref(), &curations)?;
             let body = serde_json::to_string(&lib)
                 .map_err(|e| jixiao_domain::library::LibraryError::Malformed(e.to_string()))?;
             Ok::<_, jixiao_domain::library::LibraryError>((lib, body))
@@ -646,6 +665,19 @@ pub async fn suggest(
     let Some(lib) = current(state, row.region_id, &row.template_id).await? else {
         return Ok(Vec::new());
     };
+    let unit_type = state
+        .db
+        .unit(row.unit_id)
+        .await?
+        .map(|u| u.unit_type)
+        .unwrap_or_default();
+    let same_type = |e: &Entry| {
+        if unit_type.is_empty() {
+            0
+        } else {
+            e.by_type.get(&unit_type).map_or(0, |u| u.forms)
+        }
+    };
     // The unit's own previous year, as approved.
     let mut own: std::collections::HashSet<String> = std::collections::HashSet::new();
     if let Some((prev_id, prev_version)) = state
@@ -660,7 +692,7 @@ pub async fn suggest(
     }
     let wanted_node = node(level2);
     let needle = normalise(q);
-    let mut ranked: Vec<(u8, bool, usize, &Entry)> = lib
+    let mut ranked: Vec<(u8, bool, usize, usize, &Entry)> = lib
         .entries
         .iter()
         .filter(|e| e.status != EntryStatus::Retired)
@@ -681,20 +713,28 @@ pub async fn suggest(
                 (_, _, true) => 2,
                 _ => 3,
             };
-            Some((tier, e.status != EntryStatus::Approved, e.forms, e))
+            Some((
+                tier,
+                e.status != EntryStatus::Approved,
+                same_type(e),
+                e.forms,
+                e,
+            ))
         })
         .collect();
-    // Within a tier: approved entries first, then the most used.
+    // Within a tier: approved entries first, then the most used by units of the same type, then
+    // the most used.
     ranked.sort_by(|a, b| {
         a.0.cmp(&b.0)
             .then(a.1.cmp(&b.1))
             .then(b.2.cmp(&a.2))
-            .then(a.3.key.cmp(&b.3.key))
+            .then(b.3.cmp(&a.3))
+            .then(a.4.key.cmp(&b.4.key))
     });
     Ok(ranked
         .into_iter()
         .take(MAX_SUGGESTIONS)
-        .map(|(_, _, _, e)| {
+        .map(|(_, _, typed, _, e)| {
             let mut reasons = Vec::new();
             match e.status {
                 EntryStatus::Approved => reasons.push("财政已审定".to_string()),
@@ -703,6 +743,9 @@ pub async fn suggest(
             }
             if own.contains(&e.key) {
                 reasons.push("本单位上年使用".to_string());
+            }
+            if typed > 0 {
+                reasons.push(format!("同类单位（{unit_type}）{typed} 份使用"));
             }
             if e.forms == 0 {
                 // Seeded or kept by the bureau: no form uses it yet.

@@ -52,15 +52,16 @@ pub fn findings_of(state: &AppState, form: &Form) -> ApiResult<Vec<Finding>> {
     Ok((state.validator)(form, template))
 }
 
-/// The findings of a form of a region: the validator's, then the review aids of the region's
+/// The findings of a form of a unit of a region: the validator's, then the review aids of the region's
 /// indicator library (none while the region has no library).
 pub async fn findings_in_region(
     state: &AppState,
     region_id: i64,
+    unit_id: i64,
     form: &Form,
 ) -> ApiResult<Vec<Finding>> {
     let mut findings = findings_of(state, form)?;
-    findings.extend(library::aids_in_region(state, region_id, form).await);
+    findings.extend(library::aids_in_region(state, region_id, unit_id, form).await);
     Ok(findings)
 }
 

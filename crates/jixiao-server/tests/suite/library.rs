@@ -5,7 +5,7 @@
 
 use crate::common;
 
-use axum::http::StatusCode;
+use axum::http::{Method, StatusCode};
 use common::{Kind, TestApp};
 use serde_json::{Value, json};
 
@@ -137,11 +137,19 @@ async fn library_from_approvals(kind: Kind) {
     assert!(!list.is_empty());
     for s in list {
         assert_eq!(s["entry"]["level2"], "核心业务产出", "{s}");
-        assert!(
-            s["reasons"][0]
-                .as_str()
-                .unwrap()
-                .contains("1 份申报表在该二级指标下使用"),
+        let reasons: Vec<&str> = s["reasons"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r.as_str().unwrap())
+            .collect();
+        // Both demo units are 行政单位: the same type comes first.
+        assert_eq!(
+            reasons,
+            [
+                "同类单位（行政单位）1 份使用",
+                "本区划 1 份申报表在该二级指标下使用"
+            ],
             "{s}"
         );
     }
@@ -545,6 +553,11 @@ async fn library_pages(kind: Kind) {
         "a merge target of the same node"
     );
     assert!(entry.contains("尚未维护"));
+    assert!(
+        entry.contains("<td>行政单位</td><td class=\"num\">1</td>")
+            && entry.contains("<td>2026 年</td>"),
+        "use per type and year: {entry}"
+    );
     let missing = reviewer
         .get("/library/entry?key=%E6%B2%A1%E6%9C%89&unit=")
         .await;
@@ -640,3 +653,114 @@ async fn library_pages(kind: Kind) {
 }
 
 on_both!(library_pages);
+
+/// Unit types: the administrator sets them (422 for an unknown one), the library counts use per
+/// type, and suggestions name the units of the same type.
+async fn library_unit_types(kind: Kind) {
+    let Some(t) = TestApp::with(kind, |app| app).await else {
+        return;
+    };
+    let admin = t.login("admin").await;
+    let filler = t.login("xingguo_filler").await;
+    let reviewer = t.login("reviewer").await;
+    let units = admin.get("/api/admin/units").await;
+    let unit = |name: &str| {
+        units
+            .body
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|u| u["name"] == name)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(unit("阳新县兴国镇人民政府")["unit_type"], "行政单位");
+    let health = unit("阳新县卫生健康局")["id"].as_i64().unwrap();
+    let bad = admin
+        .call(
+            Method::PATCH,
+            &format!("/api/admin/units/{health}"),
+            Some(&json!({"unit_type": "国有企业"})),
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.body);
+    assert!(
+        bad.body["message"]
+            .as_str()
+            .unwrap()
+            .contains("单位类型「国有企业」无效")
+    );
+    let empty = admin
+        .call(
+            Method::PATCH,
+            &format!("/api/admin/units/{health}"),
+            Some(&json!({})),
+        )
+        .await;
+    assert_eq!(
+        empty.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        empty.body
+    );
+    let set = admin
+        .call(
+            Method::PATCH,
+            &format!("/api/admin/units/{health}"),
+            Some(&json!({"unit_type": "公益一类事业单位"})),
+        )
+        .await;
+    assert_eq!(set.status, StatusCode::OK, "{}", set.body);
+    assert_eq!(set.body["unit_type"], "公益一类事业单位");
+    assert_eq!(
+        set.body["department_id"],
+        Value::Null,
+        "the department is left as it was"
+    );
+    let made = admin
+        .post(
+            "/api/admin/units",
+            &json!({"code": "420222009", "name": "阳新县档案馆", "region_id": set.body["region_id"], "unit_type": "公益二类事业单位"}),
+        )
+        .await;
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.body);
+    assert_eq!(made.body["unit_type"], "公益二类事业单位");
+    // The admin home page's unit list: a type set and a bad one refused.
+    let archive = made.body["id"].as_i64().unwrap();
+    let page = crate::page_helpers::form_post(
+        &admin,
+        &format!("/admin/units/{archive}/type"),
+        &[("_csrf", &admin.csrf), ("unit_type", "其他")],
+        "",
+    )
+    .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    let refused = crate::page_helpers::form_post(
+        &admin,
+        &format!("/admin/units/{archive}/type"),
+        &[("_csrf", &admin.csrf), ("unit_type", "国有企业")],
+        "",
+    )
+    .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let units = admin.get("/api/admin/units").await;
+    let archived = units
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["id"] == archive)
+        .unwrap();
+    assert_eq!(archived["unit_type"], "其他");
+
+    // The library counts 兴国镇's approved form under 行政单位.
+    crate::rounds::approve_demo_draft(&filler, &reviewer).await;
+    let lib = reviewer
+        .get("/api/library?q=%E6%9C%8D%E5%8A%A1%E5%9F%8E%E5%B8%82%E9%A1%B9%E7%9B%AE%E6%95%B0")
+        .await;
+    let entry = &lib.body["entries"][0];
+    assert_eq!(entry["by_type"]["行政单位"]["forms"], 1, "{entry}");
+    t.cleanup().await;
+}
+
+on_both!(library_unit_types);
