@@ -8,67 +8,15 @@
 
 use std::time::Instant;
 
-use axum::Router;
-use axum::body::Body;
-use axum::http::{Method, Request, StatusCode, header};
+mod common;
+
+use axum::http::{Method, StatusCode};
+use common::{call, login};
 use criterion::{Criterion, criterion_group, criterion_main};
-use http_body_util::BodyExt;
 use jixiao_server::{AppState, ServerConfig};
 use jixiao_storage::forms::{NewForm, VersionData, indicator_rows};
 use jixiao_storage::{ConnectOptions, Db};
 use serde_json::{Value, json};
-use tower::ServiceExt;
-
-async fn call(
-    app: &Router,
-    cookie: &str,
-    method: Method,
-    path: &str,
-    body: Option<Value>,
-) -> (StatusCode, Vec<u8>) {
-    let mut req = Request::builder()
-        .method(method)
-        .uri(path)
-        .header(header::COOKIE, cookie);
-    if body.is_some() {
-        req = req.header(header::CONTENT_TYPE, "application/json");
-    }
-    if let Some(csrf) = cookie
-        .split("; ")
-        .find_map(|c| c.strip_prefix("jixiao_csrf="))
-    {
-        req = req.header("x-csrf-token", csrf);
-    }
-    let req = req
-        .body(body.map_or(Body::empty(), |b| Body::from(b.to_string())))
-        .unwrap();
-    let resp = app.clone().oneshot(req).await.unwrap();
-    let status = resp.status();
-    (
-        status,
-        resp.into_body()
-            .collect()
-            .await
-            .unwrap()
-            .to_bytes()
-            .to_vec(),
-    )
-}
-
-async fn login(app: &Router, username: &str) -> String {
-    let body = json!({"username": username, "password": jixiao_server::demo::DEMO_PASSWORD});
-    let req = Request::post("/api/login")
-        .header(header::CONTENT_TYPE, "application/json")
-        .body(Body::from(body.to_string()))
-        .unwrap();
-    let resp = app.clone().oneshot(req).await.unwrap();
-    resp.headers()
-        .get_all(header::SET_COOKIE)
-        .iter()
-        .map(|v| v.to_str().unwrap().split(';').next().unwrap().to_string())
-        .collect::<Vec<_>>()
-        .join("; ")
-}
 
 fn round_board(c: &mut Criterion) {
     let units: usize = std::env::var("JIXIAO_BENCH_UNITS")
@@ -101,7 +49,7 @@ fn round_board(c: &mut Criterion) {
         for i in 0..units {
             let name = format!("阳新县测试单位{i:04}");
             let (s, unit) = call(&app, &admin, Method::POST, "/api/admin/units",
-                Some(json!({"code": format!("9{i:08}"), "name": name, "region_id": region}))).await;
+                Some(&json!({"code": format!("9{i:08}"), "name": name, "region_id": region}))).await;
             assert_eq!(s, StatusCode::CREATED, "{}", String::from_utf8_lossy(&unit));
             let unit: Value = serde_json::from_slice(&unit).unwrap();
             let mut form: jixiao_domain::Form = serde_json::from_value(seed.clone()).unwrap();
@@ -134,13 +82,13 @@ fn round_board(c: &mut Criterion) {
         let (y, m, d) = jixiao_storage::beijing_date(jixiao_storage::now_ms() + 30 * 86_400_000);
         let started = Instant::now();
         let (s, opened) = call(&app, &reviewer, Method::POST, "/api/rounds",
-            Some(json!({"kind": "monitoring", "fiscal_year": 2026, "month": 6, "deadline": format!("{y}-{m:02}-{d:02}")}))).await;
+            Some(&json!({"kind": "monitoring", "fiscal_year": 2026, "month": 6, "deadline": format!("{y}-{m:02}-{d:02}")}))).await;
         assert_eq!(s, StatusCode::CREATED, "{}", String::from_utf8_lossy(&opened));
         let opened: Value = serde_json::from_slice(&opened).unwrap();
         println!("round opened for {} units in {:.0} ms", opened["created"], started.elapsed().as_secs_f64() * 1000.0);
         let started = Instant::now();
         let (s, declaration) = call(&app, &reviewer, Method::POST, "/api/rounds",
-            Some(json!({"kind": "declaration", "fiscal_year": 2026, "deadline": format!("{y}-{m:02}-{d:02}")}))).await;
+            Some(&json!({"kind": "declaration", "fiscal_year": 2026, "deadline": format!("{y}-{m:02}-{d:02}")}))).await;
         assert_eq!(s, StatusCode::CREATED, "{}", String::from_utf8_lossy(&declaration));
         let declaration: Value = serde_json::from_slice(&declaration).unwrap();
         println!("declaration round opened for {} units in {:.0} ms",
