@@ -201,12 +201,6 @@ impl Entry {
         self.numeric > self.qualitative
     }
 
-    /// True when it answers for `key` and `unit`: its own, or one merged into it.
-    pub fn answers_for(&self, key: &str, unit: &str) -> bool {
-        (self.key == key && self.unit == unit)
-            || self.aliases.iter().any(|a| a.key == key && a.unit == unit)
-    }
-
     /// Its reference (normalised name and unit).
     pub fn reference(&self) -> EntryRef {
         EntryRef {
@@ -516,10 +510,10 @@ impl Library {
     /// Retired entries and those merged away answer for nothing; a merged name finds the entry
     /// it was merged into.
     pub fn entry(&self, name: &str, unit: &str) -> Option<&Entry> {
-        let key = normalise(name);
-        self.entries
-            .iter()
-            .find(|e| e.status != EntryStatus::Retired && e.answers_for(&key, unit))
+        self.lookup()
+            .by_key
+            .get(&lookup_key(&normalise(name), unit))
+            .map(|&i| &self.entries[i])
     }
 
     /// The entry of a reference, whatever its status.
