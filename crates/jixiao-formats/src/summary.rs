@@ -56,6 +56,28 @@ pub struct UnitFigures {
 
 /// Computes the figures of one form.
 pub fn figures(form: &Form, registry: &Registry) -> UnitFigures {
+    let mut fig = figures_unchecked(form);
+    match registry
+        .get(&form.template.id, Some(form.template.version))
+        .or_else(|_| registry.get(&form.template.id, None))
+    {
+        Ok(t) => {
+            for f in validate(form, t) {
+                match f.severity {
+                    Severity::Error => fig.errors += 1,
+                    Severity::Warning => fig.warnings += 1,
+                    Severity::Info => {}
+                }
+            }
+        }
+        Err(e) => fig.template_problem = Some(e.to_string()),
+    }
+    fig
+}
+
+/// The figures of one form without checking it (`errors` and `warnings` stay 0): for callers
+/// that counted them when the form was saved.
+pub fn figures_unchecked(form: &Form) -> UnitFigures {
     let mut by_level1: Vec<(String, usize)> = Vec::new();
     let mut by_class: Vec<(String, usize)> = Vec::new();
     let bump = |v: &mut Vec<(String, usize)>, k: &str| match v.iter_mut().find(|(n, _)| n == k) {
@@ -71,22 +93,6 @@ pub fn figures(form: &Form, registry: &Registry) -> UnitFigures {
                 .filter(|c| !c.is_empty())
                 .unwrap_or("未填"),
         );
-    }
-    let (mut errors, mut warnings, mut template_problem) = (0, 0, None);
-    match registry
-        .get(&form.template.id, Some(form.template.version))
-        .or_else(|_| registry.get(&form.template.id, None))
-    {
-        Ok(t) => {
-            for f in validate(form, t) {
-                match f.severity {
-                    Severity::Error => errors += 1,
-                    Severity::Warning => warnings += 1,
-                    Severity::Info => {}
-                }
-            }
-        }
-        Err(e) => template_problem = Some(e.to_string()),
     }
     let rows = |b: &jixiao_domain::form::FundingBlock| {
         b.rows
@@ -105,9 +111,129 @@ pub fn figures(form: &Form, registry: &Registry) -> UnitFigures {
         annual_count: form.indicators.annual.rows.len(),
         by_level1,
         by_class,
-        errors,
-        warnings,
-        template_problem,
+        errors: 0,
+        warnings: 0,
+        template_problem: None,
+    }
+}
+
+/// Where a row of the streamed summary belongs: what the database knows of the form.
+#[derive(Debug, Clone, Default)]
+pub struct CsvRowMeta {
+    /// 区划代码.
+    pub region_code: String,
+    /// 区划名称.
+    pub region_name: String,
+    /// 单位编码.
+    pub unit_code: String,
+    /// 单位名称.
+    pub unit_name: String,
+    /// 预算年度.
+    pub fiscal_year: i64,
+    /// Status as people read it (`已审核`).
+    pub status: String,
+    /// Version.
+    pub version: i64,
+    /// Validation errors, counted when the version was saved.
+    pub errors: i64,
+    /// Validation warnings, counted when the version was saved.
+    pub warnings: i64,
+}
+
+/// The summary as CSV, written a batch of forms at a time (a province's thousands of forms
+/// never sit in memory at once). Its columns are fixed before the first form: the funding rows
+/// of every template the registry knows, by name, in order. A form's row with another name
+/// counts in its total only. UTF-8 with a byte-order mark, CRLF, RFC 4180 quoting.
+#[derive(Debug, Clone)]
+pub struct CsvSummary {
+    income: Vec<String>,
+    expenditure: Vec<String>,
+}
+
+impl CsvSummary {
+    /// The column plan of these templates.
+    pub fn new(registry: &Registry) -> CsvSummary {
+        let names =
+            |f: fn(&jixiao_domain::Template) -> &[jixiao_domain::template::FundingRowDef]| {
+                union(
+                    registry
+                        .all()
+                        .iter()
+                        .map(|t| f(t).iter().map(|r| r.name.clone()).collect()),
+                )
+            };
+        CsvSummary {
+            income: names(|t| t.funding.income.as_slice()),
+            expenditure: names(|t| t.funding.expenditure.as_slice()),
+        }
+    }
+
+    /// The byte-order mark and the header line.
+    pub fn header(&self) -> String {
+        let mut cols: Vec<String> = [
+            "区划代码",
+            "区划名称",
+            "单位编码",
+            "单位名称",
+            "预算年度",
+            "状态",
+            "版本",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        cols.extend(self.income.iter().map(|n| format!("收入：{n}（万元）")));
+        cols.push("收入合计（万元）".into());
+        cols.extend(
+            self.expenditure
+                .iter()
+                .map(|n| format!("支出：{n}（万元）")),
+        );
+        cols.push("支出合计（万元）".into());
+        for c in ["长期指标数", "年度指标数", "校验错误", "校验警告", "说明"] {
+            cols.push(c.into());
+        }
+        let line: Vec<String> = cols.iter().map(|c| crate::csv::field(c)).collect();
+        format!("\u{feff}{}\r\n", line.join(","))
+    }
+
+    /// One form's line: its figures, or (for a form that could not be read) the reason.
+    pub fn row(&self, meta: &CsvRowMeta, fig: Result<&UnitFigures, &str>) -> String {
+        let money = |m: Option<Money>| m.map(|m| m.to_string()).unwrap_or_default();
+        let mut cells: Vec<String> = vec![
+            meta.region_code.clone(),
+            meta.region_name.clone(),
+            meta.unit_code.clone(),
+            meta.unit_name.clone(),
+            meta.fiscal_year.to_string(),
+            meta.status.clone(),
+            meta.version.to_string(),
+        ];
+        let by_name = |rows: &[(String, Option<Money>)], name: &str| {
+            money(rows.iter().find(|(n, _)| n == name).and_then(|(_, m)| *m))
+        };
+        match fig {
+            Ok(f) => {
+                cells.extend(self.income.iter().map(|n| by_name(&f.income, n)));
+                cells.push(money(f.income_total));
+                cells.extend(self.expenditure.iter().map(|n| by_name(&f.expenditure, n)));
+                cells.push(money(f.expenditure_total));
+                cells.push(f.long_term_count.to_string());
+                cells.push(f.annual_count.to_string());
+                cells.push(meta.errors.to_string());
+                cells.push(meta.warnings.to_string());
+                cells.push(String::new());
+            }
+            Err(why) => {
+                let blanks = self.income.len() + self.expenditure.len() + 4;
+                cells.extend(std::iter::repeat_n(String::new(), blanks));
+                cells.push(meta.errors.to_string());
+                cells.push(meta.warnings.to_string());
+                cells.push(format!("无法读取：{why}"));
+            }
+        }
+        let line: Vec<String> = cells.iter().map(|c| crate::csv::field(c)).collect();
+        format!("{}\r\n", line.join(","))
     }
 }
 

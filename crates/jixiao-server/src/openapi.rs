@@ -122,7 +122,8 @@ fn schemas() -> Map<String, Value> {
         "reason": {"type": "string", "description": "退回时必填"}}), &[]));
     m.insert("RegionPatch".into(), obj(json!({
         "unit_sign_off": {"type": "boolean", "description": "填报人提交后是否须经单位审核人签批"},
-        "department_review": {"type": "boolean", "description": "单位报送后是否先经主管部门审核，再到财政"}
+        "department_review": {"type": "boolean", "description": "单位报送后是否先经主管部门审核，再到财政"},
+        "parent_id": {"type": ["integer", "null"], "description": "上级区划（如市之于县）；null 取消；不给则不变"}
     }), &[]));
     m.insert("UnitPatch".into(), obj(json!({
         "department_id": {"type": ["integer", "null"], "description": "主管部门（同一区划的另一单位）；null 取消；不给则不变"},
@@ -131,7 +132,7 @@ fn schemas() -> Map<String, Value> {
     m.insert(
         "NewRegion".into(),
         obj(
-            json!({"code": {"type": "string"}, "name": {"type": "string"}}),
+            json!({"code": {"type": "string"}, "name": {"type": "string"}, "parent_id": {"type": "integer", "description": "上级区划（可不填）"}}),
             &["code", "name"],
         ),
     );

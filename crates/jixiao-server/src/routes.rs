@@ -89,6 +89,7 @@ pub fn api_routes(config: &ServerConfig) -> (Router<AppState>, Vec<RouteDoc>) {
         .add("post", "/api/library/curations", "维护指标库（财政审核人）：审定、修改、合并、停用或恢复一个条目，记入版本和操作日志并即时重建", Some("CurateRequest"), post(library::curate))
         .add("get", "/api/library/curations", "指标库的维护记录：一个条目的各版本（key、unit），或全部已维护条目的现状", None, get(library::curations))
         .add("get", "/api/summary", "汇总表（xlsx）：可见范围内、按年度和状态筛选的申报表", None, get(history::summary))
+        .add("get", "/api/summary.csv", "汇总表（CSV，流式）：可见范围内的全部申报表，财政审核人含下级区划", None, get(history::summary_csv))
         .add("post", "/api/rounds", "开启任务：申报填报（区划内全部或选定单位）、绩效运行监控或绩效自评（为已批复申报表的单位生成监控表或自评表）", Some("RoundRequest"), post(reports::open))
         .add("get", "/api/rounds", "可见的申报填报、监控、自评任务", None, get(reports::list))
         .add("get", "/api/rounds/{id}", "任务看板：各单位状态、预警灯或得分与等级，及计数", None, get(reports::board))

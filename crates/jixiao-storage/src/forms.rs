@@ -146,6 +146,47 @@ pub struct VersionRow {
     pub warnings: i64,
 }
 
+/// One form of a summary, with its current version's text.
+#[derive(Debug, Clone)]
+pub struct SummarySource {
+    /// Form id.
+    pub form_id: i64,
+    /// 区划代码.
+    pub region_code: String,
+    /// 区划名称.
+    pub region_name: String,
+    /// 单位编码.
+    pub unit_code: String,
+    /// 单位名称 as the unit list holds it.
+    pub unit_name: String,
+    /// Budget year.
+    pub fiscal_year: i64,
+    /// Status.
+    pub status: FormStatus,
+    /// Current version.
+    pub version: i64,
+    /// Validation errors of that version (counted when it was saved).
+    pub errors: i64,
+    /// Validation warnings of that version.
+    pub warnings: i64,
+    /// Its canonical JSON text.
+    pub form_json: String,
+}
+
+type SummaryTuple = (
+    i64,
+    String,
+    String,
+    String,
+    String,
+    i64,
+    String,
+    i64,
+    i64,
+    i64,
+    String,
+);
+
 /// What a save stores: the form and what is derived from it.
 #[derive(Debug, Clone)]
 pub struct VersionData {
@@ -316,6 +357,133 @@ impl Db {
             .fetch_all(self.pool())
             .await?;
         rows.into_iter().map(form_from).collect()
+    }
+
+    /// The ids of the forms a summary covers, in the order it prints them (region code, unit
+    /// code, year). Like [`Db::list_forms`] but without a limit, and with `subtree` the region
+    /// filter takes in every region under `region_id` too. The statement names only the filters
+    /// that are set, so each shape gets its own plan.
+    pub async fn summary_form_ids(&self, f: &ListFilter, subtree: bool) -> Result<Vec<i64>> {
+        let mut sql = String::new();
+        let mut conds: Vec<String> = Vec::new();
+        let mut n = 0;
+        let mut next = || {
+            n += 1;
+            format!("${n}")
+        };
+        if f.region_id.is_some() {
+            let p = next();
+            if subtree {
+                sql.push_str(&format!(
+                    "WITH RECURSIVE sub(id) AS (SELECT id FROM regions WHERE id = {p} \
+                     UNION SELECT r.id FROM regions r JOIN sub ON r.parent_id = sub.id) "
+                ));
+                conds.push("f.region_id IN (SELECT id FROM sub)".into());
+            } else {
+                conds.push(format!("f.region_id = {p}"));
+            }
+        }
+        if f.unit_id.is_some() {
+            conds.push(format!("f.unit_id = {}", next()));
+        }
+        if f.fiscal_year.is_some() {
+            conds.push(format!("f.fiscal_year = {}", next()));
+        }
+        if f.status.is_some() {
+            conds.push(format!("f.status = {}", next()));
+        }
+        let q = f.q.as_ref().map(|q| {
+            let escaped: String = q
+                .chars()
+                .filter(|c| !matches!(c, '%' | '_' | '\\'))
+                .collect();
+            format!("%{escaped}%")
+        });
+        if q.is_some() {
+            conds.push(format!("un.name LIKE {}", next()));
+        }
+        if f.finance_only {
+            conds.push(
+                "(f.reached_finance_at IS NOT NULL OR f.approved_version IS NOT NULL)".into(),
+            );
+        }
+        if f.department_id.is_some() {
+            conds.push(format!(
+                "un.department_id = {} AND f.first_submitted_at IS NOT NULL",
+                next()
+            ));
+        }
+        sql.push_str(
+            "SELECT f.id FROM forms f JOIN units un ON un.id = f.unit_id \
+             JOIN regions rg ON rg.id = f.region_id",
+        );
+        if !conds.is_empty() {
+            sql.push_str(" WHERE ");
+            sql.push_str(&conds.join(" AND "));
+        }
+        sql.push_str(" ORDER BY rg.code, un.code, f.fiscal_year, f.id");
+        let mut query = sqlx::query_as::<_, (i64,)>(&sql);
+        for v in [f.region_id, f.unit_id, f.fiscal_year]
+            .into_iter()
+            .flatten()
+        {
+            query = query.bind(v);
+        }
+        if let Some(st) = f.status {
+            query = query.bind(st.as_str());
+        }
+        if let Some(q) = q {
+            query = query.bind(q);
+        }
+        if let Some(d) = f.department_id {
+            query = query.bind(d);
+        }
+        let rows = query.fetch_all(self.pool()).await?;
+        Ok(rows.into_iter().map(|r| r.0).collect())
+    }
+
+    /// These forms with their current versions' text, for a summary, in the order of `ids`
+    /// (ids that do not exist are left out). One statement, whatever the number of ids.
+    pub async fn summary_sources(&self, ids: &[i64]) -> Result<Vec<SummarySource>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let marks: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
+        let sql = format!(
+            "SELECT f.id, rg.code, rg.name, un.code, un.name, f.fiscal_year, f.status, f.version, \
+             v.errors, v.warnings, v.form_json \
+             FROM forms f JOIN units un ON un.id = f.unit_id JOIN regions rg ON rg.id = f.region_id \
+             JOIN form_versions v ON v.form_id = f.id AND v.version = f.version \
+             WHERE f.id IN ({})",
+            marks.join(", ")
+        );
+        let mut query = sqlx::query_as::<_, SummaryTuple>(&sql);
+        for id in ids {
+            query = query.bind(*id);
+        }
+        let rows = query.fetch_all(self.pool()).await?;
+        let mut out = rows
+            .into_iter()
+            .map(|t| {
+                Ok(SummarySource {
+                    form_id: t.0,
+                    region_code: t.1,
+                    region_name: t.2,
+                    unit_code: t.3,
+                    unit_name: t.4,
+                    fiscal_year: t.5,
+                    status: parse_status(&t.6)?,
+                    version: t.7,
+                    errors: t.8,
+                    warnings: t.9,
+                    form_json: t.10,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let position: std::collections::HashMap<i64, usize> =
+            ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
+        out.sort_by_key(|s| position.get(&s.form_id).copied().unwrap_or(usize::MAX));
+        Ok(out)
     }
 
     /// The JSON text of one version of a form.

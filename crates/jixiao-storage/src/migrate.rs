@@ -69,6 +69,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0010_unit_types.sql"),
         include_str!("../migrations/postgres/0010_unit_types.sql"),
     ),
+    (
+        11,
+        "region_tree",
+        include_str!("../migrations/sqlite/0011_region_tree.sql"),
+        include_str!("../migrations/postgres/0011_region_tree.sql"),
+    ),
 ];
 
 /// The latest migration this program knows.

@@ -21,6 +21,8 @@ pub struct Region {
     /// Whether a form of a unit with a department in charge goes to that department before the
     /// finance bureau (两级审核).
     pub department_review: bool,
+    /// The region above (a city over its counties); `None` at the top.
+    pub parent_id: Option<i64>,
 }
 
 /// A budget unit (部门/单位).
@@ -186,21 +188,36 @@ fn user_from(row: &sqlx::any::AnyRow) -> Result<User> {
 impl Db {
     /// All regions, by code.
     pub async fn regions(&self) -> Result<Vec<Region>> {
-        let rows: Vec<(i64, String, String, i64, i64)> = sqlx::query_as(
-            "SELECT id, code, name, unit_sign_off, department_review FROM regions ORDER BY code",
+        let rows: Vec<(i64, String, String, i64, i64, Option<i64>)> = sqlx::query_as(
+            "SELECT id, code, name, unit_sign_off, department_review, parent_id FROM regions ORDER BY code",
         )
         .fetch_all(self.pool())
         .await?;
         Ok(rows
             .into_iter()
-            .map(|(id, code, name, sign_off, department)| Region {
+            .map(|(id, code, name, sign_off, department, parent_id)| Region {
                 id,
                 code,
                 name,
                 unit_sign_off: sign_off != 0,
                 department_review: department != 0,
+                parent_id,
             })
             .collect())
+    }
+
+    /// The ids of a region and of every region under it, at any depth (empty when the region
+    /// does not exist).
+    pub async fn region_subtree(&self, region_id: i64) -> Result<Vec<i64>> {
+        let rows: Vec<(i64,)> = sqlx::query_as(
+            "WITH RECURSIVE sub(id) AS (SELECT id FROM regions WHERE id = $1 \
+             UNION SELECT r.id FROM regions r JOIN sub ON r.parent_id = sub.id) \
+             SELECT id FROM sub ORDER BY id",
+        )
+        .bind(region_id)
+        .fetch_all(self.pool())
+        .await?;
+        Ok(rows.into_iter().map(|r| r.0).collect())
     }
 
     /// Units, all or of one region, by code.
@@ -591,7 +608,19 @@ impl WriteTx {
             name: name.into(),
             unit_sign_off: false,
             department_review: false,
+            parent_id: None,
         })
+    }
+
+    /// Puts a region under another (`Some`) or at the top (`None`); false when the region does
+    /// not exist. The caller checks that the parent is not the region itself or under it.
+    pub async fn set_region_parent(&mut self, region_id: i64, parent: Option<i64>) -> Result<bool> {
+        let r = sqlx::query("UPDATE regions SET parent_id = $2 WHERE id = $1")
+            .bind(region_id)
+            .bind(parent)
+            .execute(self.conn())
+            .await?;
+        Ok(r.rows_affected() == 1)
     }
 
     /// Sets whether a region asks for internal sign-off; false when the region does not exist.

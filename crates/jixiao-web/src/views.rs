@@ -237,6 +237,9 @@ pub struct RegionRow {
     /// Whether a unit's submission goes to its department in charge before the finance bureau.
     #[serde(default)]
     pub department_review: bool,
+    /// The region above (a city over its counties), if any.
+    #[serde(default)]
+    pub parent_id: Option<i64>,
 }
 
 /// A unit in the administrator's list.

@@ -174,13 +174,24 @@ fn history_view() -> HistoryView {
 fn all_pages() -> Vec<(&'static str, String)> {
     let admin = AdminHomeView {
         chrome: chrome("admin"),
-        regions: vec![RegionRow {
-            id: 1,
-            name: "阳新县".into(),
-            code: Some("420222".into()),
-            unit_sign_off: true,
-            department_review: true,
-        }],
+        regions: vec![
+            RegionRow {
+                id: 2,
+                name: "黄石市".into(),
+                code: Some("420200".into()),
+                unit_sign_off: false,
+                department_review: false,
+                parent_id: None,
+            },
+            RegionRow {
+                id: 1,
+                name: "阳新县".into(),
+                code: Some("420222".into()),
+                unit_sign_off: true,
+                department_review: true,
+                parent_id: Some(2),
+            },
+        ],
         units: vec![
             UnitRow {
                 id: 70,

@@ -38,6 +38,9 @@ pub async fn create_region(
 pub struct RegionPatch {
     unit_sign_off: Option<bool>,
     department_review: Option<bool>,
+    /// The region above; `null` puts the region at the top; absent leaves it.
+    #[serde(default, deserialize_with = "present")]
+    parent_id: Option<Option<i64>>,
 }
 
 /// `PATCH /api/admin/regions/{id}`: whether the region asks for internal sign-off and for the
@@ -51,6 +54,7 @@ pub async fn update_region(
     let settings = service::RegionSettings {
         unit_sign_off: b.unit_sign_off,
         department_review: b.department_review,
+        parent_id: b.parent_id,
     };
     let r = service::update_region(&state, &user.user, id, settings).await?;
     Ok(Json(json!(r)))

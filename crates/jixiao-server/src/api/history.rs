@@ -111,7 +111,7 @@ pub async fn export(
 /// A file download: its bytes with the content type, and the name offered (an ASCII fallback
 /// and the Chinese name, RFC 6266); never cached.
 pub(crate) fn attachment(
-    bytes: Vec<u8>,
+    bytes: impl IntoResponse,
     content_type: &str,
     ascii_name: &str,
     name: &str,
@@ -173,4 +173,39 @@ pub async fn summary(
         None => "绩效目标申报表汇总.xlsx".to_string(),
     };
     attachment(bytes, XLSX, "summary.xlsx", &name)
+}
+
+/// `GET /api/summary.csv?year=&status=&q=`: the summary of every form in the user's scope as
+/// CSV, streamed (a finance reviewer's region and every region under it; no limit). The
+/// `X-Form-Count` header gives the number of forms before the first one arrives.
+pub async fn summary_csv(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiQuery(q): ApiQuery<SummaryQuery>,
+) -> ApiResult<Response> {
+    let query = crate::service::forms::ListQuery {
+        year: q.year,
+        status: q.status,
+        q: q.q,
+        ..Default::default()
+    };
+    let (n, rx) = crate::service::summary::csv_stream(&state, &user.user, query).await?;
+    let lines = futures_util::stream::unfold(rx, |mut rx| async move {
+        rx.recv()
+            .await
+            .map(|text| (Ok::<_, std::io::Error>(text), rx))
+    });
+    let name = match q.year {
+        Some(y) => format!("{y}年度绩效目标申报表汇总.csv"),
+        None => "绩效目标申报表汇总.csv".to_string(),
+    };
+    let mut resp = attachment(
+        axum::body::Body::from_stream(lines),
+        "text/csv; charset=utf-8",
+        "summary.csv",
+        &name,
+    )?;
+    resp.headers_mut()
+        .insert("x-form-count", HeaderValue::from(n as u64));
+    Ok(resp)
 }

@@ -111,6 +111,7 @@ fn named(fields: &Fields) -> NewNamed {
             .map(str::trim)
             .filter(|t| !t.is_empty())
             .map(str::to_string),
+        parent_id: fields.int("parent_id"),
     }
 }
 
@@ -347,6 +348,46 @@ async fn region_switch(
         .await
         .map(|_| ());
     done(state, &p, result, "/#regions", ok, "regions", fields).await
+}
+
+/// `POST /admin/regions/{id}/parent` (`parent_id`, empty for none): the region above, whose
+/// finance reviewers read this region's forms in their summary.
+pub(crate) async fn region_parent(
+    State(state): State<AppState>,
+    post: PagePost,
+    Id(id): Id,
+    fields: Fields,
+) -> PageResult {
+    let p = post.check(&state, &fields).await?;
+    let parent = match fields.get("parent_id").unwrap_or("").trim() {
+        "" => Ok(None),
+        v => v
+            .parse::<i64>()
+            .map(Some)
+            .map_err(|_| ApiError::unprocessable("上级区划无效")),
+    };
+    let result = match parent {
+        Ok(parent) => {
+            let settings = admin::RegionSettings {
+                parent_id: Some(parent),
+                ..Default::default()
+            };
+            admin::update_region(&state, &p.cu.user, id, settings)
+                .await
+                .map(|_| ())
+        }
+        Err(e) => Err(e),
+    };
+    done(
+        &state,
+        &p,
+        result,
+        "/#regions",
+        "已保存上级区划",
+        "regions",
+        &fields,
+    )
+    .await
 }
 
 /// `POST /admin/units/{id}/department` (`department_id`, empty for none): the unit's

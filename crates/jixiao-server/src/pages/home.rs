@@ -180,6 +180,7 @@ pub(crate) async fn admin_lists(
             name: r.name,
             unit_sign_off: r.unit_sign_off,
             department_review: r.department_review,
+            parent_id: r.parent_id,
         })
         .collect();
     let region_name = |id: Option<i64>| {

@@ -66,6 +66,7 @@ pub fn router(config: &ServerConfig) -> Router<AppState> {
         .route("/admin/users/{id}", get(admin::edit_user_page).post(admin::edit_user))
         .route("/admin/regions/{id}/sign-off", post(admin::region_sign_off))
         .route("/admin/regions/{id}/department-review", post(admin::region_department_review))
+        .route("/admin/regions/{id}/parent", post(admin::region_parent))
         .route("/admin/units/{id}/department", post(admin::unit_department))
         .route("/admin/units/{id}/type", post(admin::unit_type))
         .route("/admin/audit", get(admin::audit_page))

@@ -67,6 +67,9 @@ pub struct NewNamed {
     /// The type of a unit (单位类型), optional.
     #[serde(default)]
     pub unit_type: Option<String>,
+    /// The region above a new region (a city over its counties), optional.
+    #[serde(default)]
+    pub parent_id: Option<i64>,
 }
 
 /// A unit type as posted: trimmed, one of `jixiao_domain::library::UNIT_TYPES` or empty.
@@ -125,15 +128,26 @@ pub async fn create_region(state: &AppState, user: &User, b: &NewNamed) -> ApiRe
             "区划没有单位类型（unit_type 只用于单位）",
         ));
     }
+    let regions = state.db.regions().await?;
+    let parent = match b.parent_id {
+        None => None,
+        Some(id) => Some(
+            regions
+                .iter()
+                .find(|r| r.id == id)
+                .ok_or_else(|| ApiError::unprocessable(format!("上级区划 {id} 不存在")))?,
+        ),
+    };
     let mut tx = state.db.begin_write().await?;
-    let r = tx.create_region(&b.code, &b.name).await?;
-    tx.audit(
-        None,
-        Some(user.id),
-        "region.create",
-        &format!("新建区划 {}（{}）", r.name, r.code),
-    )
-    .await?;
+    let mut r = tx.create_region(&b.code, &b.name).await?;
+    let mut detail = format!("新建区划 {}（{}）", r.name, r.code);
+    if let Some(p) = parent {
+        tx.set_region_parent(r.id, Some(p.id)).await?;
+        r.parent_id = Some(p.id);
+        detail.push_str(&format!("，上级区划 {}（{}）", p.name, p.code));
+    }
+    tx.audit(None, Some(user.id), "region.create", &detail)
+        .await?;
     tx.commit().await?;
     Ok(r)
 }
@@ -145,6 +159,8 @@ pub struct RegionSettings {
     pub unit_sign_off: Option<bool>,
     /// The department in charge reviews its units' forms before the finance bureau (主管部门审核).
     pub department_review: Option<bool>,
+    /// The region above (`Some(None)`: at the top).
+    pub parent_id: Option<Option<i64>>,
 }
 
 /// Changes a region's review settings: whether the unit approver signs a filler's submission
@@ -156,14 +172,43 @@ pub async fn update_region(
     settings: RegionSettings,
 ) -> ApiResult<Region> {
     require_admin(user)?;
-    if settings.unit_sign_off.is_none() && settings.department_review.is_none() {
+    if settings.unit_sign_off.is_none()
+        && settings.department_review.is_none()
+        && settings.parent_id.is_none()
+    {
         return Err(ApiError::unprocessable(
-            "请至少给出一项设置：unit_sign_off 或 department_review",
+            "请至少给出一项设置：unit_sign_off、department_review 或 parent_id",
         ));
+    }
+    let regions = state.db.regions().await?;
+    if !regions.iter().any(|r| r.id == region_id) {
+        return Err(ApiError::not_found("区划不存在"));
     }
     let on_off = |on: bool| if on { "开启" } else { "关闭" };
     let mut changes = Vec::new();
+    let parent_change = match settings.parent_id {
+        None => None,
+        Some(None) => {
+            changes.push("不再有上级区划".to_string());
+            Some(None)
+        }
+        Some(Some(p)) => {
+            let parent = regions
+                .iter()
+                .find(|r| r.id == p)
+                .ok_or_else(|| ApiError::unprocessable(format!("上级区划 {p} 不存在")))?;
+            // The parent must not be the region itself or any region under it.
+            if state.db.region_subtree(region_id).await?.contains(&p) {
+                return Err(ApiError::unprocessable("上级区划不能是本区划或其下级区划"));
+            }
+            changes.push(format!("上级区划设为 {}（{}）", parent.name, parent.code));
+            Some(Some(p))
+        }
+    };
     let mut tx = state.db.begin_write().await?;
+    if let Some(parent) = parent_change {
+        tx.set_region_parent(region_id, parent).await?;
+    }
     if let Some(on) = settings.unit_sign_off {
         if !tx.set_region_sign_off(region_id, on).await? {
             return Err(ApiError::not_found("区划不存在"));
@@ -294,6 +339,11 @@ pub async fn create_unit(state: &AppState, user: &User, b: &NewNamed) -> ApiResu
     require_admin(user)?;
     check_name("单位编码", &b.code, 64)?;
     check_name("单位名称", &b.name, 200)?;
+    if b.parent_id.is_some() {
+        return Err(ApiError::unprocessable(
+            "单位没有上级区划（parent_id 只用于区划）",
+        ));
+    }
     let region_id = b
         .region_id
         .ok_or_else(|| ApiError::unprocessable("请指定所属区划（region_id）"))?;

@@ -33,11 +33,20 @@ pub struct ListQuery {
 
 /// The forms in the user's scope, newest change first.
 pub async fn list(state: &AppState, user: &User, q: ListQuery) -> ApiResult<Vec<FormRow>> {
+    match scope_filter(user, q)? {
+        Some(filter) => Ok(state.db.list_forms(&filter).await?),
+        None => Ok(Vec::new()),
+    }
+}
+
+/// The storage filter of a query in the user's scope; `None` when it can match nothing (an
+/// unknown status, another unit's id).
+pub(crate) fn scope_filter(user: &User, q: ListQuery) -> ApiResult<Option<ListFilter>> {
     let status = match q.status.filter(|s| !s.is_empty()) {
         None => None,
         Some(s) => match FormStatus::parse(&s) {
             Some(st) => Some(st),
-            None => return Ok(Vec::new()),
+            None => return Ok(None),
         },
     };
     let mut filter = ListFilter {
@@ -63,7 +72,7 @@ pub async fn list(state: &AppState, user: &User, q: ListQuery) -> ApiResult<Vec<
         Role::Filler | Role::UnitApprover => {
             let own = user.unit_id.ok_or_else(no_scope)?;
             if filter.unit_id.is_some_and(|id| id != own) {
-                return Ok(Vec::new());
+                return Ok(None);
             }
             filter.unit_id = Some(own);
         }
@@ -71,7 +80,7 @@ pub async fn list(state: &AppState, user: &User, q: ListQuery) -> ApiResult<Vec<
             filter.department_id = Some(user.unit_id.ok_or_else(no_scope)?);
         }
     }
-    Ok(state.db.list_forms(&filter).await?)
+    Ok(Some(filter))
 }
 
 /// The administrators keep the system, not its content (三权分立).

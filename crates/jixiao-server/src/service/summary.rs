@@ -2,7 +2,9 @@
 //! funding totals and shares, indicator counts and check status, as `jixiao summary` writes it
 //! from files. Phone numbers are masked outside the unit, as everywhere else.
 
-use jixiao_formats::summary::{SummaryInput, write_summary};
+use jixiao_formats::summary::{
+    CsvRowMeta, CsvSummary, SummaryInput, figures_unchecked, write_summary,
+};
 use jixiao_storage::User;
 
 use super::forms::{self, ListQuery};
@@ -63,4 +65,101 @@ pub async fn workbook_of(
         .await?
         .map_err(|e| ApiError::internal(format!("summary workbook failed: {e}")))?;
     Ok((bytes, n))
+}
+
+/// Forms read, parsed and written per step of the streamed summary.
+const CSV_BATCH: usize = 250;
+
+/// The streamed summary (CSV) of the forms in the user's scope that match the query: for a
+/// finance reviewer the forms that reached the finance bureau in their region **and every region
+/// under it** (a province's or a city's summary), for the other roles what `GET /api/forms`
+/// shows them, without its limit. Returns the number of forms and the receiving end of the
+/// text, which a task fills [`CSV_BATCH`] forms at a time: the ids are read first (in the order
+/// printed: region, unit, year), then each batch's current versions in one statement, parsed on
+/// the job pool. The channel holds two batches, so a slow client holds back the reading and
+/// memory stays bounded; a client that goes away stops the task. A failure part-way ends the
+/// text with a line that says so (the status line has long been sent).
+pub async fn csv_stream(
+    state: &AppState,
+    user: &User,
+    query: ListQuery,
+) -> ApiResult<(usize, tokio::sync::mpsc::Receiver<String>)> {
+    let (ids, subtree) = match forms::scope_filter(user, query)? {
+        None => (Vec::new(), false),
+        Some(filter) => {
+            let subtree = filter.region_id.is_some();
+            (state.db.summary_form_ids(&filter, subtree).await?, subtree)
+        }
+    };
+    let n = ids.len();
+    super::audit_event(
+        state,
+        user.id,
+        jixiao_storage::Subject::default(),
+        "download",
+        &format!(
+            "下载汇总表 CSV（{n} 份申报表{}）",
+            if subtree { "，含下级区划" } else { "" }
+        ),
+        jixiao_storage::Outcome::Ok,
+    )
+    .await?;
+    let plan = std::sync::Arc::new(CsvSummary::new(&state.templates));
+    let (tx, rx) = tokio::sync::mpsc::channel::<String>(2);
+    let state = state.clone();
+    tokio::spawn(async move {
+        if tx.send(plan.header()).await.is_err() {
+            return;
+        }
+        for chunk in ids.chunks(CSV_BATCH) {
+            let text = match csv_batch(&state, &plan, chunk).await {
+                Ok(text) => text,
+                Err(e) => {
+                    tracing::error!(error = %e.message, "summary CSV stopped part-way");
+                    let _ = tx
+                        .send(format!("汇总中断：{}，请重新下载\r\n", e.message))
+                        .await;
+                    return;
+                }
+            };
+            if tx.send(text).await.is_err() {
+                return; // the client went away
+            }
+        }
+    });
+    Ok((n, rx))
+}
+
+/// The lines of one batch of forms.
+async fn csv_batch(
+    state: &AppState,
+    plan: &std::sync::Arc<CsvSummary>,
+    ids: &[i64],
+) -> ApiResult<String> {
+    let sources = state.db.summary_sources(ids).await?;
+    let plan = plan.clone();
+    state
+        .jobs
+        .run(move || {
+            let mut out = String::with_capacity(sources.len() * 256);
+            for s in sources {
+                let meta = CsvRowMeta {
+                    region_code: s.region_code,
+                    region_name: s.region_name,
+                    unit_code: s.unit_code,
+                    unit_name: s.unit_name,
+                    fiscal_year: s.fiscal_year,
+                    status: s.status.label().to_string(),
+                    version: s.version,
+                    errors: s.errors,
+                    warnings: s.warnings,
+                };
+                match parse_stored(&s.form_json) {
+                    Ok(form) => out.push_str(&plan.row(&meta, Ok(&figures_unchecked(&form)))),
+                    Err(_) => out.push_str(&plan.row(&meta, Err("保存的申报表无法解析"))),
+                }
+            }
+            out
+        })
+        .await
 }

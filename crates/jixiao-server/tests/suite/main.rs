@@ -19,6 +19,7 @@ mod metrics;
 mod pages;
 mod pages_admin;
 mod public;
+mod region_tree;
 mod rounds;
 mod route_fuzz;
 mod security;

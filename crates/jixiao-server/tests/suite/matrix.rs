@@ -65,6 +65,7 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("get", "/api/forms/{id}/audit", "AAANNNN"),
     ("get", "/api/forms/{id}/export", "AAANNNN"),
     ("get", "/api/summary", "AAAFFFA"),
+    ("get", "/api/summary.csv", "AAAFFFA"),
     ("post", "/api/rounds", "FFAAFFF"),
     ("get", "/api/rounds", "AAAAAAA"),
     ("get", "/api/rounds/{id}", "NNANNNN"),

@@ -46,6 +46,12 @@ struct GenerateArgs {
     /// 区划名称
     #[arg(long, default_value = "演示市")]
     region_name: String,
+    /// 上级区划代码（如省、市；不存在时新建，并建其财政审核人 reviewer_代码）
+    #[arg(long)]
+    parent_code: Option<String>,
+    /// 上级区划名称
+    #[arg(long, default_value = "演示省")]
+    parent_name: String,
     /// 随机种子（同一种子生成同样的数据）
     #[arg(long, default_value_t = 2026)]
     seed: u64,
@@ -220,31 +226,32 @@ async fn generate(args: GenerateArgs) -> anyhow::Result<()> {
             r
         }
     };
-    // The region's reviewer: the forms' reviews are hers, and benchmarks log in as her
-    // (password: the demo password; she is asked to change it at first login elsewhere).
-    let reviewer_name = format!("reviewer_{}", args.region_code);
-    let reviewer = match db.user_for_login(&reviewer_name).await? {
-        Some((u, _)) => u,
-        None => {
-            let hash = jixiao_server::auth::hash_password(jixiao_server::demo::DEMO_PASSWORD)
-                .map_err(|e| anyhow::anyhow!(e.message))?;
-            let mut tx = db.begin_write().await?;
-            let u = tx
-                .create_user(&jixiao_storage::users::NewUser {
-                    username: &reviewer_name,
-                    display_name: "演示审核人",
-                    office: "财政局绩效科",
-                    password_hash: &hash,
-                    role: jixiao_storage::Role::Reviewer,
-                    region_id: Some(region.id),
-                    unit_id: None,
-                    must_change_password: false,
-                })
-                .await?;
-            tx.commit().await?;
-            u
+    if let Some(parent_code) = &args.parent_code {
+        let parent = match db
+            .regions()
+            .await?
+            .into_iter()
+            .find(|r| &r.code == parent_code)
+        {
+            Some(p) => p,
+            None => {
+                let mut tx = db.begin_write().await?;
+                let p = tx.create_region(parent_code, &args.parent_name).await?;
+                tx.audit(None, None, "region.create", "生成演示数据：新建上级区划")
+                    .await?;
+                tx.commit().await?;
+                p
+            }
+        };
+        if parent.id == region.id {
+            anyhow::bail!("上级区划不能是区划本身");
         }
-    };
+        let mut tx = db.begin_write().await?;
+        tx.set_region_parent(region.id, Some(parent.id)).await?;
+        tx.commit().await?;
+        region_reviewer(&db, &parent).await?;
+    }
+    let (reviewer_name, reviewer) = region_reviewer(&db, &region).await?;
     let mut rng = Rng(args.seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
     let bar = progress(args.units as usize);
     let started = std::time::Instant::now();
@@ -315,4 +322,33 @@ async fn generate(args: GenerateArgs) -> anyhow::Result<()> {
         started.elapsed().as_secs_f64()
     );
     Ok(())
+}
+
+/// The finance reviewer `reviewer_<region code>` of a region, made when missing: the generated
+/// forms' reviews are hers, and benchmarks log in as her (the demo password).
+async fn region_reviewer(
+    db: &jixiao_storage::Db,
+    region: &jixiao_storage::Region,
+) -> anyhow::Result<(String, jixiao_storage::User)> {
+    let name = format!("reviewer_{}", region.code);
+    if let Some((u, _)) = db.user_for_login(&name).await? {
+        return Ok((name, u));
+    }
+    let hash = jixiao_server::auth::hash_password(jixiao_server::demo::DEMO_PASSWORD)
+        .map_err(|e| anyhow::anyhow!(e.message))?;
+    let mut tx = db.begin_write().await?;
+    let u = tx
+        .create_user(&jixiao_storage::users::NewUser {
+            username: &name,
+            display_name: "演示审核人",
+            office: &format!("{}财政局绩效科", region.name),
+            password_hash: &hash,
+            role: jixiao_storage::Role::Reviewer,
+            region_id: Some(region.id),
+            unit_id: None,
+            must_change_password: false,
+        })
+        .await?;
+    tx.commit().await?;
+    Ok((name, u))
 }
