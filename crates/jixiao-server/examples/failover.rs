@@ -21,121 +21,9 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use common::{form_for_year, percentile, seed_form};
+use common::{Client, form_for_year, percentile, seed_form};
 
 use serde_json::{Value, json};
-use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
-use tokio::net::TcpStream;
-
-/// One keep-alive HTTP/1.1 connection with a session; reconnects after an error.
-struct Client {
-    port: u16,
-    stream: Option<BufReader<TcpStream>>,
-    cookie: String,
-    csrf: String,
-}
-
-impl Client {
-    fn new(port: u16) -> Client {
-        Client {
-            port,
-            stream: None,
-            cookie: String::new(),
-            csrf: String::new(),
-        }
-    }
-
-    /// One request; `Err` for a broken or refused connection (the connection is dropped).
-    async fn call(
-        &mut self,
-        method: &str,
-        path: &str,
-        body: Option<&[u8]>,
-    ) -> std::io::Result<(u16, Vec<String>, Vec<u8>)> {
-        let r = self.try_call(method, path, body).await;
-        if r.is_err() {
-            self.stream = None;
-        }
-        r
-    }
-
-    async fn try_call(
-        &mut self,
-        method: &str,
-        path: &str,
-        body: Option<&[u8]>,
-    ) -> std::io::Result<(u16, Vec<String>, Vec<u8>)> {
-        if self.stream.is_none() {
-            let s = TcpStream::connect(("127.0.0.1", self.port)).await?;
-            s.set_nodelay(true)?;
-            self.stream = Some(BufReader::new(s));
-        }
-        let stream = self.stream.as_mut().expect("just connected");
-        let body = body.unwrap_or(b"");
-        let head = format!(
-            "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: {}\r\nX-CSRF-Token: {}\r\n\
-             Content-Type: application/json\r\nContent-Length: {}\r\n\r\n",
-            self.cookie,
-            self.csrf,
-            body.len()
-        );
-        stream.get_mut().write_all(head.as_bytes()).await?;
-        stream.get_mut().write_all(body).await?;
-        let mut line = String::new();
-        if stream.read_line(&mut line).await? == 0 {
-            return Err(std::io::ErrorKind::UnexpectedEof.into());
-        }
-        let status: u16 = line
-            .split_whitespace()
-            .nth(1)
-            .and_then(|c| c.parse().ok())
-            .ok_or(std::io::ErrorKind::InvalidData)?;
-        let (mut len, mut cookies, mut close) = (0usize, Vec::new(), false);
-        loop {
-            line.clear();
-            if stream.read_line(&mut line).await? == 0 {
-                return Err(std::io::ErrorKind::UnexpectedEof.into());
-            }
-            let l = line.trim_end();
-            if l.is_empty() {
-                break;
-            }
-            if let Some((k, v)) = l.split_once(':') {
-                if k.eq_ignore_ascii_case("content-length") {
-                    len = v
-                        .trim()
-                        .parse()
-                        .map_err(|_| std::io::ErrorKind::InvalidData)?;
-                } else if k.eq_ignore_ascii_case("set-cookie") {
-                    cookies.extend(v.trim().split(';').next().map(str::to_string));
-                } else if k.eq_ignore_ascii_case("connection") && v.trim() == "close" {
-                    close = true;
-                }
-            }
-        }
-        let mut buf = vec![0; len];
-        stream.read_exact(&mut buf).await?;
-        if close {
-            self.stream = None;
-        }
-        Ok((status, cookies, buf))
-    }
-
-    async fn login(&mut self) {
-        let body = json!({"username": "xingguo_filler", "password": "jixiao-demo-2026"});
-        let (status, cookies, resp) = self
-            .call("POST", "/api/login", Some(body.to_string().as_bytes()))
-            .await
-            .expect("login: connection");
-        assert_eq!(status, 200, "login: {}", String::from_utf8_lossy(&resp));
-        self.cookie = cookies.join("; ");
-        self.csrf = cookies
-            .iter()
-            .find_map(|c| c.strip_prefix("jixiao_csrf="))
-            .expect("csrf cookie")
-            .to_string();
-    }
-}
 
 /// What one user saw.
 #[derive(Default)]
@@ -167,7 +55,7 @@ async fn main() {
     let think_ms: u64 = arg(&args, 5, 2000);
 
     let mut setup = Client::new(port);
-    setup.login().await;
+    setup.login("xingguo_filler").await;
     let seed = seed_form();
     let mut forms = Vec::new();
     for i in 0..forms_n {
@@ -198,7 +86,7 @@ async fn main() {
         let n = 50.min(users - chunk * 50);
         let logins = (0..n).map(|_| async move {
             let mut c = Client::new(port);
-            c.login().await;
+            c.login("xingguo_filler").await;
             c
         });
         clients.extend(futures_join_all(logins).await);
@@ -315,7 +203,7 @@ async fn main() {
     // Every acknowledged save is in its form's history.
     let mut missing = 0;
     let mut checker = Client::new(port);
-    checker.login().await;
+    checker.login("xingguo_filler").await;
     for (id, _) in &forms {
         let (status, _, body) = checker
             .call("GET", &format!("/api/forms/{id}/versions"), None)
