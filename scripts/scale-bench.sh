@@ -8,6 +8,8 @@
 #   JIXIAO_SCALE_SCHEMA=scale      the schema; kept, so a later run resumes the generation
 #   JIXIAO_SCALE_FRESH=1           drop the schema first
 #   PORTAL_CLIENTS=200 PORTAL_SECONDS=20 YEARS=3
+#   JIXIAO_SCALE_DATA=DIR          the embedded SQLite in DIR instead of PostgreSQL (a county:
+#                                  scripts/scale-bench.sh 500); no plans, the file's size
 #
 # Each step grows the data set to UNITS units in regions of 500 (codes 420101, 420102, …, all
 # under the province 420000 演示省), each unit with a form for each of YEARS years through the
@@ -33,18 +35,35 @@ cd "$ROOT"
 TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
 OUT="$TARGET/scale"
 mkdir -p "$OUT"
-command -v psql >/dev/null || { echo "missing: psql (Debian: postgresql-client)" >&2; exit 1; }
-PGLOG=${JIXIAO_SCALE_PGLOG:-$(ls /var/log/postgresql/postgresql-*-main.log 2>/dev/null | head -1 || true)}
+SQLITE=${JIXIAO_SCALE_DATA:-}
+if [[ -z "$SQLITE" ]]; then
+  command -v psql >/dev/null || { echo "missing: psql (Debian: postgresql-client)" >&2; exit 1; }
+  PGLOG=${JIXIAO_SCALE_PGLOG:-$(ls /var/log/postgresql/postgresql-*-main.log 2>/dev/null | head -1 || true)}
+else
+  PGLOG=""
+  OUT="$OUT/sqlite"
+  mkdir -p "$OUT"
+fi
 
 cargo build --release -p jixiao -p jixiao-server --bin jixiao --example scalebench >&2
 BIN="$TARGET/release/jixiao"
 
-[[ -n "${JIXIAO_SCALE_FRESH:-}" ]] && psql "$DB" -qc "DROP SCHEMA IF EXISTS $SCHEMA CASCADE" >&2
-psql "$DB" -qc "CREATE SCHEMA IF NOT EXISTS $SCHEMA" >&2
-SEP='?'; [[ "$DB" == *\?* ]] && SEP='&'
-URL="${DB}${SEP}options=-c%20search_path%3D${SCHEMA}"
-EXPLAIN_OPTS="%20-c%20session_preload_libraries%3Dauto_explain%20-c%20auto_explain.log_min_duration%3D20%20-c%20auto_explain.log_analyze%3Don%20-c%20auto_explain.log_buffers%3Don"
-q() { psql "$DB" -Atqc "SET search_path TO $SCHEMA; $1"; }
+if [[ -n "$SQLITE" ]]; then
+  [[ -n "${JIXIAO_SCALE_FRESH:-}" ]] && rm -rf "$SQLITE"
+  mkdir -p "$SQLITE"
+  STORE=(--data "$SQLITE")
+  SERVE_STORE=(--data "$SQLITE")
+  q() { python3 -c 'import sqlite3, sys; r = sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone(); print(r[0] if r else "")' "$SQLITE/jixiao.db" "$1"; }
+else
+  [[ -n "${JIXIAO_SCALE_FRESH:-}" ]] && psql "$DB" -qc "DROP SCHEMA IF EXISTS $SCHEMA CASCADE" >&2
+  psql "$DB" -qc "CREATE SCHEMA IF NOT EXISTS $SCHEMA" >&2
+  SEP='?'; [[ "$DB" == *\?* ]] && SEP='&'
+  URL="${DB}${SEP}options=-c%20search_path%3D${SCHEMA}"
+  EXPLAIN_OPTS="%20-c%20session_preload_libraries%3Dauto_explain%20-c%20auto_explain.log_min_duration%3D20%20-c%20auto_explain.log_analyze%3Don%20-c%20auto_explain.log_buffers%3Don"
+  STORE=(--database-url "$URL")
+  SERVE_STORE=(--database-url "${URL}${EXPLAIN_OPTS}")
+  q() { psql "$DB" -Atqc "SET search_path TO $SCHEMA; $1"; }
+fi
 
 SERVER=""
 cleanup() { [[ -n "$SERVER" ]] && kill "$SERVER" 2>/dev/null || true; }
@@ -59,23 +78,29 @@ for UNITS in "${STEPS[@]}"; do
     CODE=$(printf '4201%02d' "$r")
     "$BIN" demo generate --units 500 --years "$YEARS" --region-code "$CODE" \
       --region-name "演示县$(printf '%02d' "$r")" --parent-code 420000 --parent-name 演示省 \
-      --seed "$r" --database-url "$URL" 2>&1 | tail -1 | tee -a "$REPORT" >&2
+      --seed "$r" "${STORE[@]}" 2>&1 | tail -1 | tee -a "$REPORT" >&2
   done
   GEN_END=$(date +%s.%N)
-  q "ANALYZE" >/dev/null
+  q "ANALYZE" >/dev/null || true
   {
     echo "step: $UNITS units ($REGIONS regions of 500), $YEARS years"
     echo "generation this step: $(echo "$GEN_END - $GEN_START" | bc) s"
     echo "units: $(q 'SELECT count(*) FROM units'), forms: $(q 'SELECT count(*) FROM forms'), versions: $(q 'SELECT count(*) FROM form_versions'), indicator rows: $(q 'SELECT count(*) FROM indicators'), audit rows: $(q 'SELECT count(*) FROM audit_log')"
-    echo "sizes: $(q "SELECT string_agg(relname || ' ' || pg_size_pretty(pg_total_relation_size(c.oid)), ', ' ORDER BY pg_total_relation_size(c.oid) DESC) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = '$SCHEMA' AND c.relkind = 'r' AND pg_total_relation_size(c.oid) > 1048576")"
-    echo "schema total: $(q "SELECT pg_size_pretty(sum(pg_total_relation_size(c.oid))) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = '$SCHEMA' AND c.relkind = 'r'")"
+    if [[ -n "$SQLITE" ]]; then
+      echo "database file: $(du -sh "$SQLITE" | cut -f1)"
+    else
+      echo "sizes: $(q "SELECT string_agg(relname || ' ' || pg_size_pretty(pg_total_relation_size(c.oid)), ', ' ORDER BY pg_total_relation_size(c.oid) DESC) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = '$SCHEMA' AND c.relkind = 'r' AND pg_total_relation_size(c.oid) > 1048576")"
+      echo "schema total: $(q "SELECT pg_size_pretty(sum(pg_total_relation_size(c.oid))) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = '$SCHEMA' AND c.relkind = 'r'")"
+    fi
   } | tee -a "$REPORT" >&2
 
   LOG_FROM=0
   [[ -n "$PGLOG" && -r "$PGLOG" ]] && LOG_FROM=$(stat -c %s "$PGLOG")
   WORK=$(mktemp -d /tmp/jixiao-scale.XXXXXX)
-  JIXIAO_LOGIN_RATE=0 JIXIAO_PUBLIC_RATE=0 "$BIN" serve --listen 127.0.0.1:0 --data "$WORK" \
-    --database-url "${URL}${EXPLAIN_OPTS}" > "$WORK/server.out" 2> "$WORK/server.err" &
+  DATA_ARGS=(--data "$WORK")
+  [[ -n "$SQLITE" ]] && DATA_ARGS=()
+  JIXIAO_LOGIN_RATE=0 JIXIAO_PUBLIC_RATE=0 "$BIN" serve --listen 127.0.0.1:0 "${DATA_ARGS[@]}" \
+    "${SERVE_STORE[@]}" > "$WORK/server.out" 2> "$WORK/server.err" &
   SERVER=$!
   PORT=""
   for _ in $(seq 1 300); do
@@ -97,7 +122,7 @@ for UNITS in "${STEPS[@]}"; do
   if [[ -n "$PGLOG" && -r "$PGLOG" ]]; then
     tail -c +"$((LOG_FROM + 1))" "$PGLOG" | grep -v 'LOG:  could not receive data\|incomplete startup packet' > "$OUT/plans-$UNITS.log" || true
     echo "statements slower than 20 ms (auto_explain): $(grep -c 'duration:' "$OUT/plans-$UNITS.log" || true), plans in $OUT/plans-$UNITS.log" | tee -a "$REPORT"
-  else
+  elif [[ -z "$SQLITE" ]]; then
     echo "PostgreSQL log not readable: no plans" | tee -a "$REPORT"
   fi
   rm -rf "$WORK"

@@ -107,3 +107,96 @@ fn summary_has_a_row_per_unit_and_a_totals_row() {
     assert_eq!(at(6, col("年度指标")), Data::Float(49.0));
     assert!(matches!(at(6, col("单位名称")), Data::String(s) if s.contains("2 个单位")));
 }
+
+/// The streamed summary reads only part of each stored form: its figures are those of a full
+/// parse, for the seed and for a form with empty classes, missing amounts and fewer rows.
+#[test]
+fn figures_from_json_equal_those_of_a_full_parse() {
+    use jixiao_formats::summary::{figures_from_json, figures_unchecked};
+    let seed = common::seed();
+    let mut other = common::seed();
+    other.funding.income.rows[1].amounts.current = None;
+    other.funding.expenditure.total.current = None;
+    other.indicators.annual.rows.truncate(7);
+    other.indicators.annual.rows[2].class = None;
+    other.indicators.annual.rows[3].class = Some(String::new());
+    other.indicators.long_term.rows.clear();
+    for form in [seed, other] {
+        let text = serde_json::to_string(&form).unwrap();
+        assert_eq!(figures_from_json(&text).unwrap(), figures_unchecked(&form));
+    }
+    assert!(figures_from_json("{}").is_err());
+    assert!(figures_from_json("not json").is_err());
+}
+
+/// The CSV summary: a BOM and a fixed header from the templates' funding rows, one line per
+/// form with its amounts under the right columns, quoting, formula-like text made inert, and a
+/// line that says why for a form that could not be read.
+#[test]
+fn csv_summary_lines() {
+    use jixiao_formats::summary::{CsvRowMeta, CsvSummary, figures_unchecked};
+    let plan = CsvSummary::new(&Registry::default());
+    let header = plan.header();
+    assert!(header.starts_with('\u{feff}') && header.ends_with("\r\n"));
+    let cols: Vec<&str> = header
+        .trim_start_matches('\u{feff}')
+        .trim_end()
+        .split(',')
+        .collect();
+    assert_eq!(
+        cols[..7],
+        [
+            "区划代码",
+            "区划名称",
+            "单位编码",
+            "单位名称",
+            "预算年度",
+            "状态",
+            "版本"
+        ]
+    );
+    assert_eq!(cols.last(), Some(&"说明"));
+    let col = |name: &str| cols.iter().position(|c| *c == name).unwrap();
+    let mut seed = common::seed();
+    seed.header.unit_name = "=HYPERLINK(\"x\")".into();
+    let meta = CsvRowMeta {
+        region_code: "420222".into(),
+        region_name: "阳新县".into(),
+        unit_code: "4202220001".into(),
+        unit_name: "兴国镇, 人民政府".into(),
+        fiscal_year: 2026,
+        status: "已批复".into(),
+        version: 3,
+        errors: 0,
+        warnings: 2,
+    };
+    let line = plan.row(&meta, Ok(&figures_unchecked(&seed)));
+    assert!(line.ends_with("\r\n"));
+    assert!(line.contains("\"兴国镇, 人民政府\""), "{line}");
+    // Split outside quotes.
+    let mut cells = vec![String::new()];
+    let mut quoted = false;
+    for c in line.trim_end().chars() {
+        match c {
+            '"' => quoted = !quoted,
+            ',' if !quoted => cells.push(String::new()),
+            _ => cells.last_mut().unwrap().push(c),
+        }
+    }
+    assert_eq!(cells.len(), cols.len(), "{line}");
+    assert_eq!(cells[col("收入：财政拨款（万元）")], "1679.6");
+    assert_eq!(cells[col("支出：人员类项目支出（万元）")], "846.33");
+    assert_eq!(cells[col("收入合计（万元）")], "1679.6");
+    assert_eq!(cells[col("年度指标数")], "39");
+    assert_eq!(cells[col("校验警告")], "2");
+    let bad = plan.row(&meta, Err("保存的申报表无法解析"));
+    assert!(
+        bad.trim_end().ends_with("无法读取：保存的申报表无法解析"),
+        "{bad}"
+    );
+    assert_eq!(
+        bad.matches(',').count(),
+        line.matches(',').count(),
+        "as many cells"
+    );
+}

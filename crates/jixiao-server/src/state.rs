@@ -131,6 +131,8 @@ pub struct AppState {
     pub(crate) public_throttle: Arc<Throttle>,
     /// Rendered public form pages (a publication never changes).
     pub(crate) public_pages: Arc<crate::pages::public::PageCache>,
+    /// The portal's publication lookups, trusted for two seconds.
+    pub(crate) public_lookups: Arc<crate::service::public::LookupCache>,
     /// The gate for heavy work (imports, exports, password hashing).
     pub jobs: crate::jobs::Jobs,
     /// The security policy (password and session rules), re-read every few seconds.
@@ -172,6 +174,7 @@ impl AppState {
             login_throttle: Arc::new(throttle),
             public_throttle: Arc::new(public_throttle),
             public_pages: Arc::default(),
+            public_lookups: Arc::default(),
             policy: Arc::new(crate::policy::PolicyCache::default()),
             metrics: Arc::default(),
             libraries: Arc::default(),

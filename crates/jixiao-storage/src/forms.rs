@@ -146,6 +146,73 @@ pub struct VersionRow {
     pub warnings: i64,
 }
 
+/// A value bound to a statement that [`filter_sql`] wrote.
+enum Bind {
+    Int(i64),
+    Text(String),
+}
+
+/// The `WITH` clause (for `subtree`), the `WHERE` clause and the values of a [`ListFilter`],
+/// over [`FORM_FROM`]. Only the filters that are set are written, so that each shape of the
+/// statement gets a plan that uses the indexes: PostgreSQL's generic plan of one statement with
+/// `($1 IS NULL OR f.region_id = $1)` for every filter scanned every unit of a province.
+fn filter_sql(f: &ListFilter, subtree: bool) -> (String, String, Vec<Bind>) {
+    let mut with = String::new();
+    let mut conds: Vec<String> = Vec::new();
+    let mut binds: Vec<Bind> = Vec::new();
+    let mark = |binds: &mut Vec<Bind>, b: Bind| {
+        binds.push(b);
+        format!("${}", binds.len())
+    };
+    if let Some(region) = f.region_id {
+        let p = mark(&mut binds, Bind::Int(region));
+        if subtree {
+            with = format!(
+                "WITH RECURSIVE sub(id) AS (SELECT id FROM regions WHERE id = {p} \
+                 UNION SELECT r.id FROM regions r JOIN sub ON r.parent_id = sub.id) "
+            );
+            conds.push("f.region_id IN (SELECT id FROM sub)".into());
+        } else {
+            conds.push(format!("f.region_id = {p}"));
+        }
+    }
+    if let Some(unit) = f.unit_id {
+        let p = mark(&mut binds, Bind::Int(unit));
+        conds.push(format!("f.unit_id = {p}"));
+    }
+    if let Some(year) = f.fiscal_year {
+        let p = mark(&mut binds, Bind::Int(year));
+        conds.push(format!("f.fiscal_year = {p}"));
+    }
+    if let Some(status) = f.status {
+        let p = mark(&mut binds, Bind::Text(status.as_str().to_string()));
+        conds.push(format!("f.status = {p}"));
+    }
+    if let Some(q) = &f.q {
+        let escaped: String = q
+            .chars()
+            .filter(|c| !matches!(c, '%' | '_' | '\\'))
+            .collect();
+        let p = mark(&mut binds, Bind::Text(format!("%{escaped}%")));
+        conds.push(format!("un.name LIKE {p}"));
+    }
+    if f.finance_only {
+        conds.push("(f.reached_finance_at IS NOT NULL OR f.approved_version IS NOT NULL)".into());
+    }
+    if let Some(department) = f.department_id {
+        let p = mark(&mut binds, Bind::Int(department));
+        conds.push(format!(
+            "un.department_id = {p} AND f.first_submitted_at IS NOT NULL"
+        ));
+    }
+    let conds = if conds.is_empty() {
+        String::new()
+    } else {
+        format!(" WHERE {}", conds.join(" AND "))
+    };
+    (with, conds, binds)
+}
+
 /// One form of a summary, with its current version's text.
 #[derive(Debug, Clone)]
 pub struct SummarySource {
@@ -327,35 +394,22 @@ impl Db {
         row.map(form_from).transpose()
     }
 
-    /// Lists forms, newest change first.
+    /// Lists forms, newest change first (at most 1000).
     pub async fn list_forms(&self, f: &ListFilter) -> Result<Vec<FormRow>> {
+        let (with, conds, binds) = filter_sql(f, false);
         let sql = format!(
-            "SELECT {FORM_COLUMNS} FROM {FORM_FROM} \
-             WHERE ($1 IS NULL OR f.region_id = $1) AND ($2 IS NULL OR f.unit_id = $2) \
-             AND ($3 IS NULL OR f.fiscal_year = $3) AND ($4 IS NULL OR f.status = $4) \
-             AND ($5 IS NULL OR un.name LIKE $5) \
-             AND ($7 = 0 OR f.reached_finance_at IS NOT NULL OR f.approved_version IS NOT NULL) \
-             AND ($8 IS NULL OR (un.department_id = $8 AND f.first_submitted_at IS NOT NULL)) \
-             ORDER BY f.updated_at DESC, f.id DESC LIMIT $6"
+            "{with}SELECT {FORM_COLUMNS} FROM {FORM_FROM}{conds} \
+             ORDER BY f.updated_at DESC, f.id DESC LIMIT {}",
+            f.limit.clamp(1, 1000)
         );
-        let q = f.q.as_ref().map(|q| {
-            let escaped: String = q
-                .chars()
-                .filter(|c| !matches!(c, '%' | '_' | '\\'))
-                .collect();
-            format!("%{escaped}%")
-        });
-        let rows = sqlx::query(&sql)
-            .bind(f.region_id)
-            .bind(f.unit_id)
-            .bind(f.fiscal_year)
-            .bind(f.status.map(FormStatus::as_str))
-            .bind(q)
-            .bind(f.limit.clamp(1, 1000))
-            .bind(i64::from(f.finance_only))
-            .bind(f.department_id)
-            .fetch_all(self.pool())
-            .await?;
+        let mut query = sqlx::query(&sql);
+        for b in binds {
+            query = match b {
+                Bind::Int(v) => query.bind(v),
+                Bind::Text(v) => query.bind(v),
+            };
+        }
+        let rows = query.fetch_all(self.pool()).await?;
         rows.into_iter().map(form_from).collect()
     }
 
@@ -364,79 +418,16 @@ impl Db {
     /// filter takes in every region under `region_id` too. The statement names only the filters
     /// that are set, so each shape gets its own plan.
     pub async fn summary_form_ids(&self, f: &ListFilter, subtree: bool) -> Result<Vec<i64>> {
-        let mut sql = String::new();
-        let mut conds: Vec<String> = Vec::new();
-        let mut n = 0;
-        let mut next = || {
-            n += 1;
-            format!("${n}")
-        };
-        if f.region_id.is_some() {
-            let p = next();
-            if subtree {
-                sql.push_str(&format!(
-                    "WITH RECURSIVE sub(id) AS (SELECT id FROM regions WHERE id = {p} \
-                     UNION SELECT r.id FROM regions r JOIN sub ON r.parent_id = sub.id) "
-                ));
-                conds.push("f.region_id IN (SELECT id FROM sub)".into());
-            } else {
-                conds.push(format!("f.region_id = {p}"));
-            }
-        }
-        if f.unit_id.is_some() {
-            conds.push(format!("f.unit_id = {}", next()));
-        }
-        if f.fiscal_year.is_some() {
-            conds.push(format!("f.fiscal_year = {}", next()));
-        }
-        if f.status.is_some() {
-            conds.push(format!("f.status = {}", next()));
-        }
-        let q = f.q.as_ref().map(|q| {
-            let escaped: String = q
-                .chars()
-                .filter(|c| !matches!(c, '%' | '_' | '\\'))
-                .collect();
-            format!("%{escaped}%")
-        });
-        if q.is_some() {
-            conds.push(format!("un.name LIKE {}", next()));
-        }
-        if f.finance_only {
-            conds.push(
-                "(f.reached_finance_at IS NOT NULL OR f.approved_version IS NOT NULL)".into(),
-            );
-        }
-        if f.department_id.is_some() {
-            conds.push(format!(
-                "un.department_id = {} AND f.first_submitted_at IS NOT NULL",
-                next()
-            ));
-        }
-        sql.push_str(
-            "SELECT f.id FROM forms f JOIN units un ON un.id = f.unit_id \
-             JOIN regions rg ON rg.id = f.region_id",
+        let (with, conds, binds) = filter_sql(f, subtree);
+        let sql = format!(
+            "{with}SELECT f.id FROM {FORM_FROM}{conds} ORDER BY rg.code, un.code, f.fiscal_year, f.id"
         );
-        if !conds.is_empty() {
-            sql.push_str(" WHERE ");
-            sql.push_str(&conds.join(" AND "));
-        }
-        sql.push_str(" ORDER BY rg.code, un.code, f.fiscal_year, f.id");
         let mut query = sqlx::query_as::<_, (i64,)>(&sql);
-        for v in [f.region_id, f.unit_id, f.fiscal_year]
-            .into_iter()
-            .flatten()
-        {
-            query = query.bind(v);
-        }
-        if let Some(st) = f.status {
-            query = query.bind(st.as_str());
-        }
-        if let Some(q) = q {
-            query = query.bind(q);
-        }
-        if let Some(d) = f.department_id {
-            query = query.bind(d);
+        for b in binds {
+            query = match b {
+                Bind::Int(v) => query.bind(v),
+                Bind::Text(v) => query.bind(v),
+            };
         }
         let rows = query.fetch_all(self.pool()).await?;
         Ok(rows.into_iter().map(|r| r.0).collect())

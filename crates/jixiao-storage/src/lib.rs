@@ -32,7 +32,7 @@ use sqlx::{Any, AnyPool, Executor, Transaction};
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
 pub use audit::{ArchiveBatch, AuditContext, AuditVerification, BrokenRow, Outcome, Subject};
-pub use forms::{DashboardForm, FormRow, FormSummary, ListFilter, VersionRow};
+pub use forms::{DashboardForm, FormRow, FormSummary, ListFilter, SummarySource, VersionRow};
 pub use library::{CurationRow, StoredLibrary};
 pub use publications::{DatasetStamp, PublicIndicator, PublicYear, Publication};
 pub use reports::{ApprovedDeclaration, ReportData, ReportReview, ReportRow, Round};

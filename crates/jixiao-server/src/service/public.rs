@@ -136,8 +136,16 @@ pub async fn pick(
     unit: &str,
     ordinal: Option<usize>,
 ) -> ApiResult<Picked> {
-    let mut all = state.db.publications_of(region, fiscal_year, unit).await?;
-    all.reverse();
+    let key = (region.to_string(), fiscal_year, unit.to_string());
+    let all = match state.public_lookups.get(&key) {
+        Some(all) => all,
+        None => {
+            let mut all = state.db.publications_of(region, fiscal_year, unit).await?;
+            all.reverse();
+            state.public_lookups.put(key, all.clone());
+            all
+        }
+    };
     let ordinal = ordinal.unwrap_or(all.len());
     let publication = ordinal
         .checked_sub(1)
@@ -149,6 +157,49 @@ pub async fn pick(
         ordinal,
         all,
     })
+}
+
+/// The publications of a unit's form of a year, as the portal last read them, for
+/// [`LookupCache::TTL`]: a unit's page read by many at once costs one query every two seconds
+/// instead of one per reader. A publication on this app server empties the cache at once; on
+/// another app server of a province it shows within the TTL. An address with no publication
+/// is kept too (its 404). At most [`LookupCache::MAX`] addresses; when full it starts again.
+#[derive(Debug, Default)]
+pub(crate) struct LookupCache {
+    #[allow(clippy::type_complexity)]
+    entries: std::sync::Mutex<
+        std::collections::HashMap<(String, i64, String), (std::time::Instant, Vec<Publication>)>,
+    >,
+}
+
+impl LookupCache {
+    /// How long a lookup is trusted.
+    pub(crate) const TTL: std::time::Duration = std::time::Duration::from_secs(2);
+    const MAX: usize = 50_000;
+
+    fn get(&self, key: &(String, i64, String)) -> Option<Vec<Publication>> {
+        let entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        entries
+            .get(key)
+            .filter(|(at, _)| at.elapsed() < Self::TTL)
+            .map(|(_, all)| all.clone())
+    }
+
+    fn put(&self, key: (String, i64, String), all: Vec<Publication>) {
+        let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        if entries.len() >= Self::MAX {
+            entries.clear();
+        }
+        entries.insert(key, (std::time::Instant::now(), all));
+    }
+
+    /// Forgets every lookup (after a publication on this app server).
+    pub(crate) fn clear(&self) {
+        self.entries
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clear();
+    }
 }
 
 /// The public copy of a published version.

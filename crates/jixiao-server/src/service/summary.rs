@@ -3,7 +3,7 @@
 //! from files. Phone numbers are masked outside the unit, as everywhere else.
 
 use jixiao_formats::summary::{
-    CsvRowMeta, CsvSummary, SummaryInput, figures_unchecked, write_summary,
+    CsvRowMeta, CsvSummary, SummaryInput, figures_from_json, write_summary,
 };
 use jixiao_storage::User;
 
@@ -74,11 +74,12 @@ const CSV_BATCH: usize = 250;
 /// finance reviewer the forms that reached the finance bureau in their region **and every region
 /// under it** (a province's or a city's summary), for the other roles what `GET /api/forms`
 /// shows them, without its limit. Returns the number of forms and the receiving end of the
-/// text, which a task fills [`CSV_BATCH`] forms at a time: the ids are read first (in the order
-/// printed: region, unit, year), then each batch's current versions in one statement, parsed on
-/// the job pool. The channel holds two batches, so a slow client holds back the reading and
-/// memory stays bounded; a client that goes away stops the task. A failure part-way ends the
-/// text with a line that says so (the status line has long been sent).
+/// text. The ids are read first (in the order printed: region, unit, year); then one task reads
+/// the current versions [`CSV_BATCH`] at a time (one statement each) while another turns the
+/// previous batch into lines, each half of a batch on its own blocking thread, reading only the
+/// parts of each form the figures need. The channels hold a batch or two, so a slow client holds
+/// back the reading and memory stays bounded; a client that goes away stops both tasks. A
+/// failure part-way ends the text with a line that says so (the status line has long been sent).
 pub async fn csv_stream(
     state: &AppState,
     user: &User,
@@ -105,61 +106,82 @@ pub async fn csv_stream(
     )
     .await?;
     let plan = std::sync::Arc::new(CsvSummary::new(&state.templates));
-    let (tx, rx) = tokio::sync::mpsc::channel::<String>(2);
-    let state = state.clone();
+    let (lines_tx, lines_rx) = tokio::sync::mpsc::channel::<String>(2);
+    let (rows_tx, mut rows_rx) =
+        tokio::sync::mpsc::channel::<ApiResult<Vec<jixiao_storage::SummarySource>>>(1);
+    let reader = state.clone();
     tokio::spawn(async move {
-        if tx.send(plan.header()).await.is_err() {
-            return;
-        }
         for chunk in ids.chunks(CSV_BATCH) {
-            let text = match csv_batch(&state, &plan, chunk).await {
-                Ok(text) => text,
-                Err(e) => {
-                    tracing::error!(error = %e.message, "summary CSV stopped part-way");
-                    let _ = tx
-                        .send(format!("汇总中断：{}，请重新下载\r\n", e.message))
-                        .await;
-                    return;
-                }
-            };
-            if tx.send(text).await.is_err() {
-                return; // the client went away
+            let batch = reader
+                .db
+                .summary_sources(chunk)
+                .await
+                .map_err(ApiError::from);
+            let failed = batch.is_err();
+            if rows_tx.send(batch).await.is_err() || failed {
+                return; // the writer stopped (the client went away), or this read failed
             }
         }
     });
-    Ok((n, rx))
+    let state = state.clone();
+    tokio::spawn(async move {
+        if lines_tx.send(plan.header()).await.is_err() {
+            return;
+        }
+        while let Some(batch) = rows_rx.recv().await {
+            let text = match batch {
+                Ok(sources) => csv_lines(&state, &plan, sources).await,
+                Err(e) => Err(e),
+            };
+            let text = text.unwrap_or_else(|e| {
+                tracing::error!(error = %e.message, "summary CSV stopped part-way");
+                format!("汇总中断：{}，请重新下载\r\n", e.message)
+            });
+            let stop = text.starts_with("汇总中断");
+            if lines_tx.send(text).await.is_err() || stop {
+                return;
+            }
+        }
+    });
+    Ok((n, lines_rx))
 }
 
-/// The lines of one batch of forms.
-async fn csv_batch(
+/// The lines of a batch of forms, its two halves on two blocking threads.
+async fn csv_lines(
     state: &AppState,
     plan: &std::sync::Arc<CsvSummary>,
-    ids: &[i64],
+    mut sources: Vec<jixiao_storage::SummarySource>,
 ) -> ApiResult<String> {
-    let sources = state.db.summary_sources(ids).await?;
-    let plan = plan.clone();
-    state
-        .jobs
-        .run(move || {
-            let mut out = String::with_capacity(sources.len() * 256);
-            for s in sources {
-                let meta = CsvRowMeta {
-                    region_code: s.region_code,
-                    region_name: s.region_name,
-                    unit_code: s.unit_code,
-                    unit_name: s.unit_name,
-                    fiscal_year: s.fiscal_year,
-                    status: s.status.label().to_string(),
-                    version: s.version,
-                    errors: s.errors,
-                    warnings: s.warnings,
-                };
-                match parse_stored(&s.form_json) {
-                    Ok(form) => out.push_str(&plan.row(&meta, Ok(&figures_unchecked(&form)))),
-                    Err(_) => out.push_str(&plan.row(&meta, Err("保存的申报表无法解析"))),
-                }
-            }
-            out
-        })
-        .await
+    let second = sources.split_off(sources.len() / 2);
+    let (p1, p2) = (plan.clone(), plan.clone());
+    let (a, b) = tokio::join!(
+        state.jobs.run(move || lines_of(&p1, sources)),
+        state.jobs.run(move || lines_of(&p2, second)),
+    );
+    let mut text = a?;
+    text.push_str(&b?);
+    Ok(text)
+}
+
+/// The lines of these forms.
+fn lines_of(plan: &CsvSummary, sources: Vec<jixiao_storage::SummarySource>) -> String {
+    let mut out = String::with_capacity(sources.len() * 256);
+    for s in sources {
+        let meta = CsvRowMeta {
+            region_code: s.region_code,
+            region_name: s.region_name,
+            unit_code: s.unit_code,
+            unit_name: s.unit_name,
+            fiscal_year: s.fiscal_year,
+            status: s.status.label().to_string(),
+            version: s.version,
+            errors: s.errors,
+            warnings: s.warnings,
+        };
+        match figures_from_json(&s.form_json) {
+            Ok(fig) => out.push_str(&plan.row(&meta, Ok(&fig))),
+            Err(_) => out.push_str(&plan.row(&meta, Err("保存的申报表无法解析"))),
+        }
+    }
+    out
 }

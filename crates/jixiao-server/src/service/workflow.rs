@@ -348,7 +348,10 @@ pub async fn publish(state: &AppState, user: &User, id: i64) -> ApiResult<Step> 
     let version = row.approved_version.unwrap_or(row.version);
     tx.record_publication(id, version, Some(user.id)).await?;
     let detail = format!("公开第 {version} 版");
-    finish(tx, id, user, Action::Publish, &detail, Step::to(status)).await
+    let step = finish(tx, id, user, Action::Publish, &detail, Step::to(status)).await?;
+    // This server's portal shows it at once; the other app servers within the lookups' TTL.
+    state.public_lookups.clear();
+    Ok(step)
 }
 
 /// Opens a new draft version of an approved (or published) form; the approved version stays
