@@ -78,22 +78,13 @@ pub fn figures(form: &Form, registry: &Registry) -> UnitFigures {
 /// The figures of one form without checking it (`errors` and `warnings` stay 0): for callers
 /// that counted them when the form was saved.
 pub fn figures_unchecked(form: &Form) -> UnitFigures {
-    let mut by_level1: Vec<(String, usize)> = Vec::new();
-    let mut by_class: Vec<(String, usize)> = Vec::new();
-    let bump = |v: &mut Vec<(String, usize)>, k: &str| match v.iter_mut().find(|(n, _)| n == k) {
-        Some((_, c)) => *c += 1,
-        None => v.push((k.to_string(), 1)),
-    };
-    for r in &form.indicators.annual.rows {
-        bump(&mut by_level1, &r.level1);
-        bump(
-            &mut by_class,
-            r.class
-                .as_deref()
-                .filter(|c| !c.is_empty())
-                .unwrap_or("未填"),
-        );
-    }
+    let (by_level1, by_class) = tally(
+        form.indicators
+            .annual
+            .rows
+            .iter()
+            .map(|r| (r.level1.as_str(), r.class.as_deref())),
+    );
     let rows = |b: &jixiao_domain::form::FundingBlock| {
         b.rows
             .iter()
@@ -115,6 +106,28 @@ pub fn figures_unchecked(form: &Form) -> UnitFigures {
         warnings: 0,
         template_problem: None,
     }
+}
+
+/// Annual rows counted per level-1 node and per class (`未填` for none), in order of first
+/// appearance.
+#[allow(clippy::type_complexity)]
+fn tally<'a>(
+    rows: impl Iterator<Item = (&'a str, Option<&'a str>)>,
+) -> (Vec<(String, usize)>, Vec<(String, usize)>) {
+    let mut by_level1: Vec<(String, usize)> = Vec::new();
+    let mut by_class: Vec<(String, usize)> = Vec::new();
+    let bump = |v: &mut Vec<(String, usize)>, k: &str| match v.iter_mut().find(|(n, _)| n == k) {
+        Some((_, c)) => *c += 1,
+        None => v.push((k.to_string(), 1)),
+    };
+    for (level1, class) in rows {
+        bump(&mut by_level1, level1);
+        bump(
+            &mut by_class,
+            class.filter(|c| !c.is_empty()).unwrap_or("未填"),
+        );
+    }
+    (by_level1, by_class)
 }
 
 /// The parts of a stored form that [`figures_unchecked`] reads, and nothing else: a summary of
@@ -180,22 +193,13 @@ struct LiteIndicator {
 /// Text that is not a form is an error (the caller falls back to a full parse for its message).
 pub fn figures_from_json(text: &str) -> Result<UnitFigures, serde_json::Error> {
     let f: LiteForm = serde_json::from_str(text)?;
-    let mut by_level1: Vec<(String, usize)> = Vec::new();
-    let mut by_class: Vec<(String, usize)> = Vec::new();
-    let bump = |v: &mut Vec<(String, usize)>, k: &str| match v.iter_mut().find(|(n, _)| n == k) {
-        Some((_, c)) => *c += 1,
-        None => v.push((k.to_string(), 1)),
-    };
-    for r in &f.indicators.annual.rows {
-        bump(&mut by_level1, &r.level1);
-        bump(
-            &mut by_class,
-            r.class
-                .as_deref()
-                .filter(|c| !c.is_empty())
-                .unwrap_or("未填"),
-        );
-    }
+    let (by_level1, by_class) = tally(
+        f.indicators
+            .annual
+            .rows
+            .iter()
+            .map(|r| (r.level1.as_str(), r.class.as_deref())),
+    );
     let rows = |b: LiteBlock| -> (Vec<(String, Option<Money>)>, Option<Money>) {
         (
             b.rows.into_iter().map(|r| (r.name, r.current)).collect(),

@@ -21,7 +21,7 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use common::{Client, form_for_year, percentile, seed_form};
+use common::{Client, arg, form_for_year, percentile, port_arg, seed_form};
 
 use serde_json::{Value, json};
 
@@ -38,17 +38,10 @@ struct Seen {
     acknowledged: Vec<(i64, i64)>,
 }
 
-fn arg<T: std::str::FromStr>(args: &[String], i: usize, default: T) -> T {
-    args.get(i).and_then(|a| a.parse().ok()).unwrap_or(default)
-}
-
 #[tokio::main]
 async fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let port: u16 = args
-        .get(1)
-        .and_then(|a| a.parse().ok())
-        .expect("usage: failover PORT USERS FORMS SECONDS THINK_MS");
+    let port: u16 = port_arg(&args, "failover PORT USERS FORMS SECONDS THINK_MS");
     let users: usize = arg(&args, 2, 2000);
     let forms_n: usize = arg(&args, 3, 50);
     let secs: u64 = arg(&args, 4, 60);

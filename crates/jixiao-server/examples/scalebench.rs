@@ -22,7 +22,7 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use common::{Client, percentile};
+use common::{Client, arg, percentile, port_arg};
 use serde_json::{Value, json};
 
 /// One measurement: latencies, statuses seen, bytes of the last answer.
@@ -166,17 +166,13 @@ async fn portal(port: u16, region: &str, year: i64, clients: usize, secs: u64) -
     m
 }
 
-fn arg<T: std::str::FromStr>(args: &[String], i: usize, default: T) -> T {
-    args.get(i).and_then(|a| a.parse().ok()).unwrap_or(default)
-}
-
 #[tokio::main]
 async fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let port: u16 = args
-        .get(1)
-        .and_then(|a| a.parse().ok())
-        .expect("usage: scalebench PORT REGION PARENT YEAR PORTAL_CLIENTS PORTAL_SECONDS");
+    let port: u16 = port_arg(
+        &args,
+        "scalebench PORT REGION PARENT YEAR PORTAL_CLIENTS PORTAL_SECONDS",
+    );
     let region: String = arg(&args, 2, "420101".to_string());
     let parent: String = arg(&args, 3, "420000".to_string());
     let year: i64 = arg(&args, 4, 2026);

@@ -18,6 +18,19 @@ pub fn percentile(sorted: &[Duration], p: f64) -> f64 {
     sorted[i].as_secs_f64() * 1000.0
 }
 
+/// The `i`-th command-line argument, or `default` when it is missing or does not parse.
+pub fn arg<T: std::str::FromStr>(args: &[String], i: usize, default: T) -> T {
+    args.get(i).and_then(|a| a.parse().ok()).unwrap_or(default)
+}
+
+/// The first argument, the server's port; exits with the usage line when it is missing.
+pub fn port_arg(args: &[String], usage: &str) -> u16 {
+    args.get(1).and_then(|a| a.parse().ok()).unwrap_or_else(|| {
+        eprintln!("usage: {usage}");
+        std::process::exit(2)
+    })
+}
+
 /// The demo's seed form as JSON.
 pub fn seed_form() -> Value {
     serde_json::from_str(jixiao_server::demo::SEED_FORM_JSON).expect("the seed form is JSON")

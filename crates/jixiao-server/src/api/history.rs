@@ -160,19 +160,32 @@ pub async fn summary(
     user: CurrentUser,
     ApiQuery(q): ApiQuery<SummaryQuery>,
 ) -> ApiResult<Response> {
+    let name = q.file_name("xlsx");
     let query = crate::service::forms::ListQuery {
-        year: q.year,
-        status: q.status,
-        q: q.q,
         limit: Some(1000),
-        ..Default::default()
+        ..q.into_list()
     };
     let (bytes, _) = crate::service::summary::workbook(&state, &user.user, query).await?;
-    let name = match q.year {
-        Some(y) => format!("{y}年度绩效目标申报表汇总.xlsx"),
-        None => "绩效目标申报表汇总.xlsx".to_string(),
-    };
     attachment(bytes, XLSX, "summary.xlsx", &name)
+}
+
+impl SummaryQuery {
+    /// The download's name: `2026年度绩效目标申报表汇总.EXT`.
+    fn file_name(&self, ext: &str) -> String {
+        match self.year {
+            Some(y) => format!("{y}年度绩效目标申报表汇总.{ext}"),
+            None => format!("绩效目标申报表汇总.{ext}"),
+        }
+    }
+
+    fn into_list(self) -> crate::service::forms::ListQuery {
+        crate::service::forms::ListQuery {
+            year: self.year,
+            status: self.status,
+            q: self.q,
+            ..Default::default()
+        }
+    }
 }
 
 /// `GET /api/summary.csv?year=&status=&q=`: the summary of every form in the user's scope as
@@ -183,22 +196,13 @@ pub async fn summary_csv(
     user: CurrentUser,
     ApiQuery(q): ApiQuery<SummaryQuery>,
 ) -> ApiResult<Response> {
-    let query = crate::service::forms::ListQuery {
-        year: q.year,
-        status: q.status,
-        q: q.q,
-        ..Default::default()
-    };
-    let (n, rx) = crate::service::summary::csv_stream(&state, &user.user, query).await?;
+    let name = q.file_name("csv");
+    let (n, rx) = crate::service::summary::csv_stream(&state, &user.user, q.into_list()).await?;
     let lines = futures_util::stream::unfold(rx, |mut rx| async move {
         rx.recv()
             .await
             .map(|text| (Ok::<_, std::io::Error>(text), rx))
     });
-    let name = match q.year {
-        Some(y) => format!("{y}年度绩效目标申报表汇总.csv"),
-        None => "绩效目标申报表汇总.csv".to_string(),
-    };
     let mut resp = attachment(
         axum::body::Body::from_stream(lines),
         "text/csv; charset=utf-8",

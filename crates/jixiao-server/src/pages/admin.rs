@@ -350,6 +350,18 @@ async fn region_switch(
     done(state, &p, result, "/#regions", ok, "regions", fields).await
 }
 
+/// An id chosen in a select whose empty option means none: `Ok(None)` for empty, 422 with
+/// `refusal` for anything but a number.
+fn optional_id(fields: &Fields, name: &str, refusal: &str) -> Result<Option<i64>, ApiError> {
+    match fields.get(name).unwrap_or("").trim() {
+        "" => Ok(None),
+        v => v
+            .parse::<i64>()
+            .map(Some)
+            .map_err(|_| ApiError::unprocessable(refusal)),
+    }
+}
+
 /// `POST /admin/regions/{id}/parent` (`parent_id`, empty for none): the region above, whose
 /// finance reviewers read this region's forms in their summary.
 pub(crate) async fn region_parent(
@@ -359,14 +371,7 @@ pub(crate) async fn region_parent(
     fields: Fields,
 ) -> PageResult {
     let p = post.check(&state, &fields).await?;
-    let parent = match fields.get("parent_id").unwrap_or("").trim() {
-        "" => Ok(None),
-        v => v
-            .parse::<i64>()
-            .map(Some)
-            .map_err(|_| ApiError::unprocessable("上级区划无效")),
-    };
-    let result = match parent {
+    let result = match optional_id(&fields, "parent_id", "上级区划无效") {
         Ok(parent) => {
             let settings = admin::RegionSettings {
                 parent_id: Some(parent),
@@ -399,14 +404,7 @@ pub(crate) async fn unit_department(
     fields: Fields,
 ) -> PageResult {
     let p = post.check(&state, &fields).await?;
-    let department = match fields.get("department_id").unwrap_or("").trim() {
-        "" => Ok(None),
-        v => v
-            .parse::<i64>()
-            .map(Some)
-            .map_err(|_| ApiError::unprocessable("主管部门无效")),
-    };
-    let result = match department {
+    let result = match optional_id(&fields, "department_id", "主管部门无效") {
         Ok(d) => admin::set_unit_department(&state, &p.cu.user, id, d)
             .await
             .map(|_| ()),
