@@ -13,7 +13,8 @@
 //!   the public page of a unit of REGION (the year before YEAR, whose forms are mostly
 //!   published) as soon as the last answer arrived; then the region's open-data CSV.
 //!
-//! With `SCALEBENCH_ONLY=portal` only the portal runs.
+//! With `SCALEBENCH_ONLY=portal` only the portal runs; `SCALEBENCH_PORTAL_REGIONS=N` spreads
+//! its readers over the units of the first N generated regions (420101…).
 //!
 //! Each measurement prints one line `name  n  p50  p95  p99  max  (bytes)`, and the last line is
 //! a JSON object of them all for the script.
@@ -116,6 +117,10 @@ async fn round_id(c: &mut Client, year: i64) -> i64 {
 /// The public portal under `clients` closed-loop clients for `secs`: unit pages of the region.
 async fn portal(port: u16, region: &str, year: i64, clients: usize, secs: u64) -> Measured {
     let deadline = Instant::now() + Duration::from_secs(secs);
+    let spread: usize = std::env::var("SCALEBENCH_PORTAL_REGIONS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1);
     let tasks: Vec<_> = (0..clients)
         .map(|k| {
             let region = region.to_string();
@@ -126,6 +131,11 @@ async fn portal(port: u16, region: &str, year: i64, clients: usize, secs: u64) -
                 while Instant::now() < deadline {
                     i += 1;
                     let unit = 1 + i % 500;
+                    // SCALEBENCH_PORTAL_REGIONS=N spreads the readers over regions 420101…
+                    let region = match spread {
+                        0 | 1 => region.clone(),
+                        n => format!("4201{:02}", 1 + (i / 500) % n),
+                    };
                     let path = format!("/public/{region}/{year}/units/{region}{unit:06}");
                     let t = Instant::now();
                     match c.call("GET", &path, None).await {
@@ -147,7 +157,10 @@ async fn portal(port: u16, region: &str, year: i64, clients: usize, secs: u64) -
         })
         .collect();
     let mut m = Measured {
-        name: format!("portal unit page, {clients} clients"),
+        name: format!(
+            "portal unit page, {clients} clients, {} region(s)",
+            spread.max(1)
+        ),
         times: Vec::new(),
         bad: Vec::new(),
         bytes: 0,
