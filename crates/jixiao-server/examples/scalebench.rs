@@ -14,7 +14,8 @@
 //!   published) as soon as the last answer arrived; then the region's open-data CSV.
 //!
 //! With `SCALEBENCH_ONLY=portal` only the portal runs; `SCALEBENCH_PORTAL_REGIONS=N` spreads
-//! its readers over the units of the first N generated regions (420101…).
+//! its readers over the units of the first N generated regions (420101…), and
+//! `SCALEBENCH_PORTAL_WARM=1` asks for every unit page once before the clock starts.
 //!
 //! Each measurement prints one line `name  n  p50  p95  p99  max  (bytes)`, and the last line is
 //! a JSON object of them all for the script.
@@ -116,11 +117,45 @@ async fn round_id(c: &mut Client, year: i64) -> i64 {
 
 /// The public portal under `clients` closed-loop clients for `secs`: unit pages of the region.
 async fn portal(port: u16, region: &str, year: i64, clients: usize, secs: u64) -> Measured {
-    let deadline = Instant::now() + Duration::from_secs(secs);
     let spread: usize = std::env::var("SCALEBENCH_PORTAL_REGIONS")
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(1);
+    if std::env::var("SCALEBENCH_PORTAL_WARM").is_ok() {
+        // Every unit page once, by 8 clients, as a portal that has been up for a while.
+        let started = Instant::now();
+        let next = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let total = 500 * spread.max(1);
+        let warmers: Vec<_> = (0..8)
+            .map(|_| {
+                let (next, region) = (next.clone(), region.to_string());
+                tokio::spawn(async move {
+                    let mut c = Client::new(port);
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        if i >= total {
+                            break;
+                        }
+                        let region = match spread {
+                            0 | 1 => region.clone(),
+                            _ => format!("4201{:02}", 1 + i / 500),
+                        };
+                        let path =
+                            format!("/public/{region}/{year}/units/{region}{:06}", 1 + i % 500);
+                        let _ = c.call("GET", &path, None).await;
+                    }
+                })
+            })
+            .collect();
+        for w in warmers {
+            let _ = w.await;
+        }
+        println!(
+            "portal warm-up: {total} unit addresses in {:.1} s",
+            started.elapsed().as_secs_f64()
+        );
+    }
+    let deadline = Instant::now() + Duration::from_secs(secs);
     let tasks: Vec<_> = (0..clients)
         .map(|k| {
             let region = region.to_string();

@@ -131,7 +131,7 @@ pub struct AppState {
     pub(crate) public_throttle: Arc<Throttle>,
     /// Rendered public form pages (a publication never changes).
     pub(crate) public_pages: Arc<crate::pages::public::PageCache>,
-    /// The portal's publication lookups, trusted for two seconds.
+    /// The portal's publication lookups, trusted for 30 seconds.
     pub(crate) public_lookups: Arc<crate::service::public::LookupCache>,
     /// The gate for heavy work (imports, exports, password hashing).
     pub jobs: crate::jobs::Jobs,

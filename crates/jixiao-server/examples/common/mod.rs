@@ -47,7 +47,8 @@ pub fn form_for_year(seed: &Value, year: i64) -> Value {
 }
 
 /// One keep-alive HTTP/1.1 connection with a session (cookie and CSRF token); reconnects after
-/// an error. Reads `Content-Length` and chunked bodies.
+/// an error. Reads `Content-Length` and chunked bodies. Like a browser it accepts gzip (bodies
+/// are kept as they arrive, not decoded).
 pub struct Client {
     port: u16,
     stream: Option<BufReader<TcpStream>>,
@@ -98,7 +99,7 @@ impl Client {
         let body = body.unwrap_or(b"");
         let head = format!(
             "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: {}\r\nX-CSRF-Token: {}\r\n\
-             Content-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+             Accept-Encoding: gzip\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
             self.cookie,
             self.csrf,
             body.len()

@@ -160,7 +160,7 @@ pub async fn pick(
 }
 
 /// The publications of a unit's form of a year, as the portal last read them, for
-/// [`LookupCache::TTL`]: a unit's page read by many at once costs one query every two seconds
+/// [`LookupCache::TTL`]: a unit's page read by many costs one query every 30 seconds
 /// instead of one per reader. A publication on this app server empties the cache at once; on
 /// another app server of a province it shows within the TTL. An address with no publication
 /// is kept too (its 404). At most [`LookupCache::MAX`] addresses; when full it starts again.
@@ -174,7 +174,7 @@ pub(crate) struct LookupCache {
 
 impl LookupCache {
     /// How long a lookup is trusted.
-    pub(crate) const TTL: std::time::Duration = std::time::Duration::from_secs(2);
+    pub(crate) const TTL: std::time::Duration = std::time::Duration::from_secs(30);
     const MAX: usize = 50_000;
 
     fn get(&self, key: &(String, i64, String)) -> Option<Vec<Publication>> {
