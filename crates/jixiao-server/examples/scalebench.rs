@@ -115,6 +115,16 @@ async fn round_id(c: &mut Client, year: i64) -> i64 {
         .expect("round id")
 }
 
+/// The public page of the `i`-th unit address: the units of `region`, or with `spread` > 1 those
+/// of the generated regions 420101… in turn (500 each).
+fn unit_page(region: &str, spread: usize, year: i64, i: usize) -> String {
+    let region = match spread {
+        0 | 1 => region.to_string(),
+        n => format!("4201{:02}", 1 + (i / 500) % n),
+    };
+    format!("/public/{region}/{year}/units/{region}{:06}", 1 + i % 500)
+}
+
 /// The public portal under `clients` closed-loop clients for `secs`: unit pages of the region.
 async fn portal(port: u16, region: &str, year: i64, clients: usize, secs: u64) -> Measured {
     let spread: usize = std::env::var("SCALEBENCH_PORTAL_REGIONS")
@@ -136,13 +146,9 @@ async fn portal(port: u16, region: &str, year: i64, clients: usize, secs: u64) -
                         if i >= total {
                             break;
                         }
-                        let region = match spread {
-                            0 | 1 => region.clone(),
-                            _ => format!("4201{:02}", 1 + i / 500),
-                        };
-                        let path =
-                            format!("/public/{region}/{year}/units/{region}{:06}", 1 + i % 500);
-                        let _ = c.call("GET", &path, None).await;
+                        let _ = c
+                            .call("GET", &unit_page(&region, spread, year, i), None)
+                            .await;
                     }
                 })
             })
@@ -165,13 +171,7 @@ async fn portal(port: u16, region: &str, year: i64, clients: usize, secs: u64) -
                 let mut i = k * 7919;
                 while Instant::now() < deadline {
                     i += 1;
-                    let unit = 1 + i % 500;
-                    // SCALEBENCH_PORTAL_REGIONS=N spreads the readers over regions 420101…
-                    let region = match spread {
-                        0 | 1 => region.clone(),
-                        n => format!("4201{:02}", 1 + (i / 500) % n),
-                    };
-                    let path = format!("/public/{region}/{year}/units/{region}{unit:06}");
+                    let path = unit_page(&region, spread, year, i);
                     let t = Instant::now();
                     match c.call("GET", &path, None).await {
                         Ok((status, _, body)) => {
