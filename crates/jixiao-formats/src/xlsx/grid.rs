@@ -51,6 +51,9 @@ pub struct Grid {
     pub rows: u32,
 }
 
+/// Rows of an Excel worksheet (`A1` to `XFD1048576`).
+pub const MAX_ROWS: u32 = 1_048_576;
+
 fn malformed(sheet: &str, e: impl std::fmt::Display) -> ImportError {
     ImportError::Malformed {
         location: crate::report::SourceLocation {
@@ -62,8 +65,9 @@ fn malformed(sheet: &str, e: impl std::fmt::Display) -> ImportError {
 }
 
 impl Grid {
-    /// Reads a sheet. Cells right of [`LAST_COL`] are ignored; more than [`MAX_CELLS`] cells, or a
-    /// merge over more than [`MAX_CELLS`] cells, refuse the workbook.
+    /// Reads a sheet. Cells right of [`LAST_COL`] are ignored; more than [`MAX_CELLS`] cells, a
+    /// merge over more than [`MAX_CELLS`] cells, or a cell below row [`MAX_ROWS`] refuse the
+    /// workbook.
     pub fn load(xlsx: &mut Xlsx<Cursor<&[u8]>>, sheet: &str) -> Result<Grid, ImportError> {
         let too_many = || ImportError::TooLarge {
             what: format!("工作表「{sheet}」的单元格数量"),
@@ -107,6 +111,17 @@ impl Grid {
                 return Err(too_many());
             }
             let (r, c) = cell.pos;
+            if r >= MAX_ROWS {
+                // Not a position Excel can hold (a mangled `r="…"`); the readers walk rows up
+                // to the last one, so it is refused rather than kept.
+                return Err(malformed(
+                    sheet,
+                    format!(
+                        "单元格位于第 {} 行，超出 Excel 的最大行数（{MAX_ROWS} 行），文件可能已损坏",
+                        r as u64 + 1
+                    ),
+                ));
+            }
             if c > LAST_COL as u32 {
                 continue;
             }
