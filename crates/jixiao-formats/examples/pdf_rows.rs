@@ -1,5 +1,6 @@
 //! Prints the rows the PDF reader recovers from a file, tab-separated like the seed text, with a
-//! blank line at each page break, then the cells whose text was cut at their edge:
+//! blank line at each page break, then the cells whose text was cut at their edge (scanned pages
+//! are read by OCR when Tesseract is installed):
 //! `cargo run -p jixiao-formats --example pdf_rows -- FILE.pdf`.
 
 fn main() {
@@ -11,7 +12,7 @@ fn main() {
         eprintln!("无法读取 {path}：{e}");
         std::process::exit(1)
     });
-    match jixiao_formats::import::pdf::read(&bytes) {
+    match jixiao_formats::import::pdf::read(&bytes, jixiao_formats::import::pdf::Ocr::On) {
         Ok(read) => {
             for cut in &read.cut {
                 eprintln!(

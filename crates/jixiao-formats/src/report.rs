@@ -164,11 +164,10 @@ pub enum ImportError {
         /// The limit, in words.
         limit: String,
     },
-    /// A PDF without a text layer (a scanned image).
-    #[error(
-        "该 PDF 没有文字层（可能是扫描件），jixiao 不做文字识别（OCR），请提供可复制文字的 PDF 或原始表格"
-    )]
-    NoTextLayer,
+    /// A PDF without a text layer (a scanned image) that was not read by OCR: why not, and
+    /// what to do.
+    #[error("该 PDF 没有文字层（可能是扫描件）。{0}")]
+    NoTextLayer(String),
     /// The form belongs to a template jixiao does not know.
     #[error("无法识别表格所属模板：{0}")]
     UnknownTemplate(String),

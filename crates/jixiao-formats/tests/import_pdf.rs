@@ -113,10 +113,20 @@ fn extraction_artefacts_are_repaired_and_reported_with_pages() {
 }
 
 #[test]
-fn a_scan_has_no_text_layer() {
-    let err = import("seed-scanned.pdf").unwrap_err();
-    assert!(matches!(err, ImportError::NoTextLayer));
-    assert!(err.to_string().contains("没有文字层"));
+fn a_scan_without_ocr_is_refused_with_what_to_do() {
+    let err = import_path(
+        &fixture("pdf/seed-scanned.pdf"),
+        &Registry::default(),
+        &ImportOptions {
+            no_ocr: true,
+            ..Default::default()
+        },
+    )
+    .unwrap_err();
+    assert!(matches!(err, ImportError::NoTextLayer(_)), "{err}");
+    let message = err.to_string();
+    assert!(message.contains("没有文字层"), "{message}");
+    assert!(message.contains("未启用文字识别"), "{message}");
 }
 
 #[test]
@@ -136,8 +146,17 @@ fn a_truncated_pdf_gets_a_clear_error() {
 
 #[test]
 fn a_scanned_page_among_text_pages_is_reported() {
-    // The portrait print with page 2 of the scan appended (`pdfunite`, see make_pdfs.py).
-    let imported = import("seed-mixed.pdf").unwrap();
+    // The portrait print with page 2 of the scan appended (`pdfunite`, see make_pdfs.py),
+    // read without OCR: the scanned page is reported, the text pages give the whole form.
+    let imported = import_path(
+        &fixture("pdf/seed-mixed.pdf"),
+        &Registry::default(),
+        &ImportOptions {
+            no_ocr: true,
+            ..Default::default()
+        },
+    )
+    .unwrap();
     assert_eq!(imported.form, seed_form());
     let scanned: Vec<_> = imported
         .report

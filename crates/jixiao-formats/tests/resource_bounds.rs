@@ -60,11 +60,18 @@ fn workbook_with_rows(rows: usize) -> Vec<u8> {
 
 /// A workbook of `rows` rows, plus an `xl/sharedStrings.xml` of `padding` blanks when not 0.
 fn workbook(rows: usize, padding: usize) -> Vec<u8> {
-    let mut sheet = String::with_capacity(rows * 40 + 200);
-    sheet.push_str(r#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>"#);
+    let mut data = String::with_capacity(rows * 40);
     for r in 1..=rows {
-        sheet.push_str(&format!(r#"<row r="{r}"><c r="A{r}"><v>{r}</v></c></row>"#));
+        data.push_str(&format!(r#"<row r="{r}"><c r="A{r}"><v>{r}</v></c></row>"#));
     }
+    workbook_of(&data, padding)
+}
+
+/// A workbook whose sheet's `<sheetData>` is `data`.
+fn workbook_of(data: &str, padding: usize) -> Vec<u8> {
+    let mut sheet = String::with_capacity(data.len() + 200);
+    sheet.push_str(r#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>"#);
+    sheet.push_str(data);
     sheet.push_str("</sheetData></worksheet>");
     let name = jixiao_formats::xlsx::SHEET;
     let files = [
@@ -103,6 +110,32 @@ fn workbook(rows: usize, padding: usize) -> Vec<u8> {
     }
     zip.finish().unwrap();
     out.into_inner()
+}
+
+/// Found by `cargo fuzz` (import_xlsx, 2026-12-07): one cell whose row number is far past
+/// Excel's last row made the readers walk every row up to it (10 minutes and more).
+#[test]
+fn a_cell_below_excels_last_row_is_refused_at_once() {
+    for row in ["4000000000", "399999999999999999999999993", "1048577"] {
+        let data = format!(
+            r#"<row r="1"><c r="A1" t="inlineStr"><is><t>部门（单位）名称</t></is></c></row><row r="{row}"><c r="A{row}"><v>1</v></c></row>"#
+        );
+        let start = Instant::now();
+        let r = import_bytes(
+            "far.xlsx",
+            &workbook_of(&data, 0),
+            &Registry::default(),
+            &ImportOptions::default(),
+        );
+        let took = start.elapsed();
+        let e = r.expect_err("refused");
+        let m = chinese(&e);
+        assert!(took < Duration::from_secs(5), "row {row}: {took:?}");
+        // calamine refuses a number it cannot hold; one it can is refused by the grid.
+        if row.len() < 11 {
+            assert!(m.contains("最大行数"), "row {row}: {m}");
+        }
+    }
 }
 
 #[test]
@@ -200,8 +233,25 @@ fn a_page_that_is_one_huge_image_is_a_scan_not_a_decoding_job() {
         "<< /Length 34 >>\nstream\nq 612 0 0 792 0 0 cm /Im0 Do Q\nendstream".into(),
         "<< /Type /XObject /Subtype /Image /Width 30000 /Height 30000 /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /FlateDecode /Length 16 >>\nstream\n0123456789abcdef\nendstream".into(),
     ]);
+    // With OCR on (the default), the image's size is refused before anything is rendered,
+    // whether or not Tesseract is installed.
     let (e, took) = refused("scan.pdf", &bytes);
-    assert!(matches!(e, ImportError::NoTextLayer), "{e}");
-    assert!(chinese(&e).contains("扫描件"));
+    assert!(matches!(e, ImportError::TooLarge { .. }), "{e}");
+    assert!(chinese(&e).contains("30000 × 30000 像素"), "{e}");
     assert!(took < Duration::from_secs(10), "{took:?}");
+    // Without OCR the page is a scan: never decoded.
+    let start = Instant::now();
+    let e = import_bytes(
+        "scan.pdf",
+        &bytes,
+        &Registry::default(),
+        &ImportOptions {
+            no_ocr: true,
+            ..Default::default()
+        },
+    )
+    .unwrap_err();
+    assert!(matches!(e, ImportError::NoTextLayer(_)), "{e}");
+    assert!(chinese(&e).contains("扫描件"));
+    assert!(start.elapsed() < Duration::from_secs(10));
 }

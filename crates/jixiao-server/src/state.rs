@@ -192,10 +192,15 @@ impl AppState {
 }
 
 /// The importers of `jixiao-formats` (canonical JSON, published text, PDF, XLSX) as an import
-/// hook; the report comes back as JSON.
+/// hook; the report comes back as JSON. Scanned pages are not read by OCR here.
 pub fn formats_import(registry: Arc<Registry>) -> ImportHook {
     Arc::new(move |name: &str, bytes: &[u8]| {
-        let options = jixiao_formats::import::ImportOptions::default();
+        // OCR takes tens of seconds a page, past a request's job time: scans are read by
+        // `jixiao import` on the command line.
+        let options = jixiao_formats::import::ImportOptions {
+            no_ocr: true,
+            ..Default::default()
+        };
         let imported = jixiao_formats::import::import_bytes(name, bytes, &registry, &options)
             .map_err(|e| e.to_string())?;
         Ok((imported.form, imported.report))

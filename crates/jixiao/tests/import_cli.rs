@@ -82,11 +82,13 @@ fn batch_imports_a_directory_and_fails_on_a_bad_file() {
     std::fs::copy(fixture("pdf/seed-landscape.pdf"), input.join("b.pdf")).unwrap();
     std::fs::write(input.join("c.bin"), [0u8, 0xff, 0x13, 0x80]).unwrap();
     std::fs::copy(fixture("pdf/seed-scanned.pdf"), input.join("d.pdf")).unwrap();
+    // Without Tesseract on the PATH, the scan is refused rather than read by OCR.
     let run = jixiao()
         .arg("import")
         .arg(&input)
         .arg("-o")
         .arg(&output)
+        .env("PATH", "/nonexistent")
         .output()
         .unwrap();
     assert_eq!(
@@ -114,6 +116,32 @@ fn batch_imports_a_directory_and_fails_on_a_bad_file() {
             .unwrap()
             .contains("成功 2，失败 2")
     );
+}
+
+#[test]
+fn a_scan_without_tesseract_says_how_to_install_it() {
+    let run = jixiao()
+        .arg("import")
+        .arg(fixture("pdf/seed-scanned.pdf"))
+        .env("PATH", "/nonexistent")
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(1));
+    let err = String::from_utf8(run.stderr).unwrap();
+    assert!(err.contains("没有文字层"), "{err}");
+    assert!(
+        err.contains("apt-get install tesseract-ocr tesseract-ocr-chi-sim poppler-utils"),
+        "{err}"
+    );
+    // And with OCR turned off, it says so.
+    let run = jixiao()
+        .args(["import", "--no-ocr"])
+        .arg(fixture("pdf/seed-scanned.pdf"))
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(1));
+    let err = String::from_utf8(run.stderr).unwrap();
+    assert!(err.contains("未启用文字识别"), "{err}");
 }
 
 #[test]

@@ -241,9 +241,105 @@ pub fn has_stray_space(text: &str) -> bool {
     })
 }
 
+/// How many characters of `name` occur in `text`, each character of `text` counted once.
+pub fn shared_chars(text: &str, name: &str) -> usize {
+    let mut pool: Vec<char> = text.chars().collect();
+    name.chars()
+        .filter(|c| {
+            pool.iter()
+                .position(|p| p == c)
+                .map(|i| pool.swap_remove(i))
+                .is_some()
+        })
+        .count()
+}
+
+/// The name among `names` that OCR'd `text` most likely is: one `text` contains, or else one
+/// whose characters are mostly in `text` (at least two, and half of them) while `text`
+/// is not much longer. `None` when no name fits or two fit equally well. Only for text read by
+/// OCR, which misreads a character here and there; printed text must match exactly.
+pub fn ocr_match<'a>(text: &str, names: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let text: String = text
+        .chars()
+        .filter(|c| !c.is_whitespace() && !"()（）".contains(*c))
+        .collect();
+    let len = text.chars().count();
+    if len == 0 {
+        return None;
+    }
+    let mut best: Option<(f32, &'a str)> = None;
+    let mut tie = false;
+    for name in names {
+        let plain: String = name.chars().filter(|c| !"()（）".contains(*c)).collect();
+        let n = plain.chars().count();
+        if n == 0 {
+            continue;
+        }
+        // A name the text holds whole beats any near one, and the longest such name wins
+        // (部门总体资金情况 over 总体资金情况).
+        let score = if text.contains(plain.as_str()) && len <= n + 4 {
+            2.0 + n as f32 / 1000.0
+        } else {
+            let k = shared_chars(&text, &plain);
+            if k < 2 || k * 2 < n || len > n + 3 {
+                continue;
+            }
+            k as f32 / n.max(len) as f32
+        };
+        match best {
+            Some((b, _)) if score < b => {}
+            Some((b, other)) if score == b => tie |= other != name,
+            _ => {
+                best = Some((score, name));
+                tie = false;
+            }
+        }
+    }
+    if tie { None } else { best.map(|(_, n)| n) }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ocr_matches_misread_names_and_refuses_doubt() {
+        let frame = [
+            "运行成本",
+            "管理效率",
+            "履职效能",
+            "社会效应",
+            "满意度",
+            "可持续发展能力",
+        ];
+        assert_eq!(ocr_match("必职效能", frame), Some("履职效能"));
+        assert_eq!(ocr_match("可册汪展能力", frame), Some("可持续发展能力"));
+        assert_eq!(
+            ocr_match("成部门总体资金情况", ["部门总体资金情况", "部门职能概述"]),
+            Some("部门总体资金情况")
+        );
+        assert_eq!(ocr_match("1盾报人", ["填报人", "联系电话"]), Some("填报人"));
+        assert_eq!(
+            ocr_match("盾报", ["填报人"]),
+            None,
+            "one character of three"
+        );
+        assert_eq!(ocr_match("的度", frame), None);
+        assert_eq!(ocr_match("", frame), None);
+        // A long paragraph that happens to hold a label is not that label.
+        assert_eq!(
+            ocr_match(
+                "按照部门总体资金情况安排各项支出并加强管理",
+                ["部门总体资金情况"]
+            ),
+            None
+        );
+        assert_eq!(shared_chars("合这", "合计"), 1);
+        assert_eq!(
+            ocr_match("成部门总体资金情况", ["总体资金情况", "部门总体资金情况"]),
+            Some("部门总体资金情况")
+        );
+    }
 
     #[test]
     fn html_paragraphs_split_and_lose_their_tags() {

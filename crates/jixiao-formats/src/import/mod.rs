@@ -24,6 +24,21 @@ pub struct ImportOptions {
     pub template: Option<String>,
     /// Turns every guess and every unplaced item into an error.
     pub strict: bool,
+    /// Never reads scanned PDF pages by OCR, even when Tesseract is installed.
+    pub no_ocr: bool,
+    /// Told `(page being read, pages to read)` before each scanned page is read by OCR (a
+    /// page takes seconds): for a progress bar.
+    pub ocr_progress: Option<OcrProgress>,
+}
+
+/// A callback for OCR's progress: `(page being read, 1-based; pages to read)`.
+#[derive(Clone)]
+pub struct OcrProgress(pub std::sync::Arc<dyn Fn(usize, usize) + Send + Sync>);
+
+impl std::fmt::Debug for OcrProgress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("OcrProgress")
+    }
 }
 
 /// A successfully imported form.
@@ -147,7 +162,16 @@ pub fn import_bytes(
     let imported = match detect(bytes)? {
         SourceFormat::Json => json::read(bytes, registry, options.template.as_deref())?,
         SourceFormat::Xlsx => {
-            let (form, report) = crate::xlsx::read_form(bytes, registry)?;
+            // As for PDF: a panic inside the workbook parser (calamine overflows on a cell
+            // reference with a row number too large to hold, in a debug build) is a refusal.
+            let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                crate::xlsx::read_form(bytes, registry)
+            }))
+            .map_err(|_| ImportError::Malformed {
+                location: Default::default(),
+                message: "XLSX 文件结构异常，无法解析（可能已损坏）".into(),
+            })?;
+            let (form, report) = read?;
             Imported {
                 template_id: form.template.id.clone(),
                 form,
@@ -157,16 +181,37 @@ pub fn import_bytes(
         SourceFormat::Pdf => {
             // Defence in depth: a panic inside the PDF parser on a hostile file must not take
             // a batch down with it.
-            let read = std::panic::catch_unwind(|| pdf::read(bytes)).map_err(|_| {
-                ImportError::Malformed {
-                    location: Default::default(),
-                    message: "PDF 文件结构异常，无法解析（可能已损坏）".into(),
-                }
+            let mode = if options.no_ocr {
+                pdf::Ocr::Off
+            } else {
+                pdf::Ocr::On
+            };
+            let progress = options
+                .ocr_progress
+                .as_ref()
+                .map(|p| &*p.0 as &dyn Fn(usize, usize));
+            let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                pdf::read_with_progress(bytes, mode, progress)
+            }))
+            .map_err(|_| ImportError::Malformed {
+                location: Default::default(),
+                message: "PDF 文件结构异常，无法解析（可能已损坏）".into(),
             })??;
-            let mut imported = with_templates(registry, options, "pdf", |t, f| {
+            let assembled = with_templates(registry, options, "pdf", |t, f| {
                 assemble::Assembler::new(t, f).assemble(&read.rows)
-            })?;
+            });
+            let mut imported = match assembled {
+                Ok(imported) => imported,
+                // A scan of something else reads as text that fits no template.
+                Err(e) if !read.ocr.is_empty() && read.ocr.len() == read.pages => {
+                    return Err(ImportError::UnknownFormat(format!(
+                        "扫描件经文字识别（OCR）后不是部门整体绩效目标申报表（{e}）"
+                    )));
+                }
+                Err(e) => return Err(e),
+            };
             report_cut_cells(&mut imported, &read.cut);
+            report_ocr(&mut imported, &read.ocr, read.ocr.len() == read.pages);
             for &page in &read.image_pages {
                 imported.report.push(
                     ReportKind::Unplaced,
@@ -175,7 +220,10 @@ pub fn import_bytes(
                         ..Default::default()
                     },
                     None,
-                    "这一页只有图像、没有文字层（可能是扫描页），其内容未读取：请用有文字层的 PDF 替换，或对照原件补录",
+                    format!(
+                        "这一页只有图像、没有文字层（可能是扫描页），其内容未读取：{}",
+                        read.image_pages_why
+                    ),
                 );
             }
             imported
@@ -335,6 +383,146 @@ fn report_cut_cells(imported: &mut Imported, cut: &[pdf::CutCell]) {
                 );
             }
         }
+    }
+}
+
+/// Marks what OCR read: a note per scanned page (words, mean confidence, skew undone), and a
+/// guess for every field of the form that came from a scanned page, with its confidence: the
+/// lowest confidence among the words that make up its value (words of two characters or more
+/// found in it, or the one word equal to it; numbers compared as numbers), each word taken at
+/// its best reading in the file. A field none of
+/// whose words is found gets the pages' mean confidence when every page was scanned, and no
+/// item otherwise (it came from a text page).
+fn report_ocr(imported: &mut Imported, pages: &[pdf::OcrPage], all_scanned: bool) {
+    if pages.is_empty() {
+        return;
+    }
+    let squeeze = |s: &str| -> String { s.chars().filter(|c| !c.is_whitespace()).collect() };
+    let as_number = |s: &str| -> Option<f64> {
+        let t: String = s
+            .chars()
+            .filter(|c| {
+                !matches!(
+                    c,
+                    ',' | '，' | '%' | '％' | '≥' | '≤' | '>' | '<' | '＝' | '='
+                )
+            })
+            .collect();
+        t.parse::<f64>().ok()
+    };
+    let mut total = (0.0f64, 0usize);
+    for p in pages {
+        let mean = if p.words.is_empty() {
+            0.0
+        } else {
+            p.words.iter().map(|w| w.conf as f64).sum::<f64>() / p.words.len() as f64
+        };
+        total.0 += p.words.iter().map(|w| w.conf as f64).sum::<f64>();
+        total.1 += p.words.len();
+        let skew = if p.skew == 0.0 {
+            String::new()
+        } else {
+            format!("，页面倾斜 {:.2}° 已校正", p.skew)
+        };
+        imported.report.push(
+            ReportKind::Note,
+            SourceLocation {
+                page: Some(p.page),
+                ..Default::default()
+            },
+            None,
+            format!(
+                "这一页是扫描页，已用文字识别（OCR）读出：共 {} 个词，平均置信度 {:.0}%{skew}",
+                p.words.len(),
+                mean
+            ),
+        );
+    }
+    let mean = if total.1 == 0 {
+        0.0
+    } else {
+        total.0 / total.1 as f64
+    };
+    // Each distinct word once, with its best reading: a word printed in several places (指标,
+    // 预算) is not judged by its worst one elsewhere.
+    let mut best: std::collections::HashMap<String, (usize, f32)> = Default::default();
+    for p in pages {
+        for w in &p.words {
+            let e = best.entry(squeeze(&w.text)).or_insert((p.page, w.conf));
+            if w.conf > e.1 {
+                *e = (p.page, w.conf);
+            }
+        }
+    }
+    let words: Vec<(usize, String, Option<f64>, f32)> = best
+        .into_iter()
+        .map(|(text, (page, conf))| (page, as_number(&text), text, conf))
+        .map(|(page, number, text, conf)| (page, text, number, conf))
+        .collect();
+    let mut fields: Vec<(String, String)> = Vec::new();
+    if let Ok(value) = serde_json::to_value(&imported.form) {
+        scalar_fields(&value, &mut String::new(), &mut fields);
+    }
+    for (pointer, value) in fields {
+        if pointer.starts_with("/template/") {
+            continue;
+        }
+        let value = squeeze(&value);
+        if value.is_empty() {
+            continue;
+        }
+        let number = value.parse::<f64>().ok();
+        let lowest = words
+            .iter()
+            .filter(|(_, w, n, _)| match (number, n) {
+                (Some(v), Some(n)) => (v - n).abs() < 0.005,
+                _ => *w == value || (w.chars().count() >= 2 && value.contains(w.as_str())),
+            })
+            .min_by(|a, b| a.3.total_cmp(&b.3));
+        let (page, conf) = match lowest {
+            Some((page, _, _, conf)) => (Some(*page), *conf as f64),
+            None if all_scanned => (None, mean),
+            None => continue,
+        };
+        let message = if conf < 60.0 {
+            format!("由文字识别（OCR）读出，置信度低（{conf:.0}%），很可能有误：请对照原件核对")
+        } else {
+            format!("由文字识别（OCR）读出，置信度 {conf:.0}%：请对照原件核对")
+        };
+        imported.report.push(
+            ReportKind::Guess,
+            SourceLocation {
+                page,
+                ..Default::default()
+            },
+            Some(pointer),
+            message,
+        );
+    }
+}
+
+/// Every string and number of a JSON value with its JSON Pointer (numbers as written).
+fn scalar_fields(value: &serde_json::Value, pointer: &mut String, out: &mut Vec<(String, String)>) {
+    let len = pointer.len();
+    match value {
+        serde_json::Value::Number(n) => out.push((pointer.clone(), n.to_string())),
+        serde_json::Value::Array(items) => {
+            for (i, v) in items.iter().enumerate() {
+                pointer.push_str(&format!("/{i}"));
+                scalar_fields(v, pointer, out);
+                pointer.truncate(len);
+            }
+        }
+        serde_json::Value::Object(map) => {
+            for (k, v) in map {
+                pointer.push('/');
+                pointer.push_str(&k.replace('~', "~0").replace('/', "~1"));
+                scalar_fields(v, pointer, out);
+                pointer.truncate(len);
+            }
+        }
+        serde_json::Value::String(s) => out.push((pointer.clone(), s.clone())),
+        _ => {}
     }
 }
 

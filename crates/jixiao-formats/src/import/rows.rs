@@ -16,6 +16,9 @@ pub struct SourceRow {
     /// The cells whose text the source cut at the cell's edge (bit `i` for cell `i`): what
     /// shows may lack its start and its end (a PDF printed from a spreadsheet).
     pub cut: u64,
+    /// True when the row was read by OCR from a scanned page: its labels may be misread, so
+    /// the assembler may place it by position where its label matches nothing.
+    pub ocr: bool,
 }
 
 impl SourceRow {
@@ -71,6 +74,7 @@ pub fn text_rows(text: &str) -> (Vec<SourceRow>, bool) {
             },
             after_break: pending_break,
             cut: 0,
+            ocr: false,
         });
         pending_break = false;
     }

@@ -8,7 +8,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, bail};
 use jixiao_domain::Registry;
-use jixiao_formats::import::{ImportOptions, Imported, import_path};
+use jixiao_formats::import::{ImportOptions, Imported, OcrProgress, import_path};
 use jixiao_formats::{ImportError, ImportReport, ReportKind};
 
 /// Arguments of `jixiao import`.
@@ -25,6 +25,9 @@ pub struct Args {
     /// 严格模式：任何推断修复或未识别内容都按错误处理
     #[arg(long)]
     pub strict: bool,
+    /// 不对扫描页做文字识别（OCR）；默认在安装了 Tesseract 时识别
+    #[arg(long)]
+    pub no_ocr: bool,
     /// 导入报告的格式
     #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
     pub format: ReportFormat,
@@ -59,6 +62,8 @@ fn run_inner(args: &Args) -> anyhow::Result<bool> {
     let options = ImportOptions {
         template: args.template.clone(),
         strict: args.strict,
+        no_ocr: args.no_ocr,
+        ..Default::default()
     };
     if args.path.is_dir() {
         let Some(out) = &args.output else {
@@ -66,7 +71,18 @@ fn run_inner(args: &Args) -> anyhow::Result<bool> {
         };
         return batch(&args.path, out, &registry, &options, args.format);
     }
+    // A scan takes seconds a page: say which page OCR is on (on a terminal).
+    let mut options = options;
+    let tty = std::io::stderr().is_terminal();
+    if tty {
+        options.ocr_progress = Some(OcrProgress(std::sync::Arc::new(|page, pages| {
+            eprint!("\r正在文字识别（OCR）：第 {page}/{pages} 页…\x1b[K");
+        })));
+    }
     let result = import_path(&args.path, &registry, &options);
+    if tty {
+        eprint!("\r\x1b[K");
+    }
     // The form goes where -o says (standard output by default); the report to the other stream.
     let report_to_stdout = args.output.is_some();
     let printed = render_result(&args.path, &result, args.format);

@@ -37,6 +37,9 @@ pub struct Args {
     /// 严格模式：导入时的任何推断或未识别内容都作为错误
     #[arg(long)]
     pub strict: bool,
+    /// 不对扫描页做文字识别（OCR）；默认在安装了 Tesseract 时识别
+    #[arg(long)]
+    pub no_ocr: bool,
     /// 输出格式
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
@@ -161,6 +164,8 @@ fn prepare(args: &Args) -> anyhow::Result<(Form, Template, ImportReport)> {
         let options = ImportOptions {
             template: args.template.clone(),
             strict: args.strict,
+            no_ocr: args.no_ocr,
+            ..Default::default()
         };
         match import_path(&args.file, &reg, &options) {
             Ok(imported) => (imported.form, imported.report),

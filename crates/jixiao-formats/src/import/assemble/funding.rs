@@ -58,6 +58,7 @@ impl Assembler<'_> {
                 loc: row.loc.clone(),
                 after_break: row.after_break,
                 cut: 0,
+                ocr: row.ocr,
             };
             self.note(
                 ReportKind::Note,
@@ -113,6 +114,17 @@ impl Assembler<'_> {
             {
                 found = Some(Some((d.key.clone(), d.name.clone())));
             }
+        }
+        let has_amounts = cleaned.iter().skip(current_col).any(|c| {
+            let digits = c.trim_end_matches(['%', '％']);
+            !digits.is_empty() && digits.parse::<f64>().is_ok()
+        });
+        if found.is_none() && row.ocr && has_amounts {
+            found = self.funding_slot_by_position(
+                block,
+                &cleaned[..current_col.min(cleaned.len())],
+                &row.loc,
+            );
         }
         let Some(which) = found else {
             let has_numbers = cleaned.iter().skip(current_col).any(|c| !c.is_empty());
@@ -201,6 +213,92 @@ impl Assembler<'_> {
                 }
             }
         }
+    }
+
+    /// For a row read by OCR whose label matches no funding row: the row the table's order
+    /// expects next (the block's first row not yet read, or its total once all are), unless
+    /// the label shares two characters or more, and most of its name, with another row.
+    /// Reported as a guess naming both.
+    fn funding_slot_by_position(
+        &mut self,
+        block: Block,
+        labels: &[String],
+        loc: &crate::report::SourceLocation,
+    ) -> Option<Option<(String, String)>> {
+        let defs = match block {
+            Block::Income => &self.template.funding.income,
+            Block::Expenditure => &self.template.funding.expenditure,
+        };
+        let label: String = labels
+            .iter()
+            .filter(|c| !matches!(c.as_str(), "收入构成" | "支出构成"))
+            .flat_map(|c| c.chars())
+            .filter(|c| !c.is_whitespace())
+            .collect();
+        let read = |key: &str| {
+            self.funding
+                .rows
+                .iter()
+                .any(|(b, k, _)| *b == block && k == key)
+        };
+        let total_read = match block {
+            Block::Income => self.funding.income_total.is_some(),
+            Block::Expenditure => self.funding.expenditure_total.is_some(),
+        };
+        // Every slot of the block with its names; a slot is `None` for the total.
+        type Slot<'a> = (Option<(String, String)>, Vec<&'a str>);
+        let mut slots: Vec<Slot> = defs
+            .iter()
+            .filter(|d| !read(&d.key))
+            .map(|d| {
+                let mut names = vec![d.name.as_str()];
+                names.extend(d.aliases.iter().map(String::as_str));
+                (Some((d.key.clone(), d.name.clone())), names)
+            })
+            .collect();
+        if !total_read {
+            slots.push((None, vec!["合计", "总计"]));
+        }
+        let shared = |name: &str| -> usize {
+            let mut pool: Vec<char> = label.chars().collect();
+            name.chars()
+                .filter(|c| {
+                    pool.iter()
+                        .position(|p| p == c)
+                        .map(|i| pool.swap_remove(i))
+                        .is_some()
+                })
+                .count()
+        };
+        let close = slots.iter().find(|(_, names)| {
+            names.iter().any(|n| {
+                let k = shared(n);
+                k >= 2 && k * 5 >= n.chars().count() * 3
+            })
+        });
+        let (slot, how) = match close {
+            Some((slot, _)) => (slot.clone(), "按相近的名称"),
+            None => (slots.first()?.0.clone(), "按表中的顺序"),
+        };
+        let name = slot
+            .as_ref()
+            .map(|(_, n)| n.clone())
+            .unwrap_or_else(|| "合计".into());
+        let path = match &slot {
+            Some((key, _)) => format!(
+                "/funding/{}/rows/{}",
+                block.key(),
+                defs.iter().position(|d| &d.key == key).unwrap_or(0)
+            ),
+            None => format!("/funding/{}/total", block.key()),
+        };
+        self.note(
+            ReportKind::Guess,
+            loc,
+            Some(path),
+            format!("资金表中文字识别读出的行名「{label}」不是模板的资金行，{how}读作「{name}」"),
+        );
+        Some(slot)
     }
 
     fn percent(&mut self, row: &SourceRow, col: usize, path: &str) -> Option<Percent> {

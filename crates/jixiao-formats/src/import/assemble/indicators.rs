@@ -248,6 +248,11 @@ impl Assembler<'_> {
     /// Opens the level-1 and level-2 nodes a row names (a level-1 name outside the template's
     /// frame is kept and reported).
     fn open_frame_nodes(&mut self, row: &SourceRow, l1: String, l2: String) {
+        let (l1, l2) = if row.ocr {
+            self.frame_names_by_ocr(row, l1, l2)
+        } else {
+            (l1, l2)
+        };
         if !l1.is_empty() {
             if self.template.level1(&l1).is_none() {
                 self.note(
@@ -269,6 +274,59 @@ impl Assembler<'_> {
         if !l2.is_empty() {
             self.level2 = l2;
         }
+    }
+
+    /// Names read by OCR taken for the template's level-1 and level-2 names they most likely
+    /// are (each reported as a guess); names that fit none stay as read.
+    fn frame_names_by_ocr(&mut self, row: &SourceRow, l1: String, l2: String) -> (String, String) {
+        let frame = &self.template.indicator_frame;
+        let l1 = if l1.is_empty() || self.template.level1(&l1).is_some() {
+            l1
+        } else {
+            match cells::ocr_match(&l1, frame.iter().map(|n| n.name.as_str())) {
+                Some(name) => {
+                    let name = name.to_string();
+                    self.note(
+                        ReportKind::Guess,
+                        &row.loc,
+                        None,
+                        format!("一级指标经文字识别读出「{l1}」，按相近的文字读作「{name}」"),
+                    );
+                    name
+                }
+                None => l1,
+            }
+        };
+        let parent = if l1.is_empty() { &self.level1 } else { &l1 };
+        let Some(node) = self.template.level1(parent) else {
+            return (l1, l2);
+        };
+        let known = |n: &str| {
+            node.children
+                .iter()
+                .any(|c| c.name == n || (c.numbered && n.starts_with(c.name.as_str())))
+        };
+        if l2.is_empty() || known(&l2) {
+            return (l1, l2);
+        }
+        let names: Vec<String> = node.children.iter().map(|c| c.name.clone()).collect();
+        let Some(name) = cells::ocr_match(&l2, names.iter().map(String::as_str)) else {
+            return (l1, l2);
+        };
+        let child = node.children.iter().find(|c| c.name == name);
+        // A numbered node keeps the number read (核心业务产出3).
+        let digits: String = l2.chars().filter(|c| c.is_ascii_digit()).collect();
+        let name = match child {
+            Some(c) if c.numbered => format!("{name}{digits}"),
+            _ => name.to_string(),
+        };
+        self.note(
+            ReportKind::Guess,
+            &row.loc,
+            None,
+            format!("二级指标经文字识别读出「{l2}」，按相近的文字读作「{name}」"),
+        );
+        (l1, name)
     }
 
     /// Parses the value cells of the indicator at `path`, reporting stray spaces inside a value.

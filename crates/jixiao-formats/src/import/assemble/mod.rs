@@ -59,16 +59,7 @@ impl Section {
     /// edge (`目标（截止` of `长期目标（截止 2026 年）`). Only a fragment of two characters or more
     /// found in exactly one label counts.
     fn from_fragment(fragment: &str) -> Option<Section> {
-        const LABELS: &[(&str, Section)] = &[
-            ("部门总体资金情况", Section::Funding),
-            ("部门职能概述", Section::Functions),
-            ("年度工作任务", Section::Tasks),
-            ("项目支出情况", Section::Projects),
-            ("整体绩效总目标", Section::Goals),
-            ("长期目标截止年", Section::LongGoal),
-            ("长期绩效指标", Section::LongTable),
-            ("年度绩效指标", Section::AnnualTable),
-        ];
+        const LABELS: &[(&str, Section)] = SECTION_LABELS;
         let f: String = fragment
             .chars()
             .filter(|c| !c.is_whitespace() && !c.is_ascii_digit() && !"()（）".contains(*c))
@@ -81,6 +72,81 @@ impl Section {
             (Some((_, s)), None) => Some(*s),
             _ => None,
         }
+    }
+}
+
+/// The sections' labels as printed (without brackets and the long-term year).
+const SECTION_LABELS: &[(&str, Section)] = &[
+    ("部门总体资金情况", Section::Funding),
+    ("部门职能概述", Section::Functions),
+    ("年度工作任务", Section::Tasks),
+    ("项目支出情况", Section::Projects),
+    ("整体绩效总目标", Section::Goals),
+    ("长期目标截止年", Section::LongGoal),
+    ("长期绩效指标", Section::LongTable),
+    ("年度绩效指标", Section::AnnualTable),
+];
+
+/// Every label the form prints besides the section labels: OCR'd text is matched against all
+/// of them at once, so that a label is never taken for a similar one (部门职能概述 for 部门名称).
+const OTHER_LABELS: &[&str] = &[
+    "部门单位名称",
+    "单位名称",
+    "部门名称",
+    "填报人",
+    "联系电话",
+    "填报日期",
+    "总体资金情况",
+    "当年金额",
+    "占比",
+    "近两年收支金额",
+    "收入构成",
+    "支出构成",
+    "合计",
+    "项目名称",
+    "支出项目类别",
+    "项目总预算",
+    "项目本年度预算",
+    "项目主要支出方向和用途",
+    "长期目标",
+    "年度目标",
+    "一级指标",
+    "二级指标",
+    "三级指标",
+    "指标值",
+    "确定依据",
+    "指标分类",
+    // The funding rows of the built-in templates (单位资金 is no 单位名称).
+    "财政拨款",
+    "财政专户管理资金",
+    "单位资金",
+    "人员类项目支出",
+    "运转类项目支出",
+    "特定目标类项目支出",
+];
+
+/// The label OCR'd `text` most likely is among all the form's labels, when it is one of
+/// `wanted`.
+fn ocr_label<'a>(text: &str, wanted: &[&'a str]) -> Option<&'a str> {
+    let all = SECTION_LABELS
+        .iter()
+        .map(|(l, _)| *l)
+        .chain(OTHER_LABELS.iter().copied())
+        .chain(wanted.iter().copied());
+    let best = cells::ocr_match(text, all)?;
+    wanted.iter().copied().find(|w| *w == best)
+}
+
+impl Section {
+    /// The section whose label OCR'd text most likely is ([`ocr_label`]), with that label.
+    fn from_ocr(text: &str) -> Option<(Section, &'static str)> {
+        let text: String = text.chars().filter(|c| !c.is_ascii_digit()).collect();
+        let labels: Vec<&'static str> = SECTION_LABELS.iter().map(|(l, _)| *l).collect();
+        let name = ocr_label(&text, &labels)?;
+        SECTION_LABELS
+            .iter()
+            .find(|(l, _)| *l == name)
+            .map(|(l, s)| (*s, *l))
     }
 }
 
@@ -98,13 +164,21 @@ impl Columns {
         self.0.push((key, col));
     }
 
-    /// Records the first cell of `row` whose cleaned text is one of `labels`, as `key`.
+    /// Records the first cell of `row` whose cleaned text is one of `labels`, as `key` (for a
+    /// row read by OCR, the first that most likely is one).
     fn find(&mut self, row: &SourceRow, key: &'static str, labels: &[&str]) {
-        if let Some(i) = row
+        let exact = row
             .cells
             .iter()
-            .position(|c| labels.contains(&clean(c).as_str()))
-        {
+            .position(|c| labels.contains(&clean(c).as_str()));
+        let found = exact.or_else(|| {
+            row.ocr.then(|| {
+                row.cells
+                    .iter()
+                    .position(|c| ocr_label(&clean(c), labels).is_some())
+            })?
+        });
+        if let Some(i) = found {
             self.set(key, i);
         }
     }
@@ -208,6 +282,19 @@ impl<'t> Assembler<'t> {
             );
             Some(section)
         });
+        let label = label.or_else(|| {
+            if !row.ocr {
+                return None;
+            }
+            let (section, name) = Section::from_ocr(&first)?;
+            self.note(
+                ReportKind::Guess,
+                &row.loc,
+                None,
+                format!("栏目标签经文字识别读出「{first}」，按相近的文字判断为「{name}」"),
+            );
+            Some(section)
+        });
         if let Some(section) = label {
             let rest_blank = row.cells.iter().skip(1).all(|c| c.trim().is_empty());
             if section == self.section {
@@ -223,6 +310,7 @@ impl<'t> Assembler<'t> {
                     loc: row.loc.clone(),
                     after_break: row.after_break,
                     cut: row.cut,
+                    ocr: row.ocr,
                 };
                 return self.section_row(&cleared);
             }
@@ -392,6 +480,7 @@ impl<'t> Assembler<'t> {
                             loc: row.loc.clone(),
                             after_break: row.after_break,
                             cut: row.cut,
+                            ocr: row.ocr,
                         },
                         table,
                     );

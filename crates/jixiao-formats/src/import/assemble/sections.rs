@@ -5,17 +5,21 @@ use jixiao_domain::form::Date;
 
 use super::super::cells::{self, clean};
 use super::super::rows::SourceRow;
-use super::{Assembler, Section};
+use super::{Assembler, Section, ocr_label};
 use crate::report::ReportKind;
 
 impl Assembler<'_> {
     /// The title, the fill date line and the unit / filler rows. Returns true when the row was
     /// one of them.
     pub(super) fn header_fields(&mut self, row: &SourceRow) -> bool {
+        const LABELS: [&str; 4] = ["部门单位名称", "单位名称", "部门名称", "填报人"];
+        // OCR'd text is matched to the header's labels only where the header is.
+        let ocr = row.ocr && self.section == Section::Preamble;
         let is_label = |c: &str| {
             let c = c.replace(['(', ')', '（', '）'], "");
             c.starts_with("填报日期")
-                || ["部门单位名称", "单位名称", "部门名称", "填报人"].contains(&c.as_str())
+                || LABELS.contains(&c.as_str())
+                || (ocr && ocr_label(&c, &LABELS).is_some())
         };
         // Outside the preamble only a row that starts with a header label is one: look at its
         // first cell before cleaning the whole row (paragraph cells are long).
@@ -93,13 +97,43 @@ impl Assembler<'_> {
             }
         }
         let label_value = |labels: &[&str]| -> Option<Option<String>> {
+            let plain = |c: &String| c.replace(['(', ')', '（', '）'], "");
             let i = cleaned
                 .iter()
-                .position(|c| labels.contains(&c.replace(['(', ')', '（', '）'], "").as_str()))?;
+                .position(|c| labels.contains(&plain(c).as_str()))
+                .or_else(|| {
+                    ocr.then(|| {
+                        cleaned.iter().position(|c| {
+                            c.chars().count() <= 10 && ocr_label(&plain(c), labels).is_some()
+                        })
+                    })?
+                })?;
             Some(cleaned[i + 1..].iter().find(|c| !c.is_empty()).cloned())
         };
         if let Some(v) = label_value(&["部门单位名称", "单位名称", "部门名称"]) {
             self.unit_name = v;
+            used = true;
+        } else if ocr
+            && !used
+            && self.section == Section::Preamble
+            && self.unit_name.is_none()
+            && nonempty.len() == 2
+            && nonempty[0].chars().count() <= 10
+            && !nonempty[1].contains("填报")
+            && ocr_label(nonempty[1], &["填报人", "联系电话"]).is_none()
+        {
+            // The table's first row is the unit's name: its label, printed in a narrow cell,
+            // may be beyond OCR.
+            self.unit_name = Some(nonempty[1].clone());
+            self.note(
+                ReportKind::Guess,
+                &row.loc,
+                Some("/header/unit_name".into()),
+                format!(
+                    "表头第一行的标签经文字识别读出「{}」，不是「部门（单位）名称」，按位置把「{}」读作单位名称",
+                    nonempty[0], nonempty[1]
+                ),
+            );
             used = true;
         }
         if let Some(v) = label_value(&["填报人"]) {
@@ -109,6 +143,22 @@ impl Assembler<'_> {
         if let Some(v) = label_value(&["联系电话"]) {
             self.phone = v.map(|p| p.chars().filter(|c| !c.is_whitespace()).collect());
             used = true;
+            // The filler's label misread: the filler is the cell after the row's first.
+            if ocr && self.filler.is_none() && nonempty.len() >= 4 {
+                let label = nonempty[0].clone();
+                let filler = nonempty[1].clone();
+                if ocr_label(&filler, &["联系电话"]).is_none() {
+                    self.note(
+                        ReportKind::Guess,
+                        &row.loc,
+                        Some("/header/filler".into()),
+                        format!(
+                            "联系电话所在行的标签经文字识别读出「{label}」，不是「填报人」，按位置把「{filler}」读作填报人"
+                        ),
+                    );
+                    self.filler = Some(filler);
+                }
+            }
         }
         used
     }

@@ -1,7 +1,9 @@
 //! PDF import, in-process with lopdf: decode each page's text with its fonts' ToUnicode maps,
 //! place every glyph with the text and graphics matrices, rebuild the table from the ruling
-//! lines, and hand the rows to the same assembler as the text importer. A PDF with no text at all
-//! is a scan: [`ImportError::NoTextLayer`].
+//! lines, and hand the rows to the same assembler as the text importer. Pages with images and
+//! no text are scans: with OCR ([`Ocr::On`], Tesseract installed) they are rendered and read by
+//! [`ocr`], whose glyphs and rules go through the same lattice; without it a PDF with no text at
+//! all is refused ([`ImportError::NoTextLayer`]).
 //!
 //! Bounds hold per stream ([`MAX_STREAM_BYTES`]), per page ([`page::MAX_GLYPHS`] and the like)
 //! and for the whole document: its size, its objects (counted in the raw bytes before lopdf
@@ -11,8 +13,10 @@
 mod bounds;
 mod fonts;
 mod lattice;
+pub mod ocr;
 mod page;
 mod radicals;
+mod raster;
 
 use std::collections::HashMap;
 
@@ -122,10 +126,30 @@ fn load(bytes: &[u8]) -> Result<(Document, usize), ImportError> {
     Ok(loaded)
 }
 
-/// Reads a PDF into rows, page by page; the first row of each page after the first is marked as
-/// following a page break.
+/// Reads a PDF into rows, page by page (without OCR); the first row of each page after the
+/// first is marked as following a page break.
 pub fn read_rows(bytes: &[u8]) -> Result<Vec<SourceRow>, ImportError> {
-    read(bytes).map(|r| r.rows)
+    read(bytes, Ocr::Off).map(|r| r.rows)
+}
+
+/// Whether scanned pages are read by OCR.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ocr {
+    /// Read them when Tesseract is installed.
+    On,
+    /// Never (the caller asked so, or cannot wait for it).
+    Off,
+}
+
+/// A page read by OCR: its words with their confidences, and the skew undone.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OcrPage {
+    /// The page (1-based).
+    pub page: usize,
+    /// The words read, in reading order.
+    pub words: Vec<ocr::Word>,
+    /// The skew undone, in degrees.
+    pub skew: f32,
 }
 
 /// A cell whose text the PDF's producer cut at the cell's edge (drawn, but outside its clipping
@@ -145,12 +169,29 @@ pub struct PdfRows {
     pub rows: Vec<SourceRow>,
     /// Cells whose text is incomplete on the page.
     pub cut: Vec<CutCell>,
-    /// Pages (1-based) that hold images and no text: scanned pages among text pages.
+    /// Pages (1-based) that hold images and no text and were not read by OCR.
     pub image_pages: Vec<usize>,
+    /// Why those pages were not read (OCR off or not installed).
+    pub image_pages_why: String,
+    /// Pages read by OCR.
+    pub ocr: Vec<OcrPage>,
+    /// Pages in the document.
+    pub pages: usize,
 }
 
-/// Reads a PDF into rows, and finds the cells whose text was cut at their edge.
-pub fn read(bytes: &[u8]) -> Result<PdfRows, ImportError> {
+/// Reads a PDF into rows, and finds the cells whose text was cut at their edge; scanned pages
+/// are read by OCR when `ocr` is on and Tesseract is installed.
+pub fn read(bytes: &[u8], ocr: Ocr) -> Result<PdfRows, ImportError> {
+    read_with_progress(bytes, ocr, None)
+}
+
+/// [`read`], telling `progress` `(page being read, pages to read)` before each scanned page
+/// is read by OCR.
+pub fn read_with_progress(
+    bytes: &[u8],
+    ocr: Ocr,
+    progress: Option<&dyn Fn(usize, usize)>,
+) -> Result<PdfRows, ImportError> {
     let (doc, mut decoded) = load(bytes)?;
     if doc.is_encrypted() {
         return Err(ImportError::UnknownFormat(
@@ -221,6 +262,12 @@ pub fn read(bytes: &[u8]) -> Result<PdfRows, ImportError> {
         }
         contents.push((number, page));
     }
+    if ocr == Ocr::On && !image_pages.is_empty() {
+        refuse_huge_images(&doc)?;
+    }
+    let (ocr_pages, image_pages_why) =
+        scanned_pages(bytes, ocr, &mut contents, &mut image_pages, progress)?;
+    glyph_count += ocr_pages.iter().map(|p| p.words.len()).sum::<usize>();
     let all_rules: Vec<page::Rule> = contents
         .iter()
         .flat_map(|(_, c)| c.rules.iter().copied())
@@ -244,6 +291,7 @@ pub fn read(bytes: &[u8]) -> Result<PdfRows, ImportError> {
     let mut out = Vec::new();
     let mut cut = Vec::new();
     for ((number, _), table) in contents.iter().zip(tables) {
+        let scanned = ocr_pages.iter().any(|p| p.page == *number as usize);
         cut.extend(table.cuts.into_iter().map(|visible| CutCell {
             page: *number as usize,
             visible,
@@ -257,15 +305,124 @@ pub fn read(bytes: &[u8]) -> Result<PdfRows, ImportError> {
                 },
                 after_break: i == 0 && !out.is_empty(),
                 cut: row.cut,
+                ocr: scanned,
             });
         }
     }
     if glyph_count == 0 {
-        return Err(ImportError::NoTextLayer);
+        let why = if !ocr_pages.is_empty() {
+            "文字识别（OCR）在扫描页上没有读出文字（页面可能是空白的，或者不是文字）".to_string()
+        } else if image_pages_why.is_empty() {
+            "请提供可复制文字的 PDF 或原始表格".to_string()
+        } else {
+            image_pages_why
+        };
+        return Err(ImportError::NoTextLayer(why));
     }
     Ok(PdfRows {
         rows: out,
         cut,
         image_pages,
+        image_pages_why,
+        ocr: ocr_pages,
+        pages: contents.len(),
     })
+}
+
+/// Most pixels of one image read by OCR: a 600 dpi A3 scan. Rendering a larger one would cost
+/// unbounded memory in the renderer.
+pub const MAX_IMAGE_PIXELS: u64 = 70_000_000;
+
+/// Refuses a PDF holding an image over [`MAX_IMAGE_PIXELS`] before anything is rendered.
+fn refuse_huge_images(doc: &Document) -> Result<(), ImportError> {
+    for object in doc.objects.values() {
+        let lopdf::Object::Stream(stream) = object else {
+            continue;
+        };
+        let is_image =
+            matches!(stream.dict.get(b"Subtype"), Ok(lopdf::Object::Name(n)) if n == b"Image");
+        if !is_image {
+            continue;
+        }
+        let side = |key: &[u8]| {
+            stream
+                .dict
+                .get(key)
+                .ok()
+                .and_then(|o| o.as_i64().ok())
+                .unwrap_or(0)
+        };
+        let (w, h) = (side(b"Width").max(0) as u64, side(b"Height").max(0) as u64);
+        if w.saturating_mul(h) > MAX_IMAGE_PIXELS {
+            return Err(ImportError::TooLarge {
+                what: format!("扫描页中的图像 {w} × {h} 像素"),
+                limit: format!("{} 万像素", MAX_IMAGE_PIXELS / 10_000),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Reads the scanned pages (`image_pages`) by OCR when it is on and installed: each page's
+/// content is replaced by what OCR found, and the page leaves `image_pages`. Otherwise says why
+/// they stay unread.
+fn scanned_pages(
+    bytes: &[u8],
+    mode: Ocr,
+    contents: &mut [(u32, page::PageContent)],
+    image_pages: &mut Vec<usize>,
+    progress: Option<&dyn Fn(usize, usize)>,
+) -> Result<(Vec<OcrPage>, String), ImportError> {
+    if image_pages.is_empty() {
+        return Ok((Vec::new(), String::new()));
+    }
+    if mode == Ocr::Off {
+        return Ok((
+            Vec::new(),
+            "本次导入未启用文字识别（OCR）：扫描件请用命令行 jixiao import 识别（需安装 Tesseract），再导入得到的 JSON；或提供可复制文字的 PDF 或原始表格".into(),
+        ));
+    }
+    if let Err(why) = ocr::available() {
+        return Ok((
+            Vec::new(),
+            format!("识别扫描件需要文字识别（OCR）：{why}；或提供可复制文字的 PDF 或原始表格"),
+        ));
+    }
+    if image_pages.len() > ocr::MAX_OCR_PAGES {
+        return Err(ImportError::TooLarge {
+            what: format!("需要文字识别的扫描页共 {} 页", image_pages.len()),
+            limit: format!("{} 页", ocr::MAX_OCR_PAGES),
+        });
+    }
+    let scratch = ocr::Scratch::new()?;
+    let pdf = scratch.path("scan.pdf");
+    std::fs::write(&pdf, bytes).map_err(|e| ImportError::Malformed {
+        location: Default::default(),
+        message: format!("扫描件文字识别失败：无法写临时文件（{e}）"),
+    })?;
+    let mut read = Vec::new();
+    for (number, content) in contents.iter_mut() {
+        if !image_pages.contains(&(*number as usize)) {
+            continue;
+        }
+        if let Some(tell) = progress {
+            tell(read.len() + 1, image_pages.len());
+        }
+        let image = ocr::render(&pdf, *number, &scratch)?;
+        let page = ocr::read_page(&image, *number, &scratch)?;
+        *content = page.content;
+        read.push(OcrPage {
+            page: *number as usize,
+            words: page.words,
+            skew: page.skew,
+        });
+    }
+    image_pages.clear();
+    let mut scanned: Vec<&mut page::PageContent> = contents
+        .iter_mut()
+        .filter(|(n, _)| read.iter().any(|p| p.page == *n as usize))
+        .map(|(_, c)| c)
+        .collect();
+    ocr::align(&mut scanned);
+    Ok((read, String::new()))
 }
