@@ -294,3 +294,36 @@ fn a_scan_of_something_else_is_not_a_form() {
     let message = err.to_string();
     assert!(message.contains("不是部门整体绩效目标申报表"), "{message}");
 }
+
+#[test]
+fn a_page_ocr_cannot_read_is_reported_not_imported() {
+    if !ready() {
+        return;
+    }
+    // The portrait print with a 40 dpi scanned page appended: OCR reads that page at 15 %
+    // mean confidence, so nothing of it enters the form, which is the seed's.
+    let pdf = |name: &str| root().join("fixtures/pdf").join(name);
+    let imported = import(&pdf("seed-mixed.pdf")).unwrap();
+    let seed: Value = serde_json::from_str(
+        &std::fs::read_to_string(root().join("fixtures/seed/seed.form.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(serde_json::to_value(&imported.form).unwrap(), seed);
+    let unread: Vec<_> = imported
+        .report
+        .items
+        .iter()
+        .filter(|i| i.kind == ReportKind::Unplaced)
+        .collect();
+    assert_eq!(unread.len(), 1, "{unread:#?}");
+    assert_eq!(unread[0].source.page, Some(5));
+    assert!(
+        unread[0].message.contains("平均置信度"),
+        "{}",
+        unread[0].message
+    );
+    // The same scan alone (every page at 40 dpi) cannot be read at all, and says why.
+    let err = import(&pdf("seed-scanned.pdf")).unwrap_err();
+    assert!(matches!(err, ImportError::NoTextLayer(_)), "{err}");
+    assert!(err.to_string().contains("300 dpi"), "{err}");
+}

@@ -410,8 +410,27 @@ fn report_ocr(imported: &mut Imported, pages: &[pdf::OcrPage], all_scanned: bool
             .collect();
         t.parse::<f64>().ok()
     };
+    let unread: Vec<&pdf::OcrPage> = pages.iter().filter(|p| !p.used).collect();
+    for p in &unread {
+        imported.report.push(
+            ReportKind::Unplaced,
+            SourceLocation {
+                page: Some(p.page),
+                ..Default::default()
+            },
+            None,
+            format!(
+                "这一页是扫描页，文字识别（OCR）的平均置信度只有 {:.0}%（图像太模糊或分辨率太低），其内容未导入：请用更清晰的扫描件（300 dpi 以上）替换，或对照原件补录",
+                pdf::mean_confidence(&p.words)
+            ),
+        );
+    }
+    let pages: Vec<&pdf::OcrPage> = pages.iter().filter(|p| p.used).collect();
+    if pages.is_empty() {
+        return;
+    }
     let mut total = (0.0f64, 0usize);
-    for p in pages {
+    for p in pages.iter().copied() {
         let mean = if p.words.is_empty() {
             0.0
         } else {
@@ -446,7 +465,7 @@ fn report_ocr(imported: &mut Imported, pages: &[pdf::OcrPage], all_scanned: bool
     // Each distinct word once, with its best reading: a word printed in several places (指标,
     // 预算) is not judged by its worst one elsewhere.
     let mut best: std::collections::HashMap<String, (usize, f32)> = Default::default();
-    for p in pages {
+    for p in pages.iter().copied() {
         for w in &p.words {
             let e = best.entry(squeeze(&w.text)).or_insert((p.page, w.conf));
             if w.conf > e.1 {

@@ -150,6 +150,17 @@ pub struct OcrPage {
     pub words: Vec<ocr::Word>,
     /// The skew undone, in degrees.
     pub skew: f32,
+    /// False when the page's mean confidence was under [`ocr::MIN_PAGE_CONFIDENCE`]: what was
+    /// read is not used.
+    pub used: bool,
+}
+
+/// The mean of the words' confidences (0 without words).
+pub fn mean_confidence(words: &[ocr::Word]) -> f32 {
+    if words.is_empty() {
+        return 0.0;
+    }
+    words.iter().map(|w| w.conf).sum::<f32>() / words.len() as f32
 }
 
 /// A cell whose text the PDF's producer cut at the cell's edge (drawn, but outside its clipping
@@ -267,7 +278,11 @@ pub fn read_with_progress(
     }
     let (ocr_pages, image_pages_why) =
         scanned_pages(bytes, ocr, &mut contents, &mut image_pages, progress)?;
-    glyph_count += ocr_pages.iter().map(|p| p.words.len()).sum::<usize>();
+    glyph_count += ocr_pages
+        .iter()
+        .filter(|p| p.used)
+        .map(|p| p.words.len())
+        .sum::<usize>();
     let all_rules: Vec<page::Rule> = contents
         .iter()
         .flat_map(|(_, c)| c.rules.iter().copied())
@@ -310,7 +325,17 @@ pub fn read_with_progress(
         }
     }
     if glyph_count == 0 {
-        let why = if !ocr_pages.is_empty() {
+        let why = if let Some(best) = ocr_pages
+            .iter()
+            .map(|p| mean_confidence(&p.words))
+            .reduce(f32::max)
+            && ocr_pages.iter().any(|p| !p.words.is_empty())
+        {
+            format!(
+                "文字识别（OCR）读出的文字平均置信度最高只有 {best:.0}%（低于 {:.0}%），无法可靠读取：请用更清晰的扫描件（300 dpi 以上、端正、无阴影），或提供可复制文字的 PDF 或原始表格",
+                ocr::MIN_PAGE_CONFIDENCE
+            )
+        } else if !ocr_pages.is_empty() {
             "文字识别（OCR）在扫描页上没有读出文字（页面可能是空白的，或者不是文字）".to_string()
         } else if image_pages_why.is_empty() {
             "请提供可复制文字的 PDF 或原始表格".to_string()
@@ -410,11 +435,19 @@ fn scanned_pages(
         }
         let image = ocr::render(&pdf, *number, &scratch)?;
         let page = ocr::read_page(&image, *number, &scratch)?;
-        *content = page.content;
+        let mean = mean_confidence(&page.words);
+        // A page read mostly wrong (too blurred, too small) gives rows of noise: none of it
+        // is used, and the page is reported.
+        *content = if mean >= ocr::MIN_PAGE_CONFIDENCE {
+            page.content
+        } else {
+            page::PageContent::default()
+        };
         read.push(OcrPage {
             page: *number as usize,
             words: page.words,
             skew: page.skew,
+            used: mean >= ocr::MIN_PAGE_CONFIDENCE,
         });
     }
     image_pages.clear();

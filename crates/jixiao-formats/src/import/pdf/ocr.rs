@@ -32,6 +32,9 @@ const RENDER_LIMIT: Duration = Duration::from_secs(60);
 const READ_LIMIT: Duration = Duration::from_secs(180);
 /// Words below this confidence that hold no letter or digit are specks and rule remnants.
 const SPECK_CONFIDENCE: f32 = 50.0;
+/// A page whose words' mean confidence is below this (percent) was read mostly wrong: its
+/// rows are not used.
+pub const MIN_PAGE_CONFIDENCE: f32 = 40.0;
 /// Words below this confidence are noise whatever they hold.
 const MIN_CONFIDENCE: f32 = 0.0;
 
