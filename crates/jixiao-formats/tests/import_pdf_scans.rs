@@ -20,6 +20,9 @@ use jixiao_formats::ReportKind;
 use jixiao_formats::import::{ImportOptions, Imported, import_path};
 use serde_json::Value;
 
+mod common;
+use common::flatten;
+
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
@@ -71,24 +74,6 @@ fn make(levels: &[&str]) -> PathBuf {
     dir
 }
 
-fn flatten(v: &Value, pointer: String, out: &mut BTreeMap<String, Value>) {
-    match v {
-        Value::Object(map) => {
-            for (k, x) in map {
-                flatten(x, format!("{pointer}/{k}"), out);
-            }
-        }
-        Value::Array(items) => {
-            for (i, x) in items.iter().enumerate() {
-                flatten(x, format!("{pointer}/{i}"), out);
-            }
-        }
-        _ => {
-            out.insert(pointer, v.clone());
-        }
-    }
-}
-
 /// Facts of the seed kept by an import, by kind: `(kept, of)`.
 #[derive(Debug, Default)]
 struct Facts {
@@ -100,7 +85,10 @@ struct Facts {
     wrong_amounts: Vec<(String, Value, Option<Value>)>,
 }
 
-fn facts(imported: &Imported) -> Facts {
+type Fields = BTreeMap<String, Value>;
+
+/// The seed's fields and the import's, by JSON Pointer.
+fn seed_and_import(imported: &Imported) -> (Fields, Fields) {
     let seed: Value = serde_json::from_str(
         &std::fs::read_to_string(root().join("fixtures/seed/seed.form.json")).unwrap(),
     )
@@ -112,6 +100,11 @@ fn facts(imported: &Imported) -> Facts {
         String::new(),
         &mut got,
     );
+    (want, got)
+}
+
+fn facts(imported: &Imported) -> Facts {
+    let (want, got) = seed_and_import(imported);
     let mut f = Facts::default();
     for (pointer, value) in &want {
         let kept = got.get(pointer) == Some(value);
@@ -142,17 +135,7 @@ fn facts(imported: &Imported) -> Facts {
 
 /// Prints each field that differs from the seed (for `JIXIAO_SCAN_DIFF=1`).
 fn print_differences(imported: &Imported) {
-    let seed: Value = serde_json::from_str(
-        &std::fs::read_to_string(root().join("fixtures/seed/seed.form.json")).unwrap(),
-    )
-    .unwrap();
-    let (mut want, mut got) = (BTreeMap::new(), BTreeMap::new());
-    flatten(&seed, String::new(), &mut want);
-    flatten(
-        &serde_json::to_value(&imported.form).unwrap(),
-        String::new(),
-        &mut got,
-    );
+    let (want, got) = seed_and_import(imported);
     for (pointer, value) in &want {
         if got.get(pointer) != Some(value) {
             println!("  ≠ {pointer}: {value} → {:?}", got.get(pointer));

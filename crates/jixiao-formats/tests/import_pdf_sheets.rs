@@ -16,29 +16,13 @@ use jixiao_formats::ReportKind;
 use jixiao_formats::import::{ImportOptions, import_path};
 use serde_json::Value;
 
+mod common;
+use common::flatten;
+
 fn fixture(rel: &str) -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../../fixtures")
         .join(rel)
-}
-
-/// Every scalar of a JSON value by its JSON Pointer.
-fn flatten(v: &Value, pointer: String, out: &mut BTreeMap<String, Value>) {
-    match v {
-        Value::Object(map) => {
-            for (k, x) in map {
-                flatten(x, format!("{pointer}/{k}"), out);
-            }
-        }
-        Value::Array(items) => {
-            for (i, x) in items.iter().enumerate() {
-                flatten(x, format!("{pointer}/{i}"), out);
-            }
-        }
-        _ => {
-            out.insert(pointer, v.clone());
-        }
-    }
 }
 
 fn squeeze(s: &str) -> String {

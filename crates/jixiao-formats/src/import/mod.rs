@@ -316,11 +316,11 @@ fn report_cut_cells(imported: &mut Imported, cut: &[pdf::CutCell]) {
         return;
     }
     let squeeze = |s: &str| -> String { s.chars().filter(|c| !c.is_whitespace()).collect() };
-    let mut fields: Vec<(String, String)> = Vec::new();
+    let mut found: Vec<(String, String)> = Vec::new();
     if let Ok(value) = serde_json::to_value(&imported.form) {
-        text_fields(&value, &mut String::new(), &mut fields);
+        fields(&value, false, &mut String::new(), &mut found);
     }
-    let fields: Vec<(String, String)> = fields.into_iter().map(|(p, v)| (p, squeeze(&v))).collect();
+    let fields: Vec<(String, String)> = found.into_iter().map(|(p, v)| (p, squeeze(&v))).collect();
     let mut reported: Vec<String> = Vec::new();
     for cell in cut {
         let visible = squeeze(&cell.visible);
@@ -478,11 +478,11 @@ fn report_ocr(imported: &mut Imported, pages: &[pdf::OcrPage], all_scanned: bool
         .map(|(text, (page, conf))| (page, as_number(&text), text, conf))
         .map(|(page, number, text, conf)| (page, text, number, conf))
         .collect();
-    let mut fields: Vec<(String, String)> = Vec::new();
+    let mut found: Vec<(String, String)> = Vec::new();
     if let Ok(value) = serde_json::to_value(&imported.form) {
-        scalar_fields(&value, &mut String::new(), &mut fields);
+        fields(&value, true, &mut String::new(), &mut found);
     }
-    for (pointer, value) in fields {
+    for (pointer, value) in found {
         if pointer.starts_with("/template/") {
             continue;
         }
@@ -520,15 +520,22 @@ fn report_ocr(imported: &mut Imported, pages: &[pdf::OcrPage], all_scanned: bool
     }
 }
 
-/// Every string and number of a JSON value with its JSON Pointer (numbers as written).
-fn scalar_fields(value: &serde_json::Value, pointer: &mut String, out: &mut Vec<(String, String)>) {
+/// Every string (and, with `numbers`, every number as written) of a JSON value with its JSON
+/// Pointer.
+fn fields(
+    value: &serde_json::Value,
+    numbers: bool,
+    pointer: &mut String,
+    out: &mut Vec<(String, String)>,
+) {
     let len = pointer.len();
     match value {
-        serde_json::Value::Number(n) => out.push((pointer.clone(), n.to_string())),
+        serde_json::Value::String(s) => out.push((pointer.clone(), s.clone())),
+        serde_json::Value::Number(n) if numbers => out.push((pointer.clone(), n.to_string())),
         serde_json::Value::Array(items) => {
             for (i, v) in items.iter().enumerate() {
                 pointer.push_str(&format!("/{i}"));
-                scalar_fields(v, pointer, out);
+                fields(v, numbers, pointer, out);
                 pointer.truncate(len);
             }
         }
@@ -536,32 +543,7 @@ fn scalar_fields(value: &serde_json::Value, pointer: &mut String, out: &mut Vec<
             for (k, v) in map {
                 pointer.push('/');
                 pointer.push_str(&k.replace('~', "~0").replace('/', "~1"));
-                scalar_fields(v, pointer, out);
-                pointer.truncate(len);
-            }
-        }
-        serde_json::Value::String(s) => out.push((pointer.clone(), s.clone())),
-        _ => {}
-    }
-}
-
-/// Every string of a JSON value with its JSON Pointer.
-fn text_fields(value: &serde_json::Value, pointer: &mut String, out: &mut Vec<(String, String)>) {
-    let len = pointer.len();
-    match value {
-        serde_json::Value::String(s) => out.push((pointer.clone(), s.clone())),
-        serde_json::Value::Array(items) => {
-            for (i, v) in items.iter().enumerate() {
-                pointer.push_str(&format!("/{i}"));
-                text_fields(v, pointer, out);
-                pointer.truncate(len);
-            }
-        }
-        serde_json::Value::Object(map) => {
-            for (k, v) in map {
-                pointer.push('/');
-                pointer.push_str(&k.replace('~', "~0").replace('/', "~1"));
-                text_fields(v, pointer, out);
+                fields(v, numbers, pointer, out);
                 pointer.truncate(len);
             }
         }

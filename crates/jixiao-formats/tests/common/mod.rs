@@ -7,6 +7,29 @@ use std::process::Command;
 use jixiao_domain::{Form, Registry};
 use jixiao_formats::xlsx::{self, XlsxOptions};
 
+/// Every scalar of a JSON value by its JSON Pointer.
+pub fn flatten(
+    v: &serde_json::Value,
+    pointer: String,
+    out: &mut std::collections::BTreeMap<String, serde_json::Value>,
+) {
+    match v {
+        serde_json::Value::Object(map) => {
+            for (k, x) in map {
+                flatten(x, format!("{pointer}/{k}"), out);
+            }
+        }
+        serde_json::Value::Array(items) => {
+            for (i, x) in items.iter().enumerate() {
+                flatten(x, format!("{pointer}/{i}"), out);
+            }
+        }
+        _ => {
+            out.insert(pointer, v.clone());
+        }
+    }
+}
+
 /// The seed form.
 pub fn seed() -> Form {
     serde_json::from_str(include_str!("../../../../fixtures/seed/seed.form.json")).unwrap()

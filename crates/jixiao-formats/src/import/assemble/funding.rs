@@ -259,17 +259,7 @@ impl Assembler<'_> {
         if !total_read {
             slots.push((None, vec!["合计", "总计"]));
         }
-        let shared = |name: &str| -> usize {
-            let mut pool: Vec<char> = label.chars().collect();
-            name.chars()
-                .filter(|c| {
-                    pool.iter()
-                        .position(|p| p == c)
-                        .map(|i| pool.swap_remove(i))
-                        .is_some()
-                })
-                .count()
-        };
+        let shared = |name: &str| cells::shared_chars(&label, name);
         let close = slots.iter().find(|(_, names)| {
             names.iter().any(|n| {
                 let k = shared(n);
