@@ -100,7 +100,7 @@ pub fn available() -> Result<(), String> {
         .clone()
 }
 
-/// A private temporary directory, removed when dropped.
+/// A private temporary directory (mode 0700), removed when dropped.
 pub struct Scratch {
     dir: PathBuf,
 }
@@ -112,7 +112,19 @@ impl Scratch {
         static NEXT: AtomicU64 = AtomicU64::new(0);
         let n = NEXT.fetch_add(1, Ordering::Relaxed);
         let dir = std::env::temp_dir().join(format!("jixiao-ocr-{}-{n}", std::process::id()));
-        std::fs::create_dir_all(&dir).map_err(|e| failure(format!("无法创建临时目录（{e}）")))?;
+        // Readable by this user only: it holds the uploaded form and its page images.
+        let mut builder = std::fs::DirBuilder::new();
+        #[cfg(unix)]
+        std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+        // One left by a killed process of the same id goes first.
+        let made = builder.create(&dir).or_else(|e| {
+            if e.kind() != std::io::ErrorKind::AlreadyExists {
+                return Err(e);
+            }
+            std::fs::remove_dir_all(&dir)?;
+            builder.create(&dir)
+        });
+        made.map_err(|e| failure(format!("无法创建临时目录（{e}）")))?;
         Ok(Scratch { dir })
     }
 
