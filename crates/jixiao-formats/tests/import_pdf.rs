@@ -172,3 +172,79 @@ fn a_scanned_page_among_text_pages_is_reported() {
         scanned[0].message
     );
 }
+
+/// The portrait print with every path drawn removed: a PDF whose table has no ruling lines.
+fn without_rules(bytes: &[u8]) -> Vec<u8> {
+    let mut doc = lopdf::Document::load_mem(bytes).unwrap();
+    let pages: Vec<lopdf::ObjectId> = doc.get_pages().values().copied().collect();
+    for page in pages {
+        let content = doc.get_and_decode_page_content(page).unwrap();
+        let kept: Vec<lopdf::content::Operation> = content
+            .operations
+            .into_iter()
+            .filter(|op| {
+                !matches!(
+                    op.operator.as_str(),
+                    "m" | "l"
+                        | "c"
+                        | "v"
+                        | "y"
+                        | "h"
+                        | "re"
+                        | "S"
+                        | "s"
+                        | "f"
+                        | "F"
+                        | "f*"
+                        | "B"
+                        | "B*"
+                        | "b"
+                        | "b*"
+                        | "n"
+                )
+            })
+            .collect();
+        let encoded = lopdf::content::Content { operations: kept }
+            .encode()
+            .unwrap();
+        doc.change_page_content(page, encoded).unwrap();
+    }
+    let mut out = Vec::new();
+    doc.save_to(&mut out).unwrap();
+    out
+}
+
+#[test]
+fn a_table_without_ruling_lines_is_read_line_by_line_and_says_what_it_missed() {
+    let bytes = without_rules(&std::fs::read(fixture("pdf/seed-portrait.pdf")).unwrap());
+    let start = std::time::Instant::now();
+    let r = jixiao_formats::import::import_bytes(
+        "plain.pdf",
+        &bytes,
+        &Registry::default(),
+        &ImportOptions::default(),
+    );
+    assert!(start.elapsed() < std::time::Duration::from_secs(20));
+    match r {
+        // Read as lines: what could not be placed is in the report.
+        Ok(imported) => {
+            eprintln!(
+                "read as lines: {} unplaced, {} annual rows",
+                imported.report.count(ReportKind::Unplaced),
+                imported.form.indicators.annual.rows.len()
+            );
+            assert!(
+                imported.report.count(ReportKind::Unplaced) > 0,
+                "a borderless table loses its columns: {:#?}",
+                imported.report.items
+            );
+            assert_eq!(imported.form.header.unit_name, "阳新县兴国镇人民政府");
+        }
+        // Or refused, saying why.
+        Err(e) => {
+            let m = e.to_string();
+            eprintln!("refused: {m}");
+            assert!(m.contains("没有表格线"), "{m}");
+        }
+    }
+}

@@ -208,6 +208,15 @@ pub fn import_bytes(
                         "扫描件经文字识别（OCR）后不是部门整体绩效目标申报表（{e}）"
                     )));
                 }
+                // A table without borders read line by line loses its columns: say why.
+                Err(e) if !read.ruled => {
+                    return Err(ImportError::Malformed {
+                        location: Default::default(),
+                        message: format!(
+                            "这份 PDF 中的表格没有表格线，按行读取后无法还原各栏（{e}）：请提供带表格线的 PDF、原始表格（XLSX）或文本"
+                        ),
+                    });
+                }
                 Err(e) => return Err(e),
             };
             report_cut_cells(&mut imported, &read.cut);

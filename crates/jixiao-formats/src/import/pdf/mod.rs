@@ -188,6 +188,9 @@ pub struct PdfRows {
     pub ocr: Vec<OcrPage>,
     /// Pages in the document.
     pub pages: usize,
+    /// True when any page has ruling lines (a table's borders); without them the rows were
+    /// read line by line.
+    pub ruled: bool,
 }
 
 /// Reads a PDF into rows, and finds the cells whose text was cut at their edge; scanned pages
@@ -351,6 +354,7 @@ pub fn read_with_progress(
         image_pages_why,
         ocr: ocr_pages,
         pages: contents.len(),
+        ruled: !all_rules.is_empty(),
     })
 }
 
