@@ -484,8 +484,10 @@ fn report_ocr(imported: &mut Imported, pages: &[pdf::OcrPage], all_scanned: bool
     }
     let words: Vec<(usize, String, Option<f64>, f32)> = best
         .into_iter()
-        .map(|(text, (page, conf))| (page, as_number(&text), text, conf))
-        .map(|(page, number, text, conf)| (page, text, number, conf))
+        .map(|(text, (page, conf))| {
+            let number = as_number(&text);
+            (page, text, number, conf)
+        })
         .collect();
     let mut found: Vec<(String, String)> = Vec::new();
     if let Ok(value) = serde_json::to_value(&imported.form) {

@@ -49,7 +49,7 @@ pub struct Word {
 
 /// What OCR made of one page.
 #[derive(Debug, Default)]
-pub struct OcrPage {
+pub struct ReadPage {
     /// Glyphs (each word's characters spread over its box) and the table's rules.
     pub content: PageContent,
     /// The words read, in reading order.
@@ -197,7 +197,7 @@ pub fn render(pdf: &Path, number: u32, scratch: &Scratch) -> Result<Gray, Import
 
 /// Reads one rendered page: levels it, finds and erases its rules, runs Tesseract, and returns
 /// glyphs and rules in page space.
-pub fn read_page(img: &Gray, number: u32, scratch: &Scratch) -> Result<OcrPage, ImportError> {
+pub fn read_page(img: &Gray, number: u32, scratch: &Scratch) -> Result<ReadPage, ImportError> {
     let ink = raster::threshold(img);
     let skew = raster::skew(img, ink, 3.0);
     let mut level = raster::deskew(img, skew);
@@ -253,7 +253,7 @@ pub fn read_page(img: &Gray, number: u32, scratch: &Scratch) -> Result<OcrPage, 
         y0: flip(l.to as f32),
         y1: flip(l.from as f32),
     }));
-    Ok(OcrPage {
+    Ok(ReadPage {
         content: PageContent {
             glyphs,
             rules,
