@@ -83,6 +83,8 @@ struct Facts {
     all: (usize, usize),
     /// The amounts that differ: pointer, seed, imported.
     wrong_amounts: Vec<(String, Value, Option<Value>)>,
+    /// The report's note on each scanned page (words, confidence, what was undone).
+    page_notes: Vec<String>,
 }
 
 type Fields = BTreeMap<String, Value>;
@@ -203,13 +205,15 @@ fn read_levels(levels: &[&str]) -> BTreeMap<String, Facts> {
             }
         }
         // Every page says it was read by OCR, with its confidence.
-        let notes = imported
+        let mut f = f;
+        f.page_notes = imported
             .report
             .items
             .iter()
             .filter(|i| i.kind == ReportKind::Note && i.message.contains("平均置信度"))
-            .count();
-        assert_eq!(notes, 4, "scan-{level}: one note per page");
+            .map(|i| i.message.clone())
+            .collect();
+        assert_eq!(f.page_notes.len(), 4, "scan-{level}: one note per page");
         // Every value read is a guess with its confidence, pointing at its field.
         let mut values = BTreeMap::new();
         flatten(
@@ -264,6 +268,27 @@ fn scans_are_read_by_ocr_and_every_value_is_a_guess() {
     let medium = &facts["medium"];
     at_least("medium", "amounts", medium.amounts, 0.8);
     at_least("medium", "fields", medium.all, 0.35);
+}
+
+#[test]
+fn pages_fed_a_quarter_turn_are_turned_upright() {
+    if !ready() {
+        return;
+    }
+    // Odd pages fed turned left, even pages turned right: landscape images of portrait pages.
+    let facts = read_levels(&["quarter"]);
+    let quarter = &facts["quarter"];
+    let (kept, of) = quarter.amounts;
+    assert!(kept * 10 >= of * 8, "scan-quarter: amounts {kept}/{of}");
+    let turned = &quarter.page_notes;
+    assert_eq!(turned.len(), 4, "{turned:?}");
+    for (page, note) in turned.iter().enumerate() {
+        let want = if page % 2 == 0 { "90°" } else { "270°" };
+        assert!(
+            note.contains(&format!("页面横放，已顺时针旋转 {want} 转正")),
+            "{note}"
+        );
+    }
 }
 
 #[test]

@@ -447,10 +447,15 @@ fn report_ocr(imported: &mut Imported, pages: &[pdf::OcrPage], all_scanned: bool
         };
         total.0 += p.words.iter().map(|w| w.conf as f64).sum::<f64>();
         total.1 += p.words.len();
+        let turned = match p.turned {
+            0 => String::new(),
+            180 => "，页面上下颠倒，已转正".to_string(),
+            d => format!("，页面横放，已顺时针旋转 {d}° 转正"),
+        };
         let skew = if p.skew == 0.0 {
-            String::new()
+            turned
         } else {
-            format!("，页面倾斜 {:.2}° 已校正", p.skew)
+            format!("{turned}，页面倾斜 {:.2}° 已校正", p.skew)
         };
         imported.report.push(
             ReportKind::Note,

@@ -150,6 +150,9 @@ pub struct OcrPage {
     pub words: Vec<ocr::Word>,
     /// The skew undone, in degrees.
     pub skew: f32,
+    /// The quarter turns undone, in degrees clockwise (0, 90, 180 or 270): the page was fed
+    /// sideways or upside down.
+    pub turned: u16,
     /// False when the page's mean confidence was under [`ocr::MIN_PAGE_CONFIDENCE`]: what was
     /// read is not used.
     pub used: bool,
@@ -437,9 +440,30 @@ fn scanned_pages(
         if let Some(tell) = progress {
             tell(read.len() + 1, image_pages.len());
         }
-        let image = ocr::render(&pdf, *number, &scratch)?;
-        let page = ocr::read_page(&image, *number, &scratch)?;
-        let mean = mean_confidence(&page.words);
+        let mut image = ocr::render(&pdf, *number, &scratch)?;
+        let mut turned = 0;
+        // A landscape image is most often a portrait page fed sideways: asked first, so that
+        // it is read once, upright (a landscape form costs the question, 2–3 s).
+        if image.w > image.h
+            && let Some(quarters @ 1..) = ocr::orientation(&image, *number, &scratch)
+        {
+            image = image.quarter_turn(quarters);
+            turned = u16::from(quarters) * 90;
+        }
+        let mut page = ocr::read_page(&image, *number, &scratch)?;
+        let mut mean = mean_confidence(&page.words);
+        // Any other page read badly may have been fed sideways or upside down: turned
+        // upright, it is read again, and the better reading kept.
+        if mean < ocr::MIN_PAGE_CONFIDENCE
+            && turned == 0
+            && let Some(quarters @ 1..) = ocr::orientation(&image, *number, &scratch)
+        {
+            let upright = ocr::read_page(&image.quarter_turn(quarters), *number, &scratch)?;
+            let upright_mean = mean_confidence(&upright.words);
+            if upright_mean > mean {
+                (page, mean, turned) = (upright, upright_mean, u16::from(quarters) * 90);
+            }
+        }
         // A page read mostly wrong (too blurred, too small) gives rows of noise: none of it
         // is used, and the page is reported.
         *content = if mean >= ocr::MIN_PAGE_CONFIDENCE {
@@ -451,6 +475,7 @@ fn scanned_pages(
             page: *number as usize,
             words: page.words,
             skew: page.skew,
+            turned,
             used: mean >= ocr::MIN_PAGE_CONFIDENCE,
         });
     }

@@ -67,6 +67,35 @@ impl Gray {
     fn at(&self, x: usize, y: usize) -> u8 {
         self.px[y * self.w + x]
     }
+
+    /// The image turned clockwise by `quarters` quarter turns (a page fed into the scanner
+    /// sideways or upside down).
+    pub fn quarter_turn(&self, quarters: u8) -> Gray {
+        let (w, h) = (self.w, self.h);
+        match quarters % 4 {
+            0 => self.clone(),
+            2 => Gray {
+                w,
+                h,
+                px: self.px.iter().rev().copied().collect(),
+            },
+            q => {
+                // Clockwise: the new pixel (x, y) comes from (y, h - 1 - x) of the old image;
+                // counter-clockwise from (w - 1 - y, x). The new image is h wide and w high.
+                let mut px = Vec::with_capacity(w * h);
+                for y in 0..w {
+                    for x in 0..h {
+                        px.push(if q == 1 {
+                            self.at(y, h - 1 - x)
+                        } else {
+                            self.at(w - 1 - y, x)
+                        });
+                    }
+                }
+                Gray { w: h, h: w, px }
+            }
+        }
+    }
 }
 
 /// Otsu's threshold: the grey level that best splits the histogram into ink and paper. Pixels
@@ -345,6 +374,25 @@ mod tests {
             }
         }
         Gray { w, h, px }
+    }
+
+    #[test]
+    fn quarter_turns_compose_to_the_identity() {
+        // 3 wide, 2 high: a b c / d e f.
+        let img = Gray {
+            w: 3,
+            h: 2,
+            px: b"abcdef".to_vec(),
+        };
+        let cw = img.quarter_turn(1);
+        // Clockwise, the left column read bottom up becomes the top row: d a / e b / f c.
+        assert_eq!((cw.w, cw.h), (2, 3));
+        assert_eq!(cw.px, b"daebfc");
+        assert_eq!(img.quarter_turn(2).px, b"fedcba");
+        assert_eq!(img.quarter_turn(3).px, b"cfbead");
+        assert_eq!(cw.quarter_turn(3), img);
+        assert_eq!(img.quarter_turn(2).quarter_turn(2), img);
+        assert_eq!(img.quarter_turn(4), img);
     }
 
     #[test]
