@@ -36,7 +36,8 @@ pub use auth::{CurrentUser, FormPostUser, csrf_matches};
 pub use error::{ApiError, ApiResult};
 pub use routes::api_routes;
 pub use state::{
-    AppState, ExportError, ExportFile, ExportHook, ImportHook, ServerConfig, ValidateHook,
+    AppState, ExportError, ExportFile, ExportHook, ImportFailure, ImportHook, ServerConfig,
+    ValidateHook,
 };
 
 /// The application: the JSON API, `/healthz`, the HTML pages, security headers and body limits.

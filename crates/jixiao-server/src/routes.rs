@@ -68,6 +68,9 @@ pub fn api_routes(config: &ServerConfig) -> (Router<AppState>, Vec<RouteDoc>) {
         .add("post", "/api/validate", "校验申报表（不保存）", Some("ValidateRequest"), post(forms::validate))
         .add("post", "/api/import", "导入文件为申报表（multipart 字段 file；不保存）", Some("ImportRequest"),
              post(misc::import).layer(upload_limit))
+        .add("post", "/api/import/ocr", "上传扫描件，在后台文字识别（OCR）（multipart 字段 file；202，返回识别任务）", Some("ImportRequest"),
+             post(misc::import_ocr).layer(upload_limit))
+        .add("get", "/api/import/ocr/{id}", "本人的识别任务：状态、已识别页数；完成后附申报表、导入报告与检查结果", None, get(misc::import_ocr_job))
         .add("get", "/api/forms", "列出与搜索申报表（按角色限定范围）", None, get(forms::list))
         .add("post", "/api/forms", "新建申报表（上传的表、空白或上年结转）", Some("CreateFormRequest"), post(forms::create))
         .add("get", "/api/forms/{id}", "读取申报表当前版本及校验结果、审核意见", None, get(forms::get))

@@ -11,10 +11,37 @@ use jixiao_storage::Db;
 
 use crate::throttle::Throttle;
 
-/// Reads an uploaded file (`file name`, bytes) into a form and its import report.
-/// The error is a Chinese message for the user.
-pub type ImportHook =
-    Arc<dyn Fn(&str, &[u8]) -> Result<(Form, jixiao_formats::ImportReport), String> + Send + Sync>;
+/// Reads an uploaded file (`file name`, bytes) into a form and its import report. With
+/// `Some(progress)` scanned pages are read by OCR, telling `progress` each page (an OCR job);
+/// with `None` they are not (a request).
+pub type ImportHook = Arc<
+    dyn Fn(
+            &str,
+            &[u8],
+            Option<jixiao_formats::import::OcrProgress>,
+        ) -> Result<(Form, jixiao_formats::ImportReport), ImportFailure>
+        + Send
+        + Sync,
+>;
+
+/// Why an import failed: a Chinese message for the user, and whether the file is a scan that
+/// OCR could read (a PDF whose pages are images).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportFailure {
+    /// The message.
+    pub message: String,
+    /// True for a scan refused because OCR was off.
+    pub scan: bool,
+}
+
+impl From<String> for ImportFailure {
+    fn from(message: String) -> ImportFailure {
+        ImportFailure {
+            message,
+            scan: false,
+        }
+    }
+}
 
 /// A file made by an exporter.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -141,6 +168,8 @@ pub struct AppState {
     pub metrics: Arc<crate::metrics::Metrics>,
     /// The regions' indicator libraries, parsed, by generation.
     pub(crate) libraries: Arc<crate::service::library::LibraryCache>,
+    /// This process's OCR worker (scans uploaded through the web are read in the background).
+    pub(crate) ocr_worker: Arc<crate::service::ocr::Worker>,
 }
 
 impl std::fmt::Debug for AppState {
@@ -178,6 +207,7 @@ impl AppState {
             policy: Arc::new(crate::policy::PolicyCache::default()),
             metrics: Arc::default(),
             libraries: Arc::default(),
+            ocr_worker: Arc::default(),
         }
     }
 
@@ -192,19 +222,24 @@ impl AppState {
 }
 
 /// The importers of `jixiao-formats` (canonical JSON, published text, PDF, XLSX) as an import
-/// hook; the report comes back as JSON. Scanned pages are not read by OCR here.
+/// hook; the report comes back as JSON. Scanned pages are read by OCR only in an OCR job
+/// (`Some(progress)`): a page takes seconds, past a request's job time.
 pub fn formats_import(registry: Arc<Registry>) -> ImportHook {
-    Arc::new(move |name: &str, bytes: &[u8]| {
-        // OCR takes tens of seconds a page, past a request's job time: scans are read by
-        // `jixiao import` on the command line.
-        let options = jixiao_formats::import::ImportOptions {
-            no_ocr: true,
-            ..Default::default()
-        };
-        let imported = jixiao_formats::import::import_bytes(name, bytes, &registry, &options)
-            .map_err(|e| e.to_string())?;
-        Ok((imported.form, imported.report))
-    })
+    Arc::new(
+        move |name: &str, bytes: &[u8], ocr: Option<jixiao_formats::import::OcrProgress>| {
+            let options = jixiao_formats::import::ImportOptions {
+                no_ocr: ocr.is_none(),
+                ocr_progress: ocr,
+                ..Default::default()
+            };
+            let imported = jixiao_formats::import::import_bytes(name, bytes, &registry, &options)
+                .map_err(|e| ImportFailure {
+                scan: matches!(e, jixiao_formats::ImportError::NoTextLayer(_)),
+                message: e.to_string(),
+            })?;
+            Ok((imported.form, imported.report))
+        },
+    )
 }
 
 /// Renders a form in a format: the one dispatcher over every exporter (the server's downloads

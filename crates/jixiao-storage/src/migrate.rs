@@ -75,6 +75,12 @@ const MIGRATIONS: &[(i64, &str, &str, &str)] = &[
         include_str!("../migrations/sqlite/0011_region_tree.sql"),
         include_str!("../migrations/postgres/0011_region_tree.sql"),
     ),
+    (
+        12,
+        "ocr_jobs",
+        include_str!("../migrations/sqlite/0012_ocr_jobs.sql"),
+        include_str!("../migrations/postgres/0012_ocr_jobs.sql"),
+    ),
 ];
 
 /// The latest migration this program knows.

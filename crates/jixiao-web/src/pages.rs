@@ -229,7 +229,7 @@ pub fn render_start(view: &StartView) -> Result<String, RenderError> {
     render(
         "start.html",
         context! { chrome => view.chrome, templates => view.templates, fiscal_year => view.fiscal_year,
-        last_year => view.last_year, import => view.import, import_error => view.import_error,
+        last_year => view.last_year, import => view.import, import_error => view.import_error, ocr_job => view.ocr_job,
         report_items, unplaced, guesses, incomplete, import_errors, import_warnings, form_json, format_label },
     )
 }

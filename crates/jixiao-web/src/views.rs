@@ -639,6 +639,28 @@ pub struct StartView {
     /// Why the upload failed (`无法识别的文件格式`), if it did.
     #[serde(default)]
     pub import_error: Option<String>,
+    /// A scan being read by OCR in the background, while it is not done.
+    #[serde(default)]
+    pub ocr_job: Option<OcrJobProgress>,
+}
+
+/// A scan being read by OCR: what the start page shows while it waits (and reloads itself).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OcrJobProgress {
+    /// The job's id (the page's address).
+    pub id: i64,
+    /// The uploaded file's name.
+    pub file_name: String,
+    /// `queued` or `running`.
+    pub status: String,
+    /// The status in Chinese (`正在识别`).
+    pub status_label: String,
+    /// Pages read.
+    pub pages_done: i64,
+    /// Pages to read (0 until known).
+    pub pages_total: i64,
+    /// Seconds since the upload.
+    pub waited_seconds: i64,
 }
 
 /// An error page.

@@ -108,6 +108,7 @@ fn start_view() -> StartView {
             existing: None,
         }),
         import_error: None,
+        ocr_job: None,
     }
 }
 
@@ -395,6 +396,23 @@ fn all_pages() -> Vec<(&'static str, String)> {
             .unwrap(),
         ),
         ("start", render_start(&start_view()).unwrap()),
+        (
+            "start_ocr",
+            render_start(&StartView {
+                import: None,
+                ocr_job: Some(OcrJobProgress {
+                    id: 12,
+                    file_name: "兴国镇2026申报表扫描件.pdf".into(),
+                    status: "running".into(),
+                    status_label: "正在识别".into(),
+                    pages_done: 2,
+                    pages_total: 4,
+                    waited_seconds: 41,
+                }),
+                ..start_view()
+            })
+            .unwrap(),
+        ),
         (
             "error",
             render_error(&ErrorView {

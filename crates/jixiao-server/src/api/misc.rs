@@ -58,6 +58,60 @@ pub async fn import(
     ))
 }
 
+/// `POST /api/import/ocr` (multipart, field `file`): queues a scanned PDF for OCR in the
+/// background; 202 with the job (`GET /api/import/ocr/{id}` follows it). Nothing is saved but
+/// the job.
+pub async fn import_ocr(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    mp: Result<Multipart, axum::extract::multipart::MultipartRejection>,
+) -> ApiResult<(StatusCode, Json<Value>)> {
+    let mp = mp.map_err(|_| not_multipart())?;
+    let file = read_upload(mp)
+        .await
+        .file?
+        .ok_or_else(|| ApiError::unprocessable("请选择要识别的扫描件（表单字段 file）"))?;
+    let job = crate::service::ocr::start(&state, &user.user, file).await?;
+    let view = crate::service::ocr::get(&state, &user.user, job.id).await?;
+    Ok((StatusCode::ACCEPTED, Json(ocr_job_json(&view))))
+}
+
+/// `GET /api/import/ocr/{id}`: the caller's OCR job: its status and pages read; once done the
+/// form with its import report and findings (as `POST /api/import` answers).
+pub async fn import_ocr_job(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Json<Value>> {
+    let view = crate::service::ocr::get(&state, &user.user, id).await?;
+    Ok(Json(ocr_job_json(&view)))
+}
+
+fn ocr_job_json(view: &crate::service::ocr::JobView) -> Value {
+    let j = &view.job;
+    let mut out = json!({
+        "id": j.id,
+        "status": j.status,
+        "status_label": view.status_label,
+        "file_name": j.file_name,
+        "file_size": j.file_size,
+        "pages_done": j.pages_done,
+        "pages_total": j.pages_total,
+        "error": j.error,
+        "created_at": j.created_at,
+        "started_at": j.started_at,
+        "finished_at": j.finished_at,
+    });
+    if let Some(i) = &view.imported {
+        out["form"] = json!(i.form);
+        out["report"] = json!(i.report);
+        out["findings"] = json!(i.findings);
+        out["errors"] = json!(i.errors);
+        out["warnings"] = json!(i.warnings);
+    }
+    out
+}
+
 /// `GET /healthz`: 200 when the database answers.
 pub async fn health(State(state): State<AppState>) -> ApiResult<Json<Value>> {
     state.db.ping().await.map_err(|e| {

@@ -74,6 +74,7 @@ pub fn router(config: &ServerConfig) -> Router<AppState> {
         .route("/forms/new", get(start::start_page).post(start::create))
         .route("/forms/import", post(start::import).layer(upload_limit))
         .route("/forms/import/confirm", post(start::confirm_import))
+        .route("/forms/import/ocr/{id}", get(start::ocr_job))
         .route("/forms/{id}", get(view::form_view))
         .route("/forms/{id}/edit", get(editor::edit))
         .route("/forms/{id}/save", post(editor::save))

@@ -5,14 +5,18 @@
 use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use jixiao_domain::Form;
-use jixiao_web::{ExistingForm, ImportPreview, StartView, TemplateChoice, render_start};
+use jixiao_web::{
+    ExistingForm, ImportPreview, OcrJobProgress, StartView, TemplateChoice, render_start,
+};
 
 use super::home::list_forms;
-use super::{Fields, PagePost, PageResult, PageUser, this_year};
+use super::{Fields, Id, PagePost, PageResult, PageUser, this_year};
 use crate::error::ApiError;
 use crate::service::forms::{self, ListQuery, NewSource};
-use crate::service::import::{preview, read_upload};
+use crate::service::import::{Imported, SCAN_NEEDS_OCR, preview, read_upload};
+use crate::service::ocr;
 use crate::state::AppState;
+use jixiao_storage::OcrStatus;
 
 /// Renders the start page: the templates, the proposed year (next calendar year), the unit's
 /// approved form of the year before it, and an import preview or error.
@@ -23,6 +27,19 @@ async fn start_view(
     import: Option<ImportPreview>,
     import_error: Option<String>,
     flash: Option<String>,
+) -> PageResult {
+    start_view_with(state, p, status, import, import_error, flash, None).await
+}
+
+/// [`start_view`], with a scan being read by OCR.
+async fn start_view_with(
+    state: &AppState,
+    p: &PageUser,
+    status: StatusCode,
+    import: Option<ImportPreview>,
+    import_error: Option<String>,
+    flash: Option<String>,
+    ocr_job: Option<OcrJobProgress>,
 ) -> PageResult {
     let fiscal_year = this_year() + 1;
     let templates = state
@@ -55,6 +72,7 @@ async fn start_view(
         last_year,
         import,
         import_error,
+        ocr_job,
     };
     Ok(p.page(status, render_start(&view)))
 }
@@ -128,7 +146,8 @@ pub(crate) async fn confirm_import(
 }
 
 /// `POST /forms/import` (multipart `_csrf`, `file`): the import report and findings of the
-/// file through the server's importer (as `POST /api/import`); nothing is saved.
+/// file through the server's importer (as `POST /api/import`); nothing is saved. A scanned PDF
+/// is queued for OCR and the page follows the job (`GET /forms/import/ocr/{id}`).
 pub(crate) async fn import(
     State(state): State<AppState>,
     post: PagePost,
@@ -141,31 +160,89 @@ pub(crate) async fn import(
     let outcome = match upload.file {
         Err(e) => Err(e),
         Ok(None) => Err(ApiError::unprocessable("请选择要导入的文件")),
-        Ok(Some(file)) => preview(&state, &p.cu.user, file).await,
+        Ok(Some(file)) => {
+            // Kept for an OCR job should the PDF turn out to be a scan.
+            let scan = file.bytes.starts_with(b"%PDF-").then(|| file.clone());
+            match preview(&state, &p.cu.user, file).await {
+                Err(e) if e.code == SCAN_NEEDS_OCR && ocr::available() => {
+                    let Some(file) = scan else {
+                        return Err(p.err(ApiError::internal("scan without its file")));
+                    };
+                    return match ocr::start(&state, &p.cu.user, file).await {
+                        Ok(job) => Ok(super::see_other(
+                            &format!("/forms/import/ocr/{}", job.id),
+                            Vec::new(),
+                        )),
+                        Err(e) if e.status.is_server_error() => Err(p.err(e)),
+                        Err(e) => {
+                            start_view(&state, &p, e.status, None, Some(e.message), None).await
+                        }
+                    };
+                }
+                other => other,
+            }
+        }
     };
     match outcome {
-        Ok(i) => {
-            // Whether the form can be stored for the user's unit is said now, with the ways
-            // out, not at the final confirmation.
-            let clash = forms::clash(&state, &p.cu.user, &i.form)
-                .await
-                .unwrap_or_default();
-            let preview = ImportPreview {
-                file_name: i.file_name,
-                form: i.form,
-                report: i.report,
-                findings: i.findings,
-                unit_mismatch: clash.unit_mismatch,
-                existing: clash.existing.map(|row| ExistingForm {
-                    id: row.id,
-                    status_label: row.status.label().to_string(),
-                    version: row.version,
-                    discardable: clash.existing_discardable,
-                }),
-            };
-            start_view(&state, &p, StatusCode::OK, Some(preview), None, None).await
-        }
+        Ok(i) => show_preview(&state, &p, i).await,
         Err(e) if e.status.is_server_error() => Err(p.err(e)),
         Err(e) => start_view(&state, &p, e.status, None, Some(e.message), None).await,
+    }
+}
+
+/// The start page with the import report of a file read, and whether it can be stored.
+async fn show_preview(state: &AppState, p: &PageUser, i: Imported) -> PageResult {
+    // Whether the form can be stored for the user's unit is said now, with the ways out, not
+    // at the final confirmation.
+    let clash = forms::clash(state, &p.cu.user, &i.form)
+        .await
+        .unwrap_or_default();
+    let preview = ImportPreview {
+        file_name: i.file_name,
+        form: i.form,
+        report: i.report,
+        findings: i.findings,
+        unit_mismatch: clash.unit_mismatch,
+        existing: clash.existing.map(|row| ExistingForm {
+            id: row.id,
+            status_label: row.status.label().to_string(),
+            version: row.version,
+            discardable: clash.existing_discardable,
+        }),
+    };
+    start_view(state, p, StatusCode::OK, Some(preview), None, None).await
+}
+
+/// `GET /forms/import/ocr/{id}`: the user's scan being read by OCR. While it runs, its progress
+/// (the page reloads itself every 3 seconds); once read, the import report to confirm; if it
+/// failed, why.
+pub(crate) async fn ocr_job(State(state): State<AppState>, p: PageUser, Id(id): Id) -> PageResult {
+    let view = ocr::get(&state, &p.cu.user, id)
+        .await
+        .map_err(|e| p.err(e))?;
+    let job = view.job;
+    match (job.status, view.imported) {
+        (OcrStatus::Done, Some(imported)) => show_preview(&state, &p, imported).await,
+        (OcrStatus::Failed, _) | (OcrStatus::Done, None) => {
+            let why = job.error.unwrap_or_else(|| "识别没有结果".to_string());
+            let message = format!("扫描件「{}」识别失败：{why}", job.file_name);
+            start_view(&state, &p, StatusCode::OK, None, Some(message), None).await
+        }
+        (status, _) => {
+            let progress = OcrJobProgress {
+                id: job.id,
+                file_name: job.file_name,
+                status: match status {
+                    OcrStatus::Queued => "queued",
+                    _ => "running",
+                }
+                .to_string(),
+                status_label: view.status_label.to_string(),
+                pages_done: job.pages_done,
+                pages_total: job.pages_total,
+                waited_seconds: (jixiao_storage::now_ms() - job.created_at).max(0) / 1000,
+            };
+            start_view_with(&state, &p, StatusCode::OK, None, None, None, Some(progress)).await
+        }
     }
 }

@@ -143,6 +143,28 @@ async fn read(state: &AppState, name: String, bytes: Vec<u8>) -> ApiResult<(Form
         return Err(ApiError::unprocessable("上传的文件是空的"));
     }
     let hook = state.import.clone();
-    let result = state.jobs.run(move || hook(&name, &bytes)).await?;
-    result.map_err(ApiError::unprocessable)
+    let result = state.jobs.run(move || hook(&name, &bytes, None)).await?;
+    result.map_err(|failure| {
+        if !failure.scan {
+            return ApiError::unprocessable(failure.message);
+        }
+        // A scan: read in the background by an OCR job, when this server can.
+        match super::ocr::unavailable_reason() {
+            None => ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                SCAN_NEEDS_OCR,
+                "这份 PDF 是扫描件（页面是图片，没有文字层），需要文字识别（OCR），每页需数秒到数十秒：请改用 POST /api/import/ocr 上传，在后台识别",
+            ),
+            Some(why) => ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                SCAN_NEEDS_OCR,
+                format!(
+                    "这份 PDF 是扫描件（页面是图片，没有文字层），需要文字识别（OCR），但本服务器不能识别：{why}。请联系管理员，或在命令行用 jixiao import 识别后导入得到的 JSON，或提供可复制文字的 PDF 或原始表格"
+                ),
+            ),
+        }
+    })
 }
+
+/// The error code of an upload that is a scan: OCR could read it ([`super::ocr::start`]).
+pub const SCAN_NEEDS_OCR: &str = "scan_needs_ocr";

@@ -11,6 +11,7 @@ pub mod forms;
 pub mod history;
 pub mod import;
 pub mod library;
+pub mod ocr;
 pub mod public;
 pub mod reports;
 pub mod rounds;

@@ -16,6 +16,7 @@ mod faults;
 mod library;
 mod matrix;
 mod metrics;
+mod ocr_jobs;
 mod pages;
 mod pages_admin;
 mod public;

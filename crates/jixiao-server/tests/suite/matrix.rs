@@ -44,6 +44,10 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("get", "/api/templates/{id}", "AAAAAAA"),
     ("post", "/api/validate", "AAAAAAA"),
     ("post", "/api/import", "AAAAAAA"),
+    // A JSON body, not multipart: refused with 400 after the session check.
+    ("post", "/api/import/ocr", "AAAAAAA"),
+    // A job is its uploader's only; none exists here.
+    ("get", "/api/import/ocr/{id}", "NNNNNNN"),
     ("get", "/api/forms", "AAAFFFA"),
     ("post", "/api/forms", "AAFFFFF"),
     ("get", "/api/forms/{id}", "AAANNNN"),
@@ -136,6 +140,8 @@ pub(crate) fn concrete(path: &str, ids: &Ids, form: i64) -> String {
         ids.unit.to_string()
     } else if path.starts_with("/api/admin/users/") {
         ids.user.to_string()
+    } else if path.starts_with("/api/import/ocr/") {
+        ids.form.to_string()
     } else {
         "hubei-dept-2026".to_string()
     };

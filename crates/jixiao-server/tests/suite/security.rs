@@ -774,14 +774,14 @@ async fn heavy_jobs_are_bounded(kind: Kind) {
             std::time::Duration::from_secs(30),
         );
         let inner = s.import.clone();
-        s.import = Arc::new(move |name: &str, bytes: &[u8]| {
+        s.import = Arc::new(move |name: &str, bytes: &[u8], ocr| {
             // Holds the only place until the test has seen the second upload refused.
             s2.store(true, Ordering::SeqCst);
             let until = std::time::Instant::now() + std::time::Duration::from_secs(20);
             while !r2.load(Ordering::SeqCst) && std::time::Instant::now() < until {
                 std::thread::sleep(std::time::Duration::from_millis(5));
             }
-            inner(name, bytes)
+            inner(name, bytes, ocr)
         });
         s
     })

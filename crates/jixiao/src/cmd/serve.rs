@@ -122,6 +122,8 @@ pub fn run(args: Args) -> ExitCode {
             max_connections: args.max_clients.max(1),
             ..Default::default()
         };
+        // Scans uploaded through the web: this server reads its share, and what another left.
+        jixiao_server::service::ocr::spawn_sweeper(state.clone());
         jixiao_server::serve::serve(listener, jixiao_server::app(state), limits, shutdown())
             .await
             .context("服务器异常退出")?;
