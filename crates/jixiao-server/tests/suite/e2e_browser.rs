@@ -1294,3 +1294,101 @@ async fn library_suggestion_fills_a_row_in_chromium() {
     server.abort();
     t.cleanup().await;
 }
+
+/// A unit uploads a scanned copy of the seed: the start page sends it to a background OCR job,
+/// whose page shows the pages read with a progress bar and reloads itself (no script needed)
+/// until the import report is there. Needs Tesseract with `chi_sim`, `pdftoppm` and Pillow (to
+/// make the scan), as CI installs; skipped with a note elsewhere.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_scan_uploaded_in_chromium_is_read_in_the_background() {
+    if !jixiao_server::service::ocr::available() {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "CI=true 但未安装 Tesseract（tesseract-ocr、tesseract-ocr-chi-sim）或 pdftoppm"
+        );
+        eprintln!("SKIP: no Tesseract or pdftoppm");
+        return;
+    }
+    let dir = std::env::temp_dir().join(format!("jixiao-e2e-scan-{}", std::process::id()));
+    let made = std::process::Command::new("python3")
+        .arg(workspace_file("fixtures/pdf/make_scans.py"))
+        .arg(&dir)
+        .arg("clean")
+        .output()
+        .expect("python3");
+    assert!(
+        made.status.success(),
+        "make_scans.py: {}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    let Some(b) = Browser::start().await else {
+        return;
+    };
+    let t = TestApp::new(Kind::Sqlite).await.unwrap();
+    let (base, server) = serve(&t).await;
+    login(&b, &base, "xingguo_filler").await;
+    b.client.goto(&format!("{base}/forms/new")).await.unwrap();
+    let input = b
+        .client
+        .find(Locator::Css(
+            "form[action='/forms/import'] input[type=file]",
+        ))
+        .await
+        .unwrap();
+    let scan = dir.join("scan-clean.pdf");
+    input.send_keys(&scan.to_string_lossy()).await.unwrap();
+    b.click("form[action='/forms/import'] button[type=submit]")
+        .await;
+    // The job's page, with the file's name and a progress bar.
+    b.wait_for("return location.pathname.startsWith('/forms/import/ocr/') && !!document.getElementById('ocr-job')")
+        .await;
+    let waiting = text_of_page(&b).await;
+    assert!(
+        waiting.contains("正在识别扫描件：scan-clean.pdf"),
+        "{waiting}"
+    );
+    assert!(waiting.contains("本页每 3 秒自动刷新"), "{waiting}");
+    screenshot(&b, "ocr-progress.png").await;
+    // At 800 px the page still fits its width.
+    b.client.set_window_size(800, 900).await.unwrap();
+    assert!(
+        b.js("return document.documentElement.scrollWidth <= window.innerWidth")
+            .await
+            == true
+    );
+    screenshot(&b, "ocr-progress-800.png").await;
+    // The page reloads itself until the report is there (at most 4 minutes for four pages).
+    let deadline = Instant::now() + Duration::from_secs(240);
+    let mut pages_seen = false;
+    loop {
+        let text = text_of_page(&b).await;
+        if text.contains("导入结果：scan-clean.pdf") {
+            assert!(
+                text.contains("由文字识别（OCR）读出"),
+                "every value is a guess: {text}"
+            );
+            assert!(
+                text.contains("这一页是扫描页，已用文字识别（OCR）读出"),
+                "{text}"
+            );
+            break;
+        }
+        pages_seen |= text.contains("已读完");
+        assert!(!text.contains("识别失败"), "{text}");
+        assert!(Instant::now() < deadline, "still waiting: {text}");
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    assert!(pages_seen, "the progress said how many pages were read");
+    // The preview ends as for any upload: 兴国镇's year already has a draft in the demo (or,
+    // should OCR misread the unit's name, the file is not the unit's), so it says which.
+    assert!(
+        b.js("return !!document.querySelector('#import-clash, #import-blocked')")
+            .await
+            == true
+    );
+    screenshot(&b, "ocr-preview.png").await;
+    let _ = std::fs::remove_dir_all(&dir);
+    b.close().await;
+    server.abort();
+    t.cleanup().await;
+}
