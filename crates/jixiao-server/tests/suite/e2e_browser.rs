@@ -34,8 +34,13 @@ async fn serve(t: &TestApp) -> (String, tokio::task::JoinHandle<()>) {
 
 /// Uploads the seed file on the start page and waits for the import preview.
 async fn upload_seed(b: &Browser, base: &str) {
+    upload(b, base, &workspace_file(SEED_FILE).canonicalize().unwrap()).await;
+    wait_path(b, "/forms/import").await;
+}
+
+/// Chooses a file on the start page's import form and sends it.
+async fn upload(b: &Browser, base: &str, file: &std::path::Path) {
     b.client.goto(&format!("{base}/forms/new")).await.unwrap();
-    let file = workspace_file(SEED_FILE).canonicalize().unwrap();
     let input = b
         .client
         .find(Locator::Css(
@@ -46,7 +51,6 @@ async fn upload_seed(b: &Browser, base: &str) {
     input.send_keys(&file.to_string_lossy()).await.unwrap();
     b.click("form[action='/forms/import'] button[type=submit]")
         .await;
-    wait_path(b, "/forms/import").await;
 }
 
 /// Answers the page's next confirmation dialogs with OK (WebDriver cannot click a native
@@ -1327,18 +1331,7 @@ async fn a_scan_uploaded_in_chromium_is_read_in_the_background() {
     let t = TestApp::new(Kind::Sqlite).await.unwrap();
     let (base, server) = serve(&t).await;
     login(&b, &base, "xingguo_filler").await;
-    b.client.goto(&format!("{base}/forms/new")).await.unwrap();
-    let input = b
-        .client
-        .find(Locator::Css(
-            "form[action='/forms/import'] input[type=file]",
-        ))
-        .await
-        .unwrap();
-    let scan = dir.join("scan-clean.pdf");
-    input.send_keys(&scan.to_string_lossy()).await.unwrap();
-    b.click("form[action='/forms/import'] button[type=submit]")
-        .await;
+    upload(&b, &base, &dir.join("scan-clean.pdf")).await;
     // The job's page, with the file's name and a progress bar.
     b.wait_for("return location.pathname.startsWith('/forms/import/ocr/') && !!document.getElementById('ocr-job')")
         .await;
