@@ -5,7 +5,7 @@ mod support;
 
 use jixiao_storage::{Backend, Db};
 
-const TABLES: [&str; 23] = [
+const TABLES: [&str; 24] = [
     "audit_head",
     "audit_log",
     "comments",
@@ -16,6 +16,7 @@ const TABLES: [&str; 23] = [
     "library_curations",
     "login_failures",
     "notices",
+    "ocr_jobs",
     "password_history",
     "publications",
     "regions",
