@@ -14,7 +14,8 @@ use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use super::page::{Glyph, PageContent, Rule};
-use super::raster::{self, Gray};
+use super::raster;
+pub use super::raster::Gray;
 use crate::report::ImportError;
 
 /// How to get the programs, for messages.
@@ -195,26 +196,87 @@ pub fn render(pdf: &Path, number: u32, scratch: &Scratch) -> Result<Gray, Import
     Gray::from_pgm(&bytes).ok_or_else(|| failure(format!("第 {number} 页渲染结果无法读取")))
 }
 
-/// Reads one rendered page: levels it, finds and erases its rules, runs Tesseract, and returns
-/// glyphs and rules in page space.
-pub fn read_page(img: &Gray, number: u32, scratch: &Scratch) -> Result<ReadPage, ImportError> {
+/// A page image made ready for Tesseract: levelled, its table's rules found and erased.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    /// The levelled page with its rules painted white: what Tesseract reads.
+    pub image: Gray,
+    /// The skew undone, in degrees.
+    pub skew: f32,
+    /// The grey level below which a pixel is ink.
+    pub ink: u8,
+    lines: raster::Lines,
+}
+
+/// Levels a rendered page, finds its table's rules and erases them (no program is run).
+pub fn prepare(img: &Gray) -> Prepared {
     let ink = raster::threshold(img);
     let skew = raster::skew(img, ink, 3.0);
-    let mut level = raster::deskew(img, skew);
+    let mut image = raster::deskew(img, skew);
     // Rules are at least a quarter inch long (a narrow column, a one-line row), at most a
     // 50th of an inch thick; text strokes are shorter, filled areas thicker.
-    let found = raster::lines(&level, ink, 75, 12);
+    let found = raster::lines(&image, ink, 75, 12);
     let lines = table_lines(found);
-    raster::erase(&mut level, &lines);
+    raster::erase(&mut image, &lines);
+    Prepared {
+        image,
+        skew,
+        ink,
+        lines,
+    }
+}
+
+impl Prepared {
+    /// The page as glyphs and rules in page space, from Tesseract's TSV output for
+    /// [`Prepared::image`]. Any text is accepted: rows that are not level-5 word rows with
+    /// numbers where numbers belong are skipped.
+    pub fn read(&self, tsv: &str) -> ReadPage {
+        let (glyphs, words) = glyphs_of(tsv, self.image.h);
+        let to_pt = |px: f32| px * PT_PER_PX;
+        let flip = |px: f32| (self.image.h as f32 - px) * PT_PER_PX;
+        let mut rules: Vec<Rule> = self
+            .lines
+            .h
+            .iter()
+            .map(|l| Rule::H {
+                y: flip(l.pos),
+                x0: to_pt(l.from as f32),
+                x1: to_pt(l.to as f32),
+            })
+            .collect();
+        rules.extend(self.lines.v.iter().map(|l| Rule::V {
+            x: to_pt(l.pos),
+            y0: flip(l.to as f32),
+            y1: flip(l.from as f32),
+        }));
+        ReadPage {
+            content: PageContent {
+                glyphs,
+                rules,
+                clipped: Vec::new(),
+            },
+            words,
+            skew: self.skew,
+        }
+    }
+}
+
+/// Reads one rendered page: [`prepare`]s it, runs Tesseract, and returns glyphs and rules in
+/// page space.
+pub fn read_page(img: &Gray, number: u32, scratch: &Scratch) -> Result<ReadPage, ImportError> {
+    let prepared = prepare(img);
     let image = scratch.path(&format!("ocr-{number}.pgm"));
-    std::fs::write(&image, level.to_pgm())
+    std::fs::write(&image, prepared.image.to_pgm())
         .map_err(|e| failure(format!("无法写临时文件（{e}）")))?;
     // For looking at what Tesseract was given: `JIXIAO_OCR_DEBUG_DIR=DIR` keeps a copy.
     if let Some(dir) = std::env::var_os("JIXIAO_OCR_DEBUG_DIR") {
         let _ = std::fs::copy(&image, Path::new(&dir).join(format!("ocr-{number}.pgm")));
         let _ = std::fs::write(
             Path::new(&dir).join(format!("ocr-{number}.txt")),
-            format!("threshold {ink} skew {skew}\n{lines:#?}\n"),
+            format!(
+                "threshold {} skew {}\n{:#?}\n",
+                prepared.ink, prepared.skew, prepared.lines
+            ),
         );
     }
     let base = scratch.path(&format!("ocr-{number}"));
@@ -236,32 +298,7 @@ pub fn read_page(img: &Gray, number: u32, scratch: &Scratch) -> Result<ReadPage,
     )?;
     let tsv = std::fs::read_to_string(base.with_extension("tsv"))
         .map_err(|e| failure(format!("读不到识别结果（{e}）")))?;
-    let (glyphs, words) = glyphs_of(&tsv, level.h);
-    let to_pt = |px: f32| px * PT_PER_PX;
-    let flip = |px: f32| (level.h as f32 - px) * PT_PER_PX;
-    let mut rules: Vec<Rule> = lines
-        .h
-        .iter()
-        .map(|l| Rule::H {
-            y: flip(l.pos),
-            x0: to_pt(l.from as f32),
-            x1: to_pt(l.to as f32),
-        })
-        .collect();
-    rules.extend(lines.v.iter().map(|l| Rule::V {
-        x: to_pt(l.pos),
-        y0: flip(l.to as f32),
-        y1: flip(l.from as f32),
-    }));
-    Ok(ReadPage {
-        content: PageContent {
-            glyphs,
-            rules,
-            clipped: Vec::new(),
-        },
-        words,
-        skew,
-    })
+    Ok(prepared.read(&tsv))
 }
 
 /// How many clockwise quarter turns set a page upright, by Tesseract's orientation detection
@@ -351,7 +388,8 @@ fn glyphs_of(tsv: &str, height_px: usize) -> (Vec<Glyph>, Vec<Word>) {
         if f.len() < 12 || f[0] != "5" {
             continue;
         }
-        let num = |i: usize| f[i].trim().parse::<f32>().ok();
+        // Tesseract prints plain numbers; `NaN` or `inf` (which parse as f32) are not boxes.
+        let num = |i: usize| f[i].trim().parse::<f32>().ok().filter(|v| v.is_finite());
         let (Some(left), Some(top), Some(width), Some(height), Some(conf)) =
             (num(6), num(7), num(8), num(9), num(10))
         else {
@@ -512,6 +550,56 @@ mod tests {
         assert!((glyphs[1].x - glyphs[0].x - 40.0 * PT_PER_PX).abs() < 1e-3);
         assert!((glyphs[3].x - glyphs[2].x - 15.0 * PT_PER_PX).abs() < 1e-3);
         assert!((glyphs[0].y - (3508.0 - 240.0) * PT_PER_PX).abs() < 1e-3);
+    }
+
+    #[test]
+    fn a_prepared_page_keeps_its_rules_and_reads_any_text() {
+        // A 400 × 300 page: a table of 2 × 2 cells ruled 2 px thick, a word in one cell.
+        let (w, h) = (400, 300);
+        let mut px = vec![255u8; w * h];
+        for y in [40, 150, 260] {
+            for x in 20..=380 {
+                px[y * w + x] = 0;
+                px[(y + 1) * w + x] = 0;
+            }
+        }
+        for x in [20, 200, 380] {
+            for y in 40..=261 {
+                px[y * w + x] = 0;
+                px[y * w + x + 1] = 0;
+            }
+        }
+        for y in 80..100 {
+            for x in 60..140 {
+                px[y * w + x] = 30;
+            }
+        }
+        let prepared = prepare(&Gray { w, h, px });
+        assert_eq!(prepared.skew, 0.0);
+        let rules = |page: &ReadPage| {
+            let h = page.content.rules.iter();
+            let v = h.clone();
+            (
+                h.filter(|r| matches!(r, Rule::H { .. })).count(),
+                v.filter(|r| matches!(r, Rule::V { .. })).count(),
+            )
+        };
+        // The rules are erased from the image Tesseract reads, the block of text is not.
+        let ink = |x: usize, y: usize| prepared.image.px[y * w + x] < prepared.ink;
+        assert!(!ink(100, 40) && !ink(20, 100) && ink(100, 90));
+        let tsv = "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext\n\
+            5\t1\t1\t1\t1\t1\t60\t80\t80\t20\t90\t部门\n";
+        let page = prepared.read(tsv);
+        assert_eq!(rules(&page), (3, 3));
+        assert_eq!(page.words.len(), 1);
+        assert_eq!(page.content.glyphs.len(), 2);
+        // Text that is not Tesseract's TSV gives no words, and no panic.
+        let header = tsv.lines().next().unwrap_or_default();
+        for junk in ["", "\t\t\t", "5\t1\t1\t1\t1\t1\tNaN\t-1\tinf\t1e40\t9\tx"] {
+            let page = prepared.read(&format!("{header}\n{junk}\n"));
+            assert!(page.words.is_empty(), "{junk:?}");
+            assert_eq!(rules(&page), (3, 3));
+        }
     }
 
     #[test]
