@@ -1,6 +1,7 @@
 //! Every resource bound of the importers, met by a file built to hit it: a 100 MB line of
 //! text, a 19 MB line just under the file bound, a workbook of a million rows, JSON nested a
-//! million deep, a PDF stream that declares 1 GB, and a page that is one 30,000 × 30,000 image.
+//! million deep, a PDF nested a million deep, a PDF stream that declares 1 GB, and a page that is
+//! one 30,000 × 30,000 image.
 //! Each is refused with a clear Chinese message (`docs/import.md`, Limits) and in bounded time:
 //! the time limit here is generous — it catches a hang or an allocation storm, it does not
 //! measure speed (`cargo bench -p jixiao-formats --bench import` does).
@@ -224,6 +225,49 @@ fn a_pdf_stream_declaring_a_gigabyte_is_not_believed() {
     let (e, took) = refused("big.pdf", &bytes);
     chinese(&e);
     assert!(took < Duration::from_secs(10), "{took:?}");
+}
+
+#[test]
+fn a_pdf_nested_a_million_deep_does_not_overflow_the_stack() {
+    // Run on a test thread (2 MB of stack, a quarter of a main thread's): a parser that
+    // recursed once per level would overflow and abort the whole test binary.
+    let deep = |open: &str, close: &str, n: usize| format!("{}{}", open.repeat(n), close.repeat(n));
+    // Arrays and dictionaries nested in the page object itself.
+    let arrays = pdf(&[format!(
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /X {} >>",
+        deep("[", "]", 1_000_000)
+    )]);
+    let dicts = pdf(&[format!(
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /X {}1{} >>",
+        "<< /A ".repeat(200_000),
+        " >>".repeat(200_000)
+    )]);
+    // An operand of the page's text nested 200,000 deep in its content stream.
+    let content = format!("BT /F1 12 Tf 72 720 Td {} TJ ET", deep("[", "]", 200_000));
+    let operands = pdf(&[
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>".into(),
+        format!(
+            "<< /Length {} >>\nstream\n{content}\nendstream",
+            content.len()
+        ),
+    ]);
+    for (name, bytes) in [
+        ("arrays.pdf", arrays),
+        ("dicts.pdf", dicts),
+        ("operands.pdf", operands),
+    ] {
+        let (e, took) = refused(name, &bytes);
+        let message = chinese(&e);
+        assert!(took < Duration::from_secs(10), "{name}: {took:?}");
+        // A content stream that does not parse is called damaged, not a scan.
+        if name == "operands.pdf" {
+            assert!(matches!(e, ImportError::Malformed { .. }), "{e}");
+            assert!(
+                message.contains("第 1 页") && message.contains("无法解析"),
+                "{e}"
+            );
+        }
+    }
 }
 
 #[test]

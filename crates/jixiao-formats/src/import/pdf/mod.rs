@@ -230,6 +230,8 @@ pub fn read_with_progress(
     }
     let mut contents = Vec::new();
     let mut image_pages = Vec::new();
+    // Pages whose content stream does not parse (a damaged or hostile file).
+    let mut broken_pages = Vec::new();
     let (mut glyph_count, mut rule_count) = (0usize, 0usize);
     for (&number, &page_id) in &pages {
         let content = doc
@@ -243,6 +245,7 @@ pub fn read_with_progress(
             return Err(decoded_too_many(decoded));
         }
         let Ok(ops) = lopdf::content::Content::decode(&content).map(|c| c.operations) else {
+            broken_pages.push(number);
             continue;
         };
         let fonts: HashMap<Vec<u8>, fonts::Font> = doc
@@ -331,6 +334,21 @@ pub fn read_with_progress(
         }
     }
     if glyph_count == 0 {
+        if let Some(&first) = broken_pages.first()
+            && ocr_pages.is_empty()
+            && image_pages.is_empty()
+        {
+            return Err(ImportError::Malformed {
+                location: SourceLocation {
+                    page: Some(first as usize),
+                    ..Default::default()
+                },
+                message: format!(
+                    "页面内容无法解析（共 {} 页如此），文件可能已损坏或不完整。请重新导出 PDF，或提供原始表格",
+                    broken_pages.len()
+                ),
+            });
+        }
         let why = if let Some(best) = ocr_pages
             .iter()
             .map(|p| mean_confidence(&p.words))
