@@ -230,10 +230,15 @@ pub fn read_with_progress(
     }
     let mut contents = Vec::new();
     let mut image_pages = Vec::new();
-    // Pages whose content stream does not parse (a damaged or hostile file).
+    // Pages whose object or content stream does not parse (a damaged or hostile file).
     let mut broken_pages = Vec::new();
     let (mut glyph_count, mut rule_count) = (0usize, 0usize);
     for (&number, &page_id) in &pages {
+        // A page the page tree names but whose object did not parse.
+        if doc.get_dictionary(page_id).is_err() {
+            broken_pages.push(number);
+            continue;
+        }
         let content = doc
             .get_page_content_with_limit(page_id, MAX_STREAM_BYTES)
             .map_err(|e| ImportError::TooLarge {
