@@ -576,13 +576,11 @@ mod tests {
         }
         let prepared = prepare(&Gray { w, h, px });
         assert_eq!(prepared.skew, 0.0);
+        // (horizontal, vertical) rules of a page.
         let rules = |page: &ReadPage| {
-            let h = page.content.rules.iter();
-            let v = h.clone();
-            (
-                h.filter(|r| matches!(r, Rule::H { .. })).count(),
-                v.filter(|r| matches!(r, Rule::V { .. })).count(),
-            )
+            let all = &page.content.rules;
+            let h = all.iter().filter(|r| matches!(r, Rule::H { .. })).count();
+            (h, all.len() - h)
         };
         // The rules are erased from the image Tesseract reads, the block of text is not.
         let ink = |x: usize, y: usize| prepared.image.px[y * w + x] < prepared.ink;
